@@ -1,0 +1,67 @@
+/**
+ * The one error class of Switchboard and its catalogue of codes.
+ *
+ * Codes are shaped `area.problem`. Tests assert on `code`, never on wording; the message says
+ * what happened, the value seen and the fix.
+ */
+export const ERRORS = {
+  // template
+  'template.not-a-literal': 'html must be used as a tag on a template literal',
+  'template.unsafe-context': 'a dynamic value sits where it cannot be escaped safely',
+  'template.node-in-attribute': 'a nested template sits inside a tag or attribute',
+  'template.unclosed': 'the template ends inside a tag, attribute or comment',
+  'template.bad-value': 'a dynamic value has a type the template cannot render',
+  'template.bad-attribute': 'an attribute name given in a tag spread is invalid or unsafe',
+  // diff
+  'diff.duplicate-key': 'a keyed list holds the same key twice',
+  // runtime
+  'runtime.process-down': 'the process is not running',
+  'runtime.call-timeout': 'the process did not reply in time',
+  'runtime.crashed': 'the process crashed while handling the message',
+  'runtime.max-restarts': 'a supervisor exceeded its restart intensity and gave up',
+  'runtime.name-taken': 'a process is already registered under this name',
+  // pubsub / presence
+  'pubsub.bad-topic': 'a topic must be a non-empty string',
+  // view
+  'view.no-handler': 'the view received an event it does not handle',
+  'view.invalid-payload': 'the event payload failed its schema',
+  'view.not-mounted': 'the view is not mounted',
+  'view.bad-render': 'render() must return an html template',
+  'view.crashed': 'the view crashed and was terminated',
+  // socket / protocol
+  'socket.bad-frame': 'the frame is not a valid protocol message',
+  'socket.unknown-topic': 'the topic is not joined on this socket',
+  'socket.already-joined': 'the topic is already joined on this socket',
+  'socket.unknown-view': 'no view is routed for this join',
+  'socket.join-refused': 'the join was refused',
+  'socket.too-many-topics': 'the socket joined more topics than allowed',
+  'socket.rate-limited': 'too many events per second on this connection',
+  // server / security
+  'session.bad-token': 'the session token is malformed or its signature does not match',
+  'session.expired': 'the session token has expired',
+  'session.wrong-view': 'the session token was issued for another view',
+  'server.bad-config': 'the server options are invalid',
+  'server.bad-origin': 'the WebSocket upgrade came from an origin that is not allowed',
+  'server.bad-csrf': 'the CSRF token is missing or does not match',
+} as const
+
+export type ErrorCode = keyof typeof ERRORS
+
+/** The error every Switchboard module throws; `code` names the problem in the catalogue. */
+export class LiveError extends Error {
+  readonly code: ErrorCode
+  constructor(code: ErrorCode, detail: string, options?: ErrorOptions) {
+    super(`${detail} (${code})`, options)
+    this.name = 'LiveError'
+    this.code = code
+  }
+}
+
+/** True when `value` is a LiveError, optionally with the given code. */
+export const isLiveError = (value: unknown, code?: ErrorCode): value is LiveError =>
+  value instanceof LiveError && (code === undefined || value.code === code)
+
+/** Marks a branch the type checker proves unreachable; throws if reached at run time. */
+export const unreachable = (value: never): never => {
+  throw new Error(`unreachable: ${JSON.stringify(value)}`)
+}
