@@ -1,0 +1,207 @@
+/**
+ * The client's copy of a view's rendered tree: it merges each diff from the server, rebuilds
+ * HTML from the cached statics and reports which parts changed, so only the smallest element
+ * enclosing the changes is patched. The exact inverse of the server's encoder (docs/protocol.md).
+ */
+
+type Statics = { readonly id: number; readonly parts: readonly string[]; readonly root: number | null }
+/** A template instance; `key` marks its element in the DOM when the template is one element. */
+type Node = { statics: Statics; slots: Slot[]; readonly key: number }
+type List = { statics: Statics | null; entries: Node[] }
+type Slot = string | Node | List
+type Json = unknown
+type JsonObject = { [key: string]: Json }
+
+/** The attribute that marks rooted template elements so a diff can patch just them. */
+export const NODE_ATTRIBUTE = 'data-sb'
+
+/** A rendered tree kept in sync with the server's by merging diffs. */
+export class ClientTree {
+  readonly #statics: Map<number, Statics>
+  #root: Node | null = null
+  #nextKey = 1
+  #dirty = new Set<Node>()
+  #dirtyChains: Node[][] = []
+
+  /** `statics` may be shared by every view on one socket: the server sends each table once. */
+  constructor(statics: Map<number, Statics> = new Map()) {
+    this.#statics = statics
+  }
+
+  get isMounted(): boolean {
+    return this.#root !== null
+  }
+
+  /** Records statics shipped beside a render or diff (`t`). */
+  addStatics(table: Json): void {
+    if (!isObject(table)) return
+    for (const [id, entry] of Object.entries(table)) {
+      if (!Array.isArray(entry)) throw new Error(`statics ${id} is not an array`)
+      const last = entry[entry.length - 1]
+      const root = typeof last === 'number' ? last : null
+      const parts = (root === null ? entry : entry.slice(0, -1)).map(String)
+      this.#statics.set(Number(id), { id: Number(id), parts, root })
+    }
+  }
+
+  /** Replaces the whole tree with a full render. */
+  mount(wire: Json): void {
+    this.#root = this.#decodeNode(wire)
+  }
+
+  /**
+   * Merges a diff; returns the nodes whose HTML must be patched, outermost only. `null` in the
+   * list stands for the root (patch the whole view).
+   */
+  merge(diff: Json): (Node | null)[] {
+    const root = this.#root
+    if (!root) throw new Error('diff before the first render')
+    this.#dirty.clear()
+    this.#dirtyChains = []
+    this.#mergeNode(root, diff, [])
+    if (this.#dirty.has(root)) return [null]
+    const targets: (Node | null)[] = []
+    for (const chain of this.#dirtyChains) {
+      const node = chain[chain.length - 1] as Node
+      const isCovered = chain.slice(0, -1).some((ancestor) => this.#dirty.has(ancestor))
+      if (!isCovered) targets.push(node)
+    }
+    return targets
+  }
+
+  /** The view's HTML; with `isMarked` rooted elements carry their node attribute. */
+  html(isMarked = false): string {
+    if (!this.#root) return ''
+    return this.#nodeHtml(this.#root, isMarked)
+  }
+
+  /** The HTML of one node (a patch target), marked. */
+  nodeHtml(node: Node): string {
+    return this.#nodeHtml(node, true)
+  }
+
+  /** The key a patch target's element carries in NODE_ATTRIBUTE. */
+  keyOf(node: Node): number {
+    return node.key
+  }
+
+  #nodeHtml(node: Node, isMarked: boolean): string {
+    const { parts, root } = node.statics
+    let first = parts[0] as string
+    if (isMarked && root !== null) {
+      first = `${first.slice(0, root)} ${NODE_ATTRIBUTE}="${node.key}"${first.slice(root)}`
+    }
+    let out = first
+    for (let i = 0; i < node.slots.length; i++) {
+      out += this.#slotHtml(node.slots[i] as Slot, isMarked) + (parts[i + 1] ?? '')
+    }
+    return out
+  }
+
+  #slotHtml(slot: Slot, isMarked: boolean): string {
+    if (typeof slot === 'string') return slot
+    if ('slots' in slot) return this.#nodeHtml(slot, isMarked)
+    let out = ''
+    for (const entry of slot.entries) out += this.#nodeHtml(entry, isMarked)
+    return out
+  }
+
+  #statsFor(id: Json): Statics {
+    const statics = this.#statics.get(Number(id))
+    if (!statics) throw new Error(`unknown statics id ${String(id)}`)
+    return statics
+  }
+
+  #decodeNode(wire: Json): Node {
+    if (!isObject(wire)) throw new Error('a node must be an object')
+    const statics = this.#statsFor(wire.s)
+    const count = statics.parts.length - 1
+    const slots: Slot[] = new Array(count)
+    for (let i = 0; i < count; i++) slots[i] = this.#decodeSlot(wire[i])
+    return { statics, slots, key: this.#nextKey++ }
+  }
+
+  #decodeEntry(list: List, wire: Json): Node {
+    if (!Array.isArray(wire)) return this.#decodeNode(wire)
+    const statics = list.statics
+    if (!statics) throw new Error('a slot-array entry in a list without statics')
+    return { statics, slots: wire.map((w) => this.#decodeSlot(w)), key: this.#nextKey++ }
+  }
+
+  #decodeSlot(wire: Json): Slot {
+    if (typeof wire === 'string') return wire
+    if (!isObject(wire)) throw new Error('a slot must be a string or an object')
+    if ('l' in wire) return this.#decodeList(wire)
+    return this.#decodeNode(wire)
+  }
+
+  #decodeList(wire: JsonObject): List {
+    const list: List = { statics: 's' in wire ? this.#statsFor(wire.s) : null, entries: [] }
+    const entries = wire.l
+    if (!Array.isArray(entries)) throw new Error('a list needs an "l" array')
+    list.entries = entries.map((entry) => this.#decodeEntry(list, entry))
+    return list
+  }
+
+  #markDirty(chain: Node[]): void {
+    const node = chain[chain.length - 1]
+    if (!node || this.#dirty.has(node)) return
+    this.#dirty.add(node)
+    this.#dirtyChains.push(chain)
+  }
+
+  // `chain` holds the rooted ancestors of `node` (the view root first): the patch targets.
+  #mergeNode(node: Node, diff: Json, chain: Node[]): void {
+    if (!isObject(diff)) throw new Error('a node diff must be an object')
+    const here = chain.length === 0 || node.statics.root !== null ? [...chain, node] : chain
+    for (const key in diff) {
+      const index = Number(key)
+      const change = diff[key]
+      const slot = node.slots[index]
+      if (slot === undefined) throw new Error(`diff names slot ${key} that does not exist`)
+      if (typeof change === 'string' || !isObject(change) || 's' in change || 'l' in change) {
+        node.slots[index] = this.#decodeSlot(change)
+        this.#markDirty(here)
+      } else if (typeof slot === 'string') {
+        throw new Error(`slot ${key} is text but the diff patches it`)
+      } else if ('slots' in slot) {
+        this.#mergeNode(slot, change, here)
+      } else {
+        this.#mergeList(slot, change, here)
+      }
+    }
+  }
+
+  #mergeList(list: List, diff: JsonObject, chain: Node[]): void {
+    const old = list.entries
+    if (Array.isArray(diff.o)) {
+      const entries: Node[] = []
+      for (const op of diff.o) {
+        if (op === null) entries.push(null as unknown as Node) // filled from "e" below
+        else if (Array.isArray(op)) {
+          const [from, count] = op as [number, number]
+          for (let i = 0; i < count; i++) entries.push(old[from + i] as Node)
+        }
+      }
+      list.entries = entries
+      this.#markDirty(chain)
+    }
+    if (!isObject(diff.e)) return
+    for (const key in diff.e) {
+      const index = Number(key)
+      const change = diff.e[key]
+      const entry = list.entries[index]
+      if (Array.isArray(change) || (isObject(change) && 's' in change) || !entry) {
+        list.entries[index] = this.#decodeEntry(list, change)
+        this.#markDirty(chain)
+      } else {
+        this.#mergeNode(entry, change, chain)
+      }
+    }
+  }
+}
+
+const isObject = (value: Json): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+export type { Node as TreeNode }

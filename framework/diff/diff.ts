@@ -1,0 +1,116 @@
+/**
+ * Compares two trees of the same view and returns only what changed: a sparse object of the
+ * changed slots, recursing into nested nodes and lists. Pure: no I/O, no per-connection state.
+ */
+import type { Slot, TreeList, TreeNode } from '../template/index.ts'
+import {
+  encodeEntry,
+  encodeList,
+  encodeNode,
+  encodeSlot,
+  type TemplateSink,
+  type Wire,
+  type WireObject,
+} from './wire.ts'
+
+/** Diffs two renders of one view; returns undefined when nothing changed. */
+export const diffTree = (prev: TreeNode, next: TreeNode, sink: TemplateSink): Wire | undefined =>
+  diffNode(prev, next, sink)
+
+const diffNode = (prev: TreeNode, next: TreeNode, sink: TemplateSink): Wire | undefined => {
+  if (prev === next) return undefined
+  if (prev.template !== next.template) return encodeNode(next, sink)
+  let out: WireObject | undefined
+  const { slots } = next
+  for (let i = 0; i < slots.length; i++) {
+    const change = diffSlot(prev.slots[i] as Slot, slots[i] as Slot, sink)
+    if (change !== undefined) (out ??= {})[i] = change
+  }
+  return out
+}
+
+const diffSlot = (prev: Slot, next: Slot, sink: TemplateSink): Wire | undefined => {
+  if (prev === next) return undefined
+  if (typeof next === 'string') return next
+  if (typeof prev === 'string') return encodeSlot(next, sink)
+  if ('slots' in next) return 'slots' in prev ? diffNode(prev, next, sink) : encodeNode(next, sink)
+  if ('slots' in prev) return encodeList(next, sink)
+  return diffList(prev, next, sink)
+}
+
+/** Runs of reused old entries ([from, count]) and null for each new entry, in new order. */
+type Order = (readonly [number, number] | null)[]
+
+const diffList = (prev: TreeList, next: TreeList, sink: TemplateSink): Wire | undefined => {
+  // A list whose entries change template family is rare; resend it whole.
+  if (prev.template !== next.template) return encodeList(next, sink)
+  const reused = matchEntries(prev, next)
+  const order = toOrder(reused)
+  const isSameOrder =
+    next.entries.length === prev.entries.length && order.length <= 1 && order[0] !== null
+  let entries: WireObject | undefined
+  for (let j = 0; j < next.entries.length; j++) {
+    const from = reused[j] as number
+    const entry = next.entries[j] as TreeNode
+    const change =
+      from < 0
+        ? encodeEntry(next, entry, sink)
+        : diffEntry(next, prev.entries[from] as TreeNode, entry, sink)
+    if (change !== undefined) (entries ??= {})[j] = change
+  }
+  if (isSameOrder && entries === undefined) return undefined
+  const out: WireObject = {}
+  if (!isSameOrder) out.o = order as Wire[]
+  if (entries !== undefined) out.e = entries
+  return out
+}
+
+// Entries of a uniform list are diffed slot by slot: they share the template by definition.
+const diffEntry = (
+  list: TreeList,
+  prev: TreeNode,
+  next: TreeNode,
+  sink: TemplateSink,
+): Wire | undefined => {
+  if (list.template !== null || prev.template === next.template) return diffNode(prev, next, sink)
+  return encodeNode(next, sink)
+}
+
+/** For each new entry, the index of the old entry it continues, or -1 when it is new. */
+const matchEntries = (prev: TreeList, next: TreeList): Int32Array => {
+  const reused = new Int32Array(next.entries.length)
+  if (prev.keys === null || next.keys === null) {
+    for (let j = 0; j < reused.length; j++) reused[j] = j < prev.entries.length ? j : -1
+    return reused
+  }
+  const oldIndex = new Map<unknown, number>()
+  prev.keys.forEach((key, i) => oldIndex.set(key, i))
+  next.keys.forEach((key, j) => {
+    reused[j] = oldIndex.get(key) ?? -1
+  })
+  return reused
+}
+
+const toOrder = (reused: Int32Array): Order => {
+  const order: Order = []
+  let runFrom = -1
+  let runCount = 0
+  const flush = (): void => {
+    if (runCount > 0) order.push([runFrom, runCount])
+    runCount = 0
+  }
+  for (const from of reused) {
+    if (from < 0) {
+      flush()
+      order.push(null)
+    } else if (runCount > 0 && from === runFrom + runCount) {
+      runCount++
+    } else {
+      flush()
+      runFrom = from
+      runCount = 1
+    }
+  }
+  flush()
+  return order
+}

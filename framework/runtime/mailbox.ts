@@ -1,0 +1,107 @@
+/**
+ * One queue per process: messages are handled strictly one at a time, in the order posted.
+ *
+ * A view per browser tab owns one, so 10,000 may be alive at once: the idle cost is one array
+ * and two bound callbacks, and a handler that returns synchronously costs no promise at all.
+ */
+
+/** A FIFO queue that runs `handle` on one message at a time and closes on the first crash. */
+export class Mailbox<M> {
+  readonly #handle: (msg: M) => void | Promise<void>
+  readonly #onCrash: (error: unknown, msg: M) => void
+  // Consumed from #head; reset when drained so the array does not grow without bound.
+  #queue: (M | undefined)[] = []
+  #head = 0
+  #current: M | undefined
+  // True from the post that schedules a drain until the queue is empty again.
+  #isDraining = false
+  #isClosed = false
+
+  constructor(handle: (msg: M) => void | Promise<void>, onCrash: (error: unknown, msg: M) => void) {
+    this.#handle = handle
+    this.#onCrash = onCrash
+  }
+
+  /** True once `close()` was called or a handler crashed. */
+  get isClosed(): boolean {
+    return this.#isClosed
+  }
+
+  /** Messages posted and not yet started. */
+  get pending(): number {
+    return this.#queue.length - this.#head
+  }
+
+  /** Queues `msg`; false (and the message is dropped) when the mailbox is closed. */
+  post(msg: M): boolean {
+    if (this.#isClosed) return false
+    this.#queue.push(msg)
+    if (!this.#isDraining) {
+      this.#isDraining = true
+      // Never run the handler inside post(): the poster may be mid-way through its own update.
+      queueMicrotask(this.#drain)
+    }
+    return true
+  }
+
+  /** Drops pending messages; later posts are ignored. A handler already running finishes. */
+  close(): void {
+    this.#isClosed = true
+    this.#queue = []
+    this.#head = 0
+  }
+
+  // Runs synchronous handlers back to back; an async one resumes the loop when it settles.
+  readonly #drain = (): void => {
+    while (!this.#isClosed && this.#head < this.#queue.length) {
+      const msg = this.#take()
+      this.#current = msg
+      let result: void | Promise<void>
+      try {
+        result = this.#handle(msg)
+      } catch (error) {
+        return this.#crash(error, msg)
+      }
+      if (result instanceof Promise) {
+        result.then(this.#drain, this.#rejected)
+        return
+      }
+    }
+    this.#current = undefined
+    this.#isDraining = false
+    if (!this.#isClosed) {
+      this.#queue.length = 0
+      this.#head = 0
+    }
+  }
+
+  readonly #rejected = (error: unknown): void => {
+    this.#crash(error, this.#current as M)
+  }
+
+  #take(): M {
+    const msg = this.#queue[this.#head] as M
+    this.#queue[this.#head] = undefined // let the message be collected while the queue runs on
+    this.#head++
+    // A busy mailbox that never drains still compacts, so consumed slots do not pile up.
+    if (this.#head >= 1024 && this.#head * 2 >= this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head)
+      this.#head = 0
+    }
+    return msg
+  }
+
+  #crash(error: unknown, msg: M): void {
+    const wasClosed = this.#isClosed
+    this.close()
+    this.#current = undefined
+    this.#isDraining = false
+    // A crash after close() (an async handler rejecting late) belongs to an owner that left.
+    if (wasClosed) return
+    try {
+      this.#onCrash(error, msg)
+    } catch {
+      // The mailbox is already closed; a throwing onCrash has no loop left to break.
+    }
+  }
+}

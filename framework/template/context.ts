@@ -1,0 +1,338 @@
+/**
+ * Reads a template's static strings once and decides, for every hole between them, which
+ * output context the value lands in. The result is cached per strings array, so a call site
+ * is analysed on first use only.
+ */
+import { LiveError } from '../errors.ts'
+
+/** Where a dynamic value sits, which decides how it is escaped. */
+export type HoleKind =
+  | 'text' // element content (also textarea/title: escaped text is safe there)
+  | 'attr' // inside a quoted attribute value
+  | 'attr-unquoted' // the whole unquoted value of an attribute: rendered with quotes
+  | 'url' // a URL attribute (href, src, ...): the assembled value is checked for schemes
+  | 'raw-only' // script/style body, event handler, srcdoc, comment: only raw() is accepted
+  | 'spread' // between attributes inside a tag: takes an attribute object
+
+/** One hole's context; URL holes of one attribute share a group for the scheme check. */
+export type Hole = {
+  readonly kind: HoleKind
+  /** Attribute name for attribute contexts, tag name for raw text bodies. */
+  readonly name: string
+  /** For 'url': index of the first hole of the attribute and the statics between its holes. */
+  readonly group?: UrlGroup
+  /** For 'url' and 'attr-unquoted': whether the value is rendered wrapped in quotes. */
+  readonly isQuoted: boolean
+}
+
+/** The holes and static text forming one URL attribute value. */
+export type UrlGroup = {
+  readonly holes: number[]
+  /** Static text before the first hole, between holes, and after the last (within the value). */
+  readonly parts: string[]
+  readonly isAnimation: boolean
+}
+
+/** The analysis of one template: its holes and, if it is one element, where to mark it. */
+export type TemplateInfo = {
+  /** Process-wide id of this call site: the same template has the same id on every socket. */
+  readonly id: number
+  readonly statics: readonly string[]
+  readonly holes: readonly Hole[]
+  /** Offset in statics[0] just after the root tag name when the template is one element. */
+  readonly rootOffset: number | null
+}
+
+const URL_ATTRIBUTES = new Set([
+  'href', 'src', 'action', 'formaction', 'xlink:href', 'poster', 'cite', 'background', 'data',
+  'srcset', 'ping', 'manifest', 'codebase', 'longdesc', 'usemap', 'lowsrc', 'dynsrc', 'icon',
+  'archive', 'classid', 'profile',
+])
+const ANIMATION_ATTRIBUTES = new Set(['to', 'from', 'values', 'by'])
+const RAW_ONLY_ATTRIBUTES = new Set(['srcdoc'])
+const RAW_TEXT_ELEMENTS = new Set(['script', 'style'])
+const VOID_ELEMENTS = new Set([
+  'area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source',
+  'track', 'wbr',
+])
+
+type State =
+  | 'text'
+  | 'tag-open' // just after '<'
+  | 'tag-name'
+  | 'end-tag'
+  | 'in-tag' // between attributes
+  | 'attr-name'
+  | 'after-attr-name'
+  | 'before-value'
+  | 'value-dq'
+  | 'value-sq'
+  | 'value-uq'
+  | 'comment'
+  | 'raw-text'
+  | 'bogus' // <!DOCTYPE ...> and <? ... >
+
+const isNameChar = (c: string): boolean => /[A-Za-z0-9\-_:.]/.test(c)
+const isSpace = (c: string): boolean => c === ' ' || c === '\n' || c === '\t' || c === '\r' || c === '\f'
+
+const cache = new WeakMap<TemplateStringsArray, TemplateInfo>()
+let nextId = 1
+
+/** Returns the (cached) analysis of a template's statics; throws on a misplaced hole. */
+export const analyse = (statics: TemplateStringsArray): TemplateInfo => {
+  let info = cache.get(statics)
+  if (!info) {
+    info = { id: nextId++, statics: [...statics], ...new Analyser(statics).run() }
+    cache.set(statics, info)
+  }
+  return info
+}
+
+/** A small HTML tokenizer that only tracks what decides escaping and the root element. */
+class Analyser {
+  readonly #statics: readonly string[]
+  #state: State = 'text'
+  #tag = ''
+  #attr = ''
+  #valueHasStatic = false
+  #rawEnd = ''
+  #depth = 0
+  #rootOffset: number | null = null
+  #isSingleRoot = true
+  #hasRootClosed = false
+  #holes: Hole[] = []
+  #group: { holes: number[]; parts: string[]; isAnimation: boolean } | null = null
+  #pendingHole: number | null = null
+
+  constructor(statics: readonly string[]) {
+    this.#statics = statics
+  }
+
+  run(): Pick<TemplateInfo, 'holes' | 'rootOffset'> {
+    const last = this.#statics.length - 1
+    this.#statics.forEach((chunk, index) => {
+      this.#scan(chunk, index)
+      if (index < last) this.#hole(index)
+    })
+    this.#closeGroup()
+    if (this.#state !== 'text') {
+      throw new LiveError(
+        'template.unclosed',
+        `template ends in state "${this.#state}" after ${JSON.stringify(this.#statics[last])}; ` +
+          'close every tag, attribute and comment inside the template that opens it',
+      )
+    }
+    const isRooted = this.#isSingleRoot && this.#hasRootClosed && this.#depth === 0
+    return { holes: this.#holes, rootOffset: isRooted ? this.#rootOffset : null }
+  }
+
+  #fail(detail: string): never {
+    throw new LiveError('template.unsafe-context', detail)
+  }
+
+  #hole(index: number): void {
+    const where = JSON.stringify(this.#statics.slice(0, index + 1).join('${…}'))
+    switch (this.#state) {
+      case 'text':
+        if (this.#depth === 0) this.#isSingleRoot = false
+        return void this.#holes.push({ kind: 'text', name: '', isQuoted: false })
+      case 'raw-text':
+        return void this.#holes.push({ kind: 'raw-only', name: this.#rawEnd, isQuoted: false })
+      case 'comment':
+        return void this.#holes.push({ kind: 'raw-only', name: '!--', isQuoted: false })
+      case 'in-tag':
+        return void this.#holes.push({ kind: 'spread', name: this.#tag, isQuoted: false })
+      case 'value-dq':
+      case 'value-sq':
+        return void this.#holes.push(this.#valueHole(index, true))
+      case 'before-value':
+        this.#state = 'value-uq'
+        this.#pendingHole = index
+        return void this.#holes.push(this.#valueHole(index, false))
+      case 'value-uq':
+        return this.#fail(`a value is joined to static text in an unquoted attribute: ${where}; quote it`)
+      case 'after-attr-name':
+      case 'attr-name':
+        return this.#fail(`a value is part of an attribute name: ${where}`)
+      case 'tag-open':
+      case 'tag-name':
+      case 'end-tag':
+        return this.#fail(`a value is part of a tag name: ${where}`)
+      case 'bogus':
+        return this.#fail(`a value sits inside a doctype or processing instruction: ${where}`)
+    }
+  }
+
+  #valueHole(index: number, isQuoted: boolean): Hole {
+    const name = this.#attr.toLowerCase()
+    if (/^on/.test(name) || RAW_ONLY_ATTRIBUTES.has(name)) {
+      return { kind: 'raw-only', name, isQuoted }
+    }
+    const isAnimation = ANIMATION_ATTRIBUTES.has(name)
+    if (!URL_ATTRIBUTES.has(name) && !isAnimation) {
+      return { kind: isQuoted ? 'attr' : 'attr-unquoted', name, isQuoted }
+    }
+    if (!this.#group) {
+      this.#group = { holes: [], parts: [this.#valueSoFar], isAnimation }
+    } else {
+      this.#group.parts.push(this.#valueSoFar)
+    }
+    this.#valueSoFar = ''
+    this.#group.holes.push(index)
+    return { kind: 'url', name, group: this.#group, isQuoted }
+  }
+
+  #valueSoFar = ''
+
+  #closeGroup(): void {
+    if (this.#group) this.#group.parts.push(this.#valueSoFar)
+    this.#group = null
+    this.#valueSoFar = ''
+  }
+
+  #scan(chunk: string, index: number): void {
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i] as string
+      switch (this.#state) {
+        case 'text':
+          if (c === '<') this.#state = 'tag-open'
+          else if (this.#depth === 0 && !isSpace(c)) this.#isSingleRoot = false
+          break
+        case 'tag-open':
+          if (c === '/') {
+            this.#state = 'end-tag'
+            this.#tag = ''
+          } else if (c === '!' && chunk.startsWith('!--', i)) {
+            this.#state = 'comment'
+            i += 2
+          } else if (c === '!' || c === '?') {
+            this.#state = 'bogus'
+          } else if (/[A-Za-z]/.test(c)) {
+            this.#state = 'tag-name'
+            this.#tag = c
+          } else {
+            this.#state = 'text' // a lone '<' is text
+          }
+          break
+        case 'tag-name':
+          if (isNameChar(c)) this.#tag += c
+          else {
+            this.#openTag(index, i)
+            this.#state = 'in-tag'
+            i--
+          }
+          break
+        case 'end-tag':
+          if (c === '>') this.#closeTag()
+          else if (isNameChar(c)) this.#tag += c
+          break
+        case 'in-tag':
+          if (c === '>') this.#endOfStartTag(false)
+          else if (c === '/' && chunk[i + 1] === '>') {
+            this.#endOfStartTag(true)
+            i++
+          } else if (!isSpace(c) && c !== '/') {
+            this.#state = 'attr-name'
+            this.#attr = c
+          }
+          break
+        case 'attr-name':
+          if (c === '=') this.#beginValue()
+          else if (isSpace(c)) this.#state = 'after-attr-name'
+          else if (c === '>' || c === '/') {
+            this.#state = 'in-tag'
+            i--
+          } else this.#attr += c
+          break
+        case 'after-attr-name':
+          if (c === '=') this.#beginValue()
+          else if (!isSpace(c)) {
+            this.#state = 'in-tag'
+            i--
+          }
+          break
+        case 'before-value':
+          if (c === '"') this.#state = 'value-dq'
+          else if (c === "'") this.#state = 'value-sq'
+          else if (c === '>') this.#endOfStartTag(false)
+          else if (!isSpace(c)) {
+            this.#state = 'value-uq'
+            this.#valueHasStatic = true
+          }
+          break
+        case 'value-dq':
+        case 'value-sq':
+          if (c === (this.#state === 'value-dq' ? '"' : "'")) {
+            this.#closeGroup()
+            this.#state = 'in-tag'
+          } else {
+            this.#valueHasStatic = true
+            this.#valueSoFar += c
+          }
+          break
+        case 'value-uq':
+          if (isSpace(c) || c === '>') {
+            this.#closeGroup()
+            this.#pendingHole = null
+            this.#state = 'in-tag'
+            i--
+          } else if (this.#pendingHole !== null) {
+            this.#fail(
+              `static text follows a value in an unquoted attribute "${this.#attr}"; quote it`,
+            )
+          } else this.#valueHasStatic = true
+          break
+        case 'comment':
+          if (c === '-' && chunk.startsWith('-->', i)) {
+            this.#state = 'text'
+            i += 2
+          }
+          break
+        case 'raw-text':
+          if (c === '<' && chunk.slice(i + 2, i + 2 + this.#rawEnd.length).toLowerCase() === this.#rawEnd && chunk[i + 1] === '/') {
+            this.#state = 'end-tag'
+            this.#tag = ''
+            i += 1
+          }
+          break
+        case 'bogus':
+          if (c === '>') this.#state = 'text'
+          break
+      }
+    }
+  }
+
+  #beginValue(): void {
+    this.#state = 'before-value'
+    this.#valueHasStatic = false
+    this.#valueSoFar = ''
+    this.#pendingHole = null
+  }
+
+  #openTag(index: number, offset: number): void {
+    if (this.#depth === 0) {
+      if (this.#hasRootClosed || this.#rootOffset !== null || index !== 0) this.#isSingleRoot = false
+      else this.#rootOffset = offset
+    }
+  }
+
+  #endOfStartTag(isSelfClosing: boolean): void {
+    const tag = this.#tag.toLowerCase()
+    this.#state = 'text'
+    if (isSelfClosing || VOID_ELEMENTS.has(tag)) {
+      if (this.#depth === 0) this.#hasRootClosed = true
+      return
+    }
+    this.#depth++
+    if (RAW_TEXT_ELEMENTS.has(tag)) {
+      this.#state = 'raw-text'
+      this.#rawEnd = tag
+    }
+  }
+
+  #closeTag(): void {
+    this.#state = 'text'
+    if (this.#depth > 0) this.#depth--
+    if (this.#depth === 0) this.#hasRootClosed = true
+  }
+}

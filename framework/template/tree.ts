@@ -1,0 +1,205 @@
+/**
+ * Builds the escaped tree of a render: every dynamic value becomes a final HTML string, a nested
+ * node or a list. Trees are immutable values; the diff compares two of them and the dead render
+ * joins one into a string.
+ */
+import { LiveError } from '../errors.ts'
+import { analyse, type Hole, type TemplateInfo } from './context.ts'
+import {
+  BLOCKED_URL,
+  checkAttributeName,
+  escapeAnimationValue,
+  escapeHtml,
+  escapeUrl,
+  isDangerousUrl,
+} from './escape.ts'
+import { KeyedList, Rendered, SafeHtml } from './rendered.ts'
+
+/** One dynamic slot after escaping: HTML text, a nested node or a list of nodes. */
+export type Slot = string | TreeNode | TreeList
+
+/** A template instance: its analysed statics and one slot per hole. */
+export type TreeNode = {
+  readonly template: TemplateInfo
+  readonly slots: readonly Slot[]
+}
+
+/** A comprehension; `keys` is null for a plain array (entries are matched by index). */
+export type TreeList = {
+  readonly keys: readonly unknown[] | null
+  readonly entries: readonly TreeNode[]
+  /** The template every entry shares, or null when entries differ (or there are none). */
+  readonly template: TemplateInfo | null
+}
+
+/** Turns a render into its escaped tree. */
+export const buildTree = (rendered: Rendered): TreeNode => {
+  const template = analyse(rendered.statics)
+  const { holes } = template
+  const values = rendered.dynamics
+  const slots: Slot[] = new Array(values.length)
+  let blockedGroup: unknown = null
+  for (let i = 0; i < values.length; i++) {
+    const hole = holes[i] as Hole
+    if (hole.kind === 'url' && hole.group && hole.group.holes[0] === i) {
+      blockedGroup = isBlockedGroup(hole, values) ? hole.group : null
+    }
+    slots[i] = toSlot(values[i], hole, blockedGroup !== null && blockedGroup === hole.group, i)
+  }
+  return { template, slots }
+}
+
+const toSlot = (value: unknown, hole: Hole, isBlocked: boolean, index: number): Slot => {
+  if (value === null || value === undefined || value === false || value === true) {
+    return hole.kind === 'attr-unquoted' || (hole.kind === 'url' && !hole.isQuoted) ? '""' : ''
+  }
+  if (value instanceof SafeHtml) return value.html
+  switch (hole.kind) {
+    case 'text':
+      return textSlot(value)
+    case 'attr':
+      return escapeHtml(scalar(value, hole))
+    case 'attr-unquoted':
+      return `"${escapeHtml(scalar(value, hole))}"`
+    case 'url': {
+      const text = isBlocked
+        ? hole.group?.holes[0] === index
+          ? BLOCKED_URL
+          : ''
+        : escapeHtml(scalar(value, hole))
+      return hole.isQuoted ? text : `"${text}"`
+    }
+    case 'spread':
+      return spread(value, hole)
+    case 'raw-only':
+      throw new LiveError(
+        'template.unsafe-context',
+        `a value was placed in ${describeRawOnly(hole)}; ` +
+          'pass data through a data-* attribute or wrap vetted markup in raw()',
+      )
+  }
+}
+
+const describeRawOnly = (hole: Hole): string =>
+  hole.name === '!--'
+    ? 'an HTML comment'
+    : hole.name === 'script' || hole.name === 'style'
+      ? `a <${hole.name}> body`
+      : `the "${hole.name}" attribute, which runs as code`
+
+const isBlockedGroup = (hole: Hole, values: readonly unknown[]): boolean => {
+  const group = hole.group
+  if (!group) return false
+  let assembled = group.parts[0] ?? ''
+  group.holes.forEach((holeIndex, n) => {
+    const value = values[holeIndex]
+    if (value instanceof SafeHtml) assembled += value.html
+    else if (value !== null && value !== undefined && typeof value !== 'boolean') {
+      assembled += String(value)
+    }
+    assembled += group.parts[n + 1] ?? ''
+  })
+  if (group.isAnimation) return assembled.split(';').some(isDangerousUrl)
+  return isDangerousUrl(assembled)
+}
+
+const scalar = (value: unknown, hole: Hole): string => {
+  if (typeof value === 'string') return value
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value)
+  throw new LiveError(
+    value instanceof Rendered || value instanceof KeyedList || Array.isArray(value)
+      ? 'template.node-in-attribute'
+      : 'template.bad-value',
+    `the "${hole.name}" attribute got ${describe(value)}; attributes take strings and numbers`,
+  )
+}
+
+const textSlot = (value: unknown): Slot => {
+  if (typeof value === 'string') return escapeHtml(value)
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value)
+  if (value instanceof Rendered) return buildTree(value)
+  if (value instanceof KeyedList) return buildList(value.entries, value.keys)
+  if (Array.isArray(value)) return buildList(value.filter(isPresent).map(asEntry), null)
+  throw new LiveError(
+    'template.bad-value',
+    `got ${describe(value)} in text; render strings, numbers, html\`\` results or arrays of them`,
+  )
+}
+
+const isPresent = (v: unknown): boolean => v !== null && v !== undefined && v !== false
+
+const asEntry = (value: unknown): Rendered => {
+  if (value instanceof Rendered) return value
+  throw new LiveError(
+    'template.bad-value',
+    `a list entry is ${describe(value)}; map each item to an html\`\` result`,
+  )
+}
+
+const buildList = (entries: readonly Rendered[], keys: readonly unknown[] | null): TreeList => {
+  const nodes = entries.map(buildTree)
+  let template: TemplateInfo | null = nodes[0]?.template ?? null
+  for (const node of nodes) if (node.template !== template) template = null
+  return { keys, entries: nodes, template }
+}
+
+const spread = (value: unknown, hole: Hole): string => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new LiveError(
+      'template.unsafe-context',
+      `<${hole.name} \${…}> got ${describe(value)}; inside a tag pass an object of attributes`,
+    )
+  }
+  let out = ''
+  for (const [name, attrValue] of Object.entries(value)) {
+    checkAttributeName(name)
+    if (attrValue === null || attrValue === undefined || attrValue === false) continue
+    if (attrValue === true) {
+      out += ` ${name}`
+      continue
+    }
+    const lower = name.toLowerCase()
+    if (lower === 'srcdoc') {
+      throw new LiveError('template.bad-attribute', `srcdoc holds a document; it cannot be spread`)
+    }
+    const text = scalar(attrValue, { kind: 'attr', name, isQuoted: true })
+    const escaped =
+      lower === 'href' || lower === 'src' || lower === 'action' || lower === 'formaction' || lower === 'xlink:href'
+        ? escapeUrl(text)
+        : lower === 'to' || lower === 'from' || lower === 'values' || lower === 'by'
+          ? escapeAnimationValue(text)
+          : escapeHtml(text)
+    out += ` ${name}="${escaped}"`
+  }
+  return out
+}
+
+const describe = (value: unknown): string => {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  if (value instanceof Rendered) return 'an html`` result'
+  if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value)})`
+  if (typeof value === 'function') return 'a function'
+  return `a ${typeof value}`
+}
+
+/** Joins a tree into its HTML: the dead render and the reference the client must match. */
+export const treeToHtml = (node: TreeNode): string => {
+  const { statics } = node.template
+  let out = statics[0] as string
+  for (let i = 0; i < node.slots.length; i++) {
+    out += slotToHtml(node.slots[i] as Slot) + (statics[i + 1] as string)
+  }
+  return out
+}
+
+const slotToHtml = (slot: Slot): string => {
+  if (typeof slot === 'string') return slot
+  if ('slots' in slot) return treeToHtml(slot)
+  let out = ''
+  for (const entry of slot.entries) out += treeToHtml(entry)
+  return out
+}
+
+/** Renders a template straight to an HTML string (the first, dead render). */
+export const renderToString = (rendered: Rendered): string => treeToHtml(buildTree(rendered))

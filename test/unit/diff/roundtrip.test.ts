@@ -1,0 +1,159 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { ClientTree } from '../../../client/tree.ts'
+import { diffTree, encodeNode, StaticsCache, type TemplateSink } from '../../../framework/diff/index.ts'
+import { buildTree, each, html, Rendered, treeToHtml, type TreeNode } from '../../../framework/template/index.ts'
+
+// A template model: statics around holes that are either text or a quoted attribute.
+type HoleModel = 'text' | 'attr'
+type TemplateModel = { strings: TemplateStringsArray; holes: HoleModel[] }
+
+const fakeStrings = (parts: string[]): TemplateStringsArray =>
+  Object.freeze(Object.assign([...parts], { raw: Object.freeze([...parts]) })) as TemplateStringsArray
+
+const templateModel = fc
+  .record({
+    tag: fc.constantFrom('div', 'li', 'tr', 'p'),
+    holes: fc.array(fc.constantFrom<HoleModel>('text', 'attr'), { minLength: 0, maxLength: 4 }),
+    words: fc.array(fc.constantFrom('', ' ', 'a', 'b c', '\n'), { minLength: 5, maxLength: 5 }),
+    isRooted: fc.boolean(),
+  })
+  .map(({ tag, holes, words, isRooted }): TemplateModel => {
+    const parts: string[] = [isRooted ? `<${tag} class="k">` : words[0] ?? '']
+    holes.forEach((hole, i) => {
+      const w = words[(i + 1) % words.length] ?? ''
+      if (hole === 'attr') {
+        parts[parts.length - 1] += `<b title="${w}`
+        parts.push(`">${w}</b>`)
+      } else {
+        parts[parts.length - 1] += `<i>${w}`
+        parts.push(`</i>${w}`)
+      }
+    })
+    parts[parts.length - 1] += isRooted ? `</${tag}>` : ''
+    return { strings: fakeStrings(parts), holes }
+  })
+
+const text = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('<', '&amp;', '"x"'), fc.integer())
+
+// Values for a template: random text, nested templates, lists (plain and keyed), nothing.
+const renderWith = (pool: TemplateModel[], seed: number[], depth: number): Rendered => {
+  let cursor = 0
+  const next = (): number => seed[cursor++ % seed.length] ?? 0
+  const build = (model: TemplateModel, level: number): Rendered => {
+    const values = model.holes.map((hole) => {
+      const r = next()
+      if (hole === 'attr') return r % 5 === 0 ? null : `v${r % 7}<"&`
+      const choice = level >= depth ? r % 3 : r % 7
+      const pick = pool[next() % pool.length] as TemplateModel
+      if (choice === 0) return `t${r % 11}&<`
+      if (choice === 1) return r % 13
+      if (choice === 2) return r % 4 === 0 ? null : false
+      if (choice === 3) return build(pick, level + 1)
+      if (choice === 4) return Array.from({ length: next() % 4 }, () => build(pick, level + 1))
+      const keys = [...new Set(Array.from({ length: next() % 6 }, () => next() % 8))]
+      return each(keys, (k) => k, () => build(pick, level + 1))
+    })
+    return new Rendered(model.strings, values)
+  }
+  return build(pool[0] as TemplateModel, 0)
+}
+
+const serverStep = (cache: StaticsCache, prev: TreeNode | null, next: TreeNode) => {
+  const sink: TemplateSink = new Set()
+  const payload = prev === null ? encodeNode(next, sink) : diffTree(prev, next, sink)
+  const wire = JSON.parse(JSON.stringify({ t: cache.take(sink), d: payload ?? null }))
+  return wire as { t?: unknown; d: unknown }
+}
+
+describe('diff and client merge', () => {
+  it('keeps the client HTML byte-equal to the server render after every diff', () => {
+    fc.assert(
+      fc.property(
+        fc.array(templateModel, { minLength: 1, maxLength: 5 }),
+        fc.array(fc.array(fc.nat({ max: 1000 }), { minLength: 1, maxLength: 30 }), {
+          minLength: 2,
+          maxLength: 8,
+        }),
+        (pool, seeds) => {
+          const cache = new StaticsCache()
+          const client = new ClientTree()
+          let prev: TreeNode | null = null
+          for (const seed of seeds) {
+            const next = buildTree(renderWith(pool, seed, 3))
+            const { t, d } = serverStep(cache, prev, next)
+            client.addStatics(t)
+            if (prev === null) client.mount(d)
+            else if (d !== null) client.merge(d)
+            expect(client.html()).toBe(treeToHtml(next))
+            prev = next
+          }
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+
+  it('sends statics once per connection and only ids afterwards', () => {
+    const view = (n: number) => html`<p>${n}</p>`
+    const cache = new StaticsCache()
+    const first = serverStep(cache, null, buildTree(view(1)))
+    const second = serverStep(new StaticsCache(), null, buildTree(view(2)))
+    expect(first.t).toBeDefined()
+    expect(second.t).toEqual(first.t)
+    const again = serverStep(cache, null, buildTree(view(3)))
+    expect(again.t).toBeUndefined()
+  })
+
+  it('sends only the changed slot when one value changes', () => {
+    const view = (n: number, label: string) => html`<p class="${label}">${n}</p>`
+    const d = serverStep(new StaticsCache(), buildTree(view(1, 'a')), buildTree(view(2, 'a'))).d
+    expect(d).toEqual({ 1: '2' })
+  })
+
+  it('names a shared template once for a whole comprehension', () => {
+    const li = (n: number) => html`<li>${n}</li>`
+    const view = html`<ul>${[1, 2, 3].map(li)}</ul>`
+    const { t, d } = serverStep(new StaticsCache(), null, buildTree(view))
+    expect(d).toMatchObject({ 0: { l: [['1'], ['2'], ['3']] } })
+    expect(Object.keys(t as object)).toHaveLength(2)
+  })
+
+  const table = (rows: { id: number; v: string }[]) =>
+    html`<table><tbody>${each(rows, (r) => r.id, (r) => html`<tr><td>${r.id}</td><td>${r.v}</td></tr>`)}</tbody></table>`
+  const rows = Array.from({ length: 100 }, (_, i) => ({ id: i, v: `r${i}` }))
+
+  it('sends one entry when one row of a keyed table changes', () => {
+    const changed = rows.map((r) => (r.id === 42 ? { ...r, v: 'new' } : r))
+    const { d } = serverStep(new StaticsCache(), buildTree(table(rows)), buildTree(table(changed)))
+    expect(d).toEqual({ 0: { e: { 42: { 1: 'new' } } } })
+  })
+
+  it('sends a run and the new entry when a row is inserted at the top', () => {
+    const inserted = [{ id: 999, v: 'top' }, ...rows]
+    const { d } = serverStep(new StaticsCache(), buildTree(table(rows)), buildTree(table(inserted)))
+    expect(d).toEqual({ 0: { o: [null, [0, 100]], e: { 0: ['999', 'top'] } } })
+  })
+
+  it('sends runs only when a row is removed or moved', () => {
+    const removed = rows.filter((r) => r.id !== 10)
+    const d1 = serverStep(new StaticsCache(), buildTree(table(rows)), buildTree(table(removed))).d
+    expect(d1).toEqual({ 0: { o: [[0, 10], [11, 89]] } })
+    const moved = [rows[99]!, ...rows.slice(0, 99)]
+    const d2 = serverStep(new StaticsCache(), buildTree(table(rows)), buildTree(table(moved))).d
+    expect(d2).toEqual({ 0: { o: [[99, 1], [0, 99]] } })
+  })
+
+  it('reports the changed row as the only patch target', () => {
+    const cache = new StaticsCache()
+    const client = new ClientTree()
+    const a = buildTree(table(rows))
+    const first = serverStep(cache, null, a)
+    client.addStatics(first.t)
+    client.mount(first.d)
+    const b = buildTree(table(rows.map((r) => (r.id === 5 ? { ...r, v: 'x' } : r))))
+    const targets = client.merge(serverStep(cache, a, b).d)
+    expect(targets).toHaveLength(1)
+    expect(client.nodeHtml(targets[0]!)).toMatch(/^<tr data-sb="\d+"><td>5<\/td><td>x<\/td><\/tr>$/)
+  })
+})
