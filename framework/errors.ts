@@ -33,6 +33,7 @@ export const ERRORS = {
   'presence.bad-meta': 'presence meta must be a plain JSON object',
   'presence.already-tracked': 'this owner already tracks a presence for the topic and key',
   'presence.not-tracked': 'this owner tracks no presence for the topic and key',
+  'presence.closed': 'the presence tracker was closed',
   // view
   'view.no-handler': 'the view received an event it does not handle',
   'view.invalid-payload': 'the event payload failed its schema',

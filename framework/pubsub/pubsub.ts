@@ -50,7 +50,8 @@ export class PubSub {
   constructor(options: PubSubOptions = {}) {
     const sliceSize = options.sliceSize ?? DEFAULT_SLICE_SIZE
     if (!Number.isInteger(sliceSize) || sliceSize < 1) {
-      throw new LiveError('pubsub.bad-option', `sliceSize must be an integer >= 1, got ${sliceSize}`)
+      const detail = `sliceSize must be an integer >= 1, got ${sliceSize}`
+      throw new LiveError('pubsub.bad-option', detail)
     }
     this.#adapter = options.adapter ?? new MemoryAdapter()
     this.#onAdapterError = options.onAdapterError ?? reportAdapterError
@@ -216,7 +217,8 @@ export class PubSub {
 
   #assertOpen(action: string): void {
     if (this.#isClosed) {
-      throw new LiveError('pubsub.closed', `${action} was called after close(); create a new PubSub`)
+      const detail = `${action} was called after close(); create a new PubSub`
+      throw new LiveError('pubsub.closed', detail)
     }
   }
 }

@@ -5,7 +5,17 @@
  * process crashes (`runtime.crashed`) or stops (`runtime.process-down`) before answering.
  */
 import { LiveError } from '../errors.ts'
-import type { Behaviour } from './behaviour.ts'
+import type {
+  AnyProcessTypes,
+  ArgsOf,
+  Behaviour,
+  CallOf,
+  CastOf,
+  InfoOf,
+  ProcessTypes,
+  ReplyOf,
+  StateOf,
+} from './behaviour.ts'
 import { isAbnormalExit, type ExitReason, type Lifecycle } from './lifecycle.ts'
 import { Mailbox } from './mailbox.ts'
 import { Timers } from './timers.ts'
@@ -16,24 +26,26 @@ export const DEFAULT_CALL_TIMEOUT_MS = 5000
 /** Where a process is in its life: `starting` runs init; `stopping` runs terminate. */
 export type ProcessStatus = 'starting' | 'running' | 'stopping' | 'exited'
 
-/** The handle to a running process, typed by the messages it accepts and the reply it gives. */
-export interface Process<Call = unknown, Reply = unknown, Cast = unknown, Info = unknown>
-  extends Lifecycle {
+/**
+ * The handle to a running process, typed by its declared types (see `ProcessTypes`).
+ * `Process` alone is any process: what a registry or supervisor holds without talking to it.
+ */
+export interface Process<T extends ProcessTypes = AnyProcessTypes> extends Lifecycle {
   /** Unique per Node process, for logs. */
   readonly id: number
   readonly status: ProcessStatus
   /** Why the process exited; undefined until it has. */
   readonly exitReason: ExitReason | undefined
   /** Sends `msg` to handleCall and resolves with its reply. */
-  call(msg: Call, timeoutMs?: number): Promise<Reply>
+  call(msg: CallOf<T>, timeoutMs?: number): Promise<ReplyOf<T>>
   /** Sends `msg` to handleCast without waiting; false when the process is not running. */
-  cast(msg: Cast): boolean
+  cast(msg: CastOf<T>): boolean
   /** Sends `info` to handleInfo without waiting; false when the process is not running. */
-  send(info: Info): boolean
+  send(info: InfoOf<T>): boolean
   /** Sends `info` to this process after `ms`; the timer dies with the process. */
-  sendAfter(ms: number, info: Info): () => void
+  sendAfter(ms: number, info: InfoOf<T>): () => void
   /** Sends `info` to this process every `ms` until cancelled or the process exits. */
-  sendEvery(ms: number, info: Info): () => void
+  sendEvery(ms: number, info: InfoOf<T>): () => void
   /** Stops after the messages already queued (default `'normal'`); resolves once exited. */
   stop(reason?: ExitReason): Promise<void>
 }
@@ -42,10 +54,10 @@ export interface Process<Call = unknown, Reply = unknown, Cast = unknown, Info =
  * Starts a process running `behaviour`. Returns at once: init is the first message, so calls
  * made before it finishes wait behind it, and an init that throws crashes the process.
  */
-export const spawn = <State, Call, Reply, Cast, Info, Args>(
-  behaviour: Behaviour<State, Call, Reply, Cast, Info, Args>,
-  args: Args,
-): Process<Call, Reply, Cast, Info> => new Runner(behaviour, args)
+export const spawn = <T extends ProcessTypes>(
+  behaviour: Behaviour<T>,
+  args: ArgsOf<T>,
+): Process<T> => new Runner(behaviour, args)
 
 type Caller = {
   resolve: (reply: never) => void
@@ -53,20 +65,20 @@ type Caller = {
   timer: ReturnType<typeof setTimeout> | undefined
 }
 
-type Envelope<Call, Cast, Info> =
-  | { kind: 'init'; args: unknown }
-  | { kind: 'call'; msg: Call; caller: Caller }
-  | { kind: 'cast'; msg: Cast }
-  | { kind: 'info'; msg: Info }
+type Envelope<T extends ProcessTypes> =
+  | { kind: 'init'; args: ArgsOf<T> }
+  | { kind: 'call'; msg: CallOf<T>; caller: Caller }
+  | { kind: 'cast'; msg: CastOf<T> }
+  | { kind: 'info'; msg: InfoOf<T> }
   | { kind: 'stop'; reason: ExitReason }
 
 let nextId = 1
 
-class Runner<State, Call, Reply, Cast, Info, Args> implements Process<Call, Reply, Cast, Info> {
+class Runner<T extends ProcessTypes> implements Process<T> {
   readonly id = nextId++
-  readonly #behaviour: Behaviour<State, Call, Reply, Cast, Info, Args>
-  readonly #mailbox: Mailbox<Envelope<Call, Cast, Info>>
-  #state: State | undefined
+  readonly #behaviour: Behaviour<T>
+  readonly #mailbox: Mailbox<Envelope<T>>
+  #state: StateOf<T> | undefined
   #hasState = false
   #status: ProcessStatus = 'starting'
   #exitReason: ExitReason | undefined
@@ -75,7 +87,7 @@ class Runner<State, Call, Reply, Cast, Info, Args> implements Process<Call, Repl
   #timers: Timers | undefined
   #listeners: ((reason: ExitReason) => void)[] | undefined
 
-  constructor(behaviour: Behaviour<State, Call, Reply, Cast, Info, Args>, args: Args) {
+  constructor(behaviour: Behaviour<T>, args: ArgsOf<T>) {
     this.#behaviour = behaviour
     this.#mailbox = new Mailbox(
       (envelope) => this.#handle(envelope),
@@ -96,8 +108,8 @@ class Runner<State, Call, Reply, Cast, Info, Args> implements Process<Call, Repl
     return this.#exitReason
   }
 
-  call(msg: Call, timeoutMs = DEFAULT_CALL_TIMEOUT_MS): Promise<Reply> {
-    return new Promise<Reply>((resolve, reject) => {
+  call(msg: CallOf<T>, timeoutMs = DEFAULT_CALL_TIMEOUT_MS): Promise<ReplyOf<T>> {
+    return new Promise<ReplyOf<T>>((resolve, reject) => {
       const caller: Caller = { resolve, reject, timer: undefined }
       if (!this.isAlive || !this.#mailbox.post({ kind: 'call', msg, caller })) {
         return reject(this.#downError())
@@ -107,26 +119,27 @@ class Runner<State, Call, Reply, Cast, Info, Args> implements Process<Call, Repl
         caller.timer = setTimeout(() => {
           // The message stays queued and is still handled; only its reply is dropped.
           this.#callers?.delete(caller)
-          reject(new LiveError('runtime.call-timeout', `${this.#label()} did not reply within ${timeoutMs}ms; raise timeoutMs or make the handler faster`))
+          const detail = `${this.#label()} did not reply within ${timeoutMs}ms`
+          reject(new LiveError('runtime.call-timeout', `${detail}; raise timeoutMs or speed it up`))
         }, timeoutMs)
       }
     })
   }
 
-  cast(msg: Cast): boolean {
+  cast(msg: CastOf<T>): boolean {
     return this.isAlive && this.#mailbox.post({ kind: 'cast', msg })
   }
 
-  send(info: Info): boolean {
+  send(info: InfoOf<T>): boolean {
     return this.isAlive && this.#mailbox.post({ kind: 'info', msg: info })
   }
 
-  sendAfter(ms: number, info: Info): () => void {
+  sendAfter(ms: number, info: InfoOf<T>): () => void {
     if (!this.isAlive) return noop
     return (this.#timers ??= new Timers()).after(ms, () => this.send(info))
   }
 
-  sendEvery(ms: number, info: Info): () => void {
+  sendEvery(ms: number, info: InfoOf<T>): () => void {
     if (!this.isAlive) return noop
     return (this.#timers ??= new Timers()).every(ms, () => this.send(info))
   }
@@ -151,17 +164,17 @@ class Runner<State, Call, Reply, Cast, Info, Args> implements Process<Call, Repl
     }
   }
 
-  async #handle(envelope: Envelope<Call, Cast, Info>): Promise<void> {
+  async #handle(envelope: Envelope<T>): Promise<void> {
     const behaviour = this.#behaviour
     switch (envelope.kind) {
       case 'init':
-        this.#state = await behaviour.init(envelope.args as Args, this)
+        this.#state = await behaviour.init(envelope.args, this)
         this.#hasState = true
         if (this.#status === 'starting') this.#status = 'running'
         return
       case 'call': {
         if (!behaviour.handleCall) throw this.#noHandler('handleCall')
-        const result = await behaviour.handleCall(envelope.msg, this.#state as State, this)
+        const result = await behaviour.handleCall(envelope.msg, this.#state as StateOf<T>, this)
         this.#state = result.state
         this.#settle(envelope.caller, result.reply)
         if (result.stop !== undefined) await this.#exit(result.stop)
@@ -169,21 +182,21 @@ class Runner<State, Call, Reply, Cast, Info, Args> implements Process<Call, Repl
       }
       case 'cast':
         if (!behaviour.handleCast) throw this.#noHandler('handleCast')
-        this.#state = await behaviour.handleCast(envelope.msg, this.#state as State, this)
+        this.#state = await behaviour.handleCast(envelope.msg, this.#state as StateOf<T>, this)
         return
       case 'info':
         if (!behaviour.handleInfo) throw this.#noHandler('handleInfo')
-        this.#state = await behaviour.handleInfo(envelope.msg, this.#state as State, this)
+        this.#state = await behaviour.handleInfo(envelope.msg, this.#state as StateOf<T>, this)
         return
       case 'stop':
         return this.#exit(envelope.reason)
     }
   }
 
-  #settle(caller: Caller, reply: Reply): void {
+  #settle(caller: Caller, reply: ReplyOf<T>): void {
     if (!this.#callers?.delete(caller)) return // timed out already
     clearTimeout(caller.timer)
-    ;(caller.resolve as (reply: Reply) => void)(reply)
+    ;(caller.resolve as (reply: ReplyOf<T>) => void)(reply)
   }
 
   // Runs once, from a stop message or a crash: release everything, then tell the watchers.
@@ -195,7 +208,7 @@ class Runner<State, Call, Reply, Cast, Info, Args> implements Process<Call, Repl
     this.#failCallers(reason)
     if (this.#hasState && this.#behaviour.terminate) {
       try {
-        await this.#behaviour.terminate(reason, this.#state as State)
+        await this.#behaviour.terminate(reason, this.#state as StateOf<T>)
       } catch {
         // terminate is best effort: the process is gone either way.
       }
@@ -219,7 +232,11 @@ class Runner<State, Call, Reply, Cast, Info, Args> implements Process<Call, Repl
     if (!callers) return
     this.#callers = undefined
     const error = isAbnormalExit(reason)
-      ? new LiveError('runtime.crashed', `${this.#label()} crashed before replying: ${describe(reason.error)}`, { cause: reason.error })
+      ? new LiveError(
+        'runtime.crashed',
+        `${this.#label()} crashed before replying: ${describe(reason.error)}`,
+        { cause: reason.error },
+      )
       : this.#downError()
     for (const caller of callers) {
       clearTimeout(caller.timer)
@@ -228,11 +245,17 @@ class Runner<State, Call, Reply, Cast, Info, Args> implements Process<Call, Repl
   }
 
   #downError(): LiveError {
-    return new LiveError('runtime.process-down', `${this.#label()} is ${this.#status}; look it up again (a supervisor may have restarted it)`)
+    return new LiveError(
+      'runtime.process-down',
+      `${this.#label()} is ${this.#status}; look it up again (a supervisor may have restarted it)`,
+    )
   }
 
   #noHandler(callback: string): LiveError {
-    return new LiveError('runtime.no-handler', `${this.#label()} got a message but its behaviour has no ${callback}; add one or stop sending it`)
+    return new LiveError(
+      'runtime.no-handler',
+      `${this.#label()} got a message but has no ${callback}; add one or stop sending it`,
+    )
   }
 
   #label(): string {

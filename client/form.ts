@@ -1,0 +1,68 @@
+/** Form serialisation for live-submit, live-change and form recovery on rejoin. */
+
+/** A serialised form: field name to value, or values when the name repeats. */
+export type FormValues = { [name: string]: string | string[] }
+
+type Field = HTMLInputElement & HTMLSelectElement & HTMLTextAreaElement
+
+// Controls that never carry a value: buttons count only as the submitter.
+const SKIPPED = /^(submit|button|reset|image|file|fieldset|object|output)$/
+
+const fields = (form: HTMLFormElement): Field[] =>
+  ([...form.elements] as Field[]).filter((el) => el.name && !el.matches(':disabled'))
+
+/**
+ * The values a browser would submit, as JSON: unchecked boxes and disabled fields are absent, a
+ * repeated name or a multiple select gives an array, and a name ending in `[]` is always one.
+ */
+export const serializeForm = (form: HTMLFormElement, submitter?: Element | null): FormValues => {
+  const out: FormValues = {}
+  const add = (name: string, value: string, isList: boolean): void => {
+    const prev = out[name]
+    if (prev === undefined) out[name] = isList ? [value] : value
+    else if (Array.isArray(prev)) prev.push(value)
+    else out[name] = [prev, value]
+  }
+  for (const el of fields(form)) {
+    const { name, type } = el
+    if ((SKIPPED.test(type) && el !== submitter) || (/^(checkbox|radio)$/.test(type) && !el.checked)) {
+      continue
+    }
+    if (type === 'select-multiple') {
+      out[name] ??= []
+      for (const option of el.selectedOptions) add(name, option.value, true)
+    } else add(name, el.value, name.endsWith('[]'))
+  }
+  return out
+}
+
+/** The values of every form with an id inside `root`, keyed by form id (the join's `form`). */
+export const collectForms = (root: Element): { [id: string]: FormValues } => {
+  const out: { [id: string]: FormValues } = {}
+  for (const form of root.querySelectorAll('form[id]')) {
+    out[form.id] = serializeForm(form as HTMLFormElement)
+  }
+  return out
+}
+
+/**
+ * Puts serialised values back into a form. The values are the whole form, so a checkbox or
+ * radio whose value is absent is unchecked; other fields without a value are left alone.
+ */
+export const restoreForm = (form: HTMLFormElement, values: FormValues): void => {
+  const queues = new Map<string, string[]>()
+  for (const el of fields(form)) {
+    const { name, type } = el
+    const value = values[name]
+    const list = value === undefined ? [] : Array.isArray(value) ? value : [value]
+    if (type === 'checkbox' || type === 'radio') el.checked = list.includes(el.value)
+    else if (type === 'select-multiple') {
+      for (const option of el.options) option.selected = list.includes(option.value)
+    } else if (value !== undefined && !SKIPPED.test(type)) {
+      // Repeated text fields take their values in document order.
+      const queue = queues.get(name) ?? [...list]
+      queues.set(name, queue)
+      el.value = queue.shift() ?? ''
+    }
+  }
+}

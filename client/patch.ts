@@ -1,0 +1,115 @@
+/**
+ * Every DOM update goes through `morph`: the one place morphdom's options are built. It keeps
+ * what the user is doing (focus, selection, the value being typed), honours
+ * `live-update="ignore"` and runs client hooks (`live-hook`).
+ */
+import morphdom from 'morphdom'
+import { NODE_ATTRIBUTE } from './tree.ts'
+
+/** A client hook as an app registers it in `window.Switchboard.hooks`. */
+export type Hook = {
+  mounted?(this: HookInstance): void
+  updated?(this: HookInstance): void
+  destroyed?(this: HookInstance): void
+  [other: string]: unknown
+}
+
+/** `this` inside a hook's callbacks. */
+export type HookInstance = Hook & {
+  el: HTMLElement
+  /** Sends an event to the view, as a binding would (`type: 'hook'`). */
+  pushEvent(event: string, value?: object): void
+  /** Calls `callback` for each `push` of `event` from the view. */
+  handleEvent(event: string, callback: (payload: unknown) => void): void
+}
+
+/** What morph needs from its view: a way to send hook events. */
+export type PushEvent = (event: string, value: object) => void
+
+/** The hook registry: `hooks.Chart = { mounted() {…} }` serves `live-hook="Chart"`. */
+export const hooks: { [name: string]: Hook } = {}
+
+type Live = { hook: HookInstance; handlers: [string, (payload: unknown) => void][] }
+const live = new Map<Element, Live>()
+
+const call = (el: Element, name: 'mounted' | 'updated' | 'destroyed'): void => {
+  const instance = live.get(el)?.hook
+  if (name === 'destroyed') live.delete(el)
+  instance?.[name]?.()
+}
+
+// Hooks mount after a patch, so elements from the dead render get theirs when the view joins.
+const mountHooks = (el: Element, push: PushEvent): void => {
+  for (const node of [el, ...el.querySelectorAll('[live-hook]')]) {
+    const def = hooks[node.getAttribute('live-hook') ?? '']
+    if (!def || live.has(node)) continue
+    const entry: Live = { hook: Object.create(def) as HookInstance, handlers: [] }
+    Object.assign(entry.hook, {
+      el: node,
+      pushEvent: (event: string, value: object = {}) => push(event, value),
+      handleEvent: (event: string, cb: (payload: unknown) => void) => entry.handlers.push([event, cb]),
+    })
+    live.set(node, entry)
+    entry.hook.mounted?.()
+  }
+}
+
+/** Delivers a view's `push` to the handleEvent callbacks of the hooks inside `root`. */
+export const dispatchToHooks = (root: Element, event: string, payload: unknown): void => {
+  for (const [el, { handlers }] of live) {
+    if (!root.contains(el)) continue
+    for (const [name, cb] of handlers) if (name === event) cb(payload)
+  }
+}
+
+const isElement = (node: Node): node is HTMLElement => node.nodeType === 1
+
+const keepUserState = (from: HTMLElement, to: HTMLElement): void => {
+  // The reply that ends an event may arrive after other patches: keep its loading class.
+  for (const c of from.classList) if (/^sb-.*-loading$/.test(c)) to.classList.add(c)
+  if (from !== document.activeElement) return
+  if (from instanceof HTMLSelectElement) {
+    const values = [...from.selectedOptions].map((o) => o.value)
+    for (const o of (to as HTMLSelectElement).options) o.selected = values.includes(o.value)
+    for (const o of (to as HTMLSelectElement).options) o.toggleAttribute('selected', o.selected)
+  } else if (from instanceof HTMLInputElement || from instanceof HTMLTextAreaElement) {
+    // morphdom copies `value` only when it differs, so the caret and selection survive too.
+    ;(to as HTMLInputElement).value = from.value
+  }
+}
+
+/**
+ * Morphs `from` into `to` (HTML of one element, or an element). `isRoot` morphs only the
+ * children; `isMount` ignores node keys, because a dead render carries no `data-sb` markers
+ * and keying on them would replace every marked element (and the focused input) on join.
+ */
+export const morph = (
+  from: HTMLElement,
+  to: string | HTMLElement,
+  push: PushEvent,
+  isRoot = false,
+  isMount = false,
+): void => {
+  let target = to
+  if (typeof to === 'string') {
+    // A template parses any element in its own context (a <tr> stays a <tr>).
+    const template = document.createElement('template')
+    template.innerHTML = to
+    target = template.content.firstElementChild as HTMLElement
+  }
+  const el = morphdom(from, target, {
+    childrenOnly: isRoot,
+    getNodeKey: (node) =>
+      isElement(node) ? node.id || (isMount ? null : node.getAttribute(NODE_ATTRIBUTE)) : null,
+    onBeforeElUpdated: (fromEl, toEl) => {
+      keepUserState(fromEl, toEl)
+      return true
+    },
+    onElUpdated: (el) => call(el, 'updated'),
+    onBeforeElChildrenUpdated: (fromEl) => fromEl.getAttribute('live-update') !== 'ignore',
+    // morphdom reports each discarded descendant too, except keyed ones it may still move.
+    onNodeDiscarded: (node) => isElement(node) && call(node, 'destroyed'),
+  })
+  // A target of another tag is replaced, not morphed: hooks mount on what is in the page now.
+  mountHooks(el as HTMLElement, push)
+}

@@ -1,0 +1,61 @@
+/**
+ * The client's side of docs/protocol.md: the frame shape, its decoder and the names and limits
+ * the runtime uses. The server spells the same things in framework/socket; a contract test keeps
+ * the two in step, so nothing here is imported from there.
+ */
+
+/** A JSON object payload. */
+export type Payload = { [key: string]: unknown }
+
+/** One wire frame: `[joinRef, ref, topic, event, payload]`. */
+export type Frame = [joinRef: string | null, ref: string | null, topic: string, event: string, payload: Payload]
+
+/** The outcome a reply callback receives; `timeout` when the socket closed before the reply. */
+export type Status = 'ok' | 'error' | 'timeout'
+
+/** Called once with a reply's status and its `response`. */
+export type OnReply = (status: Status, response: Payload) => void
+
+/** The topic of the socket itself (heartbeats). */
+export const SOCKET_TOPIC = 'switchboard'
+
+/** How often the client sends a heartbeat; no reply by the next one means the link is dead. */
+export const HEARTBEAT_INTERVAL_MS = 30_000
+
+/** The attribute that marks a live view's root element. */
+export const ROOT_SELECTOR = '[data-sb-root]'
+
+/** The topic of the live view rooted at `el`. */
+export const viewTopic = (el: Element): string => `lv:${el.id}`
+
+/** Narrows `value` to a JSON object. */
+export const isPayload = (value: unknown): value is Payload =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+const isRef = (value: unknown): value is string | null => value === null || typeof value === 'string'
+
+/** Serialises a frame for the socket. */
+export const encodeFrame = (frame: Frame): string => JSON.stringify(frame)
+
+/** Parses a text frame; `null` when it is not a well-formed five-element frame. */
+export const decodeFrame = (text: unknown): Frame | null => {
+  if (typeof text !== 'string') return null
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return null
+  }
+  if (!Array.isArray(value) || value.length !== 5) return null
+  const [joinRef, ref, topic, event, payload] = value as unknown[]
+  if (!isRef(joinRef) || !isRef(ref) || typeof topic !== 'string' || typeof event !== 'string') {
+    return null
+  }
+  return isPayload(payload) ? [joinRef, ref, topic, event, payload] : null
+}
+
+/** Splits a reply payload `{status, response}` into what an OnReply receives. */
+export const decodeReply = (payload: Payload): [Status, Payload] => {
+  const response = isPayload(payload.response) ? payload.response : {}
+  return [payload.status === 'ok' ? 'ok' : 'error', response]
+}

@@ -1,0 +1,48 @@
+/**
+ * The public API of Switchboard. Everything an application imports comes from here; what is
+ * not named here is internal.
+ */
+export { LiveError, isLiveError, ERRORS } from './errors.ts'
+export type { ErrorCode } from './errors.ts'
+
+export { html, raw, each, renderToString } from './template/index.ts'
+export type { Rendered, SafeHtml, KeyedList } from './template/index.ts'
+
+export { LiveView, on } from './view/index.ts'
+export type {
+  EventHandler,
+  EventValue,
+  MountContext,
+  PresenceListing,
+  StandardSchema,
+  ViewClass,
+} from './view/index.ts'
+
+export { Channel, refuse, JoinRefused, CLOSE, DEFAULT_LIMITS } from './socket/index.ts'
+export type { ChannelClass, ChannelContext, Limits } from './socket/index.ts'
+
+export { PubSub, MemoryAdapter, RedisAdapter } from './pubsub/index.ts'
+export type { PubSubAdapter, PubSubOptions, RedisAdapterOptions } from './pubsub/index.ts'
+
+export { PresenceTracker } from './presence/index.ts'
+export type { PresenceDiffMessage, PresenceTrackerOptions } from './presence/index.ts'
+
+export {
+  defineProcess,
+  spawn,
+  Supervisor,
+  Registry,
+  DEFAULT_CALL_TIMEOUT_MS,
+} from './runtime/index.ts'
+export type {
+  Behaviour,
+  CallResult,
+  ChildSpec,
+  ExitReason,
+  Process,
+  RestartIntensity,
+  SupervisorOptions,
+} from './runtime/index.ts'
+
+export { Switchboard, defaultLayout } from './server/index.ts'
+export type { Layout, LayoutParts, PageOptions, SwitchboardOptions } from './server/index.ts'

@@ -1,0 +1,285 @@
+import { LiveError, unreachable } from '../errors.ts'
+import type { PubSub } from '../pubsub/index.ts'
+import { maxSeen } from './causal-context.ts'
+import { diffStates, list } from './list.ts'
+import type { PresenceList } from './list.ts'
+import { isRecord, own } from './record.ts'
+import { addEntry, emptyState, merge, nodeDown, refOf, removeDots, sliceOf } from './state.ts'
+import type { Change, Dot, PresenceMeta, PresenceState } from './state.ts'
+import { decodeWire, isNodeId } from './wire.ts'
+import type { PresenceWire } from './wire.ts'
+
+/** The message a subscriber of a tracked topic receives whenever presences join or leave. */
+export type PresenceDiffMessage = {
+  readonly event: 'presence_diff'
+  readonly joins: PresenceList
+  readonly leaves: PresenceList
+}
+
+/** Options of `new PresenceTracker()`. */
+export type PresenceTrackerOptions = {
+  /** This node's id in presence state; default `pubsub.nodeId`. Never reuse one after restart. */
+  readonly nodeId?: string
+  /** Separates independent trackers on one pubsub; default `'default'`. */
+  readonly name?: string
+  /** How often this node announces itself and checks on peers; default 1500. */
+  readonly heartbeatMs?: number
+  /** Silence after which a peer's presences are removed; default 5000. */
+  readonly nodeTimeoutMs?: number
+  /** Called when replication fails (e.g. a meta Redis cannot carry). Default: console.error. */
+  readonly onError?: (error: unknown) => void
+}
+
+/** Default heartbeat interval. */
+export const HEARTBEAT_MS = 1500
+/** Default silence after which a node counts as down. */
+export const NODE_TIMEOUT_MS = 5000
+
+type Owned = { readonly topic: string; readonly key: string; readonly dot: Dot }
+
+/**
+ * Tracks who is present on which topic, across nodes. Local changes are applied to a CRDT
+ * replica (see `state.ts`), announced to local subscribers of the topic as a
+ * `PresenceDiffMessage`, and replicated as deltas on an internal pubsub topic. Heartbeats carry
+ * this node's clock; a peer that sees a clock ahead of what it holds asks for the full slice,
+ * and a node silent for `nodeTimeoutMs` has its presences removed.
+ *
+ * @example
+ * tracker.track(view, 'room:1', user.id, { device: 'laptop' })
+ * pubsub.subscribe('room:1', (msg) => view.send(msg)) // gets { event: 'presence_diff', … }
+ * // when the view ends:
+ * tracker.untrackOwner(view)
+ */
+export class PresenceTracker {
+  #pubsub: PubSub
+  #node: string
+  #topicPrefix: string
+  #nodeTimeoutMs: number
+  #onError: (error: unknown) => void
+  #state: PresenceState = emptyState()
+  #owned = new Map<unknown, Map<string, Owned>>()
+  #lastSeen = new Map<string, number>()
+  #timer: NodeJS.Timeout
+  #isClosed = false
+
+  constructor(pubsub: PubSub, options: PresenceTrackerOptions = {}) {
+    const { nodeId = pubsub.nodeId, name = 'default' } = options
+    const { heartbeatMs = HEARTBEAT_MS, nodeTimeoutMs = NODE_TIMEOUT_MS } = options
+    if (!isNodeId(nodeId)) throw badOption(`nodeId must be a non-empty string, got ${nodeId}`)
+    if (!(heartbeatMs > 0)) throw badOption(`heartbeatMs must be > 0, got ${heartbeatMs}`)
+    if (!(nodeTimeoutMs > heartbeatMs)) {
+      throw badOption(`nodeTimeoutMs (${nodeTimeoutMs}) must exceed heartbeatMs (${heartbeatMs})`)
+    }
+    this.#pubsub = pubsub
+    this.#node = nodeId
+    this.#topicPrefix = `$presence:${name}`
+    this.#nodeTimeoutMs = nodeTimeoutMs
+    this.#onError = options.onError ?? reportError
+    const receive = (message: unknown): void => this.#receive(message)
+    pubsub.subscribe(this.#topicPrefix, receive, { owner: this })
+    pubsub.subscribe(this.#directTopic(nodeId), receive, { owner: this })
+    this.#timer = setInterval(() => this.#tick(), heartbeatMs).unref()
+    // Ask peers for their slices once our subscriptions are live, so the answers reach us.
+    void pubsub.settled().then(() => {
+      this.#send(this.#topicPrefix, { type: 'sync', node: this.#node })
+      this.#tick()
+    })
+  }
+
+  /** This node's id in presence state. */
+  get nodeId(): string {
+    return this.#node
+  }
+
+  /** Presences tracked by owners on this node; a leak check should see it return to 0. */
+  get size(): number {
+    let size = 0
+    for (const owned of this.#owned.values()) size += owned.size
+    return size
+  }
+
+  /** Marks `owner` present on `topic` under `key`; returns the ref of the new meta. */
+  track(owner: unknown, topic: string, key: string, meta: PresenceMeta): string {
+    this.#assertUsable(topic, key, meta)
+    const owned = this.#owned.get(owner)
+    if (owned?.has(slotOf(topic, key))) {
+      throw new LiveError(
+        'presence.already-tracked',
+        `the owner already tracks key ${JSON.stringify(key)} on "${topic}"; call update() instead`,
+      )
+    }
+    const change = addEntry(this.#state, this.#node, { topic, key, meta })
+    this.#remember(owner, { topic, key, dot: change.dot })
+    this.#applyLocal(change)
+    return refOf(change.dot)
+  }
+
+  /** Replaces the meta `owner` tracks for (topic, key); listed as a leave plus a join. */
+  update(owner: unknown, topic: string, key: string, meta: PresenceMeta): string {
+    this.#assertUsable(topic, key, meta)
+    const previous = this.#owned.get(owner)?.get(slotOf(topic, key))
+    if (previous === undefined) {
+      throw new LiveError(
+        'presence.not-tracked',
+        `the owner tracks no key ${JSON.stringify(key)} on "${topic}"; call track() first`,
+      )
+    }
+    const removal = removeDots(this.#state, [previous.dot])
+    const addition = addEntry(removal.state, this.#node, { topic, key, meta })
+    this.#remember(owner, { topic, key, dot: addition.dot })
+    this.#applyLocal({ state: addition.state, delta: merge(removal.delta, addition.delta) })
+    return refOf(addition.dot)
+  }
+
+  /** Removes the presence `owner` tracks for (topic, key); does nothing if there is none. */
+  untrack(owner: unknown, topic: string, key: string): void {
+    const owned = this.#owned.get(owner)
+    const slot = slotOf(topic, key)
+    const entry = owned?.get(slot)
+    if (owned === undefined || entry === undefined) return
+    owned.delete(slot)
+    if (owned.size === 0) this.#owned.delete(owner)
+    this.#applyLocal(removeDots(this.#state, [entry.dot]))
+  }
+
+  /** Removes every presence of `owner`; a view or channel calls this when it ends. */
+  untrackOwner(owner: unknown): void {
+    const owned = this.#owned.get(owner)
+    if (owned === undefined) return
+    this.#owned.delete(owner)
+    this.#applyLocal(removeDots(this.#state, [...owned.values()].map((entry) => entry.dot)))
+  }
+
+  /** Everyone present on `topic`, on every node this one hears from. */
+  list(topic: string): PresenceList {
+    return list(this.#state, topic)
+  }
+
+  /**
+   * Stops heartbeats and leaves the internal topics. If the pubsub is still open, this node's
+   * presences are removed on peers at once instead of after their timeout.
+   */
+  async close(): Promise<void> {
+    if (this.#isClosed) return
+    clearInterval(this.#timer)
+    const dots = [...this.#owned.values()].flatMap((owned) => [...owned.values()].map((e) => e.dot))
+    const farewell = dots.length > 0 ? this.#send(this.#topicPrefix, this.#deltaOf(dots)) : null
+    this.#isClosed = true
+    this.#owned.clear()
+    this.#lastSeen.clear()
+    this.#state = emptyState()
+    await farewell
+    if (!this.#pubsub.isClosed) this.#pubsub.unsubscribeOwner(this)
+  }
+
+  #deltaOf(dots: Dot[]): PresenceWire {
+    return { type: 'delta', node: this.#node, delta: removeDots(this.#state, dots).delta }
+  }
+
+  #receive(message: unknown): void {
+    const wire = decodeWire(message)
+    if (this.#isClosed || wire === null || wire.node === this.#node) return
+    this.#lastSeen.set(wire.node, Date.now())
+    switch (wire.type) {
+      case 'heartbeat':
+        // Behind this peer's clock: we missed a delta (or just met it), so fetch its slice.
+        if ((own(this.#state.clock, wire.node) ?? 0) < wire.clock) {
+          this.#send(this.#directTopic(wire.node), { type: 'sync', node: this.#node })
+        }
+        return
+      case 'delta':
+        return this.#applyRemote(wire.node, wire.delta)
+      case 'state':
+        return this.#applyRemote(wire.node, wire.state)
+      case 'sync':
+        this.#send(this.#directTopic(wire.node), {
+          type: 'state',
+          node: this.#node,
+          state: sliceOf(this.#state, this.#node),
+        })
+        return
+      default:
+        return unreachable(wire)
+    }
+  }
+
+  /** A node is the authority for its own entries only; anything else in its message is dropped. */
+  #applyRemote(node: string, delta: PresenceState): void {
+    this.#replace(merge(this.#state, sliceOf(delta, node)))
+  }
+
+  #applyLocal(change: Change): void {
+    this.#replace(change.state)
+    this.#send(this.#topicPrefix, { type: 'delta', node: this.#node, delta: change.delta })
+  }
+
+  #replace(next: PresenceState): void {
+    const diffs = diffStates(this.#state, next)
+    this.#state = next
+    if (this.#pubsub.isClosed) return
+    for (const [topic, { joins, leaves }] of diffs) {
+      const message: PresenceDiffMessage = { event: 'presence_diff', joins, leaves }
+      void this.#pubsub.localBroadcast(topic, message)
+    }
+  }
+
+  #tick(): void {
+    if (this.#isClosed || this.#pubsub.isClosed) return
+    const clock = maxSeen(this.#state, this.#node)
+    this.#send(this.#topicPrefix, { type: 'heartbeat', node: this.#node, clock })
+    const now = Date.now()
+    for (const [node, seenAt] of this.#lastSeen) {
+      if (now - seenAt <= this.#nodeTimeoutMs) continue
+      this.#lastSeen.delete(node)
+      this.#replace(nodeDown(this.#state, node))
+    }
+  }
+
+  #send(topic: string, message: PresenceWire): Promise<void> | null {
+    if (this.#isClosed || this.#pubsub.isClosed) return null
+    return this.#pubsub.broadcastFrom(this, topic, message).catch(this.#onError)
+  }
+
+  #remember(owner: unknown, entry: Owned): void {
+    const owned = this.#owned.get(owner) ?? new Map<string, Owned>()
+    owned.set(slotOf(entry.topic, entry.key), entry)
+    this.#owned.set(owner, owned)
+  }
+
+  #directTopic(node: string): string {
+    return `${this.#topicPrefix}:${node}`
+  }
+
+  #assertUsable(topic: unknown, key: unknown, meta: unknown): void {
+    if (this.#isClosed) throw new LiveError('presence.closed', 'track/update after close()')
+    if (typeof topic !== 'string' || topic === '') {
+      throw new LiveError('pubsub.bad-topic', `got ${JSON.stringify(topic)}; pass a string`)
+    }
+    if (typeof key !== 'string') {
+      throw new LiveError('presence.bad-meta', `a presence key must be a string, got ${typeof key}`)
+    }
+    if (!isRecord(meta) || !isJson(meta)) {
+      throw new LiveError(
+        'presence.bad-meta',
+        `meta for key ${JSON.stringify(key)} must be a plain JSON object (it crosses nodes)`,
+      )
+    }
+  }
+}
+
+const slotOf = (topic: string, key: string): string => JSON.stringify([topic, key])
+
+const isJson = (value: unknown): boolean => {
+  try {
+    JSON.stringify(value)
+    return true
+  } catch {
+    return false
+  }
+}
+
+const badOption = (detail: string): LiveError => new LiveError('presence.bad-option', detail)
+
+const reportError = (error: unknown): void => {
+  console.error('[switchboard] presence replication failed', error)
+}

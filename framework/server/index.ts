@@ -1,0 +1,6 @@
+export { Switchboard } from './switchboard.ts'
+export type { PageOptions, SwitchboardOptions } from './switchboard.ts'
+export { defaultLayout } from './layout.ts'
+export type { Layout, LayoutParts } from './layout.ts'
+export { signToken, verifyToken } from './token.ts'
+export type { TokenClaims } from './token.ts'

@@ -1,0 +1,309 @@
+/**
+ * The hono and Node integration: page routes that do the dead render, the client script, and
+ * the WebSocket endpoint on the same Node server. The only module that imports hono or ws.
+ *
+ * ```ts
+ * const live = new Switchboard({ secret: process.env.SECRET })
+ * const app = new Hono()
+ * app.get('/switchboard/client.js', live.clientScript())
+ * app.get('/', live.page(CounterView, { title: 'Counter' }))
+ * live.attach(serve({ fetch: app.fetch, port: 3000 }))
+ * ```
+ */
+import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import type { IncomingMessage, Server } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { fileURLToPath } from 'node:url'
+import type { Context, Handler } from 'hono'
+import { getCookie, setCookie } from 'hono/cookie'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { LiveError } from '../errors.ts'
+import { PresenceTracker } from '../presence/index.ts'
+import { PubSub } from '../pubsub/index.ts'
+import {
+  CLOSE,
+  Connection,
+  DEFAULT_LIMITS,
+  VIEW_TOPIC_PREFIX,
+  type ChannelClass,
+  type Limits,
+} from '../socket/index.ts'
+import { renderToString } from '../template/index.ts'
+import { renderDead, type MountContext, type ViewClass, type ViewServices } from '../view/index.ts'
+import { defaultLayout, type Layout } from './layout.ts'
+import { csrfBinding, safeEqual, signToken, verifyToken } from './token.ts'
+import { wsTransport } from './ws-transport.ts'
+
+/** Options of a Switchboard instance. */
+export type SwitchboardOptions = {
+  /** Signs session tokens; at least 32 characters. Keep it out of the source in production. */
+  readonly secret: string
+  /** Shared pub/sub; defaults to an in-memory one (single node). */
+  readonly pubsub?: PubSub
+  /** Presence tracker; defaults to one on `pubsub`. */
+  readonly presence?: PresenceTracker
+  /** Channel classes by topic pattern: `'room:*'` matches every topic starting with `room:`. */
+  readonly channels?: Readonly<Record<string, ChannelClass>>
+  /** Per-socket limits; see docs/limits.md. */
+  readonly limits?: Partial<Limits>
+  /** Origins allowed to open the socket, besides the page's own origin. */
+  readonly allowedOrigins?: readonly string[]
+  /** Lifetime of a page's session token (ms); a tab open longer must reload. Default 12 h. */
+  readonly tokenMaxAgeMs?: number
+  /** The path of the WebSocket endpoint. Default `/live/websocket`. */
+  readonly socketPath?: string
+  /** The URL the page loads the client from. Default `/switchboard/client.js`. */
+  readonly scriptUrl?: string
+}
+
+/** Options of one page route. */
+export type PageOptions = {
+  readonly title?: string | ((c: Context) => string)
+  /** Trusted markup for <head>: stylesheets, meta tags. */
+  readonly head?: string
+  readonly layout?: Layout
+  /** Session data for the view, e.g. the signed-in user; signed into the page token. */
+  readonly session?: (c: Context) => Record<string, unknown> | Promise<Record<string, unknown>>
+}
+
+const CSRF_COOKIE = 'sb_csrf'
+const CLIENT_BUNDLE = fileURLToPath(new URL('../../dist/client/switchboard.js', import.meta.url))
+
+/** Serves live views and channels over hono and one WebSocket per tab. */
+export class Switchboard {
+  readonly pubsub: PubSub
+  readonly presence: PresenceTracker
+  readonly limits: Limits
+  readonly #options: SwitchboardOptions
+  readonly #services: ViewServices
+  readonly #views = new Map<string, ViewClass>()
+  readonly #viewNames = new Map<ViewClass, string>()
+  readonly #connections = new Set<Connection>()
+  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 })
+  readonly #sweeper: ReturnType<typeof setInterval>
+  readonly #drainer: ReturnType<typeof setInterval>
+  #clientScript: string | null = null
+
+  constructor(options: SwitchboardOptions) {
+    if (typeof options?.secret !== 'string' || options.secret.length < 32) {
+      throw new LiveError('server.bad-config', 'secret must be a string of at least 32 characters')
+    }
+    this.#options = options
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits }
+    this.pubsub = options.pubsub ?? new PubSub()
+    this.presence = options.presence ?? new PresenceTracker(this.pubsub)
+    this.#services = { pubsub: this.pubsub, presence: this.presence }
+    const sweepMs = Math.min(5000, this.limits.heartbeatTimeoutMs / 4)
+    this.#sweeper = setInterval(() => this.#sweep(), sweepMs)
+    this.#sweeper.unref()
+    this.#drainer = setInterval(() => this.#drain(), 50)
+    this.#drainer.unref()
+  }
+
+  /** Open sockets (for monitoring and leak checks). */
+  get connectionCount(): number {
+    return this.#connections.size
+  }
+
+  /** Views and channels joined over all sockets. */
+  get topicCount(): number {
+    let count = 0
+    for (const connection of this.#connections) count += connection.topicCount
+    return count
+  }
+
+  /** A hono handler that renders `View` as a page: dead render now, live once the socket joins. */
+  page(View: ViewClass, options: PageOptions = {}): Handler {
+    const name = this.#register(View)
+    return async (c) => {
+      const csrf = this.#csrfCookie(c)
+      const url = new URL(c.req.url)
+      const params = { ...Object.fromEntries(url.searchParams), ...c.req.param() } as Record<string, string>
+      const session = (await options.session?.(c)) ?? {}
+      const context: MountContext = { params, session, isConnected: false, url, form: {} }
+      const html = renderToString(await renderDead(View, context))
+      const id = `sb-${randomBytes(6).toString('base64url')}`
+      const token = signToken(this.#options.secret, {
+        v: name,
+        i: id,
+        s: session,
+        p: c.req.param() as Record<string, string>,
+        c: csrfBinding(this.#options.secret, csrf),
+        exp: Date.now() + (this.#options.tokenMaxAgeMs ?? 12 * 3600_000),
+      })
+      const layout = options.layout ?? defaultLayout
+      const title = typeof options.title === 'function' ? options.title(c) : (options.title ?? name)
+      return c.html(
+        layout({
+          title,
+          head: options.head ?? '',
+          body: `<div id="${id}" data-sb-root data-sb-token="${token}">${html}</div>`,
+          csrfToken: csrf,
+          scriptUrl: this.#options.scriptUrl ?? '/switchboard/client.js',
+        }),
+      )
+    }
+  }
+
+  /** A hono handler serving the client bundle (built by `npm run build`). */
+  clientScript(): Handler {
+    return (c) => {
+      this.#clientScript ??= loadClientBundle()
+      c.header('content-type', 'text/javascript; charset=utf-8')
+      c.header('cache-control', 'no-cache')
+      return c.body(this.#clientScript)
+    }
+  }
+
+  /**
+   * Hono middleware that checks the CSRF token of form POSTs from dead-rendered pages: the
+   * `_csrf` field (or `x-csrf-token` header) must match the browser's cookie.
+   */
+  csrf(): Handler {
+    return async (c, next) => {
+      if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next()
+      const cookie = getCookie(c, CSRF_COOKIE) ?? ''
+      let given = c.req.header('x-csrf-token') ?? ''
+      if (!given) {
+        const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>)
+        given = typeof body._csrf === 'string' ? body._csrf : ''
+      }
+      if (!cookie || !safeEqual(cookie, given)) {
+        return c.text('CSRF token missing or wrong (server.bad-csrf)', 403)
+      }
+      return next()
+    }
+  }
+
+  /** Serves the WebSocket endpoint on a Node HTTP server (the one @hono/node-server started). */
+  attach(server: Server | { on: Server['on'] }): void {
+    ;(server as Server).on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const url = new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`)
+      if (url.pathname !== (this.#options.socketPath ?? '/live/websocket')) return
+      const refusal = this.#checkUpgrade(request, url)
+      if (refusal) {
+        socket.end(`HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${refusal}\n`)
+        return
+      }
+      this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, url))
+    })
+  }
+
+  /** Closes every socket and stops the timers; the HTTP server is the caller's to close. */
+  async close(): Promise<void> {
+    clearInterval(this.#sweeper)
+    clearInterval(this.#drainer)
+    for (const connection of this.#connections) connection.close(CLOSE.GOING_AWAY, 'server shutting down')
+    this.#wss.close()
+    this.presence.close()
+    if (!this.#options.pubsub) await this.pubsub.close()
+  }
+
+  #register(View: ViewClass): string {
+    const existing = this.#viewNames.get(View)
+    if (existing) return existing
+    let name = View.name || 'View'
+    for (let n = 2; this.#views.has(name); n++) name = `${View.name}${n}`
+    this.#views.set(name, View)
+    this.#viewNames.set(View, name)
+    return name
+  }
+
+  #csrfCookie(c: Context): string {
+    const existing = getCookie(c, CSRF_COOKIE)
+    if (existing && /^[A-Za-z0-9_-]{22,64}$/.test(existing)) return existing
+    const fresh = randomBytes(18).toString('base64url')
+    setCookie(c, CSRF_COOKIE, fresh, { path: '/', httpOnly: true, sameSite: 'Lax' })
+    return fresh
+  }
+
+  #checkUpgrade(request: IncomingMessage, url: URL): string | null {
+    const origin = request.headers.origin
+    const host = request.headers.host
+    const isSameOrigin = origin !== undefined && host !== undefined && new URL(origin).host === host
+    if (origin !== undefined && !isSameOrigin && !(this.#options.allowedOrigins ?? []).includes(origin)) {
+      return `origin ${origin} is not allowed (server.bad-origin)`
+    }
+    const cookie = parseCookie(request.headers.cookie ?? '', CSRF_COOKIE)
+    const given = url.searchParams.get('csrf') ?? ''
+    if (!cookie || !safeEqual(cookie, given)) return 'CSRF token missing or wrong (server.bad-csrf)'
+    return null
+  }
+
+  #accept(ws: WebSocket, url: URL): void {
+    const csrf = url.searchParams.get('csrf') ?? ''
+    const connection = new Connection({
+      transport: wsTransport(ws),
+      services: this.#services,
+      limits: this.limits,
+      session: {},
+      authorizeView: async (topic, payload) => this.#authorizeView(topic, payload, csrf),
+      findChannel: (topic) => this.#findChannel(topic),
+      onEnd: () => this.#connections.delete(connection),
+    })
+    this.#connections.add(connection)
+    ws.on('message', (data, isBinary) => {
+      connection.receive(isBinary ? '' : data.toString(), isBinary)
+    })
+    ws.on('close', () => connection.ended('socket closed'))
+    ws.on('error', () => connection.ended('socket error'))
+  }
+
+  async #authorizeView(topic: string, payload: Record<string, unknown>, csrf: string) {
+    const claims = verifyToken(this.#options.secret, payload.token)
+    if (`${VIEW_TOPIC_PREFIX}${claims.i}` !== topic || !safeEqual(claims.c, csrfBinding(this.#options.secret, csrf))) {
+      throw new LiveError('session.wrong-view', `the token was issued for another view or browser, not ${topic}`)
+    }
+    const View = this.#views.get(claims.v)
+    if (!View) throw new LiveError('socket.unknown-view', `no view named "${claims.v}" is routed here`)
+    const url = parseUrl(payload.url)
+    const form = isRecord(payload.form) ? (payload.form as MountContext['form']) : {}
+    const params = { ...Object.fromEntries(url.searchParams), ...claims.p }
+    return { View, context: { params, session: claims.s, isConnected: true, url, form } }
+  }
+
+  #findChannel(topic: string): ChannelClass | undefined {
+    for (const [pattern, Class] of Object.entries(this.#options.channels ?? {})) {
+      if (pattern.endsWith('*') ? topic.startsWith(pattern.slice(0, -1)) : topic === pattern) return Class
+    }
+    return undefined
+  }
+
+  #sweep(): void {
+    const now = Date.now()
+    for (const connection of this.#connections) connection.checkHeartbeat(now)
+  }
+
+  #drain(): void {
+    for (const connection of this.#connections) connection.flushWaiting()
+  }
+}
+
+const loadClientBundle = (): string => {
+  try {
+    return readFileSync(CLIENT_BUNDLE, 'utf8')
+  } catch {
+    throw new LiveError('server.bad-config', `no client bundle at ${CLIENT_BUNDLE}; run npm run build`)
+  }
+}
+
+const parseCookie = (header: string, name: string): string | null => {
+  for (const part of header.split(';')) {
+    const [key, ...rest] = part.trim().split('=')
+    if (key === name) return decodeURIComponent(rest.join('='))
+  }
+  return null
+}
+
+const parseUrl = (value: unknown): URL => {
+  try {
+    if (typeof value === 'string') return new URL(value)
+  } catch {
+    // fall through to the error below
+  }
+  throw new LiveError('socket.bad-frame', 'a view join needs the page "url"')
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)

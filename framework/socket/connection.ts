@@ -1,0 +1,339 @@
+/**
+ * One browser tab's socket: decodes frames, routes them to the views and channels joined on
+ * it, answers every frame that asks, and enforces the limits. Nothing a client sends can throw
+ * out of here; a view that crashes ends alone.
+ */
+import { LiveError } from '../errors.ts'
+import { StaticsCache } from '../diff/index.ts'
+import {
+  ViewProcess,
+  type MountContext,
+  type RenderOutput,
+  type ViewClass,
+  type ViewServices,
+} from '../view/index.ts'
+import { ChannelProcess, type ChannelClass } from './channel.ts'
+import { decodeFrame, encodeFrame, type Inbound } from './frame.ts'
+import { CLOSE, SOCKET_TOPIC, VIEW_TOPIC_PREFIX, type CloseCode, type Limits } from './limits.ts'
+import { TokenBucket } from './token-bucket.ts'
+import type { Transport } from './transport.ts'
+
+/** Decides whether a view join may mount, and with what; throws a LiveError to refuse. */
+export type ViewAuthorizer = (
+  topic: string,
+  payload: Record<string, unknown>,
+) => Promise<{ View: ViewClass; context: MountContext }>
+
+/** Everything a connection is given by the server. */
+export type ConnectionOptions = {
+  readonly transport: Transport
+  readonly services: ViewServices
+  readonly limits: Limits
+  readonly authorizeView: ViewAuthorizer
+  readonly findChannel: (topic: string) => ChannelClass | undefined
+  /** The session of the page that opened the socket (from its signed cookie), for channels. */
+  readonly session: Readonly<Record<string, unknown>>
+  /** Called once when the connection ends, whatever the cause. */
+  readonly onEnd?: () => void
+}
+
+type Joined =
+  | { kind: 'view'; joinRef: string; topic: string; process: ViewProcess | null }
+  | { kind: 'channel'; joinRef: string; topic: string; process: ChannelProcess | null }
+
+type State = 'open' | 'closed'
+
+/** The server side of one WebSocket. */
+export class Connection {
+  readonly #options: ConnectionOptions
+  readonly #joins = new Map<string, Joined>()
+  readonly #statics = new StaticsCache()
+  readonly #bucket: TokenBucket
+  readonly #waiting = new Set<Joined>() // views with diffs held back by a full socket buffer
+  #state: State = 'open'
+  #lastSeenAt = Date.now()
+  #overLimitCount = 0
+
+  constructor(options: ConnectionOptions) {
+    this.#options = options
+    this.#bucket = new TokenBucket(options.limits.eventsPerSecond, options.limits.eventBurst)
+  }
+
+  get isOpen(): boolean {
+    return this.#state === 'open'
+  }
+
+  /** Topics joined on this socket (views and channels). */
+  get topicCount(): number {
+    return this.#joins.size
+  }
+
+  /** Views whose diffs wait for the socket buffer to drain. */
+  get waitingCount(): number {
+    return this.#waiting.size
+  }
+
+  /** Handles one WebSocket message. */
+  receive(data: string, isBinary: boolean): void {
+    if (this.#state !== 'open') return
+    this.#lastSeenAt = Date.now()
+    if (isBinary) return this.#socketError('binary frames are not part of the protocol')
+    if (data.length > this.#options.limits.maxFrameBytes) {
+      return this.close(CLOSE.TOO_BIG, `frame of ${data.length} bytes is over the limit`)
+    }
+    const decoded = decodeFrame(data)
+    if (!decoded.ok) {
+      const { address } = decoded
+      if (address?.ref) return this.#reply(address, 'error', errorBody(decoded.error))
+      return this.#socketError(decoded.error.message)
+    }
+    const frame = decoded.frame
+    if (frame.event === 'heartbeat' && frame.topic === SOCKET_TOPIC) {
+      return this.#reply(frame, 'ok', {})
+    }
+    if (!this.#bucket.take()) return this.#overLimit(frame)
+    this.#overLimitCount = 0
+    this.#route(frame).catch((error: unknown) => {
+      // Routing answers its own errors; reaching here is a bug in Switchboard, not the client.
+      console.error('[switchboard] unexpected error routing a frame', error)
+      this.#reply(frame, 'error', errorBody(new LiveError('socket.bad-frame', 'internal error')))
+    })
+  }
+
+  /** Closes the socket if it has been silent past the heartbeat timeout. */
+  checkHeartbeat(now: number): void {
+    if (now - this.#lastSeenAt > this.#options.limits.heartbeatTimeoutMs) {
+      this.close(CLOSE.HEARTBEAT_TIMEOUT, 'no heartbeat')
+    }
+  }
+
+  /** Sends the diffs held back while the buffer was full, coalesced, once it has drained. */
+  flushWaiting(): void {
+    if (this.#waiting.size === 0 || this.#state !== 'open') return
+    if (this.#isCongested()) return
+    for (const joined of this.#waiting) {
+      this.#waiting.delete(joined)
+      this.#sendDiff(joined)
+    }
+  }
+
+  /** Closes the socket and ends everything joined on it. */
+  close(code: CloseCode, reason: string): void {
+    if (this.#state === 'closed') return
+    this.#options.transport.close(code, reason)
+    this.ended(reason)
+  }
+
+  /** The transport closed (or we closed it): end every view and channel. */
+  ended(reason = 'closed'): void {
+    if (this.#state === 'closed') return
+    this.#state = 'closed'
+    for (const joined of this.#joins.values()) joined.process?.stop(reason)
+    this.#joins.clear()
+    this.#waiting.clear()
+    this.#options.onEnd?.()
+  }
+
+  async #route(frame: Inbound): Promise<void> {
+    if (frame.event === 'join') return this.#join(frame)
+    const joined = this.#joins.get(frame.topic)
+    if (!joined || joined.joinRef !== frame.joinRef || !joined.process) {
+      return this.#reply(frame, 'error', errorBody(notJoined(frame)))
+    }
+    if (frame.event === 'leave') {
+      this.#leave(joined, 'left')
+      return this.#reply(frame, 'ok', {})
+    }
+    try {
+      if (joined.kind === 'channel') {
+        const reply = await joined.process!.handleIn(frame.event, frame.payload)
+        return this.#reply(frame, 'ok', reply)
+      }
+      const output = await this.#viewFrame(joined.process!, frame)
+      this.#reply(frame, 'ok', output ? this.#renderBody(output, 'd') : {})
+    } catch (error) {
+      this.#reply(frame, 'error', errorBody(asLiveError(error)))
+    }
+  }
+
+  #viewFrame(process: ViewProcess, frame: Inbound): Promise<RenderOutput | null> {
+    if (frame.event === 'event') {
+      const { event, value } = frame.payload
+      if (typeof event !== 'string') {
+        return Promise.reject(new LiveError('socket.bad-frame', 'an event payload needs "event": string'))
+      }
+      return process.event(event, value ?? {})
+    }
+    if (frame.event === 'params') {
+      const url = parseUrl(frame.payload.url)
+      if (!url) return Promise.reject(new LiveError('socket.bad-frame', 'params needs an absolute "url"'))
+      return process.params(url)
+    }
+    return Promise.reject(
+      new LiveError('socket.bad-frame', `views take join, event, params and leave; got "${frame.event}"`),
+    )
+  }
+
+  async #join(frame: Inbound): Promise<void> {
+    const { topic, joinRef } = frame
+    if (joinRef === null || frame.ref === null) {
+      return this.#reply(frame, 'error', errorBody(new LiveError('socket.bad-frame', 'a join needs joinRef and ref')))
+    }
+    if (this.#joins.has(topic)) {
+      return this.#reply(frame, 'error', errorBody(new LiveError('socket.already-joined', `${topic} is already joined; leave it first`)))
+    }
+    if (this.#joins.size >= this.#options.limits.maxTopics) {
+      return this.#reply(frame, 'error', errorBody(new LiveError('socket.too-many-topics', `at most ${this.#options.limits.maxTopics} topics per socket`)))
+    }
+    if (topic.startsWith(VIEW_TOPIC_PREFIX)) return this.#joinView(frame, joinRef)
+    return this.#joinChannel(frame, joinRef)
+  }
+
+  async #joinView(frame: Inbound, joinRef: string): Promise<void> {
+    const joined: Joined = { kind: 'view', joinRef, topic: frame.topic, process: null }
+    this.#joins.set(frame.topic, joined) // reserved while mounting: a second join is refused
+    try {
+      const { View, context } = await this.#options.authorizeView(frame.topic, frame.payload)
+      const process = new ViewProcess(View, this.#options.services, {
+        changed: () => this.#viewChanged(joined),
+        push: (event, payload) => this.#push(joined, event, payload),
+        crashed: (error) => {
+          this.#push(joined, 'error', errorBody(error))
+          this.#remove(joined)
+        },
+      })
+      const output = await process.mount(context)
+      if (this.#joins.get(frame.topic) !== joined || this.#state !== 'open') {
+        return process.stop('left while mounting')
+      }
+      joined.process = process
+      this.#reply(frame, 'ok', this.#renderBody(output, 'r'))
+    } catch (error) {
+      this.#remove(joined)
+      this.#reply(frame, 'error', errorBody(asLiveError(error)))
+    }
+  }
+
+  async #joinChannel(frame: Inbound, joinRef: string): Promise<void> {
+    const Class = this.#options.findChannel(frame.topic)
+    if (!Class) {
+      return this.#reply(frame, 'error', errorBody(new LiveError('socket.unknown-topic', `no channel is routed for "${frame.topic}"`)))
+    }
+    const joined: Joined = { kind: 'channel', joinRef, topic: frame.topic, process: null }
+    this.#joins.set(frame.topic, joined)
+    const process = new ChannelProcess(
+      Class,
+      frame.topic,
+      this.#options.services,
+      (event, payload) => this.#push(joined, event, payload),
+      (error) => {
+        this.#push(joined, 'error', errorBody(error))
+        this.#remove(joined)
+      },
+    )
+    try {
+      const reply = await process.join(frame.payload, { topic: frame.topic, session: this.#options.session })
+      if (this.#joins.get(frame.topic) !== joined || this.#state !== 'open') return process.stop('left while joining')
+      joined.process = process
+      this.#reply(frame, 'ok', reply)
+    } catch (error) {
+      this.#remove(joined)
+      this.#reply(frame, 'error', errorBody(asLiveError(error)))
+    }
+  }
+
+  #leave(joined: Joined, reason: string): void {
+    this.#remove(joined)
+    joined.process?.stop(reason)
+  }
+
+  #remove(joined: Joined): void {
+    if (this.#joins.get(joined.topic) === joined) this.#joins.delete(joined.topic)
+    this.#waiting.delete(joined)
+  }
+
+  #viewChanged(joined: Joined): void {
+    if (this.#state !== 'open' || this.#joins.get(joined.topic) !== joined) return
+    if (this.#isCongested()) {
+      // The client holds the last sent tree; later diffs are taken against it, so holding back
+      // loses nothing and costs one pending tree per view, not a queue of frames.
+      this.#waiting.add(joined)
+      return
+    }
+    this.#sendDiff(joined)
+  }
+
+  #sendDiff(joined: Joined): void {
+    if (joined.kind !== 'view' || !joined.process) return
+    const output = joined.process.takeDiff()
+    if (output) this.#push(joined, 'diff', this.#renderBody(output, 'd'))
+  }
+
+  #isCongested(): boolean {
+    const buffered = this.#options.transport.bufferedAmount
+    if (buffered > this.#options.limits.closeAboveBytes) {
+      this.close(CLOSE.TOO_SLOW, `client is ${buffered} bytes behind`)
+      return true
+    }
+    return buffered > this.#options.limits.coalesceAboveBytes
+  }
+
+  #renderBody(output: RenderOutput, key: 'r' | 'd'): Record<string, unknown> {
+    const table = this.#statics.take(output.templates)
+    return table ? { t: table, [key]: output.wire } : { [key]: output.wire }
+  }
+
+  #overLimit(frame: Inbound): void {
+    this.#overLimitCount++
+    // A client that keeps sending while refused is not a browser with a burst; cut it off.
+    if (this.#overLimitCount > this.#options.limits.eventBurst) {
+      return this.close(CLOSE.RATE_LIMITED, 'too many frames per second')
+    }
+    this.#reply(frame, 'error', errorBody(new LiveError('socket.rate-limited', 'slow down')))
+  }
+
+  #reply(address: { joinRef: string | null; ref: string | null; topic: string }, status: 'ok' | 'error', response: unknown): void {
+    if (address.ref === null) return
+    this.#write(encodeFrame(address.joinRef, address.ref, address.topic, 'reply', { status, response }))
+  }
+
+  #push(joined: Joined, event: string, payload: unknown): void {
+    if (this.#joins.get(joined.topic) !== joined && event !== 'error') return
+    this.#write(encodeFrame(joined.joinRef, null, joined.topic, event, payload))
+  }
+
+  #socketError(reason: string): void {
+    this.#write(encodeFrame(null, null, SOCKET_TOPIC, 'error', { code: 'socket.bad-frame', reason }))
+  }
+
+  #write(text: string): void {
+    if (this.#state !== 'open') return
+    try {
+      this.#options.transport.send(text)
+    } catch (error) {
+      this.ended(`send failed: ${asLiveError(error).message}`)
+    }
+  }
+}
+
+const errorBody = (error: LiveError): { code: string; reason: string } => ({
+  code: error.code,
+  reason: error.message,
+})
+
+const notJoined = (frame: Inbound): LiveError =>
+  new LiveError('socket.unknown-topic', `"${frame.topic}" is not joined on this socket (joinRef ${frame.joinRef})`)
+
+const asLiveError = (error: unknown): LiveError =>
+  error instanceof LiveError
+    ? error
+    : new LiveError('view.crashed', error instanceof Error ? error.message : String(error), { cause: error })
+
+const parseUrl = (value: unknown): URL | null => {
+  if (typeof value !== 'string') return null
+  try {
+    return new URL(value)
+  } catch {
+    return null
+  }
+}

@@ -1,0 +1,6 @@
+export { LiveView } from './live-view.ts'
+export type { MountContext, PresenceListing, ViewClass, ViewHost } from './live-view.ts'
+export { on } from './schema.ts'
+export type { EventHandler, EventValue, StandardSchema, ValidatedHandler } from './schema.ts'
+export { ViewProcess, renderDead } from './view-process.ts'
+export type { PresenceService, RenderOutput, ViewOutlet, ViewServices } from './view-process.ts'

@@ -1,0 +1,169 @@
+/**
+ * The class a developer extends to write a live view. State is typed; `mount` returns the first
+ * state, `assign` changes it, `render` turns it into html. Only the handlers listed in `events`
+ * can be called from a browser.
+ *
+ * ```ts
+ * class CounterView extends LiveView<{ count: number }> {
+ *   mount() { return { count: 0 } }
+ *   render({ count }: { count: number }) { return html`<button live-click="inc">${count}</button>` }
+ *   events = { inc: () => this.assign({ count: this.state.count + 1 }) }
+ * }
+ * ```
+ */
+import { LiveError } from '../errors.ts'
+import type { Rendered } from '../template/index.ts'
+import type { EventHandler } from './schema.ts'
+
+/** What `mount` learns about the page being mounted. */
+export type MountContext = {
+  /** Route and query parameters. */
+  readonly params: Readonly<Record<string, string>>
+  /** The signed session the page was rendered with. */
+  readonly session: Readonly<Record<string, unknown>>
+  /** False for the first (dead) HTTP render, true once the socket joined. */
+  readonly isConnected: boolean
+  readonly url: URL
+  /** Form values the client held when it (re)joined, by form id: restore them if you like. */
+  readonly form: Readonly<Record<string, Record<string, unknown>>>
+}
+
+/** Who is present on a topic: each key with one meta per tab or device. */
+export type PresenceListing = Readonly<
+  Record<string, { readonly metas: readonly Readonly<Record<string, unknown>>[] }>
+>
+
+/** The services a running view reaches through its host; see ViewProcess. */
+export type ViewHost = {
+  readonly isConnected: boolean
+  markDirty(): void
+  subscribe(topic: string): () => void
+  broadcast(topic: string, message: unknown): Promise<void>
+  broadcastFrom(topic: string, message: unknown): Promise<void>
+  track(topic: string, key: string, meta: Record<string, unknown>): void
+  untrack(topic: string, key: string): void
+  listPresence(topic: string): PresenceListing
+  sendAfter(ms: number, message: unknown): () => void
+  every(ms: number, message: unknown): () => void
+  pushEvent(event: string, payload: unknown): void
+  pushPatch(to: string, options?: { replace?: boolean }): void
+  redirect(to: string): void
+}
+
+/** Base class of every live view; `S` is the shape of its state. */
+export abstract class LiveView<S extends object = Record<string, unknown>> {
+  #state: S | undefined
+  #host: ViewHost | undefined
+
+  /** Event handlers callable from the browser, by name; nothing else is. */
+  events: Record<string, EventHandler> = {}
+
+  /** Returns the first state; called for the dead render and again once connected. */
+  abstract mount(context: MountContext): S | Promise<S>
+
+  /** Renders the state; called after mount and after every message that assigned. */
+  abstract render(state: S): Rendered
+
+  /** Messages from pub/sub, timers and other processes. */
+  handleInfo?(message: unknown): void | Promise<void>
+
+  /** The URL changed within this view (a live patch or back/forward). */
+  handleParams?(params: Record<string, string>, url: URL): void | Promise<void>
+
+  /** Called once when the view ends, for whatever reason. Owned resources are already released. */
+  terminate?(reason: string): void
+
+  /** The current state. */
+  get state(): S {
+    if (this.#state === undefined) {
+      throw new LiveError('view.not-mounted', `${this.constructor.name}.state read before mount`)
+    }
+    return this.#state
+  }
+
+  /** Merges `patch` into the state; the view re-renders after the current message. */
+  assign(patch: Partial<S>): void {
+    this.#state = { ...this.state, ...patch }
+    this.#host?.markDirty()
+  }
+
+  /** True once the view runs over a socket (not during the dead render). */
+  get isConnected(): boolean {
+    return this.#host?.isConnected ?? false
+  }
+
+  /** Subscribes this view to a pub/sub topic; messages arrive in handleInfo. */
+  subscribe(topic: string): () => void {
+    return this.#services().subscribe(topic)
+  }
+
+  /** Publishes to every subscriber of a topic, on every node. */
+  broadcast(topic: string, message: unknown): Promise<void> {
+    return this.#services().broadcast(topic, message)
+  }
+
+  /** Publishes to every subscriber of a topic but this view. */
+  broadcastFrom(topic: string, message: unknown): Promise<void> {
+    return this.#services().broadcastFrom(topic, message)
+  }
+
+  /** Tracks this view's presence on a topic under `key`; removed when the view ends. */
+  track(topic: string, key: string, meta: Record<string, unknown>): void {
+    this.#services().track(topic, key, meta)
+  }
+
+  /** Stops tracking this view under `key`. */
+  untrack(topic: string, key: string): void {
+    this.#services().untrack(topic, key)
+  }
+
+  /** Who is present on a topic, by key. */
+  listPresence(topic: string): PresenceListing {
+    return this.#services().listPresence(topic)
+  }
+
+  /** Delivers `message` to handleInfo after `ms`; cancelled when the view ends. */
+  sendAfter(ms: number, message: unknown): () => void {
+    return this.#services().sendAfter(ms, message)
+  }
+
+  /** Delivers `message` to handleInfo every `ms`; cancelled when the view ends. */
+  every(ms: number, message: unknown): () => void {
+    return this.#services().every(ms, message)
+  }
+
+  /** Sends an event to the browser (client hooks and `sb:push:<event>` listeners). */
+  pushEvent(event: string, payload: unknown): void {
+    this.#services().pushEvent(event, payload)
+  }
+
+  /** Changes the browser URL without leaving the view; handleParams runs with the new URL. */
+  pushPatch(to: string, options?: { replace?: boolean }): void {
+    this.#services().pushPatch(to, options)
+  }
+
+  /** Sends the browser to another page. */
+  redirect(to: string): void {
+    this.#services().redirect(to)
+  }
+
+  #services(): ViewHost {
+    if (!this.#host) {
+      throw new LiveError('view.not-mounted', `${this.constructor.name} is not running in a host`)
+    }
+    return this.#host
+  }
+
+  /** @internal Connects a view to its host before mount; called by ViewProcess only. */
+  static attachHost(view: LiveView<object>, host: ViewHost): void {
+    view.#host = host
+  }
+
+  /** @internal Sets the state mount returned; called by ViewProcess only. */
+  static initState<S extends object>(view: LiveView<S>, state: S): void {
+    view.#state = state
+  }
+}
+
+/** A LiveView subclass that can be constructed with no arguments. */
+export type ViewClass = new () => LiveView<object>

@@ -1,0 +1,64 @@
+/**
+ * Event payload validation through Standard Schema (zod, valibot, arktype, ...): any object with
+ * a `~standard.validate` function works, so no validator library is a dependency.
+ */
+import { LiveError } from '../errors.ts'
+
+/** The part of the Standard Schema v1 interface Switchboard relies on. */
+export type StandardSchema<Output = unknown> = {
+  readonly '~standard': {
+    readonly version: 1
+    readonly vendor: string
+    readonly validate: (
+      value: unknown,
+    ) => StandardResult<Output> | Promise<StandardResult<Output>>
+    readonly types?: { readonly input: unknown; readonly output: Output } | undefined
+  }
+}
+type StandardResult<Output> =
+  | { readonly value: Output; readonly issues?: undefined }
+  | { readonly issues: readonly { readonly message: string; readonly path?: readonly unknown[] }[] }
+
+/** What the client sends as an event value when no schema narrows it. */
+export type EventValue = Record<string, unknown>
+
+/** A handler whose payload is checked by a schema before it runs. */
+export type ValidatedHandler<Output> = {
+  readonly schema: StandardSchema<Output>
+  readonly handle: (value: Output) => void | Promise<void>
+}
+
+/** One entry of a view's `events`: a plain function or a schema-checked handler. */
+export type EventHandler =
+  | ((value: EventValue) => void | Promise<void>)
+  | ValidatedHandler<never>
+
+/**
+ * Declares an event handler whose payload is validated first; the handler sees the schema's
+ * output type. `save: on(z.object({ name: z.string() }), ({ name }) => ...)`
+ */
+export const on = <Output>(
+  schema: StandardSchema<Output>,
+  handle: (value: Output) => void | Promise<void>,
+): ValidatedHandler<Output> => {
+  if (typeof schema?.['~standard']?.validate !== 'function') {
+    throw new LiveError('view.invalid-payload', 'on() needs a Standard Schema (zod, valibot, ...)')
+  }
+  return { schema, handle }
+}
+
+/** Runs a declared handler, validating the payload when it has a schema. */
+export const runHandler = async (name: string, handler: EventHandler, value: unknown): Promise<void> => {
+  if (typeof handler === 'function') return handler(isRecord(value) ? value : {})
+  const result = await handler.schema['~standard'].validate(value)
+  if (result.issues) {
+    const detail = result.issues
+      .map((issue) => `${(issue.path ?? []).map(String).join('.') || 'value'}: ${issue.message}`)
+      .join('; ')
+    throw new LiveError('view.invalid-payload', `event "${name}": ${detail}`)
+  }
+  return (handler.handle as (v: unknown) => void | Promise<void>)(result.value)
+}
+
+const isRecord = (value: unknown): value is EventValue =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)

@@ -1,0 +1,324 @@
+/**
+ * Runs one view instance as a process: every message (event, info, params) goes through one
+ * mailbox, so handlers never interleave; after each message that assigned, the view renders
+ * once and yields at most one diff. Subscriptions, presences and timers the view took are owned
+ * here and released when it ends, however it ends.
+ */
+import { LiveError } from '../errors.ts'
+import { diffTree, encodeNode, type TemplateSink, type Wire } from '../diff/index.ts'
+import type { PubSub } from '../pubsub/index.ts'
+import { Mailbox, Timers } from '../runtime/index.ts'
+import { buildTree, Rendered, type TreeNode } from '../template/index.ts'
+import {
+  LiveView,
+  type MountContext,
+  type PresenceListing,
+  type ViewClass,
+  type ViewHost,
+} from './live-view.ts'
+import { runHandler } from './schema.ts'
+
+/** The presence operations a view needs; PresenceTracker provides them. */
+export type PresenceService = {
+  track(owner: unknown, topic: string, key: string, meta: Record<string, unknown>): unknown
+  untrack(owner: unknown, topic: string, key: string): unknown
+  untrackOwner(owner: unknown): unknown
+  list(topic: string): PresenceListing
+}
+
+/** Shared services a view process uses. */
+export type ViewServices = {
+  readonly pubsub: PubSub
+  readonly presence?: PresenceService | undefined
+}
+
+/** A render ready to send: the wire value and the templates it refers to. */
+export type RenderOutput = { readonly wire: Wire; readonly templates: TemplateSink }
+
+/** What the process tells its connection. */
+export type ViewOutlet = {
+  /**
+   * The view re-rendered because of something other than a client event (info, timer); the
+   * connection calls takeDiff() when its socket can take more.
+   */
+  changed(): void
+  /** pushEvent / pushPatch / redirect. */
+  push(event: 'push' | 'patch' | 'redirect', payload: Record<string, unknown>): void
+  /** The view crashed and has been terminated. */
+  crashed(error: LiveError): void
+}
+
+type Message =
+  | { kind: 'event'; name: string; value: unknown; done: Settle }
+  | { kind: 'params'; url: URL; done: Settle }
+  | { kind: 'info'; message: unknown }
+
+type Settle = {
+  resolve: (output: RenderOutput | null) => void
+  reject: (error: LiveError) => void
+}
+
+type Status = 'mounting' | 'running' | 'ended'
+
+/** One live view instance and everything it owns. */
+export class ViewProcess {
+  readonly view: LiveView<object>
+  readonly #services: ViewServices
+  readonly #outlet: ViewOutlet
+  readonly #mailbox: Mailbox<Message>
+  readonly #timers = new Timers()
+  readonly #owner = {} // identity under which subscriptions and presences are held
+  #status: Status = 'mounting'
+  #isDirty = false
+  #sentTree: TreeNode | null = null
+  #pendingTree: TreeNode | null = null
+
+  constructor(View: ViewClass, services: ViewServices, outlet: ViewOutlet) {
+    this.view = new View()
+    this.#services = services
+    this.#outlet = outlet
+    this.#mailbox = new Mailbox<Message>(
+      (msg) => this.#handle(msg),
+      (error, msg) => this.#crash(error, msg),
+    )
+    LiveView.attachHost(this.view, this.#host())
+  }
+
+  get isRunning(): boolean {
+    return this.#status === 'running'
+  }
+
+  /** The newest rendered tree (sent or not); null before mount and after the end. */
+  get tree(): TreeNode | null {
+    return this.#pendingTree ?? this.#sentTree
+  }
+
+  /** Live timers owned by the view (for leak checks). */
+  get timerCount(): number {
+    return this.#timers.size
+  }
+
+  /** Mounts and renders in full; a throw here means the join fails and nothing stays behind. */
+  async mount(context: MountContext): Promise<RenderOutput> {
+    try {
+      const state = await this.view.mount(context)
+      LiveView.initState(this.view, state)
+      const tree = this.#render()
+      this.#sentTree = tree
+      this.#status = 'running'
+      const templates: TemplateSink = new Set()
+      return { wire: encodeNode(tree, templates), templates }
+    } catch (error) {
+      this.#release('mount failed')
+      throw asCrash(this.view, 'mount', error)
+    }
+  }
+
+  /** Runs a declared event handler; resolves with the diff it caused, or null. */
+  event(name: string, value: unknown): Promise<RenderOutput | null> {
+    return new Promise((resolve, reject) => {
+      const done = { resolve, reject }
+      if (!this.#mailbox.post({ kind: 'event', name, value, done })) reject(this.#endedError())
+    })
+  }
+
+  /** Runs handleParams for a URL change within the view. */
+  params(url: URL): Promise<RenderOutput | null> {
+    return new Promise((resolve, reject) => {
+      if (!this.#mailbox.post({ kind: 'params', url, done: { resolve, reject } })) {
+        reject(this.#endedError())
+      }
+    })
+  }
+
+  /** Queues a message for handleInfo. */
+  info(message: unknown): void {
+    this.#mailbox.post({ kind: 'info', message })
+  }
+
+  /**
+   * The changes not yet sent, diffed against what the client last received. A connection that
+   * could not send (a slow client) calls this later and gets every change coalesced into one.
+   */
+  takeDiff(): RenderOutput | null {
+    const next = this.#pendingTree
+    if (!next || !this.#sentTree) return null
+    this.#pendingTree = null
+    const templates: TemplateSink = new Set()
+    const wire = diffTree(this.#sentTree, next, templates)
+    this.#sentTree = next
+    return wire === undefined ? null : { wire, templates }
+  }
+
+  /** Ends the view: handlers stop, owned resources are released, terminate() runs. */
+  stop(reason: string): void {
+    if (this.#status === 'ended') return
+    this.#release(reason)
+  }
+
+  #handle(msg: Message): void | Promise<void> {
+    if (msg.kind === 'info') return this.#afterInfo(this.view.handleInfo?.(msg.message))
+    if (msg.kind === 'params') {
+      const params = Object.fromEntries(msg.url.searchParams)
+      return this.#afterReply(this.view.handleParams?.(params, msg.url), msg.done)
+    }
+    const handler = Object.hasOwn(this.view.events, msg.name) ? this.view.events[msg.name] : undefined
+    if (!handler) {
+      msg.done.reject(
+        new LiveError(
+          'view.no-handler',
+          `${this.view.constructor.name} got "${msg.name}"; add it to events or drop the binding`,
+        ),
+      )
+      return
+    }
+    return this.#afterReply(
+      runHandler(msg.name, handler, msg.value).catch((error: unknown) => {
+        // A payload that fails its schema is the client's fault: reply with it, keep the view.
+        if (error instanceof LiveError && error.code === 'view.invalid-payload') {
+          msg.done.reject(error)
+          return SKIP
+        }
+        throw error
+      }),
+      msg.done,
+    )
+  }
+
+  #afterReply(result: void | Promise<unknown>, done: Settle): void | Promise<void> {
+    const finish = (outcome: unknown): void => {
+      if (outcome === SKIP) return
+      this.#renderIfDirty()
+      done.resolve(this.takeDiff())
+    }
+    if (result instanceof Promise) return result.then(finish)
+    finish(undefined)
+  }
+
+  #afterInfo(result: void | Promise<void>): void | Promise<void> {
+    const finish = (): void => {
+      if (this.#renderIfDirty()) this.#outlet.changed()
+    }
+    if (result instanceof Promise) return result.then(finish)
+    finish()
+  }
+
+  #renderIfDirty(): boolean {
+    if (!this.#isDirty || this.#status !== 'running') return false
+    // Only the newest render matters: a pending tree not yet sent is simply replaced.
+    this.#pendingTree = this.#render()
+    return true
+  }
+
+  #render(): TreeNode {
+    this.#isDirty = false
+    const rendered = this.view.render(this.view.state)
+    if (!(rendered instanceof Rendered)) {
+      throw new LiveError(
+        'view.bad-render',
+        `${this.view.constructor.name}.render() returned ${typeof rendered}; return html\`...\``,
+      )
+    }
+    return buildTree(rendered)
+  }
+
+  #crash(error: unknown, msg: Message): void {
+    if (this.#status === 'ended') return
+    const crash = asCrash(this.view, msg.kind, error)
+    if (msg.kind !== 'info') msg.done.reject(crash)
+    this.#release(`crash: ${crash.message}`)
+    this.#outlet.crashed(crash)
+  }
+
+  #release(reason: string): void {
+    this.#status = 'ended'
+    this.#mailbox.close()
+    this.#timers.clear()
+    this.#services.pubsub.unsubscribeOwner(this.#owner)
+    this.#services.presence?.untrackOwner(this.#owner)
+    this.#sentTree = null
+    this.#pendingTree = null
+    try {
+      this.view.terminate?.(reason)
+    } catch (error) {
+      console.error(`[switchboard] ${this.view.constructor.name}.terminate threw`, error)
+    }
+  }
+
+  #endedError(): LiveError {
+    return new LiveError('view.crashed', `${this.view.constructor.name} is no longer running`)
+  }
+
+  #host(): ViewHost {
+    const services = this.#services
+    const owner = this.#owner
+    const isLive = (): boolean => this.#status !== 'ended'
+    return {
+      get isConnected() {
+        return true
+      },
+      markDirty: () => {
+        this.#isDirty = true
+      },
+      subscribe: (topic) =>
+        services.pubsub.subscribe(topic, (message) => this.info(message), { owner }),
+      broadcast: (topic, message) => services.pubsub.broadcast(topic, message),
+      broadcastFrom: (topic, message) => services.pubsub.broadcastFrom(owner, topic, message),
+      track: (topic, key, meta) => {
+        if (isLive()) services.presence?.track(owner, topic, key, meta)
+      },
+      untrack: (topic, key) => void services.presence?.untrack(owner, topic, key),
+      listPresence: (topic) => services.presence?.list(topic) ?? {},
+      sendAfter: (ms, message) => this.#timers.after(ms, () => this.info(message)),
+      every: (ms, message) => this.#timers.every(ms, () => this.info(message)),
+      pushEvent: (event, payload) => this.#outlet.push('push', { event, payload: payload as never }),
+      pushPatch: (to, options) => this.#outlet.push('patch', { to, replace: options?.replace ?? false }),
+      redirect: (to) => this.#outlet.push('redirect', { to }),
+    }
+  }
+}
+
+const SKIP = Symbol('skip')
+
+const asCrash = (view: LiveView<object>, phase: string, error: unknown): LiveError => {
+  if (error instanceof LiveError && error.code === 'view.crashed') return error
+  const detail = error instanceof Error ? error.message : String(error)
+  return new LiveError(
+    'view.crashed',
+    `${view.constructor.name} threw in ${phase}: ${detail}`,
+    { cause: error },
+  )
+}
+
+/**
+ * Mounts and renders a view once without a socket (the dead render of a page request).
+ * Subscriptions and timers requested during this mount are ignored.
+ */
+export const renderDead = async (View: ViewClass, context: MountContext): Promise<Rendered> => {
+  const view = new View()
+  LiveView.attachHost(view, DEAD_HOST)
+  const state = await view.mount(context)
+  LiveView.initState(view, state)
+  const rendered = view.render(state)
+  if (!(rendered instanceof Rendered)) {
+    throw new LiveError('view.bad-render', `${View.name}.render() must return html\`...\``)
+  }
+  return rendered
+}
+
+const noop = (): void => {}
+const DEAD_HOST: ViewHost = {
+  isConnected: false,
+  markDirty: noop,
+  subscribe: () => noop,
+  broadcast: async () => {},
+  broadcastFrom: async () => {},
+  track: noop,
+  untrack: noop,
+  listPresence: () => ({}),
+  sendAfter: () => noop,
+  every: () => noop,
+  pushEvent: noop,
+  pushPatch: noop,
+  redirect: noop,
+}

@@ -1,0 +1,176 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { isLiveError } from '../../../framework/errors.ts'
+import { PresenceTracker } from '../../../framework/presence/index.ts'
+import type {
+  PresenceDiffMessage,
+  PresenceTrackerOptions,
+} from '../../../framework/presence/index.ts'
+import { MemoryAdapter, MemoryBus, PubSub } from '../../../framework/pubsub/index.ts'
+
+const FAST: PresenceTrackerOptions = { heartbeatMs: 20, nodeTimeoutMs: 150 }
+
+const open: { close: () => Promise<void> }[] = []
+afterEach(async () => {
+  for (const closable of open.splice(0).reverse()) await closable.close()
+})
+
+/** Nodes on one in-memory bus, each with its own PubSub and tracker. */
+const cluster = () => {
+  const bus = new MemoryBus()
+  return (nodeId: string, options: PresenceTrackerOptions = FAST) => {
+    const pubsub = new PubSub({ adapter: new MemoryAdapter({ bus, nodeId }) })
+    const tracker = new PresenceTracker(pubsub, options)
+    open.push(pubsub, tracker)
+    return { pubsub, tracker }
+  }
+}
+
+/** Collects the presence diffs a view subscribed to `topic` would get in handleInfo. */
+const inbox = (pubsub: PubSub, topic: string): PresenceDiffMessage[] => {
+  const messages: PresenceDiffMessage[] = []
+  pubsub.subscribe(topic, (message) => messages.push(message as PresenceDiffMessage))
+  return messages
+}
+
+const codeOf = (action: () => unknown): string | undefined => {
+  try {
+    action()
+  } catch (error) {
+    return isLiveError(error) ? error.code : 'not-a-live-error'
+  }
+  return undefined
+}
+
+describe('PresenceTracker', () => {
+  it('broadcasts a join then a leave to local subscribers of the topic', async () => {
+    const { pubsub, tracker } = cluster()('a')
+    const messages = inbox(pubsub, 'room')
+    const view = {}
+    const ref = tracker.track(view, 'room', 'alice', { device: 'laptop' })
+    expect(tracker.list('room')).toEqual({ alice: { metas: [{ device: 'laptop', ref }] } })
+    tracker.untrack(view, 'room', 'alice')
+    await pubsub.settled()
+    const alice = { alice: { metas: [{ device: 'laptop', ref }] } }
+    expect(messages).toEqual([
+      { event: 'presence_diff', joins: alice, leaves: {} },
+      { event: 'presence_diff', joins: {}, leaves: alice },
+    ])
+    expect(tracker.list('room')).toEqual({})
+    expect(tracker.size).toBe(0)
+  })
+
+  it('keeps one meta per owner under a shared key (one user, several tabs)', async () => {
+    const { pubsub, tracker } = cluster()('a')
+    const [tab1, tab2] = [{}, {}]
+    tracker.track(tab1, 'room', 'alice', { tab: 1 })
+    const ref2 = tracker.track(tab2, 'room', 'alice', { tab: 2 })
+    expect(tracker.list('room')['alice']?.metas).toHaveLength(2)
+    const messages = inbox(pubsub, 'room')
+    tracker.untrack(tab1, 'room', 'alice')
+    await pubsub.settled()
+    expect(tracker.list('room')).toEqual({ alice: { metas: [{ tab: 2, ref: ref2 }] } })
+    expect(messages[0]?.leaves['alice']?.metas).toEqual([{ tab: 1, ref: expect.any(String) }])
+  })
+
+  it('removes every presence of an owner on untrackOwner', async () => {
+    const { pubsub, tracker } = cluster()('a')
+    const [view, other] = [{}, {}]
+    tracker.track(view, 'room:1', 'alice', {})
+    tracker.track(view, 'room:2', 'alice', {})
+    tracker.track(other, 'room:1', 'bob', {})
+    const one = inbox(pubsub, 'room:1')
+    const two = inbox(pubsub, 'room:2')
+    tracker.untrackOwner(view)
+    await pubsub.settled()
+    expect(Object.keys(tracker.list('room:1'))).toEqual(['bob'])
+    expect(tracker.list('room:2')).toEqual({})
+    expect(Object.keys(one[0]?.leaves ?? {})).toEqual(['alice'])
+    expect(Object.keys(two[0]?.leaves ?? {})).toEqual(['alice'])
+    expect(tracker.size).toBe(1)
+  })
+
+  it('announces an update as a leave of the old meta and a join of the new', async () => {
+    const { pubsub, tracker } = cluster()('a')
+    const view = {}
+    const oldRef = tracker.track(view, 'room', 'alice', { status: 'away' })
+    const messages = inbox(pubsub, 'room')
+    const newRef = tracker.update(view, 'room', 'alice', { status: 'online' })
+    await pubsub.settled()
+    expect(messages).toEqual([
+      {
+        event: 'presence_diff',
+        joins: { alice: { metas: [{ status: 'online', ref: newRef }] } },
+        leaves: { alice: { metas: [{ status: 'away', ref: oldRef }] } },
+      },
+    ])
+  })
+
+  it('replicates joins and leaves to another node', async () => {
+    const node = cluster()
+    const a = node('a')
+    const b = node('b')
+    await Promise.all([a.pubsub.settled(), b.pubsub.settled()])
+    const messagesOnB = inbox(b.pubsub, 'room')
+    const view = {}
+    a.tracker.track(view, 'room', 'alice', { n: 1 })
+    await vi.waitFor(() => expect(Object.keys(b.tracker.list('room'))).toEqual(['alice']))
+    a.tracker.untrackOwner(view)
+    await vi.waitFor(() => expect(b.tracker.list('room')).toEqual({}))
+    expect(messagesOnB.map((m) => [Object.keys(m.joins), Object.keys(m.leaves)])).toEqual([
+      [['alice'], []],
+      [[], ['alice']],
+    ])
+  })
+
+  it('gives a node that starts late the presences already tracked elsewhere', async () => {
+    const node = cluster()
+    const a = node('a')
+    a.tracker.track({}, 'room', 'alice', {})
+    a.tracker.track({}, 'room', 'bob', {})
+    const b = node('b')
+    await vi.waitFor(() => expect(Object.keys(b.tracker.list('room'))).toEqual(['alice', 'bob']))
+  })
+
+  it('removes the presences of a node whose heartbeats stop, and emits the leaves', async () => {
+    const node = cluster()
+    const a = node('a')
+    const b = node('b')
+    const messagesOnA = inbox(a.pubsub, 'room')
+    b.tracker.track({}, 'room', 'bob', {})
+    await vi.waitFor(() => expect(Object.keys(a.tracker.list('room'))).toEqual(['bob']))
+    // Node b loses its transport: no farewell, no heartbeats.
+    await b.pubsub.close()
+    await b.tracker.close()
+    await vi.waitFor(() => expect(a.tracker.list('room')).toEqual({}), { timeout: 5000 })
+    await a.pubsub.settled()
+    expect(Object.keys(messagesOnA.at(-1)?.leaves ?? {})).toEqual(['bob'])
+  })
+
+  it('removes a closed node at once when it could say goodbye', async () => {
+    const node = cluster()
+    const slow = { heartbeatMs: 20, nodeTimeoutMs: 60_000 }
+    const a = node('a', slow)
+    const b = node('b', slow)
+    b.tracker.track({}, 'room', 'bob', {})
+    await vi.waitFor(() => expect(Object.keys(a.tracker.list('room'))).toEqual(['bob']))
+    await b.tracker.close()
+    await vi.waitFor(() => expect(a.tracker.list('room')).toEqual({}))
+    expect(b.pubsub.topicCount).toBe(0)
+  })
+
+  it('rejects misuse with coded errors', async () => {
+    const { pubsub, tracker } = cluster()('a')
+    const view = {}
+    tracker.track(view, 'room', 'alice', {})
+    expect(codeOf(() => tracker.track(view, 'room', 'alice', {}))).toBe('presence.already-tracked')
+    expect(codeOf(() => tracker.update(view, 'room', 'bob', {}))).toBe('presence.not-tracked')
+    expect(codeOf(() => tracker.track(view, 'room', 'x', [] as never))).toBe('presence.bad-meta')
+    expect(codeOf(() => tracker.track(view, 'room', 'y', { n: 1n }))).toBe('presence.bad-meta')
+    expect(codeOf(() => tracker.track(view, '', 'z', {}))).toBe('pubsub.bad-topic')
+    expect(codeOf(() => new PresenceTracker(pubsub, { heartbeatMs: 10, nodeTimeoutMs: 5 }))).toBe(
+      'presence.bad-option',
+    )
+    await tracker.close()
+    expect(codeOf(() => tracker.track(view, 'room', 'carol', {}))).toBe('presence.closed')
+  })
+})

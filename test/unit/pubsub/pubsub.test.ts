@@ -1,0 +1,125 @@
+import { describe, expect, it, vi } from 'vitest'
+import { isLiveError } from '../../../framework/errors.ts'
+import { MemoryAdapter, MemoryBus, PubSub } from '../../../framework/pubsub/index.ts'
+import type { PubSubAdapter } from '../../../framework/pubsub/index.ts'
+
+const codeOf = (action: () => unknown): string | undefined => {
+  try {
+    action()
+  } catch (error) {
+    return isLiveError(error) ? error.code : 'not-a-live-error'
+  }
+  return undefined
+}
+
+describe('PubSub', () => {
+  it('keeps delivering to others when a handler throws', async () => {
+    const onHandlerError = vi.fn()
+    const pubsub = new PubSub({ onHandlerError })
+    const seen: string[] = []
+    pubsub.subscribe('t', () => seen.push('a'))
+    pubsub.subscribe('t', () => {
+      throw new Error('boom')
+    })
+    pubsub.subscribe('t', () => seen.push('c'))
+    await pubsub.broadcast('t', 1)
+    expect(seen).toEqual(['a', 'c'])
+    expect(onHandlerError).toHaveBeenCalledWith(expect.any(Error), 't')
+    await pubsub.close()
+  })
+
+  it('never runs handlers inside the broadcast call', async () => {
+    const pubsub = new PubSub()
+    let calls = 0
+    pubsub.subscribe('t', () => calls++)
+    const sent = pubsub.broadcast('t', 1)
+    expect(calls).toBe(0)
+    await sent
+    expect(calls).toBe(1)
+    await pubsub.close()
+  })
+
+  it('snapshots subscribers at publish time and skips those who left before delivery', async () => {
+    const pubsub = new PubSub({ sliceSize: 1 })
+    const seen: string[] = []
+    let unsubscribeB = (): void => {}
+    pubsub.subscribe('t', () => {
+      seen.push('a')
+      unsubscribeB()
+      pubsub.subscribe('t', () => seen.push('late'))
+    })
+    unsubscribeB = pubsub.subscribe('t', () => seen.push('b'))
+    await pubsub.broadcast('t', 1)
+    expect(seen).toEqual(['a'])
+    await pubsub.close()
+  })
+
+  it('subscribes the adapter only to topics with local subscribers', async () => {
+    const bus = new MemoryBus()
+    const adapter = new MemoryAdapter({ bus })
+    const subscribe = vi.spyOn(adapter, 'subscribe')
+    const unsubscribe = vi.spyOn(adapter, 'unsubscribe')
+    const pubsub = new PubSub({ adapter })
+    const off1 = pubsub.subscribe('t', () => {})
+    const off2 = pubsub.subscribe('t', () => {})
+    off1()
+    off2()
+    off2()
+    expect(subscribe.mock.calls).toEqual([['t']])
+    expect(unsubscribe.mock.calls).toEqual([['t']])
+    await pubsub.close()
+  })
+
+  it('rejects a bad topic, a bad sliceSize and use after close', async () => {
+    expect(codeOf(() => new PubSub({ sliceSize: 0 }))).toBe('pubsub.bad-option')
+    const pubsub = new PubSub()
+    expect(codeOf(() => pubsub.subscribe('', () => {}))).toBe('pubsub.bad-topic')
+    await pubsub.close()
+    expect(codeOf(() => pubsub.subscribe('t', () => {}))).toBe('pubsub.closed')
+    await expect(pubsub.broadcast('t', 1)).rejects.toMatchObject({ code: 'pubsub.closed' })
+  })
+
+  it('rejects a broadcast another node cannot decode, after local delivery', async () => {
+    const bus = new MemoryBus()
+    const pubsub = new PubSub({ adapter: new MemoryAdapter({ bus }) })
+    const seen: unknown[] = []
+    pubsub.subscribe('t', (message) => seen.push(message))
+    await expect(pubsub.broadcast('t', { n: 1n })).rejects.toMatchObject({
+      code: 'pubsub.not-serializable',
+    })
+    await pubsub.settled()
+    expect(seen).toHaveLength(1)
+    await pubsub.close()
+  })
+
+  it('reports an undecodable envelope from the transport instead of throwing', async () => {
+    const onAdapterError = vi.fn()
+    const adapter = new MemoryAdapter()
+    const pubsub = new PubSub({ adapter, onAdapterError })
+    pubsub.subscribe('t', () => {})
+    adapter.receive('t', 'not json')
+    expect(onAdapterError.mock.calls[0]?.[0]).toMatchObject({ code: 'pubsub.bad-message' })
+    await pubsub.close()
+  })
+
+  it('accepts any adapter implementing PubSubAdapter', async () => {
+    const published: unknown[] = []
+    const adapter: PubSubAdapter = {
+      nodeId: 'custom',
+      start: () => {},
+      subscribe: async () => {},
+      unsubscribe: async () => {},
+      publish: async (topic, message, from) => void published.push([topic, message, from]),
+      close: async () => {},
+    }
+    const pubsub = new PubSub({ adapter })
+    await pubsub.broadcast('t', 1)
+    await pubsub.broadcastFrom('me', 't', 2)
+    expect(published).toEqual([
+      ['t', 1, null],
+      ['t', 2, 'custom:string:me'],
+    ])
+    expect(pubsub.nodeId).toBe('custom')
+    await pubsub.close()
+  })
+})
