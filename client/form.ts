@@ -3,7 +3,7 @@
 /** A serialised form: field name to value, or values when the name repeats. */
 export type FormValues = { [name: string]: string | string[] }
 
-type Field = HTMLInputElement & HTMLSelectElement & HTMLTextAreaElement
+type Field = HTMLInputElement & Pick<HTMLSelectElement, 'options' | 'selectedOptions'>
 
 // Controls that never carry a value: buttons count only as the submitter.
 const SKIPPED = /^(submit|button|reset|image|file|fieldset|object|output)$/

@@ -3,8 +3,12 @@
  * what the user is doing (focus, selection, the value being typed), honours
  * `live-update="ignore"` and runs client hooks (`live-hook`).
  */
-import morphdom from 'morphdom'
+import morphdomModule from 'morphdom'
 import { NODE_ATTRIBUTE } from './tree.ts'
+
+// morphdom's typings say `export default` from a CommonJS package, which NodeNext reads as
+// `module.exports.default`; bundlers (and vitest) hand over the function itself.
+const morphdom = morphdomModule as unknown as typeof morphdomModule.default
 
 /** A client hook as an app registers it in `window.Switchboard.hooks`. */
 export type Hook = {

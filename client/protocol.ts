@@ -3,6 +3,7 @@
  * the runtime uses. The server spells the same things in framework/socket; a contract test keeps
  * the two in step, so nothing here is imported from there.
  */
+import type { StaticsTable } from './tree.ts'
 
 /** A JSON object payload. */
 export type Payload = { [key: string]: unknown }
@@ -58,4 +59,37 @@ export const decodeFrame = (text: unknown): Frame | null => {
 export const decodeReply = (payload: Payload): [Status, Payload] => {
   const response = isPayload(payload.response) ? payload.response : {}
   return [payload.status === 'ok' ? 'ok' : 'error', response]
+}
+
+/** A topic's owner on the socket: a live view or a channel. */
+export type Member = {
+  readonly topic: string
+  /** The ref of the current join; frames carrying another are stale. `null` when not joined. */
+  joinRef: string | null
+  /** Sends the join again: on connect, and after a reconnect. */
+  rejoin(): void
+  /** A server push for this topic and join. */
+  onMessage(event: string, payload: Payload): void
+  /** The socket closed: the join is gone. */
+  onClose(): void
+}
+
+/** What views and channels need from the socket. */
+export type Link = {
+  readonly statics: StaticsTable
+  /**
+   * Sends a frame; returns its ref, or `null` when the socket is not open (the reply is then a
+   * `timeout`). A `join` is its own joinRef. `timeoutMs` gives up waiting for the reply.
+   */
+  send(
+    topic: string,
+    event: string,
+    payload: Payload,
+    joinRef: string | null,
+    onReply?: OnReply,
+    timeoutMs?: number,
+  ): string | null
+  /** Registers a member; it joins now if the socket is open, else on connect. */
+  add(member: Member): void
+  remove(member: Member): void
 }

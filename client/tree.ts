@@ -205,3 +205,6 @@ const isObject = (value: Json): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
 export type { Node as TreeNode }
+
+/** The statics tables of one socket, shared by its views' trees. */
+export type StaticsTable = Map<number, Statics>

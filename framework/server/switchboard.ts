@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import type { IncomingMessage, Server } from 'node:http'
+import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import type { Context, Handler } from 'hono'
@@ -67,6 +67,11 @@ export type PageOptions = {
   readonly session?: (c: Context) => Record<string, unknown> | Promise<Record<string, unknown>>
 }
 
+/** Any Node server that emits 'upgrade' (http, https, the one @hono/node-server returns). */
+export type UpgradeSource = {
+  on(event: 'upgrade', listener: (request: IncomingMessage, socket: Duplex, head: Buffer) => void): unknown
+}
+
 const CSRF_COOKIE = 'sb_csrf'
 const CLIENT_BUNDLE = fileURLToPath(new URL('../../dist/client/switchboard.js', import.meta.url))
 
@@ -113,32 +118,43 @@ export class Switchboard {
     return count
   }
 
-  /** A hono handler that renders `View` as a page: dead render now, live once the socket joins. */
-  page(View: ViewClass, options: PageOptions = {}): Handler {
-    const name = this.#register(View)
+  /**
+   * A hono handler that renders a page: dead render now, live once the socket joins. Several
+   * views on one page share the tab's socket, each on its own topic.
+   */
+  page(views: ViewClass | readonly ViewClass[], options: PageOptions = {}): Handler {
+    const list = Array.isArray(views) ? views : [views as ViewClass]
+    const names = list.map((View) => this.#register(View))
     return async (c) => {
       const csrf = this.#csrfCookie(c)
       const url = new URL(c.req.url)
-      const params = { ...Object.fromEntries(url.searchParams), ...c.req.param() } as Record<string, string>
+      const routeParams = c.req.param() as Record<string, string>
+      const params = { ...Object.fromEntries(url.searchParams), ...routeParams }
       const session = (await options.session?.(c)) ?? {}
       const context: MountContext = { params, session, isConnected: false, url, form: {} }
-      const html = renderToString(await renderDead(View, context))
-      const id = `sb-${randomBytes(6).toString('base64url')}`
-      const token = signToken(this.#options.secret, {
-        v: name,
-        i: id,
-        s: session,
-        p: c.req.param() as Record<string, string>,
-        c: csrfBinding(this.#options.secret, csrf),
-        exp: Date.now() + (this.#options.tokenMaxAgeMs ?? 12 * 3600_000),
-      })
+      const roots = await Promise.all(
+        list.map(async (View, n) => {
+          const html = renderToString(await renderDead(View, context))
+          const id = `sb-${randomBytes(6).toString('base64url')}`
+          const token = signToken(this.#options.secret, {
+            v: names[n] as string,
+            i: id,
+            s: session,
+            p: routeParams,
+            c: csrfBinding(this.#options.secret, csrf),
+            exp: Date.now() + (this.#options.tokenMaxAgeMs ?? 12 * 3600_000),
+          })
+          return `<div id="${id}" data-sb-root data-sb-token="${token}">${html}</div>`
+        }),
+      )
       const layout = options.layout ?? defaultLayout
-      const title = typeof options.title === 'function' ? options.title(c) : (options.title ?? name)
+      const title =
+        typeof options.title === 'function' ? options.title(c) : (options.title ?? names.join(' '))
       return c.html(
         layout({
           title,
           head: options.head ?? '',
-          body: `<div id="${id}" data-sb-root data-sb-token="${token}">${html}</div>`,
+          body: roots.join('\n'),
           csrfToken: csrf,
           scriptUrl: this.#options.scriptUrl ?? '/switchboard/client.js',
         }),
@@ -177,8 +193,8 @@ export class Switchboard {
   }
 
   /** Serves the WebSocket endpoint on a Node HTTP server (the one @hono/node-server started). */
-  attach(server: Server | { on: Server['on'] }): void {
-    ;(server as Server).on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+  attach(server: UpgradeSource): void {
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       const url = new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`)
       if (url.pathname !== (this.#options.socketPath ?? '/live/websocket')) return
       const refusal = this.#checkUpgrade(request, url)
@@ -196,7 +212,7 @@ export class Switchboard {
     clearInterval(this.#drainer)
     for (const connection of this.#connections) connection.close(CLOSE.GOING_AWAY, 'server shutting down')
     this.#wss.close()
-    this.presence.close()
+    await this.presence.close()
     if (!this.#options.pubsub) await this.pubsub.close()
   }
 

@@ -140,8 +140,13 @@ class Analyser {
         return void this.#holes.push({ kind: 'raw-only', name: this.#rawEnd, isQuoted: false })
       case 'comment':
         return void this.#holes.push({ kind: 'raw-only', name: '!--', isQuoted: false })
-      case 'in-tag':
+      case 'in-tag': {
+        const next = this.#statics[index + 1]?.[0]
+        if (next !== undefined && !isSpace(next) && next !== '>' && next !== '/') {
+          return this.#fail(`a value is part of an attribute name: ${where}`)
+        }
         return void this.#holes.push({ kind: 'spread', name: this.#tag, isQuoted: false })
+      }
       case 'value-dq':
       case 'value-sq':
         return void this.#holes.push(this.#valueHole(index, true))

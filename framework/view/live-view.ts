@@ -56,7 +56,7 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
   #host: ViewHost | undefined
 
   /** Event handlers callable from the browser, by name; nothing else is. */
-  events: Record<string, EventHandler> = {}
+  events?: Readonly<Record<string, EventHandler>>
 
   /** Returns the first state; called for the dead render and again once connected. */
   abstract mount(context: MountContext): S | Promise<S>

@@ -31,7 +31,8 @@ export type ValidatedHandler<Output> = {
 /** One entry of a view's `events`: a plain function or a schema-checked handler. */
 export type EventHandler =
   | ((value: EventValue) => void | Promise<void>)
-  | ValidatedHandler<never>
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each handler has its own output
+  | ValidatedHandler<any>
 
 /**
  * Declares an event handler whose payload is validated first; the handler sees the schema's

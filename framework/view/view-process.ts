@@ -162,7 +162,8 @@ export class ViewProcess {
       const params = Object.fromEntries(msg.url.searchParams)
       return this.#afterReply(this.view.handleParams?.(params, msg.url), msg.done)
     }
-    const handler = Object.hasOwn(this.view.events, msg.name) ? this.view.events[msg.name] : undefined
+    const events = this.view.events ?? {}
+    const handler = Object.hasOwn(events, msg.name) ? events[msg.name] : undefined
     if (!handler) {
       msg.done.reject(
         new LiveError(

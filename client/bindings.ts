@@ -1,0 +1,149 @@
+/**
+ * DOM event bindings, delegated from the document (and window for `live-window-*`): each sends
+ * an `event` frame to the view whose root encloses the element. While the reply is awaited the
+ * element carries `sb-<type>-loading`; a submitting form's submit buttons are disabled.
+ */
+import { serializeForm } from './form.ts'
+import { ROOT_SELECTOR, viewTopic, type Payload } from './protocol.ts'
+
+/** Where bindings send: the socket routes a view's frames to that view. */
+export type ViewSender = {
+  pushView(topic: string, event: string, payload: Payload, done?: () => void): void
+}
+
+const SUBMIT_BUTTONS = 'button:not([type]),button[type=submit],input[type=submit]'
+
+const topicOf = (el: Element): string | null => {
+  const root = el.closest(ROOT_SELECTOR)
+  return root && viewTopic(root)
+}
+
+/** The element's `live-value-*` attributes: `live-value-id="3"` gives `{id: '3'}`. */
+export const liveValues = (el: Element): Payload => {
+  const out: Payload = {}
+  for (const { name, value } of el.attributes) {
+    if (name.startsWith('live-value-')) out[name.slice(11)] = value
+  }
+  return out
+}
+
+type Limit = { at: number; timer?: ReturnType<typeof setTimeout>; run?: () => void }
+const limits = new WeakMap<Element, Limit>()
+
+/**
+ * Runs `run` now, or as the element's `live-debounce` (ms after the last event) or
+ * `live-throttle` (the first at once, then the latest at the end of each window) allow.
+ */
+const limited = (el: Element, run: () => void): void => {
+  const debounce = Number(el.getAttribute('live-debounce'))
+  const throttle = Number(el.getAttribute('live-throttle'))
+  if (!(debounce > 0 || throttle > 0)) return run()
+  const limit = limits.get(el) ?? { at: 0 }
+  limits.set(el, limit)
+  clearTimeout(debounce > 0 ? limit.timer : undefined)
+  if (debounce > 0) return void (limit.timer = setTimeout(run, debounce))
+  limit.run = run
+  if (limit.timer) return
+  const fire = (): void => {
+    limit.timer = undefined
+    limit.at = Date.now()
+    limit.run?.()
+  }
+  const wait = limit.at + throttle - Date.now()
+  if (wait > 0) limit.timer = setTimeout(fire, wait)
+  else fire()
+}
+
+const send = (sender: ViewSender, el: Element, type: string, event: string, value: Payload) => {
+  const topic = topicOf(el)
+  if (!topic) return
+  const loading = `sb-${type}-loading`
+  const buttons = type === 'submit' ? el.querySelectorAll<HTMLButtonElement>(SUBMIT_BUTTONS) : []
+  const disabled = [...buttons].filter((b) => !b.disabled)
+  el.classList.add(loading)
+  for (const b of disabled) b.disabled = true
+  sender.pushView(topic, 'event', { type, event, value }, () => {
+    el.classList.remove(loading)
+    for (const b of disabled) b.disabled = false
+  })
+}
+
+// A binding on `el` named by `attr` for the DOM event `e` (key, focus and blur kinds).
+const fire = (sender: ViewSender, el: Element, attr: string, e: Event): void => {
+  const event = el.getAttribute(attr)
+  const key = (e as KeyboardEvent).key
+  const wanted = el.getAttribute('live-key')
+  if (!event || (key !== undefined && wanted && wanted.toLowerCase() !== key.toLowerCase())) return
+  const value = key === undefined ? liveValues(el) : { key, ...liveValues(el) }
+  limited(el, () => send(sender, el, e.type, event, value))
+}
+
+/** Installs the delegated listeners on `doc` and its window; call once per page. */
+export const bindDom = (sender: ViewSender, doc: Document = document): void => {
+  const win = doc.defaultView as Window
+  const on = (target: EventTarget, type: string, fn: (e: Event) => void, capture = false) =>
+    target.addEventListener(type, fn, capture)
+  const closest = (e: Event, selector: string) =>
+    (e.target as Element).closest?.(selector) as HTMLElement | null | undefined
+  const sentOnInput = new WeakSet<EventTarget>()
+
+  on(doc, 'click', (e) => {
+    const link = closest(e, 'a[live-patch]') as HTMLAnchorElement | null | undefined
+    const topic = link && topicOf(link)
+    const { button, metaKey, ctrlKey, shiftKey, altKey } = e as MouseEvent
+    if (link && topic && !(button || metaKey || ctrlKey || shiftKey || altKey)) {
+      e.preventDefault()
+      history.pushState(null, '', link.href)
+      return sender.pushView(topic, 'params', { url: link.href })
+    }
+    const el = closest(e, '[live-click]')
+    if (el) limited(el, () => send(sender, el, 'click', el.getAttribute('live-click')!, liveValues(el)))
+  })
+
+  on(doc, 'submit', (e) => {
+    const form = e.target as HTMLFormElement
+    const event = form.getAttribute('live-submit')
+    if (!event || !topicOf(form)) return
+    e.preventDefault()
+    const value = { ...liveValues(form), ...serializeForm(form, (e as SubmitEvent).submitter) }
+    send(sender, form, 'submit', event, value)
+  })
+
+  // Text fields fire `input` per keystroke and `change` on blur, boxes and selects both at once:
+  // `change` is sent only when no `input` preceded it (or with live-debounce="blur").
+  const onChange = (e: Event): void => {
+    const input = e.target as HTMLInputElement
+    const form = input.form
+    const event = form?.getAttribute('live-change')
+    if (!form || !event || !topicOf(form)) return
+    const el = input.hasAttribute('live-debounce') || input.hasAttribute('live-throttle') ? input : form
+    if (e.type === 'change') {
+      if (sentOnInput.delete(input)) return
+    } else if (el.getAttribute('live-debounce') === 'blur') return
+    else sentOnInput.add(input)
+    limited(el, () => send(sender, form, 'change', event, { ...serializeForm(form), _target: input.name }))
+  }
+  on(doc, 'input', onChange)
+  on(doc, 'change', onChange)
+
+  for (const type of ['keydown', 'keyup', 'focus', 'blur']) {
+    const isKey = type.startsWith('key')
+    // focus and blur do not bubble: catch them on the way down.
+    on(doc, type, (e) => {
+      const el = isKey ? closest(e, `[live-${type}]`) : (e.target as Element)
+      if (el?.getAttribute) fire(sender, el, `live-${type}`, e)
+    }, !isKey)
+    on(win, type, (e) => {
+      if (!isKey && e.target !== win) return
+      for (const el of doc.querySelectorAll(`[live-window-${type}]`)) {
+        fire(sender, el, `live-window-${type}`, e)
+      }
+    })
+  }
+
+  on(win, 'popstate', () => {
+    for (const root of doc.querySelectorAll(ROOT_SELECTOR)) {
+      sender.pushView(viewTopic(root), 'params', { url: win.location.href })
+    }
+  })
+}

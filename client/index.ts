@@ -1,0 +1,35 @@
+/**
+ * The browser entry, built to dist/client/switchboard.js: it creates the page's LiveSocket,
+ * installs the bindings and joins every `[data-sb-root]` once the DOM is ready. Apps reach it as
+ * `window.Switchboard`: `Switchboard.hooks.Chart = {…}`, `Switchboard.socket.channel('room:1')`.
+ */
+import { bindDom } from './bindings.ts'
+import { hooks } from './patch.ts'
+import { ROOT_SELECTOR } from './protocol.ts'
+import { LiveSocket } from './socket.ts'
+
+const csrf = (): string =>
+  document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ?? ''
+
+/** The page's socket, shared by its views and channels. */
+export const socket = new LiveSocket(
+  `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/live/websocket`,
+  () => ({ csrf: csrf() }),
+)
+
+const boot = (): void => {
+  bindDom(socket)
+  for (const el of document.querySelectorAll<HTMLElement>(ROOT_SELECTOR)) socket.joinView(el)
+  socket.connect()
+}
+
+if (document.readyState === 'loading') addEventListener('DOMContentLoaded', boot, { once: true })
+else boot()
+
+// The IIFE build also assigns these exports to `var Switchboard`; this covers ES module use.
+Object.assign(window, { Switchboard: { socket, LiveSocket, hooks } })
+
+export { hooks, LiveSocket }
+export type { Channel, Push } from './channel.ts'
+export type { Hook, HookInstance } from './patch.ts'
+export type { ConnectionState } from './socket.ts'

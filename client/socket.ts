@@ -1,0 +1,185 @@
+/**
+ * LiveSocket: the tab's one WebSocket, multiplexing its live views and channels by topic.
+ * Replies match on (joinRef, ref); a heartbeat without a reply by the next one, or a close,
+ * drops the link, fails pending replies with `timeout` and reconnects with backoff; on open
+ * every member rejoins.
+ */
+import { backoff } from './backoff.ts'
+import { Channel } from './channel.ts'
+import {
+  decodeFrame,
+  decodeReply,
+  encodeFrame,
+  HEARTBEAT_INTERVAL_MS,
+  SOCKET_TOPIC,
+  type Link,
+  type Member,
+  type OnReply,
+  type Payload,
+} from './protocol.ts'
+import type { StaticsTable } from './tree.ts'
+import { View } from './view.ts'
+
+/** Where the socket's link stands; each change dispatches `sb:status` on window. */
+export type ConnectionState = 'connecting' | 'open' | 'closed'
+
+type Params = { [key: string]: string }
+type Pending = { onReply: OnReply; timer: ReturnType<typeof setTimeout> | undefined }
+
+const emit = (name: string, detail: object): boolean =>
+  dispatchEvent(new CustomEvent(name, { detail }))
+
+/** The tab's socket: `new LiveSocket('wss://host/live/websocket', { csrf })`, then `connect()`. */
+export class LiveSocket implements Link {
+  readonly url: string
+  /** Statics this connection has received; the server resends them on a new connection. */
+  readonly statics: StaticsTable = new Map()
+  readonly #params: Params | (() => Params)
+  readonly #members = new Map<string, Member>()
+  readonly #pending = new Map<string, Pending>()
+  #ws: WebSocket | null = null
+  #state: ConnectionState = 'closed'
+  #ref = 0
+  #attempt = 0
+  #heartbeatRef: string | null = null
+  #beat: ReturnType<typeof setInterval> | undefined
+  #retry: ReturnType<typeof setTimeout> | undefined
+  #isStopped = false
+
+  /** `params` (or a function giving them at each connect) go in the URL's query. */
+  constructor(url: string, params: Params | (() => Params) = {}) {
+    this.url = url
+    this.#params = params
+  }
+
+  get connectionState(): ConnectionState {
+    return this.#state
+  }
+
+  /** Opens the link (no-op when open or connecting); it reconnects until `disconnect()`. */
+  connect(): void {
+    if (this.#ws) return
+    this.#isStopped = false
+    clearTimeout(this.#retry)
+    const params = typeof this.#params === 'function' ? this.#params() : this.#params
+    const ws = new WebSocket(`${this.url}?${new URLSearchParams(params)}`)
+    this.#ws = ws
+    this.#setState('connecting')
+    ws.onopen = () => {
+      this.#attempt = 0
+      this.statics.clear()
+      this.#setState('open')
+      this.#beat = setInterval(() => this.#heartbeat(), HEARTBEAT_INTERVAL_MS)
+      for (const member of this.#members.values()) member.rejoin()
+    }
+    ws.onmessage = (event) => this.#receive(event.data)
+    ws.onclose = () => this.#drop()
+  }
+
+  /** Closes the link for good (until the next `connect()`). */
+  disconnect(): void {
+    this.#isStopped = true
+    clearTimeout(this.#retry)
+    this.#drop()
+  }
+
+  send(
+    topic: string,
+    event: string,
+    payload: Payload,
+    joinRef: string | null,
+    onReply?: OnReply,
+    timeoutMs?: number,
+  ): string | null {
+    const ws = this.#ws
+    if (!ws || this.#state !== 'open') {
+      if (onReply) queueMicrotask(() => onReply('timeout', {}))
+      return null
+    }
+    const ref = String(++this.#ref)
+    const join = event === 'join' ? ref : joinRef
+    if (onReply) {
+      const key = `${join}:${ref}`
+      const expire = () => this.#pending.delete(key) && onReply('timeout', {})
+      this.#pending.set(key, { onReply, timer: timeoutMs ? setTimeout(expire, timeoutMs) : undefined })
+    }
+    ws.send(encodeFrame([join, ref, topic, event, payload]))
+    return ref
+  }
+
+  add(member: Member): void {
+    this.#members.set(member.topic, member)
+    if (this.#state === 'open') member.rejoin()
+  }
+
+  remove(member: Member): void {
+    if (this.#members.get(member.topic) === member) this.#members.delete(member.topic)
+  }
+
+  /** Joins the live view rooted at `el` (topic `lv:<id>`), now or when the socket opens. */
+  joinView(el: HTMLElement): View {
+    const view = new View(this, el)
+    this.add(view)
+    return view
+  }
+
+  /** A channel on `topic`; call `join()` on it. */
+  channel(topic: string, params: Payload = {}): Channel {
+    return new Channel(this, topic, params)
+  }
+
+  /** Sends an event (or `params`) to the live view on `topic`; `done` runs after its reply. */
+  pushView(topic: string, event: string, payload: Payload, done?: () => void): void {
+    const view = this.#members.get(topic)
+    if (view instanceof View) view.push(event, payload, done)
+    else done?.()
+  }
+
+  #setState(state: ConnectionState): void {
+    if (state === this.#state) return
+    this.#state = state
+    emit('sb:status', { state })
+  }
+
+  // `bytes` counts UTF-16 code units: exact for the ASCII JSON of most frames, and free.
+  #receive(data: unknown): void {
+    const frame = decodeFrame(data)
+    if (!frame) return
+    const [joinRef, ref, topic, event, payload] = frame
+    emit('sb:frame', { bytes: (data as string).length, topic, event })
+    if (event === 'reply') {
+      const key = `${joinRef}:${ref}`
+      const pending = this.#pending.get(key)
+      this.#pending.delete(key)
+      clearTimeout(pending?.timer)
+      return pending?.onReply(...decodeReply(payload))
+    }
+    const member = this.#members.get(topic)
+    if (member && (joinRef === null || joinRef === member.joinRef)) member.onMessage(event, payload)
+  }
+
+  #heartbeat(): void {
+    // No reply since the last beat: the link is dead even if the browser has not noticed.
+    if (this.#heartbeatRef) return this.#drop()
+    this.#heartbeatRef = this.send(SOCKET_TOPIC, 'heartbeat', {}, null, () => {
+      this.#heartbeatRef = null
+    })
+  }
+
+  // Handlers come off first: a dead link may take long to report its close, if ever.
+  #drop(): void {
+    const ws = this.#ws
+    if (!ws) return
+    ws.onopen = ws.onmessage = ws.onclose = null
+    ws.close()
+    this.#ws = null
+    this.#heartbeatRef = null
+    clearInterval(this.#beat)
+    const pending = [...this.#pending.values()]
+    this.#pending.clear()
+    for (const { onReply, timer } of pending) clearTimeout(timer), onReply('timeout', {})
+    for (const member of this.#members.values()) member.onClose()
+    this.#setState('closed')
+    if (!this.#isStopped) this.#retry = setTimeout(() => this.connect(), backoff(this.#attempt++))
+  }
+}

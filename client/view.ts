@@ -1,0 +1,171 @@
+/**
+ * One live root on the page (`[data-sb-root]`): joins its view, keeps its rendered tree in step
+ * with the server and patches only what each diff changed. A crashed view rejoins with backoff
+ * and, after CRASH_LIMIT crashes in CRASH_WINDOW_MS, stays in the error state for good.
+ */
+import { backoff } from './backoff.ts'
+import { collectForms, restoreForm, serializeForm, type FormValues } from './form.ts'
+import { dispatchToHooks, morph, type PushEvent } from './patch.ts'
+import { viewTopic, type Link, type Member, type Payload } from './protocol.ts'
+import { ClientTree, NODE_ATTRIBUTE } from './tree.ts'
+
+/** The root's connection classes; it carries exactly one at a time. */
+export const STATE_CLASSES = ['sb-loading', 'sb-connected', 'sb-disconnected', 'sb-error'] as const
+
+/** Crashes within CRASH_WINDOW_MS that stop the rejoins. */
+export const CRASH_LIMIT = 5
+
+/** The window in which CRASH_LIMIT crashes are counted. */
+export const CRASH_WINDOW_MS = 30_000
+
+// Error replies that mean the server no longer runs this join: rejoin, as for an `error` push.
+const GONE = /^(view\.crashed|socket\.unknown-topic)$/
+
+/** A live view root and its join. */
+export class View implements Member {
+  readonly topic: string
+  readonly el: HTMLElement
+  joinRef: string | null = null
+  readonly #link: Link
+  #tree: ClientTree | null = null
+  #crashes: number[] = []
+  #attempt = 0
+  #retry: ReturnType<typeof setTimeout> | undefined
+  #wasJoined = false
+  #isDead = false
+
+  constructor(link: Link, el: HTMLElement) {
+    this.#link = link
+    this.el = el
+    this.topic = viewTopic(el)
+    this.#show('sb-loading')
+  }
+
+  /** Joins (again), sending the values of the root's forms for recovery. */
+  rejoin(): void {
+    if (this.#isDead) return
+    clearTimeout(this.#retry)
+    this.#show('sb-loading')
+    const form = collectForms(this.el)
+    const token = this.el.getAttribute('data-sb-token') ?? ''
+    const payload = { token, url: location.href, params: {}, form }
+    const ref = this.#link.send(this.topic, 'join', payload, null, (status, response) => {
+      if (status === 'ok') this.#mount(response, form)
+      else if (status === 'error') this.#crash(ref, response)
+    })
+    this.joinRef = ref
+  }
+
+  /** Sends an event (or `params`) to the view; `done` runs after its reply is applied. */
+  push(event: string, payload: Payload, done?: () => void): void {
+    const joinRef = this.joinRef
+    if (!joinRef) return done?.()
+    this.#link.send(this.topic, event, payload, joinRef, (status, response) => {
+      if (status === 'ok') this.#update(response)
+      else if (status === 'error' && GONE.test(String(response.code))) this.#crash(joinRef, response)
+      else if (status === 'error') console.error('switchboard:', response.code, response.reason)
+      done?.()
+    })
+  }
+
+  onMessage(event: string, payload: Payload): void {
+    const { to, event: name } = payload
+    if (event === 'diff') this.#update(payload)
+    else if (event === 'error') this.#crash(this.joinRef, payload)
+    else if (event === 'redirect') location.assign(String(to))
+    else if (event === 'patch') history[payload.replace ? 'replaceState' : 'pushState'](null, '', String(to))
+    else if (event === 'push') {
+      dispatchToHooks(this.el, String(name), payload.payload)
+      dispatchEvent(new CustomEvent(`sb:push:${String(name)}`, { detail: payload.payload }))
+    }
+  }
+
+  onClose(): void {
+    this.joinRef = null
+    clearTimeout(this.#retry)
+    if (!this.#isDead) this.#show('sb-disconnected')
+  }
+
+  readonly #pushHook: PushEvent = (event, value) =>
+    this.push('event', { type: 'hook', event, value })
+
+  #show(state: (typeof STATE_CLASSES)[number]): void {
+    this.el.classList.remove(...STATE_CLASSES)
+    this.el.classList.add(state)
+  }
+
+  #mount(response: Payload, form: { [id: string]: FormValues }): void {
+    const tree = new ClientTree(this.#link.statics)
+    try {
+      tree.addStatics(response.t)
+      tree.mount(response.r)
+      this.#tree = tree
+      morph(this.el, this.#wrap(tree.html(true)), this.#pushHook, true, true)
+    } catch (error) {
+      return this.#fail(error)
+    }
+    this.#show('sb-connected')
+    this.#attempt = 0
+    if (this.#wasJoined) this.#recover(form)
+    this.#wasJoined = true
+  }
+
+  // After a rejoin the user's input wins; the server hears it through the form's live-change.
+  #recover(form: { [id: string]: FormValues }): void {
+    for (const [id, values] of Object.entries(form)) {
+      const el = document.getElementById(id)
+      if (!(el instanceof HTMLFormElement) || !this.el.contains(el)) continue
+      restoreForm(el, values)
+      const event = el.getAttribute('live-change')
+      if (event) this.push('event', { type: 'change', event, value: serializeForm(el) })
+    }
+  }
+
+  #update({ t, d }: Payload): void {
+    const tree = this.#tree
+    if (!tree) return
+    try {
+      tree.addStatics(t)
+      if (d !== undefined) this.#patch(tree, tree.merge(d))
+    } catch (error) {
+      this.#fail(error)
+    }
+  }
+
+  // Each target is the smallest marked element enclosing a change; `null` is the whole root.
+  #patch(tree: ClientTree, targets: ReturnType<ClientTree['merge']>): void {
+    for (const node of targets) {
+      const selector = node && `[${NODE_ATTRIBUTE}="${tree.keyOf(node)}"]`
+      const el = selector && this.el.querySelector<HTMLElement>(selector)
+      if (!el) return morph(this.el, this.#wrap(tree.html(true)), this.#pushHook, true)
+      morph(el, tree.nodeHtml(node).trim(), this.#pushHook)
+    }
+  }
+
+  #wrap(html: string): HTMLElement {
+    const clone = this.el.cloneNode(false) as HTMLElement
+    clone.innerHTML = html
+    return clone
+  }
+
+  // The tree no longer matches the server's: leave that join and start over from a fresh render.
+  #fail(error: unknown): void {
+    const joinRef = this.joinRef
+    if (joinRef) this.#link.send(this.topic, 'leave', {}, joinRef)
+    this.#crash(joinRef, { code: 'client.out-of-sync', reason: String(error) })
+  }
+
+  #crash(joinRef: string | null, info: Payload): void {
+    if (joinRef !== this.joinRef || this.#isDead) return
+    this.joinRef = null
+    const now = Date.now()
+    this.#crashes = [...this.#crashes.filter((at) => now - at < CRASH_WINDOW_MS), now]
+    this.#show('sb-error')
+    if (this.#crashes.length < CRASH_LIMIT) {
+      this.#retry = setTimeout(() => this.rejoin(), backoff(this.#attempt++))
+      return
+    }
+    this.#isDead = true
+    this.el.setAttribute('data-sb-error', String(info.reason ?? info.code ?? 'crashed'))
+  }
+}
