@@ -134,7 +134,8 @@ export const bindDom = (sender: ViewSender, doc: Document = document): void => {
       if (el?.getAttribute) fire(sender, el, `live-${type}`, e)
     }, !isKey)
     on(win, type, (e) => {
-      if (!isKey && e.target !== win) return
+      // Only the window's own focus and blur: those of elements are handled above.
+      if (!isKey && (e.target as Node).nodeType) return
       for (const el of doc.querySelectorAll(`[live-window-${type}]`)) {
         fire(sender, el, `live-window-${type}`, e)
       }

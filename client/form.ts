@@ -8,8 +8,11 @@ type Field = HTMLInputElement & Pick<HTMLSelectElement, 'options' | 'selectedOpt
 // Controls that never carry a value: buttons count only as the submitter.
 const SKIPPED = /^(submit|button|reset|image|file|fieldset|object|output)$/
 
+// `closest` as well as `disabled`: not every DOM implements :disabled for fieldsets.
 const fields = (form: HTMLFormElement): Field[] =>
-  ([...form.elements] as Field[]).filter((el) => el.name && !el.matches(':disabled'))
+  ([...form.elements] as Field[]).filter(
+    (el) => el.name && !el.disabled && !el.closest('fieldset[disabled]'),
+  )
 
 /**
  * The values a browser would submit, as JSON: unchecked boxes and disabled fields are absent, a

@@ -101,6 +101,7 @@ export const morph = (
     template.innerHTML = to
     target = template.content.firstElementChild as HTMLElement
   }
+  const updated: HTMLElement[] = []
   const el = morphdom(from, target, {
     childrenOnly: isRoot,
     getNodeKey: (node) =>
@@ -109,11 +110,13 @@ export const morph = (
       keepUserState(fromEl, toEl)
       return true
     },
-    onElUpdated: (el) => call(el, 'updated'),
+    // morphdom reports an element before morphing its children: call `updated` at the end.
+    onElUpdated: (el) => live.has(el) && updated.push(el),
     onBeforeElChildrenUpdated: (fromEl) => fromEl.getAttribute('live-update') !== 'ignore',
     // morphdom reports each discarded descendant too, except keyed ones it may still move.
     onNodeDiscarded: (node) => isElement(node) && call(node, 'destroyed'),
   })
   // A target of another tag is replaced, not morphed: hooks mount on what is in the page now.
+  for (const node of updated) call(node, 'updated')
   mountHooks(el as HTMLElement, push)
 }

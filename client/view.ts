@@ -156,7 +156,8 @@ export class View implements Member {
   }
 
   #crash(joinRef: string | null, info: Payload): void {
-    if (joinRef !== this.joinRef || this.#isDead) return
+    // Only the current join can crash: a late error about an old one changes nothing.
+    if (!joinRef || joinRef !== this.joinRef) return
     this.joinRef = null
     const now = Date.now()
     this.#crashes = [...this.#crashes.filter((at) => now - at < CRASH_WINDOW_MS), now]

@@ -4,11 +4,14 @@
  */
 import { LiveError } from '../errors.ts'
 import { analyse } from './context.ts'
+import type { TreeNode } from './tree.ts'
 
 /** A rendered template: the call site's statics (its identity is the fingerprint) and values. */
 export class Rendered {
   readonly statics: TemplateStringsArray
   readonly dynamics: readonly unknown[]
+  /** @internal The escaped tree, built once: a Rendered is immutable, so its tree is too. */
+  tree: TreeNode | undefined = undefined
   constructor(statics: TemplateStringsArray, dynamics: readonly unknown[]) {
     this.statics = statics
     this.dynamics = dynamics

@@ -32,8 +32,10 @@ export type TreeList = {
   readonly template: TemplateInfo | null
 }
 
-/** Turns a render into its escaped tree. */
-export const buildTree = (rendered: Rendered): TreeNode => {
+/** Turns a render into its escaped tree; a reused Rendered (see memo) reuses its tree. */
+export const buildTree = (rendered: Rendered): TreeNode => (rendered.tree ??= buildNode(rendered))
+
+const buildNode = (rendered: Rendered): TreeNode => {
   const template = analyse(rendered.statics)
   const { holes } = template
   const values = rendered.dynamics

@@ -1,0 +1,177 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { bindDom, type ViewSender } from '../../../client/bindings.ts'
+import type { Payload } from '../../../client/protocol.ts'
+
+type Sent = { topic: string; event: string; payload: Payload; done?: () => void }
+const sent: Sent[] = []
+const fakeSocket: ViewSender = {
+  pushView: (topic, event, payload, done) => void sent.push({ topic, event, payload, done }),
+}
+
+const page = (html: string): void => {
+  document.body.innerHTML = `<div id="v" data-sb-root>${html}</div><div id="outside">${html}</div>`
+}
+const $ = <T extends Element = HTMLElement>(selector: string): T =>
+  document.querySelector(`#v ${selector}`) as T
+const input = (el: Element, type = 'input') => el.dispatchEvent(new Event(type, { bubbles: true }))
+const key = (target: EventTarget, type: string, k: string) =>
+  target.dispatchEvent(new KeyboardEvent(type, { key: k, bubbles: true }))
+
+beforeAll(() => bindDom(fakeSocket))
+beforeEach(() => void (sent.length = 0))
+afterEach(() => vi.useRealTimers())
+
+describe('bindings', () => {
+  it('sends live-click with the live-value-* attributes as its value', () => {
+    page(`<button live-click="inc" live-value-id="3" live-value-kind="row"><b>+</b></button>`)
+    $('b').click()
+    expect(sent).toEqual([
+      {
+        topic: 'lv:v',
+        event: 'event',
+        payload: { type: 'click', event: 'inc', value: { id: '3', kind: 'row' } },
+        done: expect.any(Function),
+      },
+    ])
+  })
+
+  it('keeps sb-click-loading on the element until the reply', () => {
+    page(`<button live-click="inc">+</button>`)
+    $('button').click()
+    expect($('button').classList.contains('sb-click-loading')).toBe(true)
+    sent[0]?.done?.()
+    expect($('button').classList.contains('sb-click-loading')).toBe(false)
+  })
+
+  it('ignores bindings outside a live root', () => {
+    page(`<button live-click="inc">+</button>`)
+    document.querySelector<HTMLElement>('#outside button')!.click()
+    expect(sent).toEqual([])
+  })
+
+  it('sends live-submit with the serialised form and disables its buttons until the reply', () => {
+    page(`<form live-submit="save"><input name="title" value="x">
+      <input type="checkbox" name="done" value="yes" checked><button>Save</button></form>`)
+    const submit = new Event('submit', { bubbles: true, cancelable: true })
+    $('form').dispatchEvent(submit)
+    expect(submit.defaultPrevented).toBe(true)
+    expect(sent[0]?.payload).toEqual({
+      type: 'submit',
+      event: 'save',
+      value: { title: 'x', done: 'yes' },
+    })
+    expect($<HTMLButtonElement>('button').disabled).toBe(true)
+    expect($('form').classList.contains('sb-submit-loading')).toBe(true)
+    sent[0]?.done?.()
+    expect($<HTMLButtonElement>('button').disabled).toBe(false)
+    expect($('form').classList.contains('sb-submit-loading')).toBe(false)
+  })
+
+  it('sends live-change with _target on input, and not again on the change that follows', () => {
+    page(`<form live-change="validate"><input name="email" value="a@b"><input name="n" value="1"></form>`)
+    input($('[name=email]'))
+    input($('[name=email]'), 'change')
+    expect(sent.map((s) => s.payload)).toEqual([
+      { type: 'change', event: 'validate', value: { email: 'a@b', n: '1', _target: 'email' } },
+    ])
+  })
+
+  it('sends live-change on a change event that no input event preceded', () => {
+    page(`<form live-change="pick"><input type="checkbox" name="on" value="1" checked></form>`)
+    input($('[name=on]'), 'change')
+    expect(sent[0]?.payload).toEqual({
+      type: 'change',
+      event: 'pick',
+      value: { on: '1', _target: 'on' },
+    })
+  })
+
+  it('waits for blur (the change event) with live-debounce="blur"', () => {
+    page(`<form live-change="v"><input name="q" live-debounce="blur"></form>`)
+    input($('[name=q]'))
+    expect(sent).toEqual([])
+    input($('[name=q]'), 'change')
+    expect(sent).toHaveLength(1)
+  })
+
+  it('sends one change per burst with live-debounce', () => {
+    vi.useFakeTimers()
+    page(`<form live-change="search"><input name="q" live-debounce="300"></form>`)
+    const q = $<HTMLInputElement>('[name=q]')
+    for (const value of ['a', 'ab', 'abc']) {
+      q.value = value
+      input(q)
+      vi.advanceTimersByTime(100)
+    }
+    expect(sent).toEqual([])
+    vi.advanceTimersByTime(300)
+    expect(sent.map((s) => s.payload.value)).toEqual([{ q: 'abc', _target: 'q' }])
+  })
+
+  it('sends the first and the last event of a window with live-throttle', () => {
+    vi.useFakeTimers()
+    page(`<button live-click="more" live-throttle="500">+</button>`)
+    for (let i = 0; i < 4; i++) $('button').click()
+    expect(sent).toHaveLength(1)
+    vi.advanceTimersByTime(500)
+    expect(sent).toHaveLength(2)
+  })
+
+  it('sends live-keydown only for the live-key it names', () => {
+    page(`<input live-keydown="add" live-key="Enter" live-value-list="7">`)
+    key($('input'), 'keydown', 'a')
+    key($('input'), 'keydown', 'Enter')
+    expect(sent.map((s) => s.payload)).toEqual([
+      { type: 'keydown', event: 'add', value: { key: 'Enter', list: '7' } },
+    ])
+  })
+
+  it('sends live-keyup without a filter for every key', () => {
+    page(`<div live-keyup="typed"><input></div>`)
+    key($('input'), 'keyup', 'x')
+    expect(sent[0]?.payload).toEqual({ type: 'keyup', event: 'typed', value: { key: 'x' } })
+  })
+
+  it('sends live-window-keydown for keys pressed anywhere', () => {
+    page(`<div live-window-keydown="shortcut" live-key="k"></div>`)
+    key(document.body, 'keydown', 'K')
+    expect(sent.map((s) => s.payload)).toEqual([
+      { type: 'keydown', event: 'shortcut', value: { key: 'K' } },
+    ])
+    expect($('div').classList.contains('sb-keydown-loading')).toBe(true)
+  })
+
+  it('sends live-focus and live-blur of the element itself', () => {
+    page(`<input live-focus="editing" live-blur="saved" live-value-id="1">`)
+    $('input').dispatchEvent(new FocusEvent('focus'))
+    $('input').dispatchEvent(new FocusEvent('blur'))
+    expect(sent.map((s) => s.payload)).toEqual([
+      { type: 'focus', event: 'editing', value: { id: '1' } },
+      { type: 'blur', event: 'saved', value: { id: '1' } },
+    ])
+  })
+
+  it('sends live-window-focus when the window gains focus', () => {
+    page(`<div live-window-focus="back"></div>`)
+    window.dispatchEvent(new FocusEvent('focus'))
+    expect(sent[0]?.payload).toEqual({ type: 'focus', event: 'back', value: {} })
+  })
+
+  it('pushes the URL and sends params for a live-patch link', () => {
+    page(`<a href="/orders?page=2" live-patch>Next</a>`)
+    const click = new MouseEvent('click', { bubbles: true, cancelable: true })
+    $('a').dispatchEvent(click)
+    expect(click.defaultPrevented).toBe(true)
+    expect(location.pathname + location.search).toBe('/orders?page=2')
+    expect(sent.map((s) => [s.event, s.payload])).toEqual([['params', { url: location.href }]])
+  })
+
+  it('sends params with the new URL on popstate', () => {
+    page(``)
+    window.dispatchEvent(new PopStateEvent('popstate'))
+    expect(sent.map((s) => [s.topic, s.event, s.payload])).toEqual([
+      ['lv:v', 'params', { url: location.href }],
+    ])
+  })
+})

@@ -1,0 +1,155 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { Link, Member, OnReply, Payload } from '../../../client/protocol.ts'
+import { CRASH_LIMIT, View } from '../../../client/view.ts'
+
+type Sent = { topic: string; event: string; payload: Payload; joinRef: string | null; ref: string }
+
+/** A socket stand-in: records frames and lets the test answer them. */
+const fakeLink = () => {
+  const sent: Sent[] = []
+  const replies = new Map<string, OnReply>()
+  let ref = 0
+  const link: Link & { sent: Sent[]; reply(ref: string, status: 'ok' | 'error', r: Payload): void } = {
+    statics: new Map(),
+    sent,
+    send(topic, event, payload, joinRef, onReply) {
+      const r = String(++ref)
+      sent.push({ topic, event, payload, joinRef: event === 'join' ? r : joinRef, ref: r })
+      if (onReply) replies.set(r, onReply)
+      return r
+    },
+    add: (member: Member) => member.rejoin(),
+    remove: () => {},
+    reply: (r, status, response) => replies.get(r)?.(status, response),
+  }
+  return link
+}
+
+// <ul> with a keyed list of <li> rows: both templates are single elements (rooted, offset 3).
+const STATICS = { '1': ['<ul>', '</ul>', 3], '2': ['<li>', '</li>', 3] }
+const render = (...rows: string[]) => ({ s: 1, '0': { s: 2, l: rows.map((row) => [row]) } })
+
+let link: ReturnType<typeof fakeLink>
+let el: HTMLElement
+const lastJoin = () => link.sent.filter((s) => s.event === 'join').at(-1)!
+
+const joined = (rows = ['a', 'b', 'c']): View => {
+  const view = new View(link, el)
+  link.add(view)
+  link.reply(lastJoin().ref, 'ok', { t: STATICS, r: render(...rows) })
+  return view
+}
+
+beforeEach(() => {
+  document.body.innerHTML = '<main id="sb-1" data-sb-root data-sb-token="tok"><ul><li>a</li></ul></main>'
+  el = document.getElementById('sb-1')!
+  link = fakeLink()
+})
+afterEach(() => vi.useRealTimers())
+
+describe('View', () => {
+  it('joins with the token, the URL and the forms, showing sb-loading until the reply', () => {
+    el.insertAdjacentHTML('beforeend', '<form id="f"><input name="q" value="x"></form>')
+    const view = new View(link, el)
+    link.add(view)
+    expect(link.sent[0]).toMatchObject({
+      topic: 'lv:sb-1',
+      event: 'join',
+      payload: { token: 'tok', url: location.href, params: {}, form: { f: { q: 'x' } } },
+    })
+    expect(el.className).toBe('sb-loading')
+  })
+
+  it('renders the join reply into the root and shows sb-connected', () => {
+    joined()
+    expect(el.innerHTML).toMatch(/^<ul data-sb="\d+"><li data-sb="\d+">a<\/li><li data-sb="\d+">b<\/li>/)
+    expect(el.className).toBe('sb-connected')
+  })
+
+  it('patches only the changed row, leaving its siblings untouched', () => {
+    const view = joined()
+    const [a, b, c] = el.querySelectorAll('li')
+    // Local marks prove the siblings were not morphed (a morph would drop them).
+    a!.setAttribute('data-local', '1')
+    c!.setAttribute('data-local', '1')
+    view.onMessage('diff', { d: { '0': { e: { '1': { '0': 'B' } } } } })
+    const after = [...el.querySelectorAll('li')]
+    expect(after).toEqual([a, b, c])
+    expect(after.map((li) => li.textContent)).toEqual(['a', 'B', 'c'])
+    expect(a!.getAttribute('data-local')).toBe('1')
+    expect(c!.getAttribute('data-local')).toBe('1')
+  })
+
+  it('applies the diff an event reply carries, then calls done', () => {
+    const view = joined()
+    const done = vi.fn()
+    view.push('event', { type: 'click', event: 'add', value: {} }, done)
+    const event = link.sent.at(-1)!
+    expect(event).toMatchObject({ event: 'event', joinRef: lastJoin().ref })
+    link.reply(event.ref, 'ok', { d: { '0': { o: [[0, 3], null], e: { '3': ['d'] } } } })
+    expect([...el.querySelectorAll('li')].map((li) => li.textContent)).toEqual(['a', 'b', 'c', 'd'])
+    expect(done).toHaveBeenCalledOnce()
+  })
+
+  it('rejoins with backoff after an error push, and gives up after repeated crashes', () => {
+    vi.useFakeTimers()
+    const view = joined()
+    view.onMessage('error', { code: 'view.crashed', reason: 'boom' })
+    expect(el.className).toBe('sb-error')
+    for (let crash = 2; crash <= CRASH_LIMIT; crash++) {
+      const joins = link.sent.length
+      vi.advanceTimersByTime(5_000) // past the longest backoff for these attempts (4 s)
+      expect(link.sent.length).toBe(joins + 1)
+      expect(el.className).toBe('sb-loading')
+      link.reply(lastJoin().ref, 'error', { code: 'view.crashed', reason: 'boom' })
+      expect(el.className).toBe('sb-error')
+    }
+    expect(el.getAttribute('data-sb-error')).toBe('boom')
+    const sent = link.sent.length
+    vi.advanceTimersByTime(60_000)
+    expect(link.sent.length).toBe(sent)
+  })
+
+  it('counts a late error push for an old join as no crash', () => {
+    vi.useFakeTimers()
+    const view = joined()
+    view.onMessage('error', { code: 'view.crashed', reason: 'boom' })
+    for (let i = 0; i < 10; i++) view.onMessage('error', { code: 'view.crashed', reason: 'again' })
+    expect(el.hasAttribute('data-sb-error')).toBe(false)
+  })
+
+  it('shows sb-disconnected when the socket closes, and restores typed form values on rejoin', () => {
+    const statics = {
+      ...STATICS,
+      '3': ['<form id="f" live-change="validate"><input name="q" value="', '"></form>', 5],
+    }
+    const view = new View(link, el)
+    link.add(view)
+    link.reply(lastJoin().ref, 'ok', { t: statics, r: { s: 3, '0': '' } })
+    el.querySelector('input')!.value = 'typed'
+    view.onClose()
+    expect(el.className).toBe('sb-disconnected')
+    view.rejoin()
+    expect(lastJoin().payload.form).toEqual({ f: { q: 'typed' } })
+    link.reply(lastJoin().ref, 'ok', { t: statics, r: { s: 3, '0': '' } })
+    expect(el.querySelector('input')!.value).toBe('typed')
+    expect(link.sent.at(-1)).toMatchObject({
+      event: 'event',
+      payload: { type: 'change', event: 'validate', value: { q: 'typed' } },
+    })
+  })
+
+  it('follows patch, redirect and push frames', () => {
+    const view = joined()
+    const seen = vi.fn()
+    addEventListener('sb:push:toast', (e) => seen((e as CustomEvent).detail))
+    view.onMessage('push', { event: 'toast', payload: { text: 'saved' } })
+    expect(seen).toHaveBeenCalledWith({ text: 'saved' })
+    view.onMessage('patch', { to: '/items?page=3' })
+    expect(location.pathname + location.search).toBe('/items?page=3')
+    const assign = vi.spyOn(location, 'assign').mockImplementation(() => {})
+    view.onMessage('redirect', { to: '/login' })
+    expect(assign).toHaveBeenCalledWith('/login')
+  })
+})

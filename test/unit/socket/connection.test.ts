@@ -1,0 +1,236 @@
+import { describe, expect, it } from 'vitest'
+import { html, LiveError, LiveView, Channel, refuse } from '../../../framework/index.ts'
+import { CLOSE, Connection, DEFAULT_LIMITS, type Limits } from '../../../framework/socket/index.ts'
+import { testServices } from '../../../framework/testing/index.ts'
+import type { ViewClass } from '../../../framework/view/index.ts'
+
+class Counter extends LiveView<{ count: number }> {
+  mount() {
+    this.subscribe('ticks')
+    return { count: 0 }
+  }
+  render({ count }: { count: number }) {
+    return html`<p>${count}</p>`
+  }
+  handleInfo(message: unknown) {
+    if (message === 'crash') throw new Error('info crash')
+    this.assign({ count: this.state.count + 1 })
+  }
+  events = {
+    inc: () => this.assign({ count: this.state.count + 1 }),
+    boom: () => {
+      throw new Error('boom')
+    },
+  }
+}
+
+class Room extends Channel {
+  join(params: Record<string, unknown>) {
+    if (params.password !== 'open sesame') throw refuse('wrong password')
+    return { welcome: true }
+  }
+  handleIn(event: string, payload: Record<string, unknown>) {
+    if (event === 'shout') void this.broadcast('shouted', payload)
+    return { echoed: payload }
+  }
+}
+
+type Sent = [string | null, string | null, string, string, Record<string, unknown>]
+
+const setup = (overrides: Partial<Limits> = {}, views: Record<string, ViewClass> = { counter: Counter }) => {
+  const services = testServices()
+  const sent: Sent[] = []
+  const closed: { code: number; reason: string }[] = []
+  const transport = {
+    bufferedAmount: 0,
+    send: (text: string) => void sent.push(JSON.parse(text) as Sent),
+    close: (code: number, reason: string) => void closed.push({ code, reason }),
+  }
+  const connection = new Connection({
+    transport,
+    services,
+    limits: { ...DEFAULT_LIMITS, ...overrides },
+    session: {},
+    authorizeView: async (topic, payload) => {
+      const View = views[String(payload.token)]
+      if (!View) throw new LiveError('session.bad-token', 'bad token')
+      return { View, context: { params: {}, session: {}, isConnected: true, url: new URL('http://x/'), form: {} } }
+    },
+    findChannel: (topic) => (topic.startsWith('room:') ? Room : undefined),
+  })
+  const send = (frame: unknown) => connection.receive(typeof frame === 'string' ? frame : JSON.stringify(frame), false)
+  const settle = () => new Promise((r) => setTimeout(r, 5))
+  const replyTo = (ref: string) => sent.find((f) => f[3] === 'reply' && f[1] === ref)?.[4]
+  return { services, sent, closed, transport, connection, send, settle, replyTo }
+}
+
+describe('Connection', () => {
+  it('joins a view and replies with statics and the full tree', async () => {
+    const { send, settle, replyTo } = setup()
+    send(['1', '1', 'lv:a', 'join', { token: 'counter', url: 'http://x/' }])
+    await settle()
+    expect(replyTo('1')).toMatchObject({ status: 'ok', response: { r: { 0: '0' } } })
+    expect(Object.values((replyTo('1') as { response: { t: object } }).response.t)).toEqual([['<p>', '</p>', 2]])
+  })
+
+  it('replies to an event with the diff and no statics the client already has', async () => {
+    const { send, settle, replyTo } = setup()
+    send(['1', '1', 'lv:a', 'join', { token: 'counter' }])
+    await settle()
+    send(['1', '2', 'lv:a', 'event', { type: 'click', event: 'inc', value: {} }])
+    await settle()
+    expect(replyTo('2')).toEqual({ status: 'ok', response: { d: { 0: '1' } } })
+  })
+
+  it('pushes a diff when a pub/sub message changes the view', async () => {
+    const { send, settle, sent, services } = setup()
+    send(['1', '1', 'lv:a', 'join', { token: 'counter' }])
+    await settle()
+    await services.pubsub.broadcast('ticks', 'tick')
+    await settle()
+    expect(sent.at(-1)).toEqual(['1', null, 'lv:a', 'diff', { d: { 0: '1' } }])
+  })
+
+  it.each([
+    ['invalid JSON', '{nope'],
+    ['a non-array', '{"a":1}'],
+    ['wrong arity', '["1","2","lv:a"]'],
+    ['a numeric topic', '["1","2",5,"event",{}]'],
+    ['a non-object payload', '["1","2","lv:a","event",[]]'],
+    ['an empty event', '["1","2","lv:a","",{}]'],
+  ])('answers %s with a coded error and stays open', async (_, frame) => {
+    const { send, settle, sent, closed, connection } = setup()
+    send(frame)
+    await settle()
+    const last = sent.at(-1)!
+    expect(last[3] === 'error' ? last[4].code : (last[4].response as { code: string }).code).toBe('socket.bad-frame')
+    expect(closed).toEqual([])
+    expect(connection.isOpen).toBe(true)
+  })
+
+  it('answers events for an unknown topic or a stale joinRef', async () => {
+    const { send, settle, replyTo } = setup()
+    send(['9', '1', 'lv:nope', 'event', { event: 'inc' }])
+    send(['1', '2', 'lv:a', 'join', { token: 'counter' }])
+    await settle()
+    send(['0', '3', 'lv:a', 'event', { event: 'inc' }])
+    await settle()
+    expect(replyTo('1')).toMatchObject({ status: 'error', response: { code: 'socket.unknown-topic' } })
+    expect(replyTo('3')).toMatchObject({ status: 'error', response: { code: 'socket.unknown-topic' } })
+  })
+
+  it('refuses a forged token and mounts nothing', async () => {
+    const { send, settle, replyTo, connection } = setup()
+    send(['1', '1', 'lv:a', 'join', { token: 'forged' }])
+    await settle()
+    expect(replyTo('1')).toMatchObject({ status: 'error', response: { code: 'session.bad-token' } })
+    expect(connection.topicCount).toBe(0)
+  })
+
+  it('refuses a second join of the same topic and joins past the topic limit', async () => {
+    const { send, settle, replyTo } = setup({ maxTopics: 2 })
+    send(['1', '1', 'lv:a', 'join', { token: 'counter' }])
+    send(['2', '2', 'lv:a', 'join', { token: 'counter' }])
+    send(['3', '3', 'lv:b', 'join', { token: 'counter' }])
+    send(['4', '4', 'lv:c', 'join', { token: 'counter' }])
+    await settle()
+    expect(replyTo('2')).toMatchObject({ response: { code: 'socket.already-joined' } })
+    expect(replyTo('4')).toMatchObject({ response: { code: 'socket.too-many-topics' } })
+  })
+
+  it('closes with TOO_BIG on an oversize frame and on binary data answers an error', async () => {
+    const { send, closed, connection, sent } = setup({ maxFrameBytes: 100 })
+    connection.receive('x', true)
+    expect(sent.at(-1)?.[4]).toMatchObject({ code: 'socket.bad-frame' })
+    send(['1', '1', 'lv:a', 'event', { pad: 'x'.repeat(200) }])
+    expect(closed).toEqual([{ code: CLOSE.TOO_BIG, reason: expect.any(String) }])
+    expect(connection.isOpen).toBe(false)
+  })
+
+  it('ends only the crashed view; another view on the socket carries on', async () => {
+    const { send, settle, sent, replyTo, connection } = setup()
+    send(['1', '1', 'lv:a', 'join', { token: 'counter' }])
+    send(['2', '2', 'lv:b', 'join', { token: 'counter' }])
+    await settle()
+    send(['1', '3', 'lv:a', 'event', { event: 'boom' }])
+    await settle()
+    expect(replyTo('3')).toMatchObject({ status: 'error', response: { code: 'view.crashed' } })
+    expect(sent.some((f) => f[2] === 'lv:a' && f[3] === 'error')).toBe(true)
+    send(['2', '4', 'lv:b', 'event', { event: 'inc' }])
+    await settle()
+    expect(replyTo('4')).toEqual({ status: 'ok', response: { d: { 0: '1' } } })
+    expect(connection.topicCount).toBe(1)
+    // the crashed topic can be joined again (the client's rejoin)
+    send(['5', '5', 'lv:a', 'join', { token: 'counter' }])
+    await settle()
+    expect(replyTo('5')).toMatchObject({ status: 'ok' })
+  })
+
+  it('rate-limits a flood of events and then closes the socket', async () => {
+    const { send, settle, sent, closed } = setup({ eventsPerSecond: 1, eventBurst: 5 })
+    for (let i = 0; i < 20; i++) send(['1', String(i), 'lv:x', 'event', { event: 'inc' }])
+    await settle()
+    expect(sent.some((f) => (f[4].response as { code?: string })?.code === 'socket.rate-limited')).toBe(true)
+    expect(closed[0]?.code).toBe(CLOSE.RATE_LIMITED)
+  })
+
+  it('coalesces diffs while the client is slow and closes it past the hard bound', async () => {
+    const { send, settle, sent, services, transport, closed, connection } = setup({
+      coalesceAboveBytes: 1000,
+      closeAboveBytes: 5000,
+    })
+    send(['1', '1', 'lv:a', 'join', { token: 'counter' }])
+    await settle()
+    transport.bufferedAmount = 2000
+    for (let i = 0; i < 5; i++) await services.pubsub.broadcast('ticks', 'tick')
+    await settle()
+    expect(sent.filter((f) => f[3] === 'diff')).toHaveLength(0)
+    expect(connection.waitingCount).toBe(1)
+    transport.bufferedAmount = 0
+    connection.flushWaiting()
+    expect(sent.filter((f) => f[3] === 'diff')).toEqual([['1', null, 'lv:a', 'diff', { d: { 0: '5' } }]])
+    transport.bufferedAmount = 6000
+    await services.pubsub.broadcast('ticks', 'tick')
+    await settle()
+    expect(closed[0]?.code).toBe(CLOSE.TOO_SLOW)
+    expect(services.pubsub.subscriberCount('ticks')).toBe(0)
+  })
+
+  it('closes a silent socket after the heartbeat timeout and ends its views', async () => {
+    const { send, settle, connection, closed, services } = setup({ heartbeatTimeoutMs: 1000 })
+    send(['1', '1', 'lv:a', 'join', { token: 'counter' }])
+    await settle()
+    connection.checkHeartbeat(Date.now() + 500)
+    expect(closed).toEqual([])
+    connection.checkHeartbeat(Date.now() + 2000)
+    expect(closed[0]?.code).toBe(CLOSE.HEARTBEAT_TIMEOUT)
+    expect(services.pubsub.subscriberCount('ticks')).toBe(0)
+  })
+
+  it('answers heartbeats', () => {
+    const { send, replyTo } = setup()
+    send([null, 'h1', 'switchboard', 'heartbeat', {}])
+    expect(replyTo('h1')).toEqual({ status: 'ok', response: {} })
+  })
+
+  it('refuses a channel join with the reason and accepts the right one', async () => {
+    const { send, settle, replyTo } = setup()
+    send(['1', '1', 'room:lobby', 'join', { password: 'guess' }])
+    send(['2', '2', 'room:hall', 'join', { password: 'open sesame' }])
+    send(['3', '3', 'nowhere', 'join', {}])
+    await settle()
+    expect(replyTo('1')).toEqual({ status: 'error', response: { code: 'socket.join-refused', reason: 'wrong password (socket.join-refused)' } })
+    expect(replyTo('2')).toEqual({ status: 'ok', response: { welcome: true } })
+    expect(replyTo('3')).toMatchObject({ status: 'error', response: { code: 'socket.unknown-topic' } })
+  })
+
+  it('replies to channel events and pushes broadcasts to joined clients', async () => {
+    const { send, settle, replyTo, sent } = setup()
+    send(['2', '2', 'room:hall', 'join', { password: 'open sesame' }])
+    await settle()
+    send(['2', '3', 'room:hall', 'shout', { text: 'hi' }])
+    await settle()
+    expect(replyTo('3')).toEqual({ status: 'ok', response: { echoed: { text: 'hi' } } })
+    expect(sent.some((f) => f[3] === 'shouted' && f[4].text === 'hi')).toBe(true)
+  })
+})

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { html, LiveView, on } from '../../../framework/index.ts'
+import { mountView, testServices } from '../../../framework/testing/index.ts'
+
+type CounterState = { count: number; log: string[] }
+
+class Counter extends LiveView<CounterState> {
+  mount() {
+    return { count: 0, log: [] }
+  }
+  render({ count }: CounterState) {
+    return html`<p>${count}</p>`
+  }
+  handleInfo(message: unknown) {
+    if (message === 'tick') this.assign({ count: this.state.count + 100 })
+  }
+  events = {
+    inc: () => this.assign({ count: this.state.count + 1 }),
+    slow: async ({ tag }: { tag?: unknown }) => {
+      this.assign({ log: [...this.state.log, `start ${String(tag)}`] })
+      await new Promise((r) => setTimeout(r, 5))
+      this.assign({ log: [...this.state.log, `end ${String(tag)}`] })
+    },
+    set: on(z.object({ n: z.coerce.number().int() }), ({ n }) => this.assign({ count: n })),
+    boom: () => {
+      throw new Error('handler failed')
+    },
+  }
+}
+
+describe('ViewProcess', () => {
+  it('renders the new state after an event', async () => {
+    const live = await mountView(Counter)
+    expect(live.html()).toBe('<p>0</p>')
+    const output = await live.event('inc')
+    expect(output?.wire).toEqual({ 0: '1' })
+    expect(live.html()).toBe('<p>1</p>')
+  })
+
+  it('handles messages one at a time even when handlers await', async () => {
+    const live = await mountView(Counter)
+    await Promise.all([live.event('slow', { tag: 'a' }), live.event('slow', { tag: 'b' })])
+    expect(live.view.state.log).toEqual(['start a', 'end a', 'start b', 'end b'])
+  })
+
+  it('rejects an event the view does not declare and changes nothing', async () => {
+    const live = await mountView(Counter)
+    await expect(live.event('render')).rejects.toMatchObject({ code: 'view.no-handler' })
+    await expect(live.event('constructor')).rejects.toMatchObject({ code: 'view.no-handler' })
+    await expect(live.event('__proto__')).rejects.toMatchObject({ code: 'view.no-handler' })
+    expect(live.html()).toBe('<p>0</p>')
+    expect(live.crash).toBeNull()
+  })
+
+  it('validates a payload with its schema and keeps running when it fails', async () => {
+    const live = await mountView(Counter)
+    await expect(live.event('set', { n: 'seven' })).rejects.toMatchObject({ code: 'view.invalid-payload' })
+    await live.event('set', { n: '7' })
+    expect(live.html()).toBe('<p>7</p>')
+  })
+
+  it('ends the view and reports the crash when a handler throws', async () => {
+    const live = await mountView(Counter)
+    await expect(live.event('boom')).rejects.toMatchObject({ code: 'view.crashed' })
+    expect(live.crash?.code).toBe('view.crashed')
+    await expect(live.event('inc')).rejects.toMatchObject({ code: 'view.crashed' })
+  })
+
+  it('delivers pub/sub messages to handleInfo and unsubscribes when it ends', async () => {
+    class Subscriber extends Counter {
+      override mount() {
+        this.subscribe('ticks')
+        this.every(10_000, 'never')
+        return super.mount()
+      }
+    }
+    const services = testServices()
+    const live = await mountView(Subscriber, { services })
+    expect(services.pubsub.subscriberCount('ticks')).toBe(1)
+    await services.pubsub.broadcast('ticks', 'tick')
+    await live.info('noop')
+    expect(live.html()).toBe('<p>100</p>')
+    live.stop()
+    expect(services.pubsub.subscriberCount('ticks')).toBe(0)
+  })
+
+  it('removes its presences when it ends', async () => {
+    class Present extends Counter {
+      override mount() {
+        this.track('room', 'ada', { tab: 1 })
+        return super.mount()
+      }
+    }
+    const services = testServices()
+    const live = await mountView(Present, { services })
+    expect(Object.keys(services.presence.list('room'))).toEqual(['ada'])
+    live.stop()
+    expect(services.presence.list('room')).toEqual({})
+  })
+})
