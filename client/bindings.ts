@@ -97,7 +97,8 @@ export const bindDom = (sender: ViewSender, doc: Document = document): void => {
       return sender.pushView(topic, 'params', { url: link.href })
     }
     const el = closest(e, '[live-click]')
-    if (el) limited(el, () => send(sender, el, 'click', el.getAttribute('live-click')!, liveValues(el)))
+    const event = el?.getAttribute('live-click')
+    if (el && event) limited(el, () => send(sender, el, 'click', event, liveValues(el)))
   })
 
   on(doc, 'submit', (e) => {
@@ -116,12 +117,15 @@ export const bindDom = (sender: ViewSender, doc: Document = document): void => {
     const form = input.form
     const event = form?.getAttribute('live-change')
     if (!form || !event || !topicOf(form)) return
-    const el = input.hasAttribute('live-debounce') || input.hasAttribute('live-throttle') ? input : form
+    const isOwnLimit = input.hasAttribute('live-debounce') || input.hasAttribute('live-throttle')
+    const el = isOwnLimit ? input : form
     if (e.type === 'change') {
       if (sentOnInput.delete(input)) return
     } else if (el.getAttribute('live-debounce') === 'blur') return
     else sentOnInput.add(input)
-    limited(el, () => send(sender, form, 'change', event, { ...serializeForm(form), _target: input.name }))
+    limited(el, () => {
+      send(sender, form, 'change', event, { ...serializeForm(form), _target: input.name })
+    })
   }
   on(doc, 'input', onChange)
   on(doc, 'change', onChange)

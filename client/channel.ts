@@ -58,7 +58,9 @@ export class Channel implements Member {
 
   /** Removes the handlers of `event`, or only the one `ref` names. */
   off(event: string, ref?: number): void {
-    this.#handlers = this.#handlers.filter(([e, r]) => e !== event || (ref !== undefined && r !== ref))
+    this.#handlers = this.#handlers.filter(
+      ([e, r]) => e !== event || (ref !== undefined && r !== ref),
+    )
   }
 
   /** Sends a channel event; `timeout` if not joined or no reply in PUSH_TIMEOUT_MS. */

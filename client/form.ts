@@ -3,7 +3,7 @@
 /** A serialised form: field name to value, or values when the name repeats. */
 export type FormValues = { [name: string]: string | string[] }
 
-type Field = HTMLInputElement & Pick<HTMLSelectElement, 'options' | 'selectedOptions'>
+type Field = HTMLInputElement & Pick<HTMLSelectElement, 'options'>
 
 // Controls that never carry a value: buttons count only as the submitter.
 const SKIPPED = /^(submit|button|reset|image|file|fieldset|object|output)$/
@@ -28,12 +28,12 @@ export const serializeForm = (form: HTMLFormElement, submitter?: Element | null)
   }
   for (const el of fields(form)) {
     const { name, type } = el
-    if ((SKIPPED.test(type) && el !== submitter) || (/^(checkbox|radio)$/.test(type) && !el.checked)) {
-      continue
-    }
+    const isUnchecked = (type === 'checkbox' || type === 'radio') && !el.checked
+    if ((SKIPPED.test(type) && el !== submitter) || isUnchecked) continue
     if (type === 'select-multiple') {
       out[name] ??= []
-      for (const option of el.selectedOptions) add(name, option.value, true)
+      // `options`, not `selectedOptions`: happy-dom does not update the latter on `.selected`.
+      for (const option of el.options) if (option.selected) add(name, option.value, true)
     } else add(name, el.value, name.endsWith('[]'))
   }
   return out

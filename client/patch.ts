@@ -51,7 +51,9 @@ const mountHooks = (el: Element, push: PushEvent): void => {
     Object.assign(entry.hook, {
       el: node,
       pushEvent: (event: string, value: object = {}) => push(event, value),
-      handleEvent: (event: string, cb: (payload: unknown) => void) => entry.handlers.push([event, cb]),
+      handleEvent: (event: string, cb: (payload: unknown) => void) => {
+        entry.handlers.push([event, cb])
+      },
     })
     live.set(node, entry)
     entry.hook.mounted?.()
@@ -73,7 +75,7 @@ const keepUserState = (from: HTMLElement, to: HTMLElement): void => {
   for (const c of from.classList) if (/^sb-.*-loading$/.test(c)) to.classList.add(c)
   if (from !== document.activeElement) return
   if (from instanceof HTMLSelectElement) {
-    const values = [...from.selectedOptions].map((o) => o.value)
+    const values = [...from.options].filter((o) => o.selected).map((o) => o.value)
     for (const o of (to as HTMLSelectElement).options) o.selected = values.includes(o.value)
     for (const o of (to as HTMLSelectElement).options) o.toggleAttribute('selected', o.selected)
   } else if (from instanceof HTMLInputElement || from instanceof HTMLTextAreaElement) {

@@ -9,7 +9,13 @@ import type { StaticsTable } from './tree.ts'
 export type Payload = { [key: string]: unknown }
 
 /** One wire frame: `[joinRef, ref, topic, event, payload]`. */
-export type Frame = [joinRef: string | null, ref: string | null, topic: string, event: string, payload: Payload]
+export type Frame = [
+  joinRef: string | null,
+  ref: string | null,
+  topic: string,
+  event: string,
+  payload: Payload,
+]
 
 /** The outcome a reply callback receives; `timeout` when the socket closed before the reply. */
 export type Status = 'ok' | 'error' | 'timeout'
@@ -33,7 +39,8 @@ export const viewTopic = (el: Element): string => `lv:${el.id}`
 export const isPayload = (value: unknown): value is Payload =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
-const isRef = (value: unknown): value is string | null => value === null || typeof value === 'string'
+const isRef = (value: unknown): value is string | null =>
+  value === null || typeof value === 'string'
 
 /** Serialises a frame for the socket. */
 export const encodeFrame = (frame: Frame): string => JSON.stringify(frame)

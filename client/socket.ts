@@ -101,7 +101,8 @@ export class LiveSocket implements Link {
     if (onReply) {
       const key = `${join}:${ref}`
       const expire = () => this.#pending.delete(key) && onReply('timeout', {})
-      this.#pending.set(key, { onReply, timer: timeoutMs ? setTimeout(expire, timeoutMs) : undefined })
+      const timer = timeoutMs ? setTimeout(expire, timeoutMs) : undefined
+      this.#pending.set(key, { onReply, timer })
     }
     ws.send(encodeFrame([join, ref, topic, event, payload]))
     return ref

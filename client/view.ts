@@ -61,9 +61,10 @@ export class View implements Member {
     const joinRef = this.joinRef
     if (!joinRef) return done?.()
     this.#link.send(this.topic, event, payload, joinRef, (status, response) => {
+      const { code, reason } = response
       if (status === 'ok') this.#update(response)
-      else if (status === 'error' && GONE.test(String(response.code))) this.#crash(joinRef, response)
-      else if (status === 'error') console.error('switchboard:', response.code, response.reason)
+      else if (status === 'error' && GONE.test(String(code))) this.#crash(joinRef, response)
+      else if (status === 'error') console.error('switchboard:', code, reason)
       done?.()
     })
   }
@@ -73,7 +74,9 @@ export class View implements Member {
     if (event === 'diff') this.#update(payload)
     else if (event === 'error') this.#crash(this.joinRef, payload)
     else if (event === 'redirect') location.assign(String(to))
-    else if (event === 'patch') history[payload.replace ? 'replaceState' : 'pushState'](null, '', String(to))
+    else if (event === 'patch') {
+      history[payload.replace ? 'replaceState' : 'pushState'](null, '', String(to))
+    }
     else if (event === 'push') {
       dispatchToHooks(this.el, String(name), payload.payload)
       dispatchEvent(new CustomEvent(`sb:push:${String(name)}`, { detail: payload.payload }))

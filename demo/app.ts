@@ -7,10 +7,17 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { Switchboard, type Layout } from '../framework/index.ts'
+import { Fleet, type FleetOptions } from './sim/index.ts'
 import { CounterView } from './views/counter.ts'
+import { createDashboardView } from './views/dashboard.ts'
 import { SignupView } from './views/signup.ts'
 
-const STYLE = readFileSync(new URL('./public/style.css', import.meta.url), 'utf8')
+const publicFile = (name: string): string => readFileSync(new URL(`./public/${name}`, import.meta.url), 'utf8')
+const STYLE = publicFile('style.css')
+const HOOKS = publicFile('hooks.js')
+
+// Loaded before the client, deferred like it; hooks.js copes with either order (see there).
+const HOOKS_HEAD = '<script src="/demo/hooks.js" defer></script>'
 
 const layout: Layout = ({ title, head, body, csrfToken, scriptUrl }) => `<!doctype html>
 <html lang="en">
@@ -31,35 +38,54 @@ ${head}
 </html>`
 
 /** Options for the demo server. */
-export type DemoOptions = { readonly port?: number; readonly secret?: string }
+export type DemoOptions = {
+  readonly port?: number
+  readonly secret?: string
+  /** Simulator settings (tests shorten intervals or fix the seed). */
+  readonly fleet?: Omit<FleetOptions, 'pubsub'>
+}
 
 /** A running demo server. */
-export type Demo = { readonly url: string; readonly live: Switchboard; close(): Promise<void> }
+export type Demo = {
+  readonly url: string
+  readonly live: Switchboard
+  readonly fleet: Fleet
+  close(): Promise<void>
+}
 
-/** Builds the demo's hono app and its Switchboard. */
-export const createApp = (options: DemoOptions = {}) => {
+/** Builds the demo's hono app, its Switchboard and the tenants' simulators. */
+export const createApp = async (options: DemoOptions = {}) => {
   const live = new Switchboard({
     secret: options.secret ?? process.env.SWITCHBOARD_SECRET ?? 'demo-secret-change-me-in-production-0123456789',
   })
+  const fleet = await Fleet.start({ ...options.fleet, pubsub: live.pubsub })
+  const DashboardView = createDashboardView(fleet)
+  const dashboard = live.page(DashboardView, { title: 'Operator dashboard', layout, head: HOOKS_HEAD })
   const app = new Hono()
   app.get('/switchboard/client.js', live.clientScript())
   app.get('/demo/style.css', (c) => c.body(STYLE, 200, { 'content-type': 'text/css; charset=utf-8' }))
-  app.get('/', live.page([CounterView, SignupView], { title: 'Counter and sign-up', layout }))
+  app.get('/demo/hooks.js', (c) => c.body(HOOKS, 200, { 'content-type': 'text/javascript; charset=utf-8' }))
+  app.get('/', dashboard)
+  app.get('/t/:tenant', dashboard)
   app.get('/counter', live.page(CounterView, { title: 'Counter', layout }))
   app.get('/signup', live.page(SignupView, { title: 'Sign up', layout }))
-  return { app, live }
+  return { app, live, fleet }
 }
 
 /** Starts the demo on `port` (0 picks a free one) and resolves once it listens. */
-export const startDemo = (options: DemoOptions = {}): Promise<Demo> => {
-  const { app, live } = createApp(options)
+export const startDemo = async (options: DemoOptions = {}): Promise<Demo> => {
+  const { app, live, fleet } = await createApp(options)
   return new Promise((resolve) => {
     const server = serve({ fetch: app.fetch, port: options.port ?? 3000, hostname: '127.0.0.1' }, (info: AddressInfo) => {
       resolve({
         url: `http://127.0.0.1:${info.port}`,
         live,
+        fleet,
         close: async () => {
           await live.close()
+          await fleet.stop()
+          // Browsers keep idle HTTP connections open; without this, close waits for them.
+          if ('closeAllConnections' in server) server.closeAllConnections()
           await new Promise<void>((done) => server.close(() => done()))
         },
       })

@@ -69,7 +69,8 @@ describe('bindings', () => {
   })
 
   it('sends live-change with _target on input, and not again on the change that follows', () => {
-    page(`<form live-change="validate"><input name="email" value="a@b"><input name="n" value="1"></form>`)
+    page(`<form live-change="validate">
+      <input name="email" value="a@b"><input name="n" value="1"></form>`)
     input($('[name=email]'))
     input($('[name=email]'), 'change')
     expect(sent.map((s) => s.payload)).toEqual([

@@ -24,6 +24,13 @@ describe('serializeForm', () => {
     expect(serializeForm(f)).toEqual({ tags: ['a', 'c'] })
   })
 
+  it('gives a string when only one box of a group is checked (as a browser submits)', () => {
+    const f = form(`
+      <input type="checkbox" name="tags" value="a">
+      <input type="checkbox" name="tags" value="b" checked>`)
+    expect(serializeForm(f)).toEqual({ tags: 'b' })
+  })
+
   it('always gives an array for a name ending in []', () => {
     const f = form(`
       <input type="checkbox" name="ids[]" value="1" checked>
@@ -33,10 +40,18 @@ describe('serializeForm', () => {
 
   it('gives a multiple select as an array, even with one or no option selected', () => {
     const f = form(`
-      <select name="a" multiple><option selected>x</option><option>y</option><option selected>z</option></select>
+      <select name="a" multiple>
+        <option selected>x</option><option>y</option><option selected>z</option>
+      </select>
       <select name="b" multiple><option selected>x</option><option>y</option></select>
       <select name="c" multiple><option>x</option></select>`)
     expect(serializeForm(f)).toEqual({ a: ['x', 'z'], b: ['x'], c: [] })
+  })
+
+  it('reads options selected by script, not only by attribute', () => {
+    const f = form(`<select name="c" multiple><option>red</option><option>blue</option></select>`)
+    for (const option of f.querySelectorAll('option')) option.selected = true
+    expect(serializeForm(f)).toEqual({ c: ['red', 'blue'] })
   })
 
   it('gives the checked radio of a group', () => {

@@ -1,0 +1,54 @@
+/** The source grid: the filter form, sortable column headers and one memoised row per source. */
+import { each, html, memo, type Rendered } from '../../../framework/index.ts'
+import type { Source } from '../../sim/index.ts'
+import type { Filter, Sort, SortKey } from './query.ts'
+import { sourceRow } from './source-row.ts'
+
+const COLUMNS: readonly { key: SortKey | null; label: string; cls: string }[] = [
+  { key: 'status', label: 'Status', cls: 'c-status' },
+  { key: 'name', label: 'Source', cls: 'c-name' },
+  { key: 'kind', label: 'Kind', cls: 'c-kind' },
+  { key: 'load', label: 'Reading', cls: 'c-value' },
+  { key: null, label: 'Last 60', cls: 'c-spark' },
+  { key: 'rate', label: 'Rate', cls: 'c-rate' },
+]
+
+const STATUS_OPTIONS = ['all', 'ok', 'warn', 'critical'] as const
+
+const header = (sort: Sort) =>
+  COLUMNS.map(({ key, label, cls }) => {
+    if (key === null) return html`<th class="${cls}" scope="col">${label}</th>`
+    const isSorted = sort.key === key
+    const aria = isSorted ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'
+    const arrow = isSorted ? (sort.dir === 'asc' ? '▲' : '▼') : ''
+    return html`<th class="${cls}" scope="col" aria-sort="${aria}"><button type="button" class="sort" live-click="sort" live-value-key="${key}" data-sort="${key}">${label}<span class="arrow">${arrow}</span></button></th>`
+  })
+
+/** What the grid shows. */
+export type GridProps = {
+  readonly rows: readonly Source[]
+  readonly total: number
+  readonly filter: Filter
+  readonly sort: Sort
+}
+
+/** The grid panel. Rows are keyed by source id, so a re-sort sends moves, not rows. */
+export const sourceGrid = ({ rows, total, filter, sort }: GridProps): Rendered =>
+  html`<section class="panel grid-panel" aria-label="Sources">
+    <div class="panel-head">
+      <h2>Sources <span class="count" data-testid="source-count">${rows.length === total ? `${total}` : `${rows.length} of ${total}`}</span></h2>
+      <form id="filter" class="filter" live-change="filter" live-submit="filter" role="search">
+        <input type="search" name="q" value="${filter.text}" placeholder="Filter: name, kind, id, status…" autocomplete="off" live-debounce="250" aria-label="Filter sources">
+        <select name="status" aria-label="Status">
+          ${STATUS_OPTIONS.map((s) => html`<option value="${s}" ${{ selected: filter.status === s }}>${s === 'all' ? 'Any status' : s}</option>`)}
+        </select>
+      </form>
+    </div>
+    <div class="table-wrap">
+      <table class="grid">
+        <thead><tr>${header(sort)}</tr></thead>
+        <tbody>${each(rows, (s) => s.id, (s) => memo(s, sourceRow))}</tbody>
+      </table>
+      ${rows.length === 0 ? html`<p class="empty">${total === 0 ? 'Waiting for the simulator…' : 'No source matches the filter.'}</p>` : null}
+    </div>
+  </section>`

@@ -1,0 +1,110 @@
+/**
+ * Integration harness: a real Switchboard on a real HTTP server (ephemeral port), and pages
+ * opened in happy-dom browsers that run the real client bundle over a real WebSocket.
+ */
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import { Browser, type BrowserPage } from 'happy-dom'
+import { Hono } from 'hono'
+import { onTestFinished } from 'vitest'
+import { Switchboard, type SwitchboardOptions, type ViewClass } from '../../framework/index.ts'
+
+/** A running test server. */
+export type TestServer = {
+  readonly url: string
+  readonly port: number
+  readonly live: Switchboard
+  close(): Promise<void>
+}
+
+/** Serves each view at its path, plus the client bundle. */
+export const startServer = async (
+  routes: Record<string, ViewClass | ViewClass[]>,
+  options: Partial<SwitchboardOptions> = {},
+  port = 0,
+): Promise<TestServer> => {
+  const live = new Switchboard({ secret: 'integration-test-secret-0123456789abcdef', ...options })
+  const app = new Hono()
+  app.get('/switchboard/client.js', live.clientScript())
+  for (const [path, views] of Object.entries(routes)) app.get(path, live.page(views))
+  return new Promise((resolve) => {
+    const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, (info: AddressInfo) => {
+      resolve({
+        url: `http://127.0.0.1:${info.port}`,
+        port: info.port,
+        live,
+        close: async () => {
+          await live.close()
+          server.closeAllConnections?.()
+          await new Promise<void>((done) => server.close(() => done()))
+        },
+      })
+    })
+    live.attach(server)
+  })
+}
+
+/** Polls until `check` returns a truthy value; fails with `what` after `timeoutMs`. */
+export const waitFor = async <T>(check: () => T, what: string, timeoutMs = 5000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = check()
+    if (value) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
+/** A page in its own happy-dom browser (own cookies: a separate user). */
+export type TestPage = {
+  readonly page: BrowserPage
+  readonly document: Document
+  readonly window: Window
+  $(selector: string): HTMLElement | null
+  text(selector: string): string
+  /** Waits until every live root on the page is connected. */
+  connected(): Promise<void>
+  close(): Promise<void>
+}
+
+/** Opens `url` in a fresh happy-dom browser with JavaScript on, as a real tab would. */
+export const openPage = async (url: string): Promise<TestPage> => {
+  const browser = new Browser({
+    settings: {
+      enableJavaScriptEvaluation: true,
+      suppressInsecureJavaScriptEnvironmentWarning: true,
+    } as never,
+  })
+  const page = browser.newPage()
+  await page.goto(url)
+  await page.waitUntilComplete()
+  const document = page.mainFrame.document as unknown as Document
+  const $ = (selector: string) => document.querySelector<HTMLElement>(selector)
+  let closing: Promise<void> | null = null
+  // Disconnect first (the client stops reconnecting), then close; never wait on a stuck close.
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      const sb = (page.mainFrame.window as unknown as { Switchboard?: { socket?: { disconnect(): void } } })
+        .Switchboard
+      sb?.socket?.disconnect()
+      await Promise.race([browser.close(), new Promise((r) => setTimeout(r, 2000))])
+    })())
+  const testPage: TestPage = {
+    page,
+    document,
+    window: page.mainFrame.window as unknown as Window,
+    $,
+    text: (selector) => $(selector)?.textContent ?? '',
+    connected: async () => {
+      await waitFor(() => {
+        const roots = [...document.querySelectorAll('[data-sb-root]')]
+        return roots.length > 0 && roots.every((r) => r.classList.contains('sb-connected'))
+      }, `${url} to connect`)
+    },
+    close,
+  }
+  // Closed even when an assertion fails, so no socket outlives its test.
+  onTestFinished(close)
+  await testPage.connected()
+  return testPage
+}
