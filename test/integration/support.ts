@@ -77,7 +77,6 @@ export const openPage = async (url: string): Promise<TestPage> => {
   })
   const page = browser.newPage()
   await page.goto(url)
-  await page.waitUntilComplete()
   const document = page.mainFrame.document as unknown as Document
   const $ = (selector: string) => document.querySelector<HTMLElement>(selector)
   let closing: Promise<void> | null = null

@@ -4,8 +4,8 @@ import type { Source } from '../../sim/index.ts'
 import { formatReading } from './format.ts'
 import { sparkPoints, yOf } from './sparkline.ts'
 
-const WIDTH = 640
-const HEIGHT = 220
+const WIDTH = 720
+const HEIGHT = 230
 const AXIS = 44 // room on the left for labels
 
 /** A chart of one source's recent history. */

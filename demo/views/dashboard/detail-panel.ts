@@ -31,18 +31,22 @@ export const detailPanel = (
       ${close}
     </div>
     <div class="detail-body">
-      <div class="big-reading"><b data-testid="detail-value">${formatReading(source.value)}</b> ${unit}<span class="status-pill">${source.status}</span></div>
-      ${historyChart(source)}
+      <div class="detail-chart">
+        <div class="big-reading"><b data-testid="detail-value">${formatReading(source.value)}</b> ${unit}<span class="status-pill">${source.status}</span><span class="kind">${source.kind} · ${source.rateHz} Hz</span></div>
+        ${historyChart(source)}
+      </div>
+      <div class="detail-side">
       <dl class="stats">
         ${stat('Min (window)', `${formatReading(low)} ${unit}`)}${stat('Max (window)', `${formatReading(high)} ${unit}`)}
         ${stat('Mean (window)', `${formatReading(mean)} ${unit}`)}${stat('Warn at', `${formatReading(t.warn)} ${unit}`)}
-        ${stat('Critical at', `${formatReading(t.critical)} ${unit}`)}${stat('Update rate', `${source.rateHz} Hz`)}
+        ${stat('Critical at', `${formatReading(t.critical)} ${unit}`)}${stat('Points', `${history.length}`)}
       </dl>
       <h3>Recent alerts</h3>
       ${mine.length === 0
         ? html`<p class="empty small">None in the feed.</p>`
         : html`<ul class="mini-alerts">${mine.map((a) => html`<li class="is-${a.level}"><time>${formatTime(a.at)}</time> ${a.level}: ${a.message}${a.ack ? ` (ack: ${a.ack.by})` : ''}</li>`)}</ul>`}
       <p class="tools"><button type="button" class="link-button" live-click="fault" data-testid="inject-fault" title="Crash this tenant's simulator; its supervisor restarts it">Inject simulator fault</button></p>
+      </div>
     </div>
   </section>`
 }

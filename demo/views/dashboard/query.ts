@@ -16,7 +16,7 @@ export type Filter = { readonly text: string; readonly status: Status | 'all' }
 /** No filter. */
 export const NO_FILTER: Filter = { text: '', status: 'all' }
 
-/** The default order: most severe first, as an operator wants at a glance. */
+/** The default order: most severe first, then by name. */
 export const DEFAULT_SORT: Sort = { key: 'status', dir: 'desc' }
 
 /** How close a reading is to its critical limit, 0 (minimum) to 1 (critical): units compare. */
@@ -35,19 +35,21 @@ export const matches = (s: Source, filter: Filter): boolean => {
 
 const byName = (a: Source, b: Source): number => a.name.localeCompare(b.name) || a.id.localeCompare(b.id)
 
-const COMPARE: Readonly<Record<SortKey, (a: Source, b: Source) => number>> = {
+// The primary order of each column; ties always fall back to name, A–Z, in either direction, so
+// rows move only when what they are sorted by changes.
+const PRIMARY: Readonly<Record<SortKey, (a: Source, b: Source) => number>> = {
   name: byName,
-  kind: (a, b) => a.kind.localeCompare(b.kind) || byName(a, b),
-  load: (a, b) => loadOf(a) - loadOf(b) || byName(a, b),
-  status: (a, b) => SEVERITY[a.status] - SEVERITY[b.status] || loadOf(a) - loadOf(b) || byName(a, b),
-  rate: (a, b) => a.rateHz - b.rateHz || byName(a, b),
+  kind: (a, b) => a.kind.localeCompare(b.kind),
+  load: (a, b) => loadOf(a) - loadOf(b),
+  status: (a, b) => SEVERITY[a.status] - SEVERITY[b.status],
+  rate: (a, b) => a.rateHz - b.rateHz,
 }
 
 /** The sources the grid shows, filtered and sorted. */
 export const visibleSources = (sources: readonly Source[], filter: Filter, sort: Sort): Source[] => {
-  const compare = COMPARE[sort.key]
+  const primary = PRIMARY[sort.key]
   const sign = sort.dir === 'asc' ? 1 : -1
-  return sources.filter((s) => matches(s, filter)).sort((a, b) => sign * compare(a, b))
+  return sources.filter((s) => matches(s, filter)).sort((a, b) => sign * primary(a, b) || byName(a, b))
 }
 
 /** Clicking a header: the same column flips direction, another starts ascending (status descending). */

@@ -1,0 +1,28 @@
+/** Launches Debian's Chromium through playwright-core, or says why it cannot. */
+import { existsSync } from 'node:fs'
+import { chromium, type Browser } from 'playwright-core'
+
+/** Where Debian installs Chromium (`apt-get install chromium`); .ci/run installs it. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+/** True when the browser suites can run here. */
+export const hasChromium = existsSync(CHROMIUM_PATH)
+
+if (!hasChromium) {
+  console.warn(`[e2e] skipping browser tests: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`)
+}
+
+/** Starts headless Chromium with the flags this sandboxed machine needs. */
+export const launchChromium = (): Promise<Browser> =>
+  chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
+  })

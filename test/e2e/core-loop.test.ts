@@ -1,0 +1,40 @@
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startDemo, type Demo } from '../../demo/app.ts'
+import { hasChromium, launchChromium } from './browser.ts'
+
+describe.skipIf(!hasChromium)('core loop in headless Chromium', () => {
+  let demo: Demo
+  let browser: Browser
+  beforeAll(async () => {
+    demo = await startDemo({ port: 0 })
+    browser = await launchChromium()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await demo?.close()
+  })
+
+  it('counts on click and validates the signup form as the user types', async () => {
+    const page = await browser.newPage()
+    await page.goto(`${demo.url}/counter`)
+    await page.waitForSelector('[data-sb-root].sb-connected')
+    await page.click('button[aria-label=increment]')
+    await page.click('button[aria-label=increment]')
+    await page.click('text=+10')
+    await page.waitForFunction(() => document.querySelector('[data-testid=count]')?.textContent === '12')
+
+    await page.goto(`${demo.url}/signup`)
+    await page.waitForSelector('[data-sb-root].sb-connected')
+    await page.fill('input[name=email]', 'not-an-email')
+    await page.waitForSelector('[data-error=email]')
+    expect(await page.textContent('[data-error=email]')).toContain('not an email')
+    // the input being typed into keeps focus and value across the patch
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('email')
+    await page.type('input[name=email]', '@x.io', { delay: 20 })
+    await page.fill('input[name=email]', 'ada@example.com')
+    await page.waitForSelector('[data-error=email]', { state: 'detached' })
+    expect(await page.inputValue('input[name=email]')).toBe('ada@example.com')
+    await page.close()
+  })
+})
