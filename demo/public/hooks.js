@@ -56,7 +56,7 @@
   addEventListener('DOMContentLoaded', install, { once: true })
 
   // The status line: connection state, view updates per second, size of the last update.
-  const status = { state: 'connecting', wasOpen: false, times: [], lastBytes: null }
+  const status = { state: 'connecting', wasOpen: false, times: [], lastBytes: null, isPaintQueued: false }
 
   const formatBytes = (n) => (n < 1000 ? `${n} B` : `${(n / 1000).toFixed(1)} kB`)
 
@@ -91,6 +91,13 @@
     if (!String(topic).startsWith('lv:') || (event !== 'diff' && event !== 'reply')) return
     status.times.push(Date.now())
     status.lastBytes = bytes
+    if (!status.isPaintQueued) {
+      status.isPaintQueued = true
+      requestAnimationFrame(() => {
+        status.isPaintQueued = false
+        paint()
+      })
+    }
   })
   setInterval(paint, 500)
   addEventListener('DOMContentLoaded', paint, { once: true })

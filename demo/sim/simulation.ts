@@ -32,12 +32,17 @@ type LiveSource = {
   driftUntil: number
   isDirty: boolean
   published: Source
+  /** The last alert this source raised, for the cooldown. */
+  alerted: { level: Status; at: number } | null
 }
 
 // Share of the gap to the target closed per step, and noise per step, as a share of the range.
 const REVERSION = 0.05
-const NOISE = 0.012
+const NOISE = 0.008
 const DEFAULT_EXCURSION_CHANCE = 1e-4
+// A source hovering at a limit would raise an alert per crossing: it raises the same level
+// again only after this long (a higher level at once).
+const ALERT_COOLDOWN_MS = 30_000
 
 /** One tenant's sources, alerts and publish counter. */
 export class Simulation {
@@ -130,6 +135,7 @@ export class Simulation {
       driftUntil: 0,
       isDirty: false,
       published: toSource(spec, value, status, ring, now),
+      alerted: null,
     }
   }
 
@@ -163,6 +169,9 @@ export class Simulation {
 
   #raise(source: LiveSource, value: number, level: Status, at: number): void {
     if (level === 'ok') return
+    const last = source.alerted
+    if (last && SEVERITY[level] <= SEVERITY[last.level] && at - last.at < ALERT_COOLDOWN_MS) return
+    source.alerted = { level, at }
     this.#alertNo += 1
     const id = `${this.tenant.name}-${this.startedAt.toString(36)}-${this.#alertNo}`
     this.#alerts = addAlert(this.#alerts, alertFor(id, source.spec, value, level, at))

@@ -42,7 +42,7 @@ export const HISTORY_LENGTH = 60
 export const SEVERITY: Readonly<Record<Status, number>> = { ok: 0, warn: 1, critical: 2 }
 
 // A reading must fall this share of the range below a threshold to clear it: no flapping.
-const HYSTERESIS = 0.03
+const HYSTERESIS = 0.04
 
 /** The status of `value`, given the status it had: rising uses the thresholds, falling lags. */
 export const statusOf = (value: number, t: Thresholds, previous: Status = 'ok'): Status => {

@@ -38,7 +38,7 @@ export type ConnectionOptions = {
 }
 
 type Joined =
-  | { kind: 'view'; joinRef: string; topic: string; process: ViewProcess | null }
+  | { kind: 'view'; joinRef: string; topic: string; process: ViewProcess | null; diffHead: string }
   | { kind: 'channel'; joinRef: string; topic: string; process: ChannelProcess | null }
 
 type State = 'open' | 'closed'
@@ -150,7 +150,7 @@ export class Connection {
         return this.#reply(frame, 'ok', reply)
       }
       const output = await this.#viewFrame(joined.process!, frame)
-      this.#reply(frame, 'ok', output ? this.#renderBody(output, 'd') : {})
+      this.#replyJson(frame, output ? this.#renderJson(output, 'd') : '{}')
     } catch (error) {
       this.#reply(frame, 'error', errorBody(asLiveError(error)))
     }
@@ -190,7 +190,9 @@ export class Connection {
   }
 
   async #joinView(frame: Inbound, joinRef: string): Promise<void> {
-    const joined: Joined = { kind: 'view', joinRef, topic: frame.topic, process: null }
+    // The frame head of this view's diffs, encoded once: a diff frame is head + shared JSON.
+    const diffHead = `[${JSON.stringify(joinRef)},null,${JSON.stringify(frame.topic)},"diff",`
+    const joined: Joined = { kind: 'view', joinRef, topic: frame.topic, process: null, diffHead }
     this.#joins.set(frame.topic, joined) // reserved while mounting: a second join is refused
     try {
       const { View, context } = await this.#options.authorizeView(frame.topic, frame.payload)
@@ -207,7 +209,7 @@ export class Connection {
         return process.stop('left while mounting')
       }
       joined.process = process
-      this.#reply(frame, 'ok', this.#renderBody(output, 'r'))
+      this.#replyJson(frame, this.#renderJson(output, 'r'))
     } catch (error) {
       this.#remove(joined)
       this.#reply(frame, 'error', errorBody(asLiveError(error)))
@@ -266,7 +268,7 @@ export class Connection {
   #sendDiff(joined: Joined): void {
     if (joined.kind !== 'view' || !joined.process) return
     const output = joined.process.takeDiff()
-    if (output) this.#push(joined, 'diff', this.#renderBody(output, 'd'))
+    if (output) this.#write(`${joined.diffHead}${this.#renderJson(output, 'd')}]`)
   }
 
   #isCongested(): boolean {
@@ -278,9 +280,11 @@ export class Connection {
     return buffered > this.#options.limits.coalesceAboveBytes
   }
 
-  #renderBody(output: RenderOutput, key: 'r' | 'd'): Record<string, unknown> {
+  // `{"t":…,"d":…}` around the output's JSON, which is shared by every view that sends it.
+  #renderJson(output: RenderOutput, key: 'r' | 'd'): string {
     const table = this.#statics.take(output.templates)
-    return table ? { t: table, [key]: output.wire } : { [key]: output.wire }
+    const body = `"${key}":${output.json}`
+    return table ? `{"t":${JSON.stringify(table)},${body}}` : `{${body}}`
   }
 
   #overLimit(frame: Inbound): void {
@@ -295,6 +299,13 @@ export class Connection {
   #reply(address: { joinRef: string | null; ref: string | null; topic: string }, status: 'ok' | 'error', response: unknown): void {
     if (address.ref === null) return
     this.#write(encodeFrame(address.joinRef, address.ref, address.topic, 'reply', { status, response }))
+  }
+
+  #replyJson(address: Inbound, responseJson: string): void {
+    if (address.ref === null) return
+    const { joinRef, ref, topic } = address
+    const head = `[${JSON.stringify(joinRef)},${JSON.stringify(ref)},${JSON.stringify(topic)},"reply",`
+    this.#write(`${head}{"status":"ok","response":${responseJson}}]`)
   }
 
   #push(joined: Joined, event: string, payload: unknown): void {

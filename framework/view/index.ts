@@ -3,4 +3,5 @@ export type { MountContext, PresenceListing, ViewClass, ViewHost } from './live-
 export { on } from './schema.ts'
 export type { EventHandler, EventValue, StandardSchema, ValidatedHandler } from './schema.ts'
 export { ViewProcess, renderDead } from './view-process.ts'
-export type { PresenceService, RenderOutput, ViewOutlet, ViewServices } from './view-process.ts'
+export type { PresenceService, ViewOutlet, ViewServices } from './view-process.ts'
+export { RenderOutput } from './sharing.ts'

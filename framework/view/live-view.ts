@@ -55,6 +55,13 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
   #state: S | undefined
   #host: ViewHost | undefined
 
+  /**
+   * Whether views of this class may share renders: `render(state)` must then depend on the
+   * state alone, so that views holding identical values reuse one tree, diff and encoding
+   * (see sharing.ts). Set `static shareRenders = false` on a view whose render reads more.
+   */
+  static shareRenders = true
+
   /** Event handlers callable from the browser, by name; nothing else is. */
   events?: Readonly<Record<string, EventHandler>>
 

@@ -5,7 +5,7 @@
  * here and released when it ends, however it ends.
  */
 import { LiveError } from '../errors.ts'
-import { diffTree, encodeNode, type TemplateSink, type Wire } from '../diff/index.ts'
+import { diffTree, encodeNode, type TemplateSink } from '../diff/index.ts'
 import type { PubSub } from '../pubsub/index.ts'
 import { Mailbox, Timers } from '../runtime/index.ts'
 import { buildTree, Rendered, type TreeNode } from '../template/index.ts'
@@ -17,6 +17,7 @@ import {
   type ViewHost,
 } from './live-view.ts'
 import { runHandler } from './schema.ts'
+import { RenderOutput, shareDiff, sharedDiff, sharedTree, shareTree } from './sharing.ts'
 
 /** The presence operations a view needs; PresenceTracker provides them. */
 export type PresenceService = {
@@ -32,8 +33,6 @@ export type ViewServices = {
   readonly presence?: PresenceService | undefined
 }
 
-/** A render ready to send: the wire value and the templates it refers to. */
-export type RenderOutput = { readonly wire: Wire; readonly templates: TemplateSink }
 
 /** What the process tells its connection. */
 export type ViewOutlet = {
@@ -107,7 +106,7 @@ export class ViewProcess {
       this.#sentTree = tree
       this.#status = 'running'
       const templates: TemplateSink = new Set()
-      return { wire: encodeNode(tree, templates), templates }
+      return new RenderOutput(encodeNode(tree, templates), templates)
     } catch (error) {
       this.#release('mount failed')
       throw asCrash(this.view, 'mount', error)
@@ -142,12 +141,19 @@ export class ViewProcess {
    */
   takeDiff(): RenderOutput | null {
     const next = this.#pendingTree
-    if (!next || !this.#sentTree) return null
+    const prev = this.#sentTree
+    if (!next || !prev) return null
     this.#pendingTree = null
-    const templates: TemplateSink = new Set()
-    const wire = diffTree(this.#sentTree, next, templates)
     this.#sentTree = next
-    return wire === undefined ? null : { wire, templates }
+    const viewClass = this.view.constructor
+    let output = sharedDiff(viewClass, prev, next)
+    if (output === undefined) {
+      const templates: TemplateSink = new Set()
+      const wire = diffTree(prev, next, templates)
+      output = wire === undefined ? null : new RenderOutput(wire, templates)
+      shareDiff(viewClass, prev, next, output)
+    }
+    return output
   }
 
   /** Ends the view: handlers stop, owned resources are released, terminate() runs. */
@@ -213,14 +219,20 @@ export class ViewProcess {
 
   #render(): TreeNode {
     this.#isDirty = false
-    const rendered = this.view.render(this.view.state)
+    const state = this.view.state
+    const viewClass = this.view.constructor
+    const shared = sharedTree(viewClass, state)
+    if (shared) return shared
+    const rendered = this.view.render(state)
     if (!(rendered instanceof Rendered)) {
       throw new LiveError(
         'view.bad-render',
         `${this.view.constructor.name}.render() returned ${typeof rendered}; return html\`...\``,
       )
     }
-    return buildTree(rendered)
+    const tree = buildTree(rendered)
+    shareTree(viewClass, state, tree)
+    return tree
   }
 
   #crash(error: unknown, msg: Message): void {

@@ -50,7 +50,7 @@ describe('core loop in a browser (happy-dom, real socket, real client bundle)', 
     const tab = await openPage(`${server.url}/form`)
     const input = tab.$('input[name=title]') as HTMLInputElement
     input.value = 'x'
-    input.dispatchEvent(new tab.window.Event('input', { bubbles: true }))
+    input.dispatchEvent(new (tab.window as unknown as typeof globalThis).Event('input', { bubbles: true }))
     await waitFor(() => tab.text('#target') === 'title', '_target title')
     await tab.close()
   })

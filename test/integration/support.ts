@@ -35,7 +35,7 @@ export const startServer = async (
         live,
         close: async () => {
           await live.close()
-          server.closeAllConnections?.()
+          ;(server as { closeAllConnections?: () => void }).closeAllConnections?.()
           await new Promise<void>((done) => server.close(() => done()))
         },
       })

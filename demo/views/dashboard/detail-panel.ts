@@ -37,8 +37,8 @@ export const detailPanel = (
       </div>
       <div class="detail-side">
       <dl class="stats">
-        ${stat('Min (window)', `${formatReading(low)} ${unit}`)}${stat('Max (window)', `${formatReading(high)} ${unit}`)}
-        ${stat('Mean (window)', `${formatReading(mean)} ${unit}`)}${stat('Warn at', `${formatReading(t.warn)} ${unit}`)}
+        ${stat('Min', `${formatReading(low)} ${unit}`)}${stat('Max', `${formatReading(high)} ${unit}`)}
+        ${stat('Mean', `${formatReading(mean)} ${unit}`)}${stat('Warn at', `${formatReading(t.warn)} ${unit}`)}
         ${stat('Critical at', `${formatReading(t.critical)} ${unit}`)}${stat('Points', `${history.length}`)}
       </dl>
       <h3>Recent alerts</h3>

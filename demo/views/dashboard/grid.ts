@@ -38,7 +38,7 @@ export const sourceGrid = ({ rows, total, filter, sort }: GridProps): Rendered =
     <div class="panel-head">
       <h2>Sources <span class="count" data-testid="source-count">${rows.length === total ? `${total}` : `${rows.length} of ${total}`}</span></h2>
       <form id="filter" class="filter" live-change="filter" live-submit="filter" role="search">
-        <input type="search" name="q" value="${filter.text}" placeholder="Filter: name, kind, id, status…" autocomplete="off" live-debounce="250" aria-label="Filter sources">
+        <input type="search" name="q" value="${filter.text}" placeholder="Filter sources…" autocomplete="off" live-debounce="250" aria-label="Filter sources">
         <select name="status" aria-label="Status">
           ${STATUS_OPTIONS.map((s) => html`<option value="${s}" ${{ selected: filter.status === s }}>${s === 'all' ? 'Any status' : s}</option>`)}
         </select>

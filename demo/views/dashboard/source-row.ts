@@ -13,7 +13,7 @@ import { dashboardHref } from './url.ts'
 export const sourceRow = (s: Source): Rendered =>
   html`<tr class="src is-${s.status}" data-source="${s.id}">
     <td class="c-status"><span class="dot" title="${s.status}"></span><span class="status-text">${s.status}</span></td>
-    <td class="c-name"><a live-patch href="${dashboardHref(s.tenant, s.id)}">${s.name}</a><span class="sid">${s.id}</span></td>
+    <td class="c-name"><span class="dot"></span><a live-patch href="${dashboardHref(s.tenant, s.id)}">${s.name}</a><span class="sid">${s.id}</span></td>
     <td class="c-kind">${s.kind}</td>
     <td class="c-value"><b>${formatReading(s.value)}</b> <small>${s.unit}</small></td>
     <td class="c-spark">${sparkline(s)}</td>

@@ -39,23 +39,42 @@ export const sparkPoints = (history: readonly number[], frame: Frame): string =>
 const SPARK_HEIGHT = 24
 const SPARK_WIDTH = HISTORY_LENGTH - 1
 
-/** The compact path `d` of a sparkline: whole units, one unit per step (see the module doc). */
+/**
+ * The compact path `d` of a sparkline: whole units, one unit per step, and a run of equal steps
+ * (a straight stretch) as one segment. See the module doc.
+ */
 export const sparkPath = (history: readonly number[], min: number, max: number): string => {
   const frame = { width: SPARK_WIDTH, height: SPARK_HEIGHT, min, max }
   const ys = history.map((v) => Math.round(yOf(v, frame)))
   if (ys.length === 0) return ''
-  let d = `M${HISTORY_LENGTH - ys.length} ${ys[0]}`
-  if (ys.length > 1) d += 'l'
+  const segments: [number, number][] = []
   for (let i = 1; i < ys.length; i++) {
     const dy = (ys[i] as number) - (ys[i - 1] as number)
-    d += i === 1 ? `1 ${dy}` : dy < 0 ? ` 1${dy}` : ` 1 ${dy}`
+    const last = segments[segments.length - 1]
+    if (last && last[1] === dy * last[0]) last[0] += 1, (last[1] += dy)
+    else segments.push([1, dy])
   }
-  return d
+  const steps = segments.map(([dx, dy]) => (dy < 0 ? `${dx}${dy}` : `${dx} ${dy}`)).join(' ')
+  return `M${HISTORY_LENGTH - ys.length} ${ys[0]}${steps ? `l${steps}` : ''}`
 }
 
-/** The sparkline of one source's history, with its warn limit as a faint line. */
+// A sparkline spans at least this share of the source's range, so noise stays small.
+const MIN_SPAN = 0.1
+
+/** The value range a sparkline shows: the history's own, widened to at least MIN_SPAN. */
+export const sparkRange = (history: readonly number[], t: Source['thresholds']): [number, number] => {
+  const low = Math.min(...history)
+  const high = Math.max(...history)
+  const span = Math.max(high - low, (t.max - t.min) * MIN_SPAN)
+  const middle = (low + high) / 2
+  return [middle - span / 2, middle + span / 2]
+}
+
+/** The sparkline of one source's history; the warn limit shows as a faint line when in view. */
 export const sparkline = (s: Source): Rendered => {
-  const { min, max, warn } = s.thresholds
+  const [min, max] = sparkRange(s.history, s.thresholds)
+  const { warn } = s.thresholds
   const warnY = Math.round(yOf(warn, { width: SPARK_WIDTH, height: SPARK_HEIGHT, min, max }))
-  return html`<svg class="spark" viewBox="0 0 ${SPARK_WIDTH} ${SPARK_HEIGHT}" preserveAspectRatio="none" aria-hidden="true"><path class="limit" d="M0 ${warnY}h${SPARK_WIDTH}"/><path class="line" d="${sparkPath(s.history, min, max)}"/></svg>`
+  const limit = warn > min && warn < max ? html`<path class="limit" d="M0 ${warnY}h${SPARK_WIDTH}"/>` : null
+  return html`<svg class="spark" viewBox="0 0 ${SPARK_WIDTH} ${SPARK_HEIGHT}" preserveAspectRatio="none" aria-hidden="true">${limit}<path class="line" d="${sparkPath(s.history, min, max)}"/></svg>`
 }

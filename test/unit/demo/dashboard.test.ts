@@ -1,0 +1,140 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { testServices, mountView, type MountedView } from '../../../framework/testing/index.ts'
+import { Fleet } from '../../../demo/sim/index.ts'
+import { createDashboardView } from '../../../demo/views/dashboard.ts'
+
+const TENANTS = [
+  { name: 'north', label: 'North fleet', prefix: 'N', sourceCount: 200 },
+  { name: 'south', label: 'South fleet', prefix: 'S', sourceCount: 200 },
+]
+
+type Dashboard = InstanceType<ReturnType<typeof createDashboardView>>
+
+const rowCount = (html: string): number => html.match(/<tr class="src /g)?.length ?? 0
+
+describe('DashboardView', () => {
+  const views: MountedView<Dashboard>[] = []
+  let fleet: Fleet | undefined
+  let services: ReturnType<typeof testServices>
+
+  afterEach(async () => {
+    for (const v of views.splice(0)) v.stop()
+    await fleet?.stop()
+    await services.presence.close()
+    await services.pubsub.close()
+  })
+
+  const setup = async () => {
+    services = testServices()
+    fleet = await Fleet.start({ pubsub: services.pubsub, tenants: TENANTS, publishMs: 50, initialExcursions: 6 })
+    return createDashboardView(fleet)
+  }
+
+  const mount = async (View: ReturnType<typeof createDashboardView>, url = 'http://localhost/') => {
+    const live = await mountView(View, { services, url })
+    views.push(live)
+    return live
+  }
+
+  it('renders every source of the tenant the URL names, first tenant by default', async () => {
+    const View = await setup()
+    const north = await mount(View)
+    const south = await mount(View, 'http://localhost/t/south')
+    expect(rowCount(north.html())).toBe(200)
+    expect(north.html()).toContain('data-tenant="north"')
+    expect(south.html()).toContain('data-source="S-001"')
+    expect(south.html()).not.toContain('data-source="N-001"')
+  })
+
+  it('re-renders with the new readings the simulator publishes', async () => {
+    const View = await setup()
+    const live = await mount(View)
+    const first = live.view.state.snapshot
+    await vi.waitFor(() => expect(live.view.state.snapshot.seq).toBeGreaterThan(first.seq))
+    expect(live.view.state.snapshot.sources).not.toBe(first.sources)
+  })
+
+  it('narrows the grid on a filter and sorts on a header click, on the server', async () => {
+    const View = await setup()
+    const live = await mount(View)
+    await live.event('filter', { q: 'pump pressure', status: 'all' })
+    const rows = rowCount(live.html())
+    expect(rows).toBeGreaterThan(0)
+    expect(rows).toBeLessThan(200)
+    expect(live.html()).toMatch(new RegExp(`${rows} of 200`))
+    await live.event('sort', { key: 'name' })
+    expect(live.view.state.sort).toEqual({ key: 'name', dir: 'asc' })
+    await live.event('sort', { key: 'name' })
+    expect(live.view.state.sort).toEqual({ key: 'name', dir: 'desc' })
+    await live.event('filter', { q: 'no such thing', status: 'all' })
+    expect(live.html()).toContain('No source matches the filter.')
+  })
+
+  it('opens and closes the detail panel from the URL, and switches tenant by URL', async () => {
+    const View = await setup()
+    const live = await mount(View)
+    await live.patch('/?tenant=north&source=N-007')
+    expect(live.html()).toContain('data-testid="detail" data-source="N-007"')
+    await live.patch('/?tenant=north')
+    expect(live.html()).not.toContain('data-testid="detail"')
+    await live.patch('/?tenant=south&source=S-002')
+    expect(live.view.state.tenant).toBe('south')
+    expect(live.html()).toContain('data-source="S-002"')
+  })
+
+  it('pushes a patch that closes the detail panel when Escape is pressed', async () => {
+    const View = await setup()
+    const live = await mount(View, 'http://localhost/?tenant=south&source=S-004')
+    await live.event('close-detail', { key: 'Escape' })
+    expect(live.pushes).toContainEqual({ event: 'patch', payload: { to: '/?tenant=south', replace: false } })
+  })
+
+  it('shows operators of the same tenant in presence, their renames and their cursors', async () => {
+    const View = await setup()
+    const a = await mount(View)
+    const b = await mount(View)
+    const elsewhere = await mount(View, 'http://localhost/?tenant=south')
+    await b.event('rename', { name: 'Brook', color: '#059669' })
+    await vi.waitFor(() => expect(a.html()).toContain('Brook'))
+    expect(elsewhere.html()).not.toContain('Brook')
+    await b.event('cursor', { x: 0.25, y: 0.5 })
+    await vi.waitFor(() => expect(a.html()).toContain('data-cursor'))
+    expect(a.html()).toContain('left:25%;top:50%;--c:#059669')
+    expect(b.html()).not.toContain('data-cursor') // nobody sees their own
+    b.stop()
+    await vi.waitFor(() => expect(a.html()).not.toContain('Brook'))
+    expect(a.html()).not.toContain('data-cursor')
+  })
+
+  it('shows every view who acknowledged an alert', async () => {
+    const View = await setup()
+    const a = await mount(View)
+    const b = await mount(View)
+    await a.event('rename', { name: 'Ada', color: '#db2777' })
+    await vi.waitFor(() => expect(a.view.state.snapshot.alerts.length).toBeGreaterThan(0), { timeout: 15_000 })
+    const id = (a.view.state.snapshot.alerts[0] as { id: string }).id
+    await Promise.all([a.event('ack', { id }), b.event('ack', { id })])
+    for (const v of [a, b]) {
+      await vi.waitFor(() => expect(v.view.state.snapshot.alerts.find((x) => x.id === id)?.ack?.by).toBe('Ada'))
+    }
+    expect(b.html()).toContain('Acknowledged by <b style="color:#db2777">Ada</b>')
+  })
+
+  it('stays up and says so when its tenant simulator crashes and restarts', async () => {
+    const View = await setup()
+    const live = await mount(View, 'http://localhost/?tenant=south&source=S-001')
+    await vi.waitFor(() => expect(live.view.state.snapshot.seq).toBeGreaterThan(1))
+    await live.event('fault')
+    await vi.waitFor(() => expect(live.html()).toContain('was restarted by its supervisor'))
+    expect(live.crash).toBeNull()
+    expect(fleet?.restarts('south')).toBe(1)
+  })
+
+  it('rejects a malformed event payload without crashing the view', async () => {
+    const View = await setup()
+    const live = await mount(View)
+    await expect(live.event('sort', { key: 'password' })).rejects.toMatchObject({ code: 'view.invalid-payload' })
+    await live.event('cursor', { x: 'left' })
+    expect(live.crash).toBeNull()
+  })
+})
