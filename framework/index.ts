@@ -29,6 +29,7 @@ export type { PresenceDiffMessage, PresenceTrackerOptions } from './presence/ind
 
 export {
   defineProcess,
+  isAbnormalExit,
   spawn,
   Supervisor,
   Registry,
@@ -37,10 +38,15 @@ export {
 export type {
   Behaviour,
   CallResult,
+  ChildInfo,
   ChildSpec,
   ExitReason,
+  Lifecycle,
   Process,
+  ProcessStatus,
+  ProcessTypes,
   RestartIntensity,
+  RestartStrategy,
   SupervisorOptions,
 } from './runtime/index.ts'
 

@@ -2,6 +2,7 @@
  * Integration harness: a real Switchboard on a real HTTP server (ephemeral port), and pages
  * opened in happy-dom browsers that run the real client bundle over a real WebSocket.
  */
+import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { Browser, type BrowserPage } from 'happy-dom'
@@ -14,6 +15,8 @@ export type TestServer = {
   readonly url: string
   readonly port: number
   readonly live: Switchboard
+  /** The Node HTTP server, for tests that watch the raw sockets of upgrades. */
+  readonly http: Server
   close(): Promise<void>
 }
 
@@ -33,6 +36,7 @@ export const startServer = async (
         url: `http://127.0.0.1:${info.port}`,
         port: info.port,
         live,
+        http: server as Server,
         close: async () => {
           await live.close()
           ;(server as { closeAllConnections?: () => void }).closeAllConnections?.()
@@ -67,8 +71,11 @@ export type TestPage = {
   close(): Promise<void>
 }
 
-/** Opens `url` in a fresh happy-dom browser with JavaScript on, as a real tab would. */
-export const openPage = async (url: string): Promise<TestPage> => {
+/**
+ * Opens `url` in a fresh happy-dom browser with JavaScript on, as a real tab would, and waits
+ * until it is connected (unless `waitConnected` is false: a view that never mounts).
+ */
+export const openPage = async (url: string, { waitConnected = true } = {}): Promise<TestPage> => {
   const browser = new Browser({
     settings: {
       enableJavaScriptEvaluation: true,
@@ -104,6 +111,6 @@ export const openPage = async (url: string): Promise<TestPage> => {
   }
   // Closed even when an assertion fails, so no socket outlives its test.
   onTestFinished(close)
-  await testPage.connected()
+  if (waitConnected) await testPage.connected()
   return testPage
 }
