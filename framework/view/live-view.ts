@@ -74,7 +74,7 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
   /** Messages from pub/sub, timers and other processes. */
   handleInfo?(message: unknown): void | Promise<void>
 
-  /** The URL changed within this view (a live patch or back/forward). */
+  /** Runs after mount and whenever the URL changes within the view (live patch, back/forward). */
   handleParams?(params: Record<string, string>, url: URL): void | Promise<void>
 
   /** Called once when the view ends, for whatever reason. Owned resources are already released. */

@@ -51,6 +51,7 @@ type Message =
   | { kind: 'event'; name: string; value: unknown; done: Settle }
   | { kind: 'params'; url: URL; done: Settle }
   | { kind: 'info'; message: unknown }
+  | { kind: 'patch'; url: URL } // the view's own pushPatch
 
 type Settle = {
   resolve: (output: RenderOutput | null) => void
@@ -68,6 +69,8 @@ export class ViewProcess {
   readonly #timers = new Timers()
   readonly #owner = {} // identity under which subscriptions and presences are held
   #status: Status = 'mounting'
+  #url = new URL('http://localhost/')
+  #routeParams: Record<string, string> = {}
   #isDirty = false
   #sentTree: TreeNode | null = null
   #pendingTree: TreeNode | null = null
@@ -102,6 +105,9 @@ export class ViewProcess {
     try {
       const state = await this.view.mount(context)
       LiveView.initState(this.view, state)
+      this.#url = context.url
+      this.#routeParams = routeParamsOf(context)
+      await this.view.handleParams?.({ ...context.params }, context.url)
       const tree = this.#render()
       this.#sentTree = tree
       this.#status = 'running'
@@ -164,10 +170,8 @@ export class ViewProcess {
 
   #handle(msg: Message): void | Promise<void> {
     if (msg.kind === 'info') return this.#afterInfo(this.view.handleInfo?.(msg.message))
-    if (msg.kind === 'params') {
-      const params = Object.fromEntries(msg.url.searchParams)
-      return this.#afterReply(this.view.handleParams?.(params, msg.url), msg.done)
-    }
+    if (msg.kind === 'params') return this.#afterReply(this.#changeUrl(msg.url), msg.done)
+    if (msg.kind === 'patch') return this.#afterInfo(this.#changeUrl(msg.url))
     const events = this.view.events ?? {}
     const handler = Object.hasOwn(events, msg.name) ? events[msg.name] : undefined
     if (!handler) {
@@ -190,6 +194,11 @@ export class ViewProcess {
       }),
       msg.done,
     )
+  }
+
+  #changeUrl(url: URL): void | Promise<void> {
+    this.#url = url
+    return this.view.handleParams?.({ ...this.#routeParams, ...Object.fromEntries(url.searchParams) }, url)
   }
 
   #afterReply(result: void | Promise<unknown>, done: Settle): void | Promise<void> {
@@ -238,7 +247,7 @@ export class ViewProcess {
   #crash(error: unknown, msg: Message): void {
     if (this.#status === 'ended') return
     const crash = asCrash(this.view, msg.kind, error)
-    if (msg.kind !== 'info') msg.done.reject(crash)
+    if (msg.kind !== 'info' && msg.kind !== 'patch') msg.done.reject(crash)
     this.#release(`crash: ${crash.message}`)
     this.#outlet.crashed(crash)
   }
@@ -285,13 +294,22 @@ export class ViewProcess {
       sendAfter: (ms, message) => this.#timers.after(ms, () => this.info(message)),
       every: (ms, message) => this.#timers.every(ms, () => this.info(message)),
       pushEvent: (event, payload) => this.#outlet.push('push', { event, payload: payload as never }),
-      pushPatch: (to, options) => this.#outlet.push('patch', { to, replace: options?.replace ?? false }),
+      pushPatch: (to, options) => {
+        // As in a live-patch click: the browser URL changes, then handleParams runs.
+        const url = new URL(to, this.#url)
+        this.#outlet.push('patch', { to, replace: options?.replace ?? false })
+        this.#mailbox.post({ kind: 'patch', url })
+      },
       redirect: (to) => this.#outlet.push('redirect', { to }),
     }
   }
 }
 
 const SKIP = Symbol('skip')
+
+// Params that came from the route (/sources/:id), not the query: they persist across patches.
+const routeParamsOf = ({ params, url }: MountContext): Record<string, string> =>
+  Object.fromEntries(Object.entries(params).filter(([key, value]) => url.searchParams.get(key) !== value))
 
 const asCrash = (view: LiveView<object>, phase: string, error: unknown): LiveError => {
   if (error instanceof LiveError && error.code === 'view.crashed') return error
@@ -312,7 +330,8 @@ export const renderDead = async (View: ViewClass, context: MountContext): Promis
   LiveView.attachHost(view, DEAD_HOST)
   const state = await view.mount(context)
   LiveView.initState(view, state)
-  const rendered = view.render(state)
+  await view.handleParams?.({ ...context.params }, context.url)
+  const rendered = view.render(view.state)
   if (!(rendered instanceof Rendered)) {
     throw new LiveError('view.bad-render', `${View.name}.render() must return html\`...\``)
   }

@@ -98,4 +98,44 @@ describe('ViewProcess', () => {
     live.stop()
     expect(services.presence.list('room')).toEqual({})
   })
+
+  it('removes its presences and subscriptions when it crashes', async () => {
+    class Present extends Counter {
+      override mount() {
+        this.track('room', 'ada', { tab: 1 })
+        this.subscribe('room')
+        return super.mount()
+      }
+    }
+    const services = testServices()
+    const live = await mountView(Present, { services })
+    expect(Object.keys(services.presence.list('room'))).toEqual(['ada'])
+    await expect(live.event('boom')).rejects.toMatchObject({ code: 'view.crashed' })
+    expect(services.presence.list('room')).toEqual({})
+    expect(services.pubsub.subscriberCount('room')).toBe(0)
+    expect(live.view.state.count).toBe(0)
+  })
+
+  it('runs handleParams after mount and again after its own pushPatch', async () => {
+    class Paged extends LiveView<{ page: string; seen: string[] }> {
+      mount() {
+        return { page: '?', seen: [] }
+      }
+      handleParams(params: Record<string, string>) {
+        this.assign({ page: params.page ?? '1', seen: [...this.state.seen, params.page ?? '1'] })
+      }
+      render({ page }: { page: string }) {
+        return html`<p>page ${page}</p>`
+      }
+      events = { next: () => this.pushPatch(`?page=${Number(this.state.page) + 1}`) }
+    }
+    const live = await mountView(Paged, { url: 'http://localhost/list?page=3' })
+    expect(live.html()).toBe('<p>page 3</p>')
+    await live.event('next')
+    await live.info('settle')
+    expect(live.pushes).toEqual([{ event: 'patch', payload: { to: '?page=4', replace: false } }])
+    expect(live.html()).toBe('<p>page 4</p>')
+    await live.patch('/list?page=9')
+    expect(live.view.state.seen).toEqual(['3', '4', '9'])
+  })
 })
