@@ -6,6 +6,7 @@
 import { bindDom } from './bindings.ts'
 import { hooks } from './patch.ts'
 import { ROOT_SELECTOR } from './protocol.ts'
+import { PresenceList } from './presence.ts'
 import { LiveSocket } from './socket.ts'
 
 const csrf = (): string =>
@@ -27,9 +28,9 @@ if (document.readyState === 'loading') addEventListener('DOMContentLoaded', boot
 else boot()
 
 // The IIFE build also assigns these exports to `var Switchboard`; this covers ES module use.
-Object.assign(window, { Switchboard: { socket, LiveSocket, hooks } })
+Object.assign(window, { Switchboard: { socket, LiveSocket, hooks, PresenceList } })
 
-export { hooks, LiveSocket }
+export { hooks, LiveSocket, PresenceList }
 export type { Channel, Push } from './channel.ts'
 export type { Hook, HookInstance } from './patch.ts'
 export type { ConnectionState } from './socket.ts'
