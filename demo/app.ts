@@ -12,7 +12,8 @@ import { CounterView } from './views/counter.ts'
 import { createDashboardView } from './views/dashboard.ts'
 import { SignupView } from './views/signup.ts'
 
-const publicFile = (name: string): string => readFileSync(new URL(`./public/${name}`, import.meta.url), 'utf8')
+const publicFile = (name: string): string =>
+  readFileSync(new URL(`./public/${name}`, import.meta.url), 'utf8')
 const STYLE = publicFile('style.css')
 const HOOKS = publicFile('hooks.js')
 
@@ -56,15 +57,26 @@ export type Demo = {
 /** Builds the demo's hono app, its Switchboard and the tenants' simulators. */
 export const createApp = async (options: DemoOptions = {}) => {
   const live = new Switchboard({
-    secret: options.secret ?? process.env.SWITCHBOARD_SECRET ?? 'demo-secret-change-me-in-production-0123456789',
+    secret:
+      options.secret ??
+      process.env.SWITCHBOARD_SECRET ??
+      'demo-secret-change-me-in-production-0123456789',
   })
   const fleet = await Fleet.start({ ...options.fleet, pubsub: live.pubsub })
   const DashboardView = createDashboardView(fleet)
-  const dashboard = live.page(DashboardView, { title: 'Operator dashboard', layout, head: HOOKS_HEAD })
+  const dashboard = live.page(DashboardView, {
+    title: 'Operator dashboard',
+    layout,
+    head: HOOKS_HEAD,
+  })
   const app = new Hono()
   app.get('/switchboard/client.js', live.clientScript())
-  app.get('/demo/style.css', (c) => c.body(STYLE, 200, { 'content-type': 'text/css; charset=utf-8' }))
-  app.get('/demo/hooks.js', (c) => c.body(HOOKS, 200, { 'content-type': 'text/javascript; charset=utf-8' }))
+  app.get('/demo/style.css', (c) =>
+    c.body(STYLE, 200, { 'content-type': 'text/css; charset=utf-8' }),
+  )
+  app.get('/demo/hooks.js', (c) =>
+    c.body(HOOKS, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
+  )
   app.get('/', dashboard)
   app.get('/t/:tenant', dashboard)
   app.get('/counter', live.page(CounterView, { title: 'Counter', layout }))
@@ -76,20 +88,23 @@ export const createApp = async (options: DemoOptions = {}) => {
 export const startDemo = async (options: DemoOptions = {}): Promise<Demo> => {
   const { app, live, fleet } = await createApp(options)
   return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, port: options.port ?? 3000, hostname: '127.0.0.1' }, (info: AddressInfo) => {
-      resolve({
-        url: `http://127.0.0.1:${info.port}`,
-        live,
-        fleet,
-        close: async () => {
-          await live.close()
-          await fleet.stop()
-          // Browsers keep idle HTTP connections open; without this, close waits for them.
-          if ('closeAllConnections' in server) server.closeAllConnections()
-          await new Promise<void>((done) => server.close(() => done()))
-        },
-      })
-    })
+    const server = serve(
+      { fetch: app.fetch, port: options.port ?? 3000, hostname: '127.0.0.1' },
+      (info: AddressInfo) => {
+        resolve({
+          url: `http://127.0.0.1:${info.port}`,
+          live,
+          fleet,
+          close: async () => {
+            await live.close()
+            await fleet.stop()
+            // Browsers keep idle HTTP connections open; without this, close waits for them.
+            if ('closeAllConnections' in server) server.closeAllConnections()
+            await new Promise<void>((done) => server.close(() => done()))
+          },
+        })
+      },
+    )
     live.attach(server)
   })
 }

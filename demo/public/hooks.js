@@ -56,7 +56,13 @@
   addEventListener('DOMContentLoaded', install, { once: true })
 
   // The status line: connection state, view updates per second, size of the last update.
-  const status = { state: 'connecting', wasOpen: false, times: [], lastBytes: null, isPaintQueued: false }
+  const status = {
+    state: 'connecting',
+    wasOpen: false,
+    times: [],
+    lastBytes: null,
+    isPaintQueued: false,
+  }
 
   const formatBytes = (n) => (n < 1000 ? `${n} B` : `${(n / 1000).toFixed(1)} kB`)
 

@@ -7,7 +7,12 @@ import { Registry, spawn, Supervisor } from '../../framework/index.ts'
 import type { AckResult } from './alerts.ts'
 import { TENANTS, type TenantConfig } from './catalog.ts'
 import { emptySnapshot, type Snapshot } from './snapshot.ts'
-import { TenantSimulator, type Publisher, type TenantArgs, type TenantProcess } from './tenant-process.ts'
+import {
+  TenantSimulator,
+  type Publisher,
+  type TenantArgs,
+  type TenantProcess,
+} from './tenant-process.ts'
 
 /** Options of `Fleet.start`. */
 export type FleetOptions = {
@@ -21,7 +26,11 @@ export class Fleet {
   readonly #registry: Registry<TenantProcess>
   readonly #supervisor: Supervisor
 
-  private constructor(tenants: readonly TenantConfig[], registry: Registry<TenantProcess>, supervisor: Supervisor) {
+  private constructor(
+    tenants: readonly TenantConfig[],
+    registry: Registry<TenantProcess>,
+    supervisor: Supervisor,
+  ) {
     this.tenants = tenants
     this.#registry = registry
     this.#supervisor = supervisor
@@ -33,7 +42,8 @@ export class Fleet {
     const registry = new Registry<TenantProcess>()
     const children = tenants.map((tenant) => ({
       id: tenant.name,
-      start: () => registry.register(tenant.name, spawn(TenantSimulator, { tenant, pubsub, ...rest })),
+      start: () =>
+        registry.register(tenant.name, spawn(TenantSimulator, { tenant, pubsub, ...rest })),
     }))
     const supervisor = await new Supervisor(children, {
       name: 'fleet',
@@ -62,7 +72,11 @@ export class Fleet {
   }
 
   /** Acknowledges an alert as `by`; resolves with the winning acknowledgement. */
-  async acknowledge(name: string, alertId: string, by: { name: string; color: string }): Promise<AckResult> {
+  async acknowledge(
+    name: string,
+    alertId: string,
+    by: { name: string; color: string },
+  ): Promise<AckResult> {
     const gone: AckResult = { type: 'ack', ok: false, reason: 'unknown-alert' }
     const reply = await this.whereis(name)
       ?.call({ kind: 'ack', alertId, by: by.name, color: by.color })

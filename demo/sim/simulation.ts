@@ -4,11 +4,25 @@
  * rises. The state is mutable and owned by the tenant process; what leaves it (`publish`) is
  * immutable: changed sources become new objects, unchanged ones keep their identity.
  */
-import { acknowledge, addAlert, alertFor, type Acknowledgement, type AckResult, type Alert } from './alerts.ts'
+import {
+  acknowledge,
+  addAlert,
+  alertFor,
+  type Acknowledgement,
+  type AckResult,
+  type Alert,
+} from './alerts.ts'
 import { buildCatalog, type SourceSpec, type TenantConfig } from './catalog.ts'
 import { gaussian, seededRandom, type Random } from './random.ts'
 import type { Snapshot } from './snapshot.ts'
-import { pushHistory, roundReading, SEVERITY, statusOf, type Source, type Status } from './source.ts'
+import {
+  pushHistory,
+  roundReading,
+  SEVERITY,
+  statusOf,
+  type Source,
+  type Status,
+} from './source.ts'
 
 /** Options of a simulation; tests pass a seed and a clock. */
 export type SimulationOptions = {
@@ -148,7 +162,8 @@ export class Simulation {
       this.#excursion(source, at)
     }
     const target = nominal + source.drift
-    const next = source.value + (target - source.value) * REVERSION + gaussian(this.#random) * range * NOISE
+    const next =
+      source.value + (target - source.value) * REVERSION + gaussian(this.#random) * range * NOISE
     const value = roundReading(Math.min(thresholds.max, Math.max(thresholds.min, next)))
     const status = statusOf(value, thresholds, source.status)
     if (SEVERITY[status] > SEVERITY[source.status]) this.#raise(source, value, status, now)

@@ -64,15 +64,24 @@ export const TenantSimulator = defineProcess<TenantTypes>({
   },
   handleCall: (msg, state) => {
     if (msg.kind === 'snapshot') return { reply: state.sim.snapshot, state }
-    const result = state.sim.acknowledge(msg.alertId, { by: msg.by, color: msg.color, at: Date.now() })
+    const result = state.sim.acknowledge(msg.alertId, {
+      by: msg.by,
+      color: msg.color,
+      at: Date.now(),
+    })
     if (result.ok && result.isFirst) {
-      const changed: AlertsChanged = { type: 'alerts', tenant: state.sim.tenant.name, alerts: state.sim.alerts }
+      const changed: AlertsChanged = {
+        type: 'alerts',
+        tenant: state.sim.tenant.name,
+        alerts: state.sim.alerts,
+      }
       publish(state.pubsub, state.topic, changed)
     }
     return { reply: result, state }
   },
   handleInfo: (msg, state) => {
-    if (msg === 'fault') throw new Error(`fault injected into the ${state.sim.tenant.name} simulator`)
+    if (msg === 'fault')
+      throw new Error(`fault injected into the ${state.sim.tenant.name} simulator`)
     state.sim.advance(Date.now())
     if (msg === 'publish') publish(state.pubsub, state.topic, state.sim.publish(Date.now()))
     return state

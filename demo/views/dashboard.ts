@@ -5,7 +5,13 @@
  */
 import { z } from 'zod'
 import { html, LiveView, on, type MountContext, type Rendered } from '../../framework/index.ts'
-import { isTenantMessage, tenantTopic, type Fleet, type Snapshot, type TenantMessage } from '../sim/index.ts'
+import {
+  isTenantMessage,
+  tenantTopic,
+  type Fleet,
+  type Snapshot,
+  type TenantMessage,
+} from '../sim/index.ts'
 import { alertFeed } from './dashboard/alert-feed.ts'
 import {
   applyCursor,
@@ -21,9 +27,24 @@ import { detailPanel } from './dashboard/detail-panel.ts'
 import { formatTime } from './dashboard/format.ts'
 import { sourceGrid } from './dashboard/grid.ts'
 import { dashboardHeader } from './dashboard/header.ts'
-import { cleanColor, cleanName, operatorsFrom, randomOperator, type Operator, type PresentOperator } from './dashboard/operator.ts'
+import {
+  cleanColor,
+  cleanName,
+  operatorsFrom,
+  randomOperator,
+  type Operator,
+  type PresentOperator,
+} from './dashboard/operator.ts'
 import { presencePanel } from './dashboard/presence-panel.ts'
-import { DEFAULT_SORT, NO_FILTER, SORT_KEYS, nextSort, visibleSources, type Filter, type Sort } from './dashboard/query.ts'
+import {
+  DEFAULT_SORT,
+  NO_FILTER,
+  SORT_KEYS,
+  nextSort,
+  visibleSources,
+  type Filter,
+  type Sort,
+} from './dashboard/query.ts'
 import { dashboardHref, placeFrom } from './dashboard/url.ts'
 
 /** The state of one dashboard tab. */
@@ -55,17 +76,27 @@ const RenameForm = z.object({ name: z.string().default(''), color: z.string().de
 
 type PresenceDiff = { readonly event: 'presence_diff' }
 const isPresenceDiff = (message: unknown): message is PresenceDiff =>
-  typeof message === 'object' && message !== null && 'event' in message && message.event === 'presence_diff'
+  typeof message === 'object' &&
+  message !== null &&
+  'event' in message &&
+  message.event === 'presence_diff'
 
 type ClearNotice = { readonly type: 'clear-notice'; readonly notice: string }
 const isClearNotice = (message: unknown): message is ClearNotice =>
-  typeof message === 'object' && message !== null && 'type' in message && message.type === 'clear-notice'
+  typeof message === 'object' &&
+  message !== null &&
+  'type' in message &&
+  message.type === 'clear-notice'
 
 // The operator this tab had before a rejoin (its rename form travels with the join), else a new one.
 const operatorFrom = (form: MountContext['form']): Operator => {
   const fresh = randomOperator()
   const saved = form.operator ?? {}
-  return { ...fresh, name: cleanName(saved.name) ?? fresh.name, color: cleanColor(saved.color) ?? fresh.color }
+  return {
+    ...fresh,
+    name: cleanName(saved.name) ?? fresh.name,
+    color: cleanColor(saved.color) ?? fresh.color,
+  }
 }
 
 const filterFrom = (form: MountContext['form']): Filter => {
@@ -80,7 +111,10 @@ export const createDashboardView = (fleet: Fleet) =>
     #leaveTenant: (() => void) | null = null
 
     async mount(context: MountContext): Promise<DashboardState> {
-      const place = placeFrom(context.url, fleet.tenants.map((t) => t.name))
+      const place = placeFrom(
+        context.url,
+        fleet.tenants.map((t) => t.name),
+      )
       const me = operatorFrom(context.form)
       const state: DashboardState = {
         tenant: place.tenant,
@@ -123,17 +157,23 @@ export const createDashboardView = (fleet: Fleet) =>
       if (isTenantMessage(message)) return this.#onTenant(message)
       if (isCursorMessage(message)) return this.#onCursor(message)
       if (isPresenceDiff(message)) return this.#onPresence()
-      if (isClearNotice(message) && this.state.notice === message.notice) this.assign({ notice: null })
+      if (isClearNotice(message) && this.state.notice === message.notice)
+        this.assign({ notice: null })
     }
 
     async handleParams(_params: Record<string, string>, url: URL): Promise<void> {
-      const place = placeFrom(url, fleet.tenants.map((t) => t.name))
+      const place = placeFrom(
+        url,
+        fleet.tenants.map((t) => t.name),
+      )
       if (place.tenant !== this.state.tenant) await this.#switchTenant(place.tenant)
       this.assign({ selectedId: place.sourceId })
     }
 
     events = {
-      filter: on(FilterForm, ({ q, status }) => this.assign({ filter: { text: q.trim(), status } })),
+      filter: on(FilterForm, ({ q, status }) =>
+        this.assign({ filter: { text: q.trim(), status } }),
+      ),
       sort: on(SortClick, ({ key }) => this.assign({ sort: nextSort(this.state.sort, key) })),
       ack: on(AckClick, async ({ id }) => {
         const { tenant, me } = this.state
@@ -165,7 +205,10 @@ export const createDashboardView = (fleet: Fleet) =>
         void this.broadcastFrom(cursorTopic(tenant), message)
       },
       'close-detail': () => {
-        if (this.state.selectedId) this.pushPatch(dashboardHref(this.state.tenant))
+        if (!this.state.selectedId) return
+        // Closed here too: not every framework version runs handleParams after pushPatch.
+        this.pushPatch(dashboardHref(this.state.tenant))
+        this.assign({ selectedId: null })
       },
       fault: () => {
         fleet.injectFault(this.state.tenant)
@@ -175,7 +218,12 @@ export const createDashboardView = (fleet: Fleet) =>
     terminate(): void {
       // Others drop this cursor when presence says we left; this makes it immediate.
       const state = this.#stateOrNull()
-      if (state) void this.broadcastFrom(cursorTopic(state.tenant), { type: 'cursor-gone', tenant: state.tenant, key: state.me.key })
+      if (state)
+        void this.broadcastFrom(cursorTopic(state.tenant), {
+          type: 'cursor-gone',
+          tenant: state.tenant,
+          key: state.me.key,
+        })
     }
 
     #stateOrNull(): DashboardState | null {
@@ -218,11 +266,14 @@ export const createDashboardView = (fleet: Fleet) =>
         return this.assign({ snapshot: { ...current, alerts: message.alerts } })
       }
       const isRestart = current.startedAt !== 0 && message.startedAt !== current.startedAt
-      if (!isRestart && message.startedAt === current.startedAt && message.seq <= current.seq) return
+      if (!isRestart && message.startedAt === current.startedAt && message.seq <= current.seq)
+        return
       this.assign({ snapshot: message })
       if (isRestart) {
         const label = fleet.find(message.tenant)?.label ?? message.tenant
-        this.#notify(`The ${label} simulator crashed and was restarted by its supervisor at ${formatTime(message.startedAt)}.`)
+        this.#notify(
+          `The ${label} simulator crashed and was restarted by its supervisor at ${formatTime(message.startedAt)}.`,
+        )
       }
     }
 

@@ -14,7 +14,9 @@ const SHOTS = resolve('test-results/screenshots')
 const CONNECTED = '[data-sb-root].sb-connected'
 
 if (!HAS_CHROMIUM) {
-  console.warn(`[e2e] skipping the dashboard suite: no Chromium at ${CHROMIUM} (apt-get install chromium)`)
+  console.warn(
+    `[e2e] skipping the dashboard suite: no Chromium at ${CHROMIUM} (apt-get install chromium)`,
+  )
 }
 
 describe.skipIf(!HAS_CHROMIUM)('dashboard in the browser', () => {
@@ -26,7 +28,15 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in the browser', () => {
     demo = await startDemo({ port: 0 })
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+      ],
     })
   })
 
@@ -62,7 +72,9 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in the browser', () => {
       ([sel, before]) => document.querySelector(sel as string)?.textContent !== before,
       [cell, first],
     )
-    await page.waitForFunction(() => /updates\/s/.test(document.querySelector('#sb-status')?.textContent ?? ''))
+    await page.waitForFunction(() =>
+      /updates\/s/.test(document.querySelector('#sb-status')?.textContent ?? ''),
+    )
     expect(await textOf(page, '#sb-status .conn')).toBe('connected')
     expect(await page.locator('tbody tr.src').count()).toBe(240)
     await page.context().close()
@@ -91,12 +103,18 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in the browser', () => {
     await rename(b, 'Brook')
     const button = '.alert:not(.is-acked) button.ack'
     await a.waitForSelector(button, { timeout: 25_000 })
-    const id = await a.locator(button).first().evaluate((el) => el.getAttribute('live-value-id'))
+    const id = await a
+      .locator(button)
+      .first()
+      .evaluate((el) => el.getAttribute('live-value-id'))
     const target = `[data-alert="${id}"]`
     await b.waitForSelector(`${target} button.ack`)
     // Click in both pages at once; a page whose button the other's ack already replaced skips.
     const clickAck = (sel: string) => document.querySelector<HTMLButtonElement>(sel)?.click()
-    await Promise.all([a.evaluate(clickAck, `${target} button.ack`), b.evaluate(clickAck, `${target} button.ack`)])
+    await Promise.all([
+      a.evaluate(clickAck, `${target} button.ack`),
+      b.evaluate(clickAck, `${target} button.ack`),
+    ])
     await a.waitForSelector(`${target} [data-testid=acked-by]`)
     await b.waitForSelector(`${target} [data-testid=acked-by]`)
     const seenByA = await textOf(a, `${target} [data-testid=acked-by] b`)
@@ -110,7 +128,9 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in the browser', () => {
   it('narrows the grid when the operator types a filter and sorts by a clicked column', async () => {
     const page = await open()
     await page.fill('#filter input[name=q]', 'pump pressure')
-    await page.waitForFunction(() => /of 240/.test(document.querySelector('[data-testid=source-count]')?.textContent ?? ''))
+    await page.waitForFunction(() =>
+      /of 240/.test(document.querySelector('[data-testid=source-count]')?.textContent ?? ''),
+    )
     const names = await page.locator('tbody tr.src .c-name a').allInnerTexts()
     expect(names.length).toBeGreaterThan(0)
     expect(names.length).toBeLessThan(240)
@@ -205,7 +225,10 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in the browser', () => {
       const row = await page.locator('tbody tr.src').first().getAttribute('data-source')
       const sel = `[data-source="${row}"] ${cell}`
       const before = await textOf(page, sel)
-      await page.waitForFunction(([s, prev]) => document.querySelector(s as string)?.textContent !== prev, [sel, before])
+      await page.waitForFunction(
+        ([s, prev]) => document.querySelector(s as string)?.textContent !== prev,
+        [sel, before],
+      )
     }
     expect(await b.locator('.dash').getAttribute('data-tenant')).toBe('south')
     for (const page of [a, b]) await page.context().close()

@@ -13,9 +13,11 @@ export const alertRow = (a: Alert): Rendered =>
     <div class="alert-top"><span class="badge">${a.level}</span><time>${formatTime(a.at)}</time></div>
     <a class="alert-source" live-patch href="${dashboardHref(a.tenant, a.sourceId)}">${a.sourceName}</a>
     <p class="alert-msg">${a.message}</p>
-    ${a.ack
-      ? html`<p class="acked" data-testid="acked-by">✓ Acknowledged by <b style="color:${a.ack.color}">${a.ack.by}</b> at ${formatTime(a.ack.at)}</p>`
-      : html`<button type="button" class="ack" live-click="ack" live-value-id="${a.id}">Acknowledge</button>`}
+    ${
+      a.ack
+        ? html`<p class="acked" data-testid="acked-by">✓ Acknowledged by <b style="color:${a.ack.color}">${a.ack.by}</b> at ${formatTime(a.ack.at)}</p>`
+        : html`<button type="button" class="ack" live-click="ack" live-value-id="${a.id}">Acknowledge</button>`
+    }
   </li>`
 
 /** The feed panel. */
@@ -23,8 +25,14 @@ export const alertFeed = (alerts: readonly Alert[]): Rendered => {
   const open = alerts.filter((a) => !a.ack).length
   return html`<section class="panel alerts-panel" aria-label="Alerts">
     <div class="panel-head"><h2>Alerts <span class="count">${open} open</span></h2></div>
-    ${alerts.length === 0
-      ? html`<p class="empty">No alerts. Quiet shift so far.</p>`
-      : html`<ol class="alert-list">${each(alerts, (a) => a.id, (a) => memo(a, alertRow))}</ol>`}
+    ${
+      alerts.length === 0
+        ? html`<p class="empty">No alerts. Quiet shift so far.</p>`
+        : html`<ol class="alert-list">${each(
+            alerts,
+            (a) => a.id,
+            (a) => memo(a, alertRow),
+          )}</ol>`
+    }
   </section>`
 }

@@ -29,7 +29,12 @@ export const isCursorMessage = (message: unknown): message is CursorMessage =>
 /** A pointer position from the browser, clamped to the box; null when it is not one. */
 export const pointerFrom = (value: Record<string, unknown>): { x: number; y: number } | null => {
   const { x, y } = value
-  if (typeof x !== 'number' || typeof y !== 'number' || !Number.isFinite(x) || !Number.isFinite(y)) {
+  if (
+    typeof x !== 'number' ||
+    typeof y !== 'number' ||
+    !Number.isFinite(x) ||
+    !Number.isFinite(y)
+  ) {
     return null
   }
   const clamp = (n: number) => Math.round(Math.min(1, Math.max(0, n)) * 1000) / 1000

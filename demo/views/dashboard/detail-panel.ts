@@ -5,7 +5,8 @@ import { historyChart } from './chart.ts'
 import { formatReading, formatTime } from './format.ts'
 import { dashboardHref } from './url.ts'
 
-const stat = (label: string, value: string) => html`<div class="stat"><dt>${label}</dt><dd>${value}</dd></div>`
+const stat = (label: string, value: string) =>
+  html`<div class="stat"><dt>${label}</dt><dd>${value}</dd></div>`
 
 /** The panel; `source` is undefined while a restarted simulator has not published yet. */
 export const detailPanel = (
@@ -42,9 +43,11 @@ export const detailPanel = (
         ${stat('Critical at', `${formatReading(t.critical)} ${unit}`)}${stat('Points', `${history.length}`)}
       </dl>
       <h3>Recent alerts</h3>
-      ${mine.length === 0
-        ? html`<p class="empty small">None in the feed.</p>`
-        : html`<ul class="mini-alerts">${mine.map((a) => html`<li class="is-${a.level}"><time>${formatTime(a.at)}</time> ${a.level}: ${a.message}${a.ack ? ` (ack: ${a.ack.by})` : ''}</li>`)}</ul>`}
+      ${
+        mine.length === 0
+          ? html`<p class="empty small">None in the feed.</p>`
+          : html`<ul class="mini-alerts">${mine.map((a) => html`<li class="is-${a.level}"><time>${formatTime(a.at)}</time> ${a.level}: ${a.message}${a.ack ? ` (ack: ${a.ack.by})` : ''}</li>`)}</ul>`
+      }
       <p class="tools"><button type="button" class="link-button" live-click="fault" data-testid="inject-fault" title="Crash this tenant's simulator; its supervisor restarts it">Inject simulator fault</button></p>
       </div>
     </div>

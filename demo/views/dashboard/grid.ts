@@ -47,7 +47,11 @@ export const sourceGrid = ({ rows, total, filter, sort }: GridProps): Rendered =
     <div class="table-wrap">
       <table class="grid">
         <thead><tr>${header(sort)}</tr></thead>
-        <tbody>${each(rows, (s) => s.id, (s) => memo(s, sourceRow))}</tbody>
+        <tbody>${each(
+          rows,
+          (s) => s.id,
+          (s) => memo(s, sourceRow),
+        )}</tbody>
       </table>
       ${rows.length === 0 ? html`<p class="empty">${total === 0 ? 'Waiting for the simulator…' : 'No source matches the filter.'}</p>` : null}
     </div>

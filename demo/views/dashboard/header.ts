@@ -19,7 +19,8 @@ export const dashboardHeader = (
   return html`<header class="dash-head">
     <nav class="tenants" aria-label="Tenant">
       ${tenants.map(
-        (t) => html`<a live-patch href="${dashboardHref(t.name)}" class="tenant ${t.name === current ? 'is-current' : ''}" data-tenant="${t.name}" ${{ 'aria-current': t.name === current ? 'page' : null }}>${t.label}</a>`,
+        (t) =>
+          html`<a live-patch href="${dashboardHref(t.name)}" class="tenant ${t.name === current ? 'is-current' : ''}" data-tenant="${t.name}" ${{ 'aria-current': t.name === current ? 'page' : null }}>${t.label}</a>`,
       )}
     </nav>
     <dl class="summary">

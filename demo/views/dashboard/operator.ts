@@ -8,7 +8,16 @@ export type Operator = { readonly key: string; readonly name: string; readonly c
 export type PresentOperator = Operator & { readonly tabs: number }
 
 /** Colours that read well as cursor and name tags on white. */
-export const PALETTE = ['#2563eb', '#db2777', '#059669', '#d97706', '#7c3aed', '#0891b2', '#dc2626', '#4d7c0f']
+export const PALETTE = [
+  '#2563eb',
+  '#db2777',
+  '#059669',
+  '#d97706',
+  '#7c3aed',
+  '#0891b2',
+  '#dc2626',
+  '#4d7c0f',
+]
 
 const NAME_MAX = 24
 

@@ -8,7 +8,8 @@ export const presencePanel = (me: Operator, operators: readonly PresentOperator[
     <div class="panel-head"><h2>Watching <span class="count" data-testid="watching-count">${operators.length}</span></h2></div>
     <ul class="operators" data-testid="operators">
       ${operators.map(
-        (o) => html`<li class="operator ${o.key === me.key ? 'is-me' : ''}" data-operator="${o.key}"><span class="swatch" style="background:${o.color}"></span><span class="op-name">${o.name}</span>${o.key === me.key ? html`<span class="you">you</span>` : null}${o.tabs > 1 ? html`<span class="tabs">${o.tabs} tabs</span>` : null}</li>`,
+        (o) =>
+          html`<li class="operator ${o.key === me.key ? 'is-me' : ''}" data-operator="${o.key}"><span class="swatch" style="background:${o.color}"></span><span class="op-name">${o.name}</span>${o.key === me.key ? html`<span class="you">you</span>` : null}${o.tabs > 1 ? html`<span class="tabs">${o.tabs} tabs</span>` : null}</li>`,
       )}
     </ul>
     <form id="operator" class="rename" live-submit="rename">

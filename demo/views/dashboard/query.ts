@@ -33,7 +33,8 @@ export const matches = (s: Source, filter: Filter): boolean => {
     .every((word) => haystack.includes(word))
 }
 
-const byName = (a: Source, b: Source): number => a.name.localeCompare(b.name) || a.id.localeCompare(b.id)
+const byName = (a: Source, b: Source): number =>
+  a.name.localeCompare(b.name) || a.id.localeCompare(b.id)
 
 // The primary order of each column; ties always fall back to name, A–Z, in either direction, so
 // rows move only when what they are sorted by changes.
@@ -46,10 +47,16 @@ const PRIMARY: Readonly<Record<SortKey, (a: Source, b: Source) => number>> = {
 }
 
 /** The sources the grid shows, filtered and sorted. */
-export const visibleSources = (sources: readonly Source[], filter: Filter, sort: Sort): Source[] => {
+export const visibleSources = (
+  sources: readonly Source[],
+  filter: Filter,
+  sort: Sort,
+): Source[] => {
   const primary = PRIMARY[sort.key]
   const sign = sort.dir === 'asc' ? 1 : -1
-  return sources.filter((s) => matches(s, filter)).sort((a, b) => sign * primary(a, b) || byName(a, b))
+  return sources
+    .filter((s) => matches(s, filter))
+    .sort((a, b) => sign * primary(a, b) || byName(a, b))
 }
 
 /** Clicking a header: the same column flips direction, another starts ascending (status descending). */

@@ -51,7 +51,7 @@ export const sparkPath = (history: readonly number[], min: number, max: number):
   for (let i = 1; i < ys.length; i++) {
     const dy = (ys[i] as number) - (ys[i - 1] as number)
     const last = segments[segments.length - 1]
-    if (last && last[1] === dy * last[0]) last[0] += 1, (last[1] += dy)
+    if (last && last[1] === dy * last[0]) ((last[0] += 1), (last[1] += dy))
     else segments.push([1, dy])
   }
   const steps = segments.map(([dx, dy]) => (dy < 0 ? `${dx}${dy}` : `${dx} ${dy}`)).join(' ')
@@ -62,7 +62,10 @@ export const sparkPath = (history: readonly number[], min: number, max: number):
 const MIN_SPAN = 0.1
 
 /** The value range a sparkline shows: the history's own, widened to at least MIN_SPAN. */
-export const sparkRange = (history: readonly number[], t: Source['thresholds']): [number, number] => {
+export const sparkRange = (
+  history: readonly number[],
+  t: Source['thresholds'],
+): [number, number] => {
   const low = Math.min(...history)
   const high = Math.max(...history)
   const span = Math.max(high - low, (t.max - t.min) * MIN_SPAN)
@@ -75,6 +78,7 @@ export const sparkline = (s: Source): Rendered => {
   const [min, max] = sparkRange(s.history, s.thresholds)
   const { warn } = s.thresholds
   const warnY = Math.round(yOf(warn, { width: SPARK_WIDTH, height: SPARK_HEIGHT, min, max }))
-  const limit = warn > min && warn < max ? html`<path class="limit" d="M0 ${warnY}h${SPARK_WIDTH}"/>` : null
+  const limit =
+    warn > min && warn < max ? html`<path class="limit" d="M0 ${warnY}h${SPARK_WIDTH}"/>` : null
   return html`<svg class="spark" viewBox="0 0 ${SPARK_WIDTH} ${SPARK_HEIGHT}" preserveAspectRatio="none" aria-hidden="true">${limit}<path class="line" d="${sparkPath(s.history, min, max)}"/></svg>`
 }

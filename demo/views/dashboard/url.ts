@@ -20,4 +20,6 @@ export const placeFrom = (url: URL, tenants: readonly string[]): Place => {
 
 /** The URL of a tenant's dashboard, or of one source's detail panel. */
 export const dashboardHref = (tenant: string, sourceId?: string | null): string =>
-  sourceId ? `/?tenant=${encodeURIComponent(tenant)}&source=${encodeURIComponent(sourceId)}` : `/?tenant=${encodeURIComponent(tenant)}`
+  sourceId
+    ? `/?tenant=${encodeURIComponent(tenant)}&source=${encodeURIComponent(sourceId)}`
+    : `/?tenant=${encodeURIComponent(tenant)}`

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest'
 import type { Source } from '../../../demo/sim/index.ts'
 import { applyCursor, keepPresent, pointerFrom } from '../../../demo/views/dashboard/cursors.ts'
 import { cleanColor, cleanName, operatorsFrom } from '../../../demo/views/dashboard/operator.ts'
-import { matches, nextSort, visibleSources, NO_FILTER } from '../../../demo/views/dashboard/query.ts'
+import {
+  matches,
+  nextSort,
+  visibleSources,
+  NO_FILTER,
+} from '../../../demo/views/dashboard/query.ts'
 import { sparkPath } from '../../../demo/views/dashboard/sparkline.ts'
 import { dashboardHref, placeFrom } from '../../../demo/views/dashboard/url.ts'
 
@@ -32,14 +37,31 @@ describe('query', () => {
     expect(matches(rows[0] as Source, { text: 'pump pres', status: 'all' })).toBe(true)
     expect(matches(rows[0] as Source, { text: 'pump boiler', status: 'all' })).toBe(false)
     expect(matches(rows[1] as Source, { text: 'critical', status: 'all' })).toBe(true)
-    expect(visibleSources(rows, { text: '', status: 'ok' }, { key: 'name', dir: 'asc' })).toHaveLength(2)
+    expect(
+      visibleSources(rows, { text: '', status: 'ok' }, { key: 'name', dir: 'asc' }),
+    ).toHaveLength(2)
   })
 
   it('sorts most severe first by default, ties by name A–Z in either direction', () => {
     const ids = (s: Source[]) => s.map((r) => r.id)
-    expect(ids(visibleSources(rows, NO_FILTER, { key: 'status', dir: 'desc' }))).toEqual(['N-002', 'N-003', 'N-004', 'N-001'])
-    expect(ids(visibleSources(rows, NO_FILTER, { key: 'status', dir: 'asc' }))).toEqual(['N-004', 'N-001', 'N-003', 'N-002'])
-    expect(ids(visibleSources(rows, NO_FILTER, { key: 'load', dir: 'desc' }))).toEqual(['N-002', 'N-003', 'N-004', 'N-001'])
+    expect(ids(visibleSources(rows, NO_FILTER, { key: 'status', dir: 'desc' }))).toEqual([
+      'N-002',
+      'N-003',
+      'N-004',
+      'N-001',
+    ])
+    expect(ids(visibleSources(rows, NO_FILTER, { key: 'status', dir: 'asc' }))).toEqual([
+      'N-004',
+      'N-001',
+      'N-003',
+      'N-002',
+    ])
+    expect(ids(visibleSources(rows, NO_FILTER, { key: 'load', dir: 'desc' }))).toEqual([
+      'N-002',
+      'N-003',
+      'N-004',
+      'N-001',
+    ])
   })
 
   it('flips the direction when the same header is clicked again', () => {
@@ -53,8 +75,14 @@ describe('placeFrom', () => {
   const tenants = ['north', 'south']
 
   it('reads the tenant from the query, then the /t/ path, else the first tenant', () => {
-    expect(placeFrom(new URL('http://h/?tenant=south'), tenants)).toEqual({ tenant: 'south', sourceId: null })
-    expect(placeFrom(new URL('http://h/t/south?source=S-004'), tenants)).toEqual({ tenant: 'south', sourceId: 'S-004' })
+    expect(placeFrom(new URL('http://h/?tenant=south'), tenants)).toEqual({
+      tenant: 'south',
+      sourceId: null,
+    })
+    expect(placeFrom(new URL('http://h/t/south?source=S-004'), tenants)).toEqual({
+      tenant: 'south',
+      sourceId: 'S-004',
+    })
     expect(placeFrom(new URL('http://h/t/south?tenant=north'), tenants).tenant).toBe('north')
     expect(placeFrom(new URL('http://h/?tenant=west'), tenants).tenant).toBe('north')
   })
@@ -64,7 +92,10 @@ describe('placeFrom', () => {
   })
 
   it('builds the URLs it reads', () => {
-    expect(placeFrom(new URL(dashboardHref('south', 'S-010'), 'http://h'), tenants)).toEqual({ tenant: 'south', sourceId: 'S-010' })
+    expect(placeFrom(new URL(dashboardHref('south', 'S-010'), 'http://h'), tenants)).toEqual({
+      tenant: 'south',
+      sourceId: 'S-010',
+    })
   })
 })
 
@@ -105,7 +136,12 @@ describe('operators', () => {
   it('lists present operators by name with their tab counts', () => {
     const listing = {
       'op-b': { metas: [{ name: 'Brook', color: '#059669' }] },
-      'op-a': { metas: [{ name: 'Ada', color: '#db2777' }, { name: 'Ada', color: '#db2777' }] },
+      'op-a': {
+        metas: [
+          { name: 'Ada', color: '#db2777' },
+          { name: 'Ada', color: '#db2777' },
+        ],
+      },
     }
     expect(operatorsFrom(listing)).toEqual([
       { key: 'op-a', name: 'Ada', color: '#db2777', tabs: 2 },

@@ -42,11 +42,14 @@ describe('Fleet', () => {
     const broadcasts: TenantMessage[] = []
     pubsub.subscribe(tenantTopic('north'), (m) => void broadcasts.push(m as TenantMessage))
     let alertId = ''
-    await vi.waitFor(async () => {
-      const { alerts } = await fleet.snapshot('north')
-      expect(alerts.length).toBeGreaterThan(0)
-      alertId = (alerts[0] as { id: string }).id
-    }, { timeout: 15_000, interval: 100 })
+    await vi.waitFor(
+      async () => {
+        const { alerts } = await fleet.snapshot('north')
+        expect(alerts.length).toBeGreaterThan(0)
+        alertId = (alerts[0] as { id: string }).id
+      },
+      { timeout: 15_000, interval: 100 },
+    )
     const [ada, bob] = await Promise.all([
       fleet.acknowledge('north', alertId, { name: 'Ada', color: '#ff0000' }),
       fleet.acknowledge('north', alertId, { name: 'Bob', color: '#0000ff' }),
@@ -54,7 +57,9 @@ describe('Fleet', () => {
     expect(ada).toMatchObject({ ok: true, isFirst: true, alert: { ack: { by: 'Ada' } } })
     expect(bob).toMatchObject({ ok: true, isFirst: false, alert: { ack: { by: 'Ada' } } })
     await vi.waitFor(() => expect(broadcasts.some((m) => m.type === 'alerts')).toBe(true))
-    expect(await fleet.acknowledge('north', 'no-such-alert', { name: 'Ada', color: '#ff0000' })).toMatchObject({
+    expect(
+      await fleet.acknowledge('north', 'no-such-alert', { name: 'Ada', color: '#ff0000' }),
+    ).toMatchObject({
       ok: false,
     })
   })

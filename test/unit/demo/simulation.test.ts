@@ -56,7 +56,12 @@ describe('Simulation', () => {
   })
 
   it('raises alerts soon after start when it begins with excursions', () => {
-    const sim = new Simulation(NORTH, { seed: 5, now: T0, initialExcursions: 3, excursionChance: 0 })
+    const sim = new Simulation(NORTH, {
+      seed: 5,
+      now: T0,
+      initialExcursions: 3,
+      excursionChance: 0,
+    })
     for (let t = 0; t <= 8000; t += 100) sim.advance(T0 + t)
     expect(sim.alerts.length).toBeGreaterThan(0)
   })
@@ -81,7 +86,14 @@ describe('statusOf', () => {
 
 describe('acknowledge', () => {
   const alert: Alert = {
-    id: 'a1', tenant: 'north', sourceId: 'N-001', sourceName: 'Pump', level: 'warn', message: 'hot', at: T0, ack: null,
+    id: 'a1',
+    tenant: 'north',
+    sourceId: 'N-001',
+    sourceName: 'Pump',
+    level: 'warn',
+    message: 'hot',
+    at: T0,
+    ack: null,
   }
 
   it('lets the first acknowledgement win and hands the same alert to the second', () => {
