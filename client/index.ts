@@ -18,6 +18,10 @@ export const socket = new LiveSocket(
   () => ({ csrf: csrf() }),
 )
 
+// A page may register hooks before this script runs (`window.Switchboard = { hooks: {…} }`);
+// the IIFE build then replaces window.Switchboard, so keep what was there.
+Object.assign(hooks, (window as { Switchboard?: { hooks?: object } }).Switchboard?.hooks)
+
 const boot = (): void => {
   bindDom(socket)
   for (const el of document.querySelectorAll<HTMLElement>(ROOT_SELECTOR)) socket.joinView(el)

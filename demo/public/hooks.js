@@ -1,10 +1,8 @@
 /*
  * The dashboard's browser code, a plain script: the Cursor hook and the connection status line.
  *
- * Load order: the page loads this before the client (both deferred). The client's bundle assigns
- * a new `window.Switchboard` when it runs, replacing any object made here, so the hooks are
- * registered now and again on DOMContentLoaded, which comes after every deferred script and
- * before any view can join (joins wait for the socket to open).
+ * Load order: the page loads this before the client (both deferred); the client takes over the
+ * hooks registered here in `window.Switchboard.hooks` when it starts.
  */
 ;(() => {
   const CURSOR_THROTTLE_MS = 50
@@ -47,13 +45,8 @@
     },
   }
 
-  const install = () => {
-    const sb = (window.Switchboard = window.Switchboard || {})
-    sb.hooks = sb.hooks || {}
-    Object.assign(sb.hooks, hooks)
-  }
-  install()
-  addEventListener('DOMContentLoaded', install, { once: true })
+  const sb = (window.Switchboard = window.Switchboard || {})
+  sb.hooks = Object.assign(sb.hooks || {}, hooks)
 
   // The status line: connection state, view updates per second, size of the last update.
   const status = {

@@ -192,8 +192,7 @@ export const createDashboardView = (fleet: Fleet) =>
           color: cleanColor(color) ?? this.state.me.color,
         }
         const topic = presenceTopic(this.state.tenant)
-        this.untrack(topic, me.key)
-        this.track(topic, me.key, { name: me.name, color: me.color })
+        this.updatePresence(topic, me.key, { name: me.name, color: me.color })
         this.assign({ me, operators: operatorsFrom(this.listPresence(topic)) })
       }),
       cursor: (value: Record<string, unknown>) => {

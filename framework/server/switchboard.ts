@@ -85,7 +85,7 @@ export class Switchboard {
   readonly #views = new Map<string, ViewClass>()
   readonly #viewNames = new Map<ViewClass, string>()
   readonly #connections = new Set<Connection>()
-  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 })
+  readonly #wss: WebSocketServer
   readonly #sweeper: ReturnType<typeof setInterval>
   readonly #drainer: ReturnType<typeof setInterval>
   #clientScript: string | null = null
@@ -96,6 +96,9 @@ export class Switchboard {
     }
     this.#options = options
     this.limits = { ...DEFAULT_LIMITS, ...options.limits }
+    // ws counts the payload in bytes and stops reading past it (close 1009); Connection's own
+    // check sees the decoded string, whose length undercounts multi-byte UTF-8.
+    this.#wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxFrameBytes })
     this.pubsub = options.pubsub ?? new PubSub()
     this.presence = options.presence ?? new PresenceTracker(this.pubsub)
     this.#services = { pubsub: this.pubsub, presence: this.presence }
@@ -141,6 +144,7 @@ export class Switchboard {
             i: id,
             s: session,
             p: routeParams,
+            u: url.pathname,
             c: csrfBinding(this.#options.secret, csrf),
             exp: Date.now() + (this.#options.tokenMaxAgeMs ?? 12 * 3600_000),
           })
@@ -195,13 +199,12 @@ export class Switchboard {
   /** Serves the WebSocket endpoint on a Node HTTP server (the one @hono/node-server started). */
   attach(server: UpgradeSource): void {
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-      const url = new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`)
+      // Only the path and query matter here: the Host header is the client's to forge.
+      const url = tryUrl(request.url ?? '/', 'http://localhost')
+      if (!url) return refuse(socket, '400 Bad Request', 'the request target is not a URL')
       if (url.pathname !== (this.#options.socketPath ?? '/live/websocket')) return
       const refusal = this.#checkUpgrade(request, url)
-      if (refusal) {
-        socket.end(`HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${refusal}\n`)
-        return
-      }
+      if (refusal) return refuse(socket, '403 Forbidden', refusal)
       this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, url))
     })
   }
@@ -237,7 +240,8 @@ export class Switchboard {
   #checkUpgrade(request: IncomingMessage, url: URL): string | null {
     const origin = request.headers.origin
     const host = request.headers.host
-    const isSameOrigin = origin !== undefined && host !== undefined && new URL(origin).host === host
+    // `Origin: null` (sandboxed frames, file: pages) and garbage parse to nothing: not ours.
+    const isSameOrigin = origin !== undefined && host !== undefined && tryUrl(origin)?.host === host
     if (origin !== undefined && !isSameOrigin && !(this.#options.allowedOrigins ?? []).includes(origin)) {
       return `origin ${origin} is not allowed (server.bad-origin)`
     }
@@ -275,7 +279,9 @@ export class Switchboard {
     if (!View) throw new LiveError('socket.unknown-view', `no view named "${claims.v}" is routed here`)
     const url = parseUrl(payload.url)
     const form = isRecord(payload.form) ? (payload.form as MountContext['form']) : {}
-    const params = { ...Object.fromEntries(url.searchParams), ...claims.p }
+    // After a live patch to another path the route params of the rendered page no longer apply.
+    const routeParams = url.pathname === claims.u ? claims.p : {}
+    const params = { ...Object.fromEntries(url.searchParams), ...routeParams }
     return { View, context: { params, session: claims.s, isConnected: true, url, form } }
   }
 
@@ -307,9 +313,27 @@ const loadClientBundle = (): string => {
 const parseCookie = (header: string, name: string): string | null => {
   for (const part of header.split(';')) {
     const [key, ...rest] = part.trim().split('=')
-    if (key === name) return decodeURIComponent(rest.join('='))
+    if (key !== name) continue
+    try {
+      return decodeURIComponent(rest.join('='))
+    } catch {
+      return null // a malformed %-escape: no usable cookie
+    }
   }
   return null
+}
+
+/** Parses a URL from a request header or line; null when it is not one (never throws). */
+const tryUrl = (value: string, base?: string): URL | null => {
+  try {
+    return new URL(value, base)
+  } catch {
+    return null
+  }
+}
+
+const refuse = (socket: Duplex, status: string, reason: string): void => {
+  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${reason}\n`)
 }
 
 const parseUrl = (value: unknown): URL => {

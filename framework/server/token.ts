@@ -14,8 +14,10 @@ export type TokenClaims = {
   readonly i: string
   /** The session data the page was rendered with. */
   readonly s: Record<string, unknown>
-  /** Route params of the page. */
+  /** Route params of the page, valid while the URL keeps the path `u`. */
   readonly p: Record<string, string>
+  /** The path the page was rendered for. */
+  readonly u: string
   /** A hash of the browser's CSRF cookie: the token only joins from that browser. */
   readonly c: string
   /** Expiry, epoch ms. */

@@ -42,6 +42,7 @@ export type ViewHost = {
   broadcastFrom(topic: string, message: unknown): Promise<void>
   track(topic: string, key: string, meta: Record<string, unknown>): void
   untrack(topic: string, key: string): void
+  updatePresence(topic: string, key: string, meta: Record<string, unknown>): void
   listPresence(topic: string): PresenceListing
   sendAfter(ms: number, message: unknown): () => void
   every(ms: number, message: unknown): () => void
@@ -117,6 +118,11 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
   /** Tracks this view's presence on a topic under `key`; removed when the view ends. */
   track(topic: string, key: string, meta: Record<string, unknown>): void {
     this.#services().track(topic, key, meta)
+  }
+
+  /** Replaces the meta this view tracks under `key` (subscribers see one leave and one join). */
+  updatePresence(topic: string, key: string, meta: Record<string, unknown>): void {
+    this.#services().updatePresence(topic, key, meta)
   }
 
   /** Stops tracking this view under `key`. */

@@ -23,6 +23,7 @@ import { RenderOutput, shareDiff, sharedDiff, sharedTree, shareTree } from './sh
 export type PresenceService = {
   track(owner: unknown, topic: string, key: string, meta: Record<string, unknown>): unknown
   untrack(owner: unknown, topic: string, key: string): unknown
+  update(owner: unknown, topic: string, key: string, meta: Record<string, unknown>): unknown
   untrackOwner(owner: unknown): unknown
   list(topic: string): PresenceListing
 }
@@ -290,6 +291,9 @@ export class ViewProcess {
         if (isLive()) services.presence?.track(owner, topic, key, meta)
       },
       untrack: (topic, key) => void services.presence?.untrack(owner, topic, key),
+      updatePresence: (topic, key, meta) => {
+        if (isLive()) services.presence?.update(owner, topic, key, meta)
+      },
       listPresence: (topic) => services.presence?.list(topic) ?? {},
       sendAfter: (ms, message) => this.#timers.after(ms, () => this.info(message)),
       every: (ms, message) => this.#timers.every(ms, () => this.info(message)),
@@ -347,6 +351,7 @@ const DEAD_HOST: ViewHost = {
   broadcastFrom: async () => {},
   track: noop,
   untrack: noop,
+  updatePresence: noop,
   listPresence: () => ({}),
   sendAfter: () => noop,
   every: () => noop,
