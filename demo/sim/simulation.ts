@@ -39,6 +39,8 @@ type LiveSource = {
   readonly spec: SourceSpec
   readonly periodMs: number
   readonly ring: number[]
+  /** Values recorded since the source started: the index of the next one. */
+  samples: number
   value: number
   status: Status
   nextAt: number
@@ -103,7 +105,7 @@ export class Simulation {
   publish(now: number): Snapshot {
     const sources = this.#sources.map((source) => {
       if (source.isDirty) {
-        source.published = toSource(source.spec, source.value, source.status, source.ring, now)
+        source.published = toSource(source.spec, source.value, source.status, source.ring, source.samples, now)
         source.isDirty = false
       }
       return source.published
@@ -142,13 +144,14 @@ export class Simulation {
       spec,
       periodMs,
       ring,
+      samples: 1,
       value,
       status,
       nextAt: now + this.#random() * periodMs,
       drift: 0,
       driftUntil: 0,
       isDirty: false,
-      published: toSource(spec, value, status, ring, now),
+      published: toSource(spec, value, status, ring, 1, now),
       alerted: null,
     }
   }
@@ -170,6 +173,7 @@ export class Simulation {
     source.value = value
     source.status = status
     pushHistory(source.ring, value)
+    source.samples += 1
     source.isDirty = true
   }
 
@@ -198,6 +202,7 @@ const toSource = (
   value: number,
   status: Status,
   ring: readonly number[],
+  samples: number,
   now: number,
 ): Source =>
   Object.freeze({
@@ -211,5 +216,6 @@ const toSource = (
     status,
     thresholds: spec.thresholds,
     history: Object.freeze(ring.slice()),
+    samples,
     updatedAt: now,
   })

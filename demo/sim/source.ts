@@ -32,6 +32,8 @@ export type Source = {
   readonly thresholds: Thresholds
   /** Oldest first, at most HISTORY_LENGTH values. */
   readonly history: readonly number[]
+  /** Values recorded since the source started; the newest history value has index samples - 1. */
+  readonly samples: number
   readonly updatedAt: number
 }
 

@@ -1,9 +1,8 @@
 /**
- * Server-rendered SVG sparklines. A grid row's sparkline is sent again whenever its source
- * changes, for hundreds of rows twice a second, so its path is written compactly: one unit per
- * step across, whole units up and down, relative moves (`l1-2 1 0 …`, about 4 bytes a point).
+ * Server-rendered SVG sparklines. A grid row's sparkline changes whenever its source does, for
+ * hundreds of rows twice a second, so what a change sends is kept small (see sparkline()).
  */
-import { html, type Rendered } from '../../../framework/index.ts'
+import { each, html, type Rendered } from '../../../framework/index.ts'
 import { HISTORY_LENGTH, type Source } from '../../sim/index.ts'
 
 /** A box to draw into and the value range it spans. */
@@ -36,17 +35,24 @@ export const sparkPoints = (history: readonly number[], frame: Frame): string =>
   return history.map((v, i) => `${round1((offset + i) * step)},${yOf(v, frame)}`).join(' ')
 }
 
-const SPARK_HEIGHT = 24
-const SPARK_WIDTH = HISTORY_LENGTH - 1
+// A grid sparkline is drawn in sample units: x is a sample's index since the source started,
+// y its level (0..LEVELS across the source's threshold range, negated so up is up). The box is
+// then placed with viewBox, which scrolls and scales the line. A path written this way never
+// changes once its samples are in, so the line is cut into keyed chunks of CHUNK samples: a new
+// reading re-sends only the newest chunk and the viewBox, not the whole line.
+const LEVELS = 100
+const CHUNK = 10
+// A sparkline spans at least this share of the source's range, so noise stays small.
+const MIN_SPAN = 0.1
 
-/**
- * The compact path `d` of a sparkline: whole units, one unit per step, and a run of equal steps
- * (a straight stretch) as one segment. See the module doc.
- */
-export const sparkPath = (history: readonly number[], min: number, max: number): string => {
-  const frame = { width: SPARK_WIDTH, height: SPARK_HEIGHT, min, max }
-  const ys = history.map((v) => Math.round(yOf(v, frame)))
-  if (ys.length === 0) return ''
+const levelOf = (value: number, t: Source['thresholds']): number =>
+  Math.round(((value - t.min) / (t.max - t.min || 1)) * LEVELS)
+
+/** One chunk of a sparkline: its number and the path `d` of its samples. */
+export type SparkChunk = { readonly n: number; readonly d: string }
+
+/** Relative steps of a path through `ys` (one unit across per sample), straight runs merged. */
+const steps = (ys: readonly number[]): string => {
   const segments: [number, number][] = []
   for (let i = 1; i < ys.length; i++) {
     const dy = (ys[i] as number) - (ys[i - 1] as number)
@@ -54,31 +60,43 @@ export const sparkPath = (history: readonly number[], min: number, max: number):
     if (last && last[1] === dy * last[0]) ((last[0] += 1), (last[1] += dy))
     else segments.push([1, dy])
   }
-  const steps = segments.map(([dx, dy]) => (dy < 0 ? `${dx}${dy}` : `${dx} ${dy}`)).join(' ')
-  return `M${HISTORY_LENGTH - ys.length} ${ys[0]}${steps ? `l${steps}` : ''}`
+  return segments.map(([dx, dy]) => (dy < 0 ? `${dx}${dy}` : `${dx} ${dy}`)).join(' ')
 }
 
-// A sparkline spans at least this share of the source's range, so noise stays small.
-const MIN_SPAN = 0.1
-
-/** The value range a sparkline shows: the history's own, widened to at least MIN_SPAN. */
-export const sparkRange = (
-  history: readonly number[],
-  t: Source['thresholds'],
-): [number, number] => {
-  const low = Math.min(...history)
-  const high = Math.max(...history)
-  const span = Math.max(high - low, (t.max - t.min) * MIN_SPAN)
-  const middle = (low + high) / 2
-  return [middle - span / 2, middle + span / 2]
+/**
+ * The chunks of a source's line. Chunk n holds samples n*CHUNK..n*CHUNK+CHUNK-1 and starts at the
+ * last sample of chunk n-1, so the chunks join; a chunk whose start has left the history is
+ * dropped whole rather than trimmed, so every chunk but the newest stays byte-identical.
+ */
+export const sparkChunks = (s: Pick<Source, 'history' | 'samples' | 'thresholds'>): SparkChunk[] => {
+  const first = s.samples - s.history.length
+  const ys = s.history.map((v) => -levelOf(v, s.thresholds))
+  const chunks: SparkChunk[] = []
+  for (let n = Math.floor(first / CHUNK); n * CHUNK < s.samples; n++) {
+    const start = n === 0 ? 0 : n * CHUNK - 1
+    if (start < first) continue
+    const end = Math.min(s.samples, (n + 1) * CHUNK)
+    const part = ys.slice(start - first, end - first)
+    const tail = steps(part)
+    chunks.push({ n, d: `M${start} ${part[0]}${tail ? `l${tail}` : ''}` })
+  }
+  return chunks
 }
 
-/** The sparkline of one source's history; the warn limit shows as a faint line when in view. */
+/** The viewBox showing the last HISTORY_LENGTH samples, scaled to the history's levels. */
+export const sparkBox = (s: Pick<Source, 'history' | 'samples' | 'thresholds'>): string => {
+  const levels = s.history.map((v) => levelOf(v, s.thresholds))
+  const low = Math.min(...levels)
+  const high = Math.max(...levels)
+  const span = Math.max(high - low, LEVELS * MIN_SPAN) + 2
+  const top = -Math.round((low + high) / 2 + span / 2)
+  return `${s.samples - HISTORY_LENGTH} ${top} ${HISTORY_LENGTH - 1} ${Math.round(span)}`
+}
+
+const chunkPath = (chunk: SparkChunk): Rendered => html`<path class="line" d="${chunk.d}"/>`
+
+/** The sparkline of one source's history; the warn limit shows as a faint line. */
 export const sparkline = (s: Source): Rendered => {
-  const [min, max] = sparkRange(s.history, s.thresholds)
-  const { warn } = s.thresholds
-  const warnY = Math.round(yOf(warn, { width: SPARK_WIDTH, height: SPARK_HEIGHT, min, max }))
-  const limit =
-    warn > min && warn < max ? html`<path class="limit" d="M0 ${warnY}h${SPARK_WIDTH}"/>` : null
-  return html`<svg class="spark" viewBox="0 0 ${SPARK_WIDTH} ${SPARK_HEIGHT}" preserveAspectRatio="none" aria-hidden="true">${limit}<path class="line" d="${sparkPath(s.history, min, max)}"/></svg>`
+  const warn = -levelOf(s.thresholds.warn, s.thresholds)
+  return html`<svg class="spark" viewBox="${sparkBox(s)}" preserveAspectRatio="none" aria-hidden="true"><path class="limit" d="M0 ${warn}h1e9"/>${each(sparkChunks(s), (c) => c.n, chunkPath)}</svg>`
 }

@@ -8,7 +8,7 @@ import {
   visibleSources,
   NO_FILTER,
 } from '../../../demo/views/dashboard/query.ts'
-import { sparkPath } from '../../../demo/views/dashboard/sparkline.ts'
+import { sparkBox, sparkChunks } from '../../../demo/views/dashboard/sparkline.ts'
 import { dashboardHref, placeFrom } from '../../../demo/views/dashboard/url.ts'
 
 const source = (id: string, name: string, status: Source['status'], value: number): Source => ({
@@ -22,6 +22,7 @@ const source = (id: string, name: string, status: Source['status'], value: numbe
   status,
   thresholds: { min: 0, max: 16, warn: 12, critical: 14.4 },
   history: [value],
+  samples: 1,
   updatedAt: 0,
 })
 
@@ -99,11 +100,35 @@ describe('placeFrom', () => {
   })
 })
 
-describe('sparkPath', () => {
-  it('draws relative whole-unit steps ending at the right edge, merging straight runs', () => {
-    expect(sparkPath([0, 0, 0, 10], 0, 10)).toBe('M56 23l2 0 1-22')
-    expect(sparkPath([5], 0, 10)).toBe('M59 12')
-    expect(sparkPath([], 0, 10)).toBe('')
+describe('sparkChunks', () => {
+  const thresholds = { min: 0, max: 10, warn: 8, critical: 9 }
+
+  it('draws joined chunks of relative steps, straight runs merged', () => {
+    const history = [0, 0, 0, 10, 10, 10, 10, 10, 10, 10, 5, 5]
+    expect(sparkChunks({ history, samples: 12, thresholds })).toEqual([
+      { n: 0, d: 'M0 0l2 0 1-100 6 0' },
+      { n: 1, d: 'M9 -100l1 50 1 0' },
+    ])
+  })
+
+  it('keeps every chunk but the newest unchanged as samples arrive', () => {
+    const history = Array.from({ length: 60 }, (_, i) => i % 7)
+    const before = sparkChunks({ history, samples: 95, thresholds })
+    const after = sparkChunks({ history: [...history.slice(1), 3], samples: 96, thresholds })
+    expect(after.slice(0, -1)).toEqual(before.slice(0, -1))
+    expect(after.at(-1)!.n).toBe(before.at(-1)!.n)
+    expect(after.at(-1)!.d).not.toBe(before.at(-1)!.d)
+  })
+
+  it('drops a chunk whose first sample left the history instead of trimming it', () => {
+    const history = Array.from({ length: 60 }, () => 5)
+    const chunks = sparkChunks({ history, samples: 95, thresholds })
+    // samples 35..94 are known; chunk 3 would start at 29, chunk 4 starts at 39
+    expect(chunks.map((c) => c.n)).toEqual([4, 5, 6, 7, 8, 9])
+  })
+
+  it('scrolls the box to the newest samples and scales it to the history', () => {
+    expect(sparkBox({ history: [5, 6], samples: 100, thresholds })).toBe('40 -61 59 12')
   })
 })
 
