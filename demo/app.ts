@@ -77,6 +77,8 @@ export const createApp = async (options: DemoOptions = {}) => {
   app.get('/demo/hooks.js', (c) =>
     c.body(HOOKS, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
   )
+  // No icon: answer at once instead of a 404 in every browser console.
+  app.get('/favicon.ico', (c) => c.body(null, 204))
   app.get('/', dashboard)
   app.get('/t/:tenant', dashboard)
   app.get('/counter', live.page(CounterView, { title: 'Counter', layout }))
