@@ -10,6 +10,12 @@ type Node = { statics: Statics; slots: Slot[]; readonly key: number }
 type List = { statics: Statics | null; entries: Node[] }
 type Slot = string | Node | List
 type Json = unknown
+
+// Malformed input means the client's tree no longer matches the server's; the view rejoins
+// (client.out-of-sync). Short messages: every byte here ships in the bundle.
+const bad = (what: string): never => {
+  throw new Error(`bad ${what}`)
+}
 type JsonObject = { [key: string]: Json }
 
 /** The attribute that marks rooted template elements so a diff can patch just them. */
@@ -36,7 +42,7 @@ export class ClientTree {
   addStatics(table: Json): void {
     if (!isObject(table)) return
     for (const [id, entry] of Object.entries(table)) {
-      if (!Array.isArray(entry)) throw new Error(`statics ${id} is not an array`)
+      if (!Array.isArray(entry)) return bad(`statics ${id}`)
       const last = entry[entry.length - 1]
       const root = typeof last === 'number' ? last : null
       const parts = (root === null ? entry : entry.slice(0, -1)).map(String)
@@ -55,7 +61,7 @@ export class ClientTree {
    */
   merge(diff: Json): (Node | null)[] {
     const root = this.#root
-    if (!root) throw new Error('diff before the first render')
+    if (!root) return bad('diff before render')
     this.#dirty.clear()
     this.#dirtyChains = []
     this.#mergeNode(root, diff, [])
@@ -108,12 +114,12 @@ export class ClientTree {
 
   #statsFor(id: Json): Statics {
     const statics = this.#statics.get(Number(id))
-    if (!statics) throw new Error(`unknown statics id ${String(id)}`)
+    if (!statics) return bad(`statics id ${String(id)}`)
     return statics
   }
 
   #decodeNode(wire: Json): Node {
-    if (!isObject(wire)) throw new Error('a node must be an object')
+    if (!isObject(wire)) return bad('node')
     const statics = this.#statsFor(wire.s)
     const count = statics.parts.length - 1
     const slots: Slot[] = new Array(count)
@@ -124,13 +130,13 @@ export class ClientTree {
   #decodeEntry(list: List, wire: Json): Node {
     if (!Array.isArray(wire)) return this.#decodeNode(wire)
     const statics = list.statics
-    if (!statics) throw new Error('a slot-array entry in a list without statics')
+    if (!statics) return bad('entry')
     return { statics, slots: wire.map((w) => this.#decodeSlot(w)), key: this.#nextKey++ }
   }
 
   #decodeSlot(wire: Json): Slot {
     if (typeof wire === 'string') return wire
-    if (!isObject(wire)) throw new Error('a slot must be a string or an object')
+    if (!isObject(wire)) return bad('slot')
     if ('l' in wire) return this.#decodeList(wire)
     return this.#decodeNode(wire)
   }
@@ -138,7 +144,7 @@ export class ClientTree {
   #decodeList(wire: JsonObject): List {
     const list: List = { statics: 's' in wire ? this.#statsFor(wire.s) : null, entries: [] }
     const entries = wire.l
-    if (!Array.isArray(entries)) throw new Error('a list needs an "l" array')
+    if (!Array.isArray(entries)) return bad('list')
     list.entries = entries.map((entry) => this.#decodeEntry(list, entry))
     return list
   }
@@ -152,18 +158,18 @@ export class ClientTree {
 
   // `chain` holds the rooted ancestors of `node` (the view root first): the patch targets.
   #mergeNode(node: Node, diff: Json, chain: Node[]): void {
-    if (!isObject(diff)) throw new Error('a node diff must be an object')
+    if (!isObject(diff)) return bad('node diff')
     const here = chain.length === 0 || node.statics.root !== null ? [...chain, node] : chain
     for (const key in diff) {
       const index = Number(key)
       const change = diff[key]
       const slot = node.slots[index]
-      if (slot === undefined) throw new Error(`diff names slot ${key} that does not exist`)
+      if (slot === undefined) return bad(`slot ${key}`)
       if (typeof change === 'string' || !isObject(change) || 's' in change || 'l' in change) {
         node.slots[index] = this.#decodeSlot(change)
         this.#markDirty(here)
       } else if (typeof slot === 'string') {
-        throw new Error(`slot ${key} is text but the diff patches it`)
+        return bad(`text slot ${key}`)
       } else if ('slots' in slot) {
         this.#mergeNode(slot, change, here)
       } else {
