@@ -13,7 +13,7 @@ import {
   type ViewServices,
 } from '../view/index.ts'
 import { ChannelProcess, type ChannelClass } from './channel.ts'
-import { decodeFrame, encodeFrame, type Inbound } from './frame.ts'
+import { decodeFrame, encodeFrame, type FrameAddress, type Inbound } from './frame.ts'
 import { CLOSE, SOCKET_TOPIC, VIEW_TOPIC_PREFIX, type CloseCode, type Limits } from './limits.ts'
 import { TokenBucket } from './token-bucket.ts'
 import type { Transport } from './transport.ts'
@@ -53,6 +53,7 @@ export class Connection {
   #state: State = 'open'
   #lastSeenAt = Date.now()
   #overLimitCount = 0
+  #congestedSince: number | null = null
 
   constructor(options: ConnectionOptions) {
     this.#options = options
@@ -77,11 +78,16 @@ export class Connection {
   receive(data: string, isBinary: boolean): void {
     if (this.#state !== 'open') return
     this.#lastSeenAt = Date.now()
-    if (isBinary) return this.#socketError('binary frames are not part of the protocol')
     if (data.length > this.#options.limits.maxFrameBytes) {
       return this.close(CLOSE.TOO_BIG, `frame of ${data.length} bytes is over the limit`)
     }
-    const decoded = decodeFrame(data)
+    const decoded = isBinary ? null : decodeFrame(data)
+    // Every frame takes a token, broken ones and heartbeats too: a flood is a flood.
+    if (!this.#bucket.take()) {
+      return this.#overLimit(decoded?.ok ? decoded.frame : (decoded?.address ?? null))
+    }
+    this.#overLimitCount = 0
+    if (!decoded) return this.#socketError('binary frames are not part of the protocol')
     if (!decoded.ok) {
       const { address } = decoded
       if (address?.ref) return this.#reply(address, 'error', errorBody(decoded.error))
@@ -91,8 +97,6 @@ export class Connection {
     if (frame.event === 'heartbeat' && frame.topic === SOCKET_TOPIC) {
       return this.#reply(frame, 'ok', {})
     }
-    if (!this.#bucket.take()) return this.#overLimit(frame)
-    this.#overLimitCount = 0
     this.#route(frame).catch((error: unknown) => {
       // Routing answers its own errors; reaching here is a bug in Switchboard, not the client.
       console.error('[switchboard] unexpected error routing a frame', error)
@@ -110,7 +114,15 @@ export class Connection {
   /** Sends the diffs held back while the buffer was full, coalesced, once it has drained. */
   flushWaiting(): void {
     if (this.#waiting.size === 0 || this.#state !== 'open') return
-    if (this.#isCongested()) return
+    if (this.#isCongested()) {
+      // Memory is bounded while held back, but a client that never drains is gone in all but name.
+      const since = (this.#congestedSince ??= Date.now())
+      if (Date.now() - since > this.#options.limits.maxStallMs) {
+        this.close(CLOSE.TOO_SLOW, `client has not drained for ${this.#options.limits.maxStallMs} ms`)
+      }
+      return
+    }
+    this.#congestedSince = null
     for (const joined of this.#waiting) {
       this.#waiting.delete(joined)
       this.#sendDiff(joined)
@@ -287,13 +299,15 @@ export class Connection {
     return table ? `{"t":${JSON.stringify(table)},${body}}` : `{${body}}`
   }
 
-  #overLimit(frame: Inbound): void {
+  #overLimit(address: FrameAddress | null): void {
     this.#overLimitCount++
     // A client that keeps sending while refused is not a browser with a burst; cut it off.
     if (this.#overLimitCount > this.#options.limits.eventBurst) {
       return this.close(CLOSE.RATE_LIMITED, 'too many frames per second')
     }
-    this.#reply(frame, 'error', errorBody(new LiveError('socket.rate-limited', 'slow down')))
+    const body = errorBody(new LiveError('socket.rate-limited', 'slow down'))
+    if (address?.ref) return this.#reply(address, 'error', body)
+    this.#write(encodeFrame(null, null, SOCKET_TOPIC, 'error', body))
   }
 
   #reply(address: { joinRef: string | null; ref: string | null; topic: string }, status: 'ok' | 'error', response: unknown): void {

@@ -19,6 +19,8 @@ export type Limits = {
   readonly coalesceAboveBytes: number
   /** Above this many unsent bytes the client cannot keep up: close with CLOSE.TOO_SLOW. */
   readonly closeAboveBytes: number
+  /** Diffs held back this long (the buffer never drained below coalesceAboveBytes): TOO_SLOW. */
+  readonly maxStallMs: number
 }
 
 /** The defaults, sized for dashboards on a 2-core machine with thousands of sockets. */
@@ -30,6 +32,7 @@ export const DEFAULT_LIMITS: Limits = {
   heartbeatTimeoutMs: 60_000,
   coalesceAboveBytes: 256 * 1024,
   closeAboveBytes: 4 * 1024 * 1024,
+  maxStallMs: 30_000,
 }
 
 /** WebSocket close codes Switchboard uses (4000-4999 are application codes). */

@@ -233,4 +233,28 @@ describe('Connection', () => {
     expect(replyTo('3')).toEqual({ status: 'ok', response: { echoed: { text: 'hi' } } })
     expect(sent.some((f) => f[3] === 'shouted' && f[4].text === 'hi')).toBe(true)
   })
+
+  it('rate-limits broken frames and heartbeats too, then closes', () => {
+    const { send, closed } = setup({ eventsPerSecond: 1, eventBurst: 20 })
+    for (let i = 0; i < 200; i++) send(i % 2 ? '{x' : [null, `h${i}`, 'switchboard', 'heartbeat', {}])
+    expect(closed[0]?.code).toBe(CLOSE.RATE_LIMITED)
+  })
+
+  it('closes a client whose buffer never drains below the coalescing bound', async () => {
+    const { send, settle, services, transport, closed, connection } = setup({
+      coalesceAboveBytes: 1000,
+      closeAboveBytes: 1_000_000,
+      maxStallMs: 0,
+    })
+    send(['1', '1', 'lv:a', 'join', { token: 'counter' }])
+    await settle()
+    transport.bufferedAmount = 2000
+    await services.pubsub.broadcast('ticks', 'tick')
+    await settle()
+    connection.flushWaiting()
+    expect(closed).toEqual([])
+    await new Promise((r) => setTimeout(r, 2))
+    connection.flushWaiting()
+    expect(closed[0]?.code).toBe(CLOSE.TOO_SLOW)
+  })
 })
