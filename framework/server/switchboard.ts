@@ -55,6 +55,13 @@ export type SwitchboardOptions = {
   readonly socketPath?: string
   /** The URL the page loads the client from. Default `/switchboard/client.js`. */
   readonly scriptUrl?: string
+  /**
+   * Who the socket belongs to, from its upgrade request (cookies, headers): the `session` that
+   * channels see in `join`. Return null to refuse the socket (403). Default: an empty session.
+   */
+  readonly connect?: (
+    request: IncomingMessage,
+  ) => Record<string, unknown> | null | Promise<Record<string, unknown> | null>
 }
 
 /** Options of one page route. */
@@ -205,7 +212,16 @@ export class Switchboard {
       if (url.pathname !== (this.#options.socketPath ?? '/live/websocket')) return
       const refusal = this.#checkUpgrade(request, url)
       if (refusal) return refuse(socket, '403 Forbidden', refusal)
-      this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, url))
+      this.#connectSession(request).then(
+        (session) => {
+          if (!session) return refuse(socket, '403 Forbidden', 'the app refused this socket')
+          this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, url, session))
+        },
+        (error: unknown) => {
+          console.error('[switchboard] connect() threw; refusing the socket', error)
+          refuse(socket, '500 Internal Server Error', 'connect failed')
+        },
+      )
     })
   }
 
@@ -233,7 +249,8 @@ export class Switchboard {
     const existing = getCookie(c, CSRF_COOKIE)
     if (existing && /^[A-Za-z0-9_-]{22,64}$/.test(existing)) return existing
     const fresh = randomBytes(18).toString('base64url')
-    setCookie(c, CSRF_COOKIE, fresh, { path: '/', httpOnly: true, sameSite: 'Lax' })
+    const secure = new URL(c.req.url).protocol === 'https:'
+    setCookie(c, CSRF_COOKIE, fresh, { path: '/', httpOnly: true, sameSite: 'Lax', secure })
     return fresh
   }
 
@@ -251,13 +268,17 @@ export class Switchboard {
     return null
   }
 
-  #accept(ws: WebSocket, url: URL): void {
+  async #connectSession(request: IncomingMessage): Promise<Record<string, unknown> | null> {
+    return this.#options.connect ? await this.#options.connect(request) : {}
+  }
+
+  #accept(ws: WebSocket, url: URL, session: Record<string, unknown>): void {
     const csrf = url.searchParams.get('csrf') ?? ''
     const connection = new Connection({
       transport: wsTransport(ws),
       services: this.#services,
       limits: this.limits,
-      session: {},
+      session,
       authorizeView: async (topic, payload) => this.#authorizeView(topic, payload, csrf),
       findChannel: (topic) => this.#findChannel(topic),
       onEnd: () => this.#connections.delete(connection),

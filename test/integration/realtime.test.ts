@@ -1,12 +1,14 @@
+import WebSocket from 'ws'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Channel, refuse } from '../../framework/index.ts'
+import { loadPage } from './raw-client.ts'
 import { openPage, startServer, waitFor, type TestServer } from './support.ts'
 import { CounterView, RoomView } from './views.ts'
 
 class LobbyChannel extends Channel {
-  join(params: Record<string, unknown>) {
+  join(params: Record<string, unknown>, { session }: { session: Readonly<Record<string, unknown>> }) {
     if (params.nick === 'mallory') throw refuse('banned')
-    return { hello: params.nick }
+    return session.agent ? { hello: params.nick, agent: session.agent } : { hello: params.nick }
   }
   handleIn(event: string, payload: Record<string, unknown>) {
     if (event === 'say') void this.broadcast('said', payload)
@@ -86,5 +88,36 @@ describe('realtime with two clients', () => {
     await waitFor(() => joins.length === 2, 'channel rejoined', 20_000)
     tab.$('#inc')!.click()
     await waitFor(() => tab.text('#count') === '1', 'live again')
+  })
+
+  it('gives channels the socket session from connect(), and connect() can refuse a socket', async () => {
+    const server = await startServer(
+      { '/': CounterView },
+      {
+        channels: { 'lobby:*': LobbyChannel },
+        connect: (request) => {
+          const agent = request.headers['x-agent']
+          return agent === 'blocked' ? null : { agent: String(agent) }
+        },
+      },
+    )
+    servers.push(server)
+    const page = await loadPage(server.url, '/')
+    const open = (agent: string) =>
+      new Promise<WebSocket>((resolve, reject) => {
+        const ws = new WebSocket(`${server.url.replace('http', 'ws')}/live/websocket?csrf=${page.csrf}`, {
+          headers: { cookie: page.cookie, origin: server.url, 'x-agent': agent },
+        })
+        ws.on('open', () => resolve(ws))
+        ws.on('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)))
+      })
+    await expect(open('blocked')).rejects.toThrow('HTTP 403')
+    const ws = await open('ada-agent')
+    const frames: unknown[][] = []
+    ws.on('message', (data) => frames.push(JSON.parse(String(data)) as unknown[]))
+    ws.send(JSON.stringify(['1', '1', 'lobby:main', 'join', { nick: 'ada' }]))
+    const reply = await waitFor(() => frames.find((f) => f[1] === '1'), 'the join reply')
+    expect(reply?.[4]).toEqual({ status: 'ok', response: { hello: 'ada', agent: 'ada-agent' } })
+    ws.close()
   })
 })
