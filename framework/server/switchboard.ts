@@ -273,15 +273,16 @@ export class Switchboard {
   }
 
   #accept(ws: WebSocket, url: URL, session: Record<string, unknown>): void {
-    const csrf = url.searchParams.get('csrf') ?? ''
     const connection = new Connection({
       transport: wsTransport(ws),
       services: this.#services,
       limits: this.limits,
       session,
-      authorizeView: async (topic, payload) => this.#authorizeView(topic, payload, csrf),
-      findChannel: (topic) => this.#findChannel(topic),
-      onEnd: () => this.#connections.delete(connection),
+      binding: url.searchParams.get('csrf') ?? '',
+      // Shared by every connection: no closures per socket beyond ws's own listeners.
+      authorizeView: this.#authorize,
+      findChannel: this.#findChannel,
+      onEnd: this.#forget,
     })
     this.#connections.add(connection)
     ws.on('message', (data, isBinary) => {
@@ -289,6 +290,13 @@ export class Switchboard {
     })
     ws.on('close', () => connection.ended('socket closed'))
     ws.on('error', () => connection.ended('socket error'))
+  }
+
+  readonly #authorize = (topic: string, payload: Record<string, unknown>, csrf: string) =>
+    this.#authorizeView(topic, payload, csrf)
+
+  readonly #forget = (connection: Connection): void => {
+    this.#connections.delete(connection)
   }
 
   async #authorizeView(topic: string, payload: Record<string, unknown>, csrf: string) {
@@ -306,7 +314,7 @@ export class Switchboard {
     return { View, context: { params, session: claims.s, isConnected: true, url, form } }
   }
 
-  #findChannel(topic: string): ChannelClass | undefined {
+  readonly #findChannel = (topic: string): ChannelClass | undefined => {
     for (const [pattern, Class] of Object.entries(this.#options.channels ?? {})) {
       if (pattern.endsWith('*') ? topic.startsWith(pattern.slice(0, -1)) : topic === pattern) return Class
     }

@@ -18,10 +18,14 @@ import { CLOSE, SOCKET_TOPIC, VIEW_TOPIC_PREFIX, type CloseCode, type Limits } f
 import { TokenBucket } from './token-bucket.ts'
 import type { Transport } from './transport.ts'
 
-/** Decides whether a view join may mount, and with what; throws a LiveError to refuse. */
+/**
+ * Decides whether a view join may mount, and with what; throws a LiveError to refuse.
+ * `binding` is the connection's browser binding (ConnectionOptions.binding).
+ */
 export type ViewAuthorizer = (
   topic: string,
   payload: Record<string, unknown>,
+  binding: string,
 ) => Promise<{ View: ViewClass; context: MountContext }>
 
 /** Everything a connection is given by the server. */
@@ -33,8 +37,10 @@ export type ConnectionOptions = {
   readonly findChannel: (topic: string) => ChannelClass | undefined
   /** The session of the page that opened the socket (from its signed cookie), for channels. */
   readonly session: Readonly<Record<string, unknown>>
+  /** What ties this socket to one browser (its CSRF value); handed to authorizeView. */
+  readonly binding?: string
   /** Called once when the connection ends, whatever the cause. */
-  readonly onEnd?: () => void
+  readonly onEnd?: (connection: Connection) => void
 }
 
 type Joined =
@@ -143,7 +149,7 @@ export class Connection {
     for (const joined of this.#joins.values()) joined.process?.stop(reason)
     this.#joins.clear()
     this.#waiting.clear()
-    this.#options.onEnd?.()
+    this.#options.onEnd?.(this)
   }
 
   async #route(frame: Inbound): Promise<void> {
@@ -207,7 +213,11 @@ export class Connection {
     const joined: Joined = { kind: 'view', joinRef, topic: frame.topic, process: null, diffHead }
     this.#joins.set(frame.topic, joined) // reserved while mounting: a second join is refused
     try {
-      const { View, context } = await this.#options.authorizeView(frame.topic, frame.payload)
+      const { View, context } = await this.#options.authorizeView(
+        frame.topic,
+        frame.payload,
+        this.#options.binding ?? '',
+      )
       const process = new ViewProcess(View, this.#options.services, {
         changed: () => this.#viewChanged(joined),
         push: (event, payload) => this.#push(joined, event, payload),

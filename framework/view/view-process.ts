@@ -62,15 +62,16 @@ type Settle = {
 type Status = 'mounting' | 'running' | 'ended'
 
 /** One live view instance and everything it owns. */
-export class ViewProcess {
+export class ViewProcess implements ViewHost {
   readonly view: LiveView<object>
   readonly #services: ViewServices
   readonly #outlet: ViewOutlet
   readonly #mailbox: Mailbox<Message>
   readonly #timers = new Timers()
-  readonly #owner = {} // identity under which subscriptions and presences are held
+  // The process itself is the owner its subscriptions and presences are held under.
+  readonly #deliver = (message: unknown): void => this.info(message)
   #status: Status = 'mounting'
-  #url = new URL('http://localhost/')
+  #href = 'http://localhost/' // kept as text: a URL object per view costs more than it saves
   #routeParams: Record<string, string> = {}
   #isDirty = false
   #sentTree: TreeNode | null = null
@@ -84,7 +85,7 @@ export class ViewProcess {
       (msg) => this.#handle(msg),
       (error, msg) => this.#crash(error, msg),
     )
-    LiveView.attachHost(this.view, this.#host())
+    LiveView.attachHost(this.view, this)
   }
 
   get isRunning(): boolean {
@@ -106,7 +107,7 @@ export class ViewProcess {
     try {
       const state = await this.view.mount(context)
       LiveView.initState(this.view, state)
-      this.#url = context.url
+      this.#href = context.url.href
       this.#routeParams = routeParamsOf(context)
       await this.view.handleParams?.({ ...context.params }, context.url)
       const tree = this.#render()
@@ -198,7 +199,7 @@ export class ViewProcess {
   }
 
   #changeUrl(url: URL): void | Promise<void> {
-    this.#url = url
+    this.#href = url.href
     return this.view.handleParams?.({ ...this.#routeParams, ...Object.fromEntries(url.searchParams) }, url)
   }
 
@@ -257,8 +258,8 @@ export class ViewProcess {
     this.#status = 'ended'
     this.#mailbox.close()
     this.#timers.clear()
-    this.#services.pubsub.unsubscribeOwner(this.#owner)
-    this.#services.presence?.untrackOwner(this.#owner)
+    this.#services.pubsub.unsubscribeOwner(this)
+    this.#services.presence?.untrackOwner(this)
     this.#sentTree = null
     this.#pendingTree = null
     try {
@@ -272,40 +273,67 @@ export class ViewProcess {
     return new LiveError('view.crashed', `${this.view.constructor.name} is no longer running`)
   }
 
-  #host(): ViewHost {
-    const services = this.#services
-    const owner = this.#owner
-    const isLive = (): boolean => this.#status !== 'ended'
-    return {
-      get isConnected() {
-        return true
-      },
-      markDirty: () => {
-        this.#isDirty = true
-      },
-      subscribe: (topic) =>
-        services.pubsub.subscribe(topic, (message) => this.info(message), { owner }),
-      broadcast: (topic, message) => services.pubsub.broadcast(topic, message),
-      broadcastFrom: (topic, message) => services.pubsub.broadcastFrom(owner, topic, message),
-      track: (topic, key, meta) => {
-        if (isLive()) services.presence?.track(owner, topic, key, meta)
-      },
-      untrack: (topic, key) => void services.presence?.untrack(owner, topic, key),
-      updatePresence: (topic, key, meta) => {
-        if (isLive()) services.presence?.update(owner, topic, key, meta)
-      },
-      listPresence: (topic) => services.presence?.list(topic) ?? {},
-      sendAfter: (ms, message) => this.#timers.after(ms, () => this.info(message)),
-      every: (ms, message) => this.#timers.every(ms, () => this.info(message)),
-      pushEvent: (event, payload) => this.#outlet.push('push', { event, payload: payload as never }),
-      pushPatch: (to, options) => {
-        // As in a live-patch click: the browser URL changes, then handleParams runs.
-        const url = new URL(to, this.#url)
-        this.#outlet.push('patch', { to, replace: options?.replace ?? false })
-        this.#mailbox.post({ kind: 'patch', url })
-      },
-      redirect: (to) => this.#outlet.push('redirect', { to }),
-    }
+  // ViewHost, the services LiveView's helpers reach. Methods rather than a closure per service:
+  // ten thousand views each holding fourteen closures is a megabyte for nothing.
+
+  /** True: a process only runs connected views (the dead render uses a stub host). */
+  get isConnected(): boolean {
+    return true
+  }
+
+  markDirty(): void {
+    this.#isDirty = true
+  }
+
+  subscribe(topic: string): () => void {
+    return this.#services.pubsub.subscribe(topic, this.#deliver, { owner: this })
+  }
+
+  broadcast(topic: string, message: unknown): Promise<void> {
+    return this.#services.pubsub.broadcast(topic, message)
+  }
+
+  broadcastFrom(topic: string, message: unknown): Promise<void> {
+    return this.#services.pubsub.broadcastFrom(this, topic, message)
+  }
+
+  track(topic: string, key: string, meta: Record<string, unknown>): void {
+    if (this.#status !== 'ended') this.#services.presence?.track(this, topic, key, meta)
+  }
+
+  untrack(topic: string, key: string): void {
+    this.#services.presence?.untrack(this, topic, key)
+  }
+
+  updatePresence(topic: string, key: string, meta: Record<string, unknown>): void {
+    if (this.#status !== 'ended') this.#services.presence?.update(this, topic, key, meta)
+  }
+
+  listPresence(topic: string): PresenceListing {
+    return this.#services.presence?.list(topic) ?? {}
+  }
+
+  sendAfter(ms: number, message: unknown): () => void {
+    return this.#timers.after(ms, () => this.info(message))
+  }
+
+  every(ms: number, message: unknown): () => void {
+    return this.#timers.every(ms, () => this.info(message))
+  }
+
+  pushEvent(event: string, payload: unknown): void {
+    this.#outlet.push('push', { event, payload: payload as never })
+  }
+
+  pushPatch(to: string, options?: { replace?: boolean }): void {
+    // As in a live-patch click: the browser URL changes, then handleParams runs.
+    const url = new URL(to, this.#href)
+    this.#outlet.push('patch', { to, replace: options?.replace ?? false })
+    this.#mailbox.post({ kind: 'patch', url })
+  }
+
+  redirect(to: string): void {
+    this.#outlet.push('redirect', { to })
   }
 }
 
