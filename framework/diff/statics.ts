@@ -9,14 +9,16 @@ import type { TemplateSink, Wire, WireObject } from './wire.ts'
 
 /** Which templates one connection has been sent. */
 export class StaticsCache {
-  readonly #sent = new Set<number>()
+  // An array, not a Set: a socket sees tens of templates, and ten thousand sockets each holding
+  // a hash table would cost more than the linear scans do.
+  #sent: number[] = []
 
   /** The statics table for the templates not yet sent, marking them sent; undefined if none. */
   take(sink: TemplateSink): WireObject | undefined {
     let table: WireObject | undefined
     for (const template of sink) {
-      if (this.#sent.has(template.id)) continue
-      this.#sent.add(template.id)
+      if (this.#sent.includes(template.id)) continue
+      this.#sent.push(template.id)
       ;(table ??= {})[template.id] = staticsEntry(template)
     }
     return table
@@ -24,11 +26,11 @@ export class StaticsCache {
 
   /** Forgets everything, as after the client lost its table (a new socket). */
   clear(): void {
-    this.#sent.clear()
+    this.#sent = []
   }
 
   get size(): number {
-    return this.#sent.size
+    return this.#sent.length
   }
 }
 

@@ -40,7 +40,8 @@ export class PubSub {
   #adapter: PubSubAdapter
   #queue: DeliveryQueue
   #topics = new Map<string, Set<Subscription>>()
-  #owners = new Map<unknown, Set<Subscription>>()
+  // Arrays, not Sets: an owner (a view) holds a handful of subscriptions, and there are many owners.
+  #owners = new Map<unknown, Subscription[]>()
   #objectTokens = new WeakMap<object, string>()
   #tokenCount = 0
   #adapterOps = new Set<Promise<void>>()
@@ -96,9 +97,9 @@ export class PubSub {
     }
     subscribers.add(subscription)
     if (owner !== NO_OWNER) {
-      const owned = this.#owners.get(owner) ?? new Set()
-      owned.add(subscription)
-      this.#owners.set(owner, owned)
+      const owned = this.#owners.get(owner)
+      if (owned) owned.push(subscription)
+      else this.#owners.set(owner, [subscription])
     }
     return () => this.#remove(subscription)
   }
@@ -107,7 +108,7 @@ export class PubSub {
   unsubscribeOwner(owner: unknown): void {
     const owned = this.#owners.get(owner)
     if (owned === undefined) return
-    for (const subscription of owned) this.#remove(subscription)
+    for (const subscription of [...owned]) this.#remove(subscription)
   }
 
   /** Sends `message` to every subscriber of `topic` on every node. */
@@ -192,8 +193,9 @@ export class PubSub {
       this.#adapterOp(this.#adapter.unsubscribe(subscription.topic))
     }
     const owned = this.#owners.get(subscription.owner)
-    owned?.delete(subscription)
-    if (owned?.size === 0) this.#owners.delete(subscription.owner)
+    const at = owned?.indexOf(subscription) ?? -1
+    if (at >= 0) owned!.splice(at, 1)
+    if (owned?.length === 0) this.#owners.delete(subscription.owner)
   }
 
   /** A node-scoped marker for an owner: it names the sender on the wire without leaking it. */

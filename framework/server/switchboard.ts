@@ -33,7 +33,7 @@ import { renderToString } from '../template/index.ts'
 import { renderDead, type MountContext, type ViewClass, type ViewServices } from '../view/index.ts'
 import { defaultLayout, type Layout } from './layout.ts'
 import { csrfBinding, safeEqual, signToken, verifyToken } from './token.ts'
-import { wsTransport } from './ws-transport.ts'
+import { WsTransport } from './ws-transport.ts'
 
 /** Options of a Switchboard instance. */
 export type SwitchboardOptions = {
@@ -274,7 +274,7 @@ export class Switchboard {
 
   #accept(ws: WebSocket, url: URL, session: Record<string, unknown>): void {
     const connection = new Connection({
-      transport: wsTransport(ws),
+      transport: new WsTransport(ws),
       services: this.#services,
       limits: this.limits,
       session,
@@ -285,11 +285,10 @@ export class Switchboard {
       onEnd: this.#forget,
     })
     this.#connections.add(connection)
-    ws.on('message', (data, isBinary) => {
-      connection.receive(isBinary ? '' : data.toString(), isBinary)
-    })
-    ws.on('close', () => connection.ended('socket closed'))
-    ws.on('error', () => connection.ended('socket error'))
+    ;(ws as SocketWithConnection)[CONNECTION] = connection
+    ws.on('message', onMessage)
+    ws.on('close', onClose)
+    ws.on('error', onError)
   }
 
   readonly #authorize = (topic: string, payload: Record<string, unknown>, csrf: string) =>
@@ -329,6 +328,19 @@ export class Switchboard {
   #drain(): void {
     for (const connection of this.#connections) connection.flushWaiting()
   }
+}
+
+// ws calls listeners with the socket as `this`: one set of functions serves every socket.
+const CONNECTION = Symbol('switchboard.connection')
+type SocketWithConnection = WebSocket & { [CONNECTION]?: Connection }
+function onMessage(this: SocketWithConnection, data: Buffer, isBinary: boolean): void {
+  this[CONNECTION]?.receive(isBinary ? '' : data.toString(), isBinary)
+}
+function onClose(this: SocketWithConnection): void {
+  this[CONNECTION]?.ended('socket closed')
+}
+function onError(this: SocketWithConnection): void {
+  this[CONNECTION]?.ended('socket error')
 }
 
 const loadClientBundle = (): string => {

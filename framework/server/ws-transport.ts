@@ -2,11 +2,19 @@
 import type { WebSocket } from 'ws'
 import type { Transport } from '../socket/index.ts'
 
-/** Wraps a ws socket; the only place the socket layer meets ws. */
-export const wsTransport = (ws: WebSocket): Transport => ({
-  send: (text) => ws.send(text),
-  close: (code, reason) => ws.close(code, reason.slice(0, 120)),
-  get bufferedAmount() {
-    return ws.bufferedAmount
-  },
-})
+/** Wraps a ws socket; the only place the socket layer meets ws. Methods, not closures, per socket. */
+export class WsTransport implements Transport {
+  readonly #ws: WebSocket
+  constructor(ws: WebSocket) {
+    this.#ws = ws
+  }
+  send(text: string): void {
+    this.#ws.send(text)
+  }
+  close(code: number, reason: string): void {
+    this.#ws.close(code, reason.slice(0, 120))
+  }
+  get bufferedAmount(): number {
+    return this.#ws.bufferedAmount
+  }
+}

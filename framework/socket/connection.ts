@@ -55,7 +55,7 @@ export class Connection {
   readonly #joins = new Map<string, Joined>()
   readonly #statics = new StaticsCache()
   readonly #bucket: TokenBucket
-  readonly #waiting = new Set<Joined>() // views with diffs held back by a full socket buffer
+  #waiting: Set<Joined> | null = null // views with diffs held back by a full buffer; rare
   #state: State = 'open'
   #lastSeenAt = Date.now()
   #overLimitCount = 0
@@ -77,7 +77,7 @@ export class Connection {
 
   /** Views whose diffs wait for the socket buffer to drain. */
   get waitingCount(): number {
-    return this.#waiting.size
+    return this.#waiting?.size ?? 0
   }
 
   /** Handles one WebSocket message. */
@@ -119,7 +119,8 @@ export class Connection {
 
   /** Sends the diffs held back while the buffer was full, coalesced, once it has drained. */
   flushWaiting(): void {
-    if (this.#waiting.size === 0 || this.#state !== 'open') return
+    const waiting = this.#waiting
+    if (!waiting || waiting.size === 0 || this.#state !== 'open') return
     if (this.#isCongested()) {
       // Memory is bounded while held back, but a client that never drains is gone in all but name.
       const since = (this.#congestedSince ??= Date.now())
@@ -129,8 +130,8 @@ export class Connection {
       return
     }
     this.#congestedSince = null
-    for (const joined of this.#waiting) {
-      this.#waiting.delete(joined)
+    for (const joined of waiting) {
+      waiting.delete(joined)
       this.#sendDiff(joined)
     }
   }
@@ -148,7 +149,7 @@ export class Connection {
     this.#state = 'closed'
     for (const joined of this.#joins.values()) joined.process?.stop(reason)
     this.#joins.clear()
-    this.#waiting.clear()
+    this.#waiting = null
     this.#options.onEnd?.(this)
   }
 
@@ -273,7 +274,7 @@ export class Connection {
 
   #remove(joined: Joined): void {
     if (this.#joins.get(joined.topic) === joined) this.#joins.delete(joined.topic)
-    this.#waiting.delete(joined)
+    this.#waiting?.delete(joined)
   }
 
   #viewChanged(joined: Joined): void {
@@ -281,7 +282,7 @@ export class Connection {
     if (this.#isCongested()) {
       // The client holds the last sent tree; later diffs are taken against it, so holding back
       // loses nothing and costs one pending tree per view, not a queue of frames.
-      this.#waiting.add(joined)
+      ;(this.#waiting ??= new Set()).add(joined)
       return
     }
     this.#sendDiff(joined)
