@@ -8,7 +8,7 @@ type Statics = { readonly id: number; readonly parts: readonly string[]; readonl
 /** A template instance; `key` marks its element in the DOM when the template is one element. */
 type Node = { statics: Statics; slots: Slot[]; readonly key: number }
 type List = { statics: Statics | null; entries: Node[] }
-type Slot = string | Node | List
+type Slot = string | number | Node | List
 type Json = unknown
 
 // Malformed input means the client's tree no longer matches the server's; the view rejoins
@@ -105,7 +105,7 @@ export class ClientTree {
   }
 
   #slotHtml(slot: Slot, isMarked: boolean): string {
-    if (typeof slot === 'string') return slot
+    if (typeof slot !== 'object') return '' + slot
     if ('slots' in slot) return this.#nodeHtml(slot, isMarked)
     let out = ''
     for (const entry of slot.entries) out += this.#nodeHtml(entry, isMarked)
@@ -135,7 +135,7 @@ export class ClientTree {
   }
 
   #decodeSlot(wire: Json): Slot {
-    if (typeof wire === 'string') return wire
+    if (typeof wire === 'string' || typeof wire === 'number') return wire
     if (!isObject(wire)) return bad('slot')
     if ('l' in wire) return this.#decodeList(wire)
     return this.#decodeNode(wire)
@@ -168,7 +168,7 @@ export class ClientTree {
       if (typeof change === 'string' || !isObject(change) || 's' in change || 'l' in change) {
         node.slots[index] = this.#decodeSlot(change)
         this.#markDirty(here)
-      } else if (typeof slot === 'string') {
+      } else if (typeof slot !== 'object') {
         return bad(`text slot ${key}`)
       } else if ('slots' in slot) {
         this.#mergeNode(slot, change, here)
@@ -179,6 +179,19 @@ export class ClientTree {
   }
 
   #mergeList(list: List, diff: JsonObject, chain: Node[]): void {
+    // Column form: {"c": {slot: [value | null per entry]}}.
+    const columns = diff.c
+    if (isObject(columns)) {
+      for (const key in columns) {
+        ;(columns[key] as Json[]).forEach((value, index) => {
+          const entry = list.entries[index]
+          if (value === null) return
+          if (!entry) return bad('column')
+          entry.slots[Number(key)] = value as Slot
+          this.#markDirty(entry.statics.root === null ? chain : [...chain, entry])
+        })
+      }
+    }
     const old = list.entries
     if (Array.isArray(diff.o)) {
       const entries: Node[] = []

@@ -5,9 +5,10 @@
  *   node       {"s": id, "0": slot, "1": slot, ...}
  *   list       {"s": id, "l": [[slot, ...], ...]}   entries share template id
  *              {"l": [node, ...]}                   entries differ
- *   slot       "html" | node | list
+ *   slot       "html" | number | node | list
  *   node diff  {"1": slotDiff, ...}                 only changed slots
  *   list diff  {"o": [[from, count] | null, ...], "e": {index: entryDiff | entry}}
+ *              {"c": {slot: [value | null, ...]}}  one column of a uniform list: value per entry
  */
 import type { Slot, TemplateInfo, TreeList, TreeNode } from '../template/index.ts'
 
@@ -30,7 +31,7 @@ export const encodeNode = (node: TreeNode, sink: TemplateSink): WireObject => {
 
 /** Encodes any slot in full. */
 export const encodeSlot = (slot: Slot, sink: TemplateSink): Wire => {
-  if (typeof slot === 'string') return slot
+  if (typeof slot !== 'object') return slot
   if ('slots' in slot) return encodeNode(slot, sink)
   return encodeList(slot, sink)
 }

@@ -139,7 +139,7 @@ const expectAlive = async (server: TestServer): Promise<void> => {
   const client = await connectRaw(server.url, page)
   expect((await client.join(page, '1')).status).toBe('ok')
   client.send(['1', '2', `lv:${page.roots[0]!.id}`, 'event', { type: 'click', event: 'inc', value: {} }])
-  expect(await client.reply('2')).toEqual({ status: 'ok', response: { d: { 0: '1' } } })
+  expect(await client.reply('2')).toEqual({ status: 'ok', response: { d: { 0: 1 } } })
   client.ws.close()
 }
 

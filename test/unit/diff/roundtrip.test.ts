@@ -108,14 +108,14 @@ describe('diff and client merge', () => {
   it('sends only the changed slot when one value changes', () => {
     const view = (n: number, label: string) => html`<p class="${label}">${n}</p>`
     const d = serverStep(new StaticsCache(), buildTree(view(1, 'a')), buildTree(view(2, 'a'))).d
-    expect(d).toEqual({ 1: '2' })
+    expect(d).toEqual({ 1: 2 })
   })
 
   it('names a shared template once for a whole comprehension', () => {
     const li = (n: number) => html`<li>${n}</li>`
     const view = html`<ul>${[1, 2, 3].map(li)}</ul>`
     const { t, d } = serverStep(new StaticsCache(), null, buildTree(view))
-    expect(d).toMatchObject({ 0: { l: [['1'], ['2'], ['3']] } })
+    expect(d).toMatchObject({ 0: { l: [[1], [2], [3]] } })
     expect(Object.keys(t as object)).toHaveLength(2)
   })
 
@@ -132,7 +132,7 @@ describe('diff and client merge', () => {
   it('sends a run and the new entry when a row is inserted at the top', () => {
     const inserted = [{ id: 999, v: 'top' }, ...rows]
     const { d } = serverStep(new StaticsCache(), buildTree(table(rows)), buildTree(table(inserted)))
-    expect(d).toEqual({ 0: { o: [null, [0, 100]], e: { 0: ['999', 'top'] } } })
+    expect(d).toEqual({ 0: { o: [null, [0, 100]], e: { 0: [999, 'top'] } } })
   })
 
   it('sends runs only when a row is removed or moved', () => {
@@ -155,5 +155,30 @@ describe('diff and client merge', () => {
     const targets = client.merge(serverStep(cache, a, b).d)
     expect(targets).toHaveLength(1)
     expect(client.nodeHtml(targets[0]!)).toMatch(/^<tr data-sb="\d+"><td>5<\/td><td>x<\/td><\/tr>$/)
+  })
+
+  it('sends a column when most entries of a list change a plain value', () => {
+    const metric = (v: number, i: number) => html`<li><span>m${i}</span><b>${v}</b></li>`
+    const board = (values: number[]) => html`<ul>${values.map(metric)}</ul>`
+    const cache = new StaticsCache()
+    const client = new ClientTree()
+    const a = buildTree(board([1, 2, 3, 4]))
+    const first = serverStep(cache, null, a)
+    client.addStatics(first.t)
+    client.mount(first.d)
+    const b = buildTree(board([1.5, 2, 3.25, 4.5]))
+    const { d } = serverStep(cache, a, b)
+    expect(d).toEqual({ 0: { c: { 1: [1.5, null, 3.25, 4.5] } } })
+    const targets = client.merge(d)
+    expect(client.html()).toBe(treeToHtml(b))
+    expect(targets).toHaveLength(3) // each changed <li>, not the whole list
+  })
+
+  it('keeps keyed entries when only a few of them change', () => {
+    const metric = (v: number) => html`<li>${v}</li>`
+    const list = (values: number[]) => html`<ul>${values.map(metric)}</ul>`
+    const a = buildTree(list([1, 2, 3, 4]))
+    const b = buildTree(list([1, 2, 3, 5]))
+    expect(serverStep(new StaticsCache(), a, b).d).toEqual({ 0: { e: { 3: { 0: 5 } } } })
   })
 })

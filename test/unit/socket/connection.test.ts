@@ -69,7 +69,7 @@ describe('Connection', () => {
     const { send, settle, replyTo } = setup()
     send(['1', '1', 'lv:a', 'join', { token: 'counter', url: 'http://x/' }])
     await settle()
-    expect(replyTo('1')).toMatchObject({ status: 'ok', response: { r: { 0: '0' } } })
+    expect(replyTo('1')).toMatchObject({ status: 'ok', response: { r: { 0: 0 } } })
     expect(Object.values((replyTo('1') as { response: { t: object } }).response.t)).toEqual([['<p>', '</p>', 2]])
   })
 
@@ -79,7 +79,7 @@ describe('Connection', () => {
     await settle()
     send(['1', '2', 'lv:a', 'event', { type: 'click', event: 'inc', value: {} }])
     await settle()
-    expect(replyTo('2')).toEqual({ status: 'ok', response: { d: { 0: '1' } } })
+    expect(replyTo('2')).toEqual({ status: 'ok', response: { d: { 0: 1 } } })
   })
 
   it('pushes a diff when a pub/sub message changes the view', async () => {
@@ -88,7 +88,7 @@ describe('Connection', () => {
     await settle()
     await services.pubsub.broadcast('ticks', 'tick')
     await settle()
-    expect(sent.at(-1)).toEqual(['1', null, 'lv:a', 'diff', { d: { 0: '1' } }])
+    expect(sent.at(-1)).toEqual(['1', null, 'lv:a', 'diff', { d: { 0: 1 } }])
   })
 
   it.each([
@@ -158,7 +158,7 @@ describe('Connection', () => {
     expect(sent.some((f) => f[2] === 'lv:a' && f[3] === 'error')).toBe(true)
     send(['2', '4', 'lv:b', 'event', { event: 'inc' }])
     await settle()
-    expect(replyTo('4')).toEqual({ status: 'ok', response: { d: { 0: '1' } } })
+    expect(replyTo('4')).toEqual({ status: 'ok', response: { d: { 0: 1 } } })
     expect(connection.topicCount).toBe(1)
     // the crashed topic can be joined again (the client's rejoin)
     send(['5', '5', 'lv:a', 'join', { token: 'counter' }])
@@ -188,7 +188,7 @@ describe('Connection', () => {
     expect(connection.waitingCount).toBe(1)
     transport.bufferedAmount = 0
     connection.flushWaiting()
-    expect(sent.filter((f) => f[3] === 'diff')).toEqual([['1', null, 'lv:a', 'diff', { d: { 0: '5' } }]])
+    expect(sent.filter((f) => f[3] === 'diff')).toEqual([['1', null, 'lv:a', 'diff', { d: { 0: 5 } }]])
     transport.bufferedAmount = 6000
     await services.pubsub.broadcast('ticks', 'tick')
     await settle()

@@ -34,7 +34,7 @@ describe('ViewProcess', () => {
     const live = await mountView(Counter)
     expect(live.html()).toBe('<p>0</p>')
     const output = await live.event('inc')
-    expect(output?.wire).toEqual({ 0: '1' })
+    expect(output?.wire).toEqual({ 0: 1 })
     expect(live.html()).toBe('<p>1</p>')
   })
 
