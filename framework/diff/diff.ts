@@ -2,7 +2,8 @@
  * Compares two trees of the same view and returns only what changed: a sparse object of the
  * changed slots, recursing into nested nodes and lists. Pure: no I/O, no per-connection state.
  */
-import type { Slot, TreeList, TreeNode } from '../template/index.ts'
+import type { Slot, TemplateInfo, TreeList, TreeNode } from '../template/index.ts'
+import { markShared } from './json.ts'
 import {
   encodeEntry,
   encodeList,
@@ -55,7 +56,7 @@ const diffList = (prev: TreeList, next: TreeList, sink: TemplateSink): Wire | un
     const change =
       from < 0
         ? encodeEntry(next, entry, sink)
-        : diffEntry(next, prev.entries[from] as TreeNode, entry, sink)
+        : sharedEntryDiff(next, prev.entries[from] as TreeNode, entry, sink)
     if (change !== undefined) (entries ??= {})[j] = change
   }
   if (isSameOrder && entries === undefined) return undefined
@@ -88,6 +89,33 @@ const asColumns = (entries: WireObject, length: number): WireObject | undefined 
     }
   }
   return columns
+}
+
+type EntryDiff = { next: TreeNode; wire: Wire | undefined; templates: TemplateInfo[] }
+const entryDiffs = new WeakMap<TreeNode, EntryDiff>()
+
+/**
+ * Diffs one entry, or reuses the diff of the same two entry trees made for another view. Rows
+ * rendered with memo() are shared by every view showing them, so when a row changes, thousands
+ * of views ask for the same (previous row, next row) diff: it is computed and encoded once.
+ */
+const sharedEntryDiff = (
+  list: TreeList,
+  prev: TreeNode,
+  next: TreeNode,
+  sink: TemplateSink,
+): Wire | undefined => {
+  if (prev === next) return undefined
+  let known = entryDiffs.get(prev)
+  if (known === undefined || known.next !== next) {
+    const templates: TemplateSink = new Set()
+    const wire = diffEntry(list, prev, next, templates)
+    markShared(wire)
+    known = { next, wire, templates: [...templates] }
+    entryDiffs.set(prev, known)
+  }
+  for (const template of known.templates) sink.add(template)
+  return known.wire
 }
 
 // Entries of a uniform list are diffed slot by slot: they share the template by definition.

@@ -8,7 +8,7 @@
  * A view class opts out with `static shareRenders = false` (for a render that reads anything
  * besides its state).
  */
-import type { Wire, TemplateSink } from '../diff/index.ts'
+import { toJson, type Wire, type TemplateSink } from '../diff/index.ts'
 import type { TreeNode } from '../template/index.ts'
 
 /** A render or diff ready to send; its JSON is encoded once however many sockets send it. */
@@ -22,7 +22,7 @@ export class RenderOutput {
   }
   /** The wire value as JSON, encoded on first use. */
   get json(): string {
-    return (this.#json ??= JSON.stringify(this.wire))
+    return (this.#json ??= toJson(this.wire))
   }
 }
 

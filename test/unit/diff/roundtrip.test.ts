@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { ClientTree } from '../../../client/tree.ts'
-import { diffTree, encodeNode, StaticsCache, type TemplateSink } from '../../../framework/diff/index.ts'
+import { diffTree, encodeNode, StaticsCache, toJson, type TemplateSink } from '../../../framework/diff/index.ts'
 import { buildTree, each, html, Rendered, treeToHtml, type TreeNode } from '../../../framework/template/index.ts'
 
 // A template model: statics around holes that are either text or a quoted attribute.
@@ -62,6 +62,7 @@ const renderWith = (pool: TemplateModel[], seed: number[], depth: number): Rende
 const serverStep = (cache: StaticsCache, prev: TreeNode | null, next: TreeNode) => {
   const sink: TemplateSink = new Set()
   const payload = prev === null ? encodeNode(next, sink) : diffTree(prev, next, sink)
+  if (payload !== undefined) expect(toJson(payload)).toBe(JSON.stringify(payload))
   const wire = JSON.parse(JSON.stringify({ t: cache.take(sink), d: payload ?? null }))
   return wire as { t?: unknown; d: unknown }
 }
