@@ -183,7 +183,7 @@ export class ViewProcess implements ViewHost {
           `${this.view.constructor.name} got "${msg.name}"; add it to events or drop the binding`,
         ),
       )
-      return
+      return this.#afterInfo(undefined) // changes held back for this message still go out
     }
     return this.#afterReply(
       runHandler(msg.name, handler, msg.value).catch((error: unknown) => {
@@ -205,7 +205,7 @@ export class ViewProcess implements ViewHost {
 
   #afterReply(result: void | Promise<unknown>, done: Settle): void | Promise<void> {
     const finish = (outcome: unknown): void => {
-      if (outcome === SKIP) return
+      if (outcome === SKIP) return void this.#afterInfo(undefined)
       this.#renderIfDirty()
       done.resolve(this.takeDiff())
     }
@@ -215,6 +215,9 @@ export class ViewProcess implements ViewHost {
 
   #afterInfo(result: void | Promise<void>): void | Promise<void> {
     const finish = (): void => {
+      // More messages already queued (a view behind a fast feed): their handler runs next and
+      // renders once for all of them. The state is what the client needs, not each step.
+      if (this.#mailbox.pending > 0) return
       if (this.#renderIfDirty()) this.#outlet.changed()
     }
     if (result instanceof Promise) return result.then(finish)

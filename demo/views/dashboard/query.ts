@@ -46,12 +46,25 @@ const PRIMARY: Readonly<Record<SortKey, (a: Source, b: Source) => number>> = {
   rate: (a, b) => a.rateHz - b.rateHz,
 }
 
-/** The sources the grid shows, filtered and sorted. */
+// Every operator on a tenant asks for the same few queries of the same snapshot twice a second:
+// each (snapshot, query) is answered once, and the same array lets the grid render be shared.
+const answered = new WeakMap<readonly Source[], Map<string, Source[]>>()
+
+/** The sources the grid shows, filtered and sorted; the same inputs give the same array. */
 export const visibleSources = (
   sources: readonly Source[],
   filter: Filter,
   sort: Sort,
 ): Source[] => {
+  const key = `${filter.status}\u0000${filter.text}\u0000${sort.key}\u0000${sort.dir}`
+  let bySnapshot = answered.get(sources)
+  if (!bySnapshot) answered.set(sources, (bySnapshot = new Map()))
+  let rows = bySnapshot.get(key)
+  if (!rows) bySnapshot.set(key, (rows = query(sources, filter, sort)))
+  return rows
+}
+
+const query = (sources: readonly Source[], filter: Filter, sort: Sort): Source[] => {
   const primary = PRIMARY[sort.key]
   const sign = sort.dir === 'asc' ? 1 : -1
   return sources

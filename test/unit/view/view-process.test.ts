@@ -138,4 +138,30 @@ describe('ViewProcess', () => {
     await live.patch('/list?page=9')
     expect(live.view.state.seen).toEqual(['3', '4', '9'])
   })
+
+  it('renders once for messages that queued up while it was busy', async () => {
+    let renders = 0
+    class Feed extends LiveView<{ last: number }> {
+      static override shareRenders = false
+      mount() {
+        this.subscribe('feed')
+        return { last: 0 }
+      }
+      handleInfo(message: unknown) {
+        if (typeof message === 'number') this.assign({ last: message })
+      }
+      render({ last }: { last: number }) {
+        renders++
+        return html`<p>${last}</p>`
+      }
+    }
+    const services = testServices()
+    const live = await mountView(Feed, { services })
+    renders = 0
+    for (let n = 1; n <= 5; n++) void services.pubsub.broadcast('feed', n)
+    await services.pubsub.settled()
+    await live.info('settle')
+    expect(live.html()).toBe('<p>5</p>')
+    expect(renders).toBe(1)
+  })
 })
