@@ -4,7 +4,7 @@
  * tenant with their cursors. Bound to a fleet of simulators by `createDashboardView(fleet)`.
  */
 import { z } from 'zod'
-import { html, LiveView, on, type MountContext, type Rendered } from '../../framework/index.ts'
+import { html, LiveView, memo, on, type MountContext, type Rendered } from '../../framework/index.ts'
 import {
   isTenantMessage,
   tenantTopic,
@@ -41,7 +41,7 @@ import {
   NO_FILTER,
   SORT_KEYS,
   nextSort,
-  visibleSources,
+  gridQuery,
   type Filter,
   type Sort,
 } from './dashboard/query.ts'
@@ -134,7 +134,6 @@ export const createDashboardView = (fleet: Fleet) =>
 
     render(state: DashboardState): Rendered {
       const { snapshot, selectedId } = state
-      const rows = visibleSources(snapshot.sources, state.filter, state.sort)
       const selected = selectedId ? snapshot.sources.find((s) => s.id === selectedId) : undefined
       return html`<div class="dash" id="dash" live-hook="Cursor" data-tenant="${state.tenant}" live-window-keyup="close-detail" live-key="Escape">
         ${dashboardHeader(fleet.tenants, state.tenant, snapshot)}
@@ -142,7 +141,7 @@ export const createDashboardView = (fleet: Fleet) =>
         <div class="dash-body">
           <div class="main-col">
             ${selectedId ? detailPanel(state.tenant, selectedId, selected, snapshot.alerts) : null}
-            ${sourceGrid({ rows, total: snapshot.sources.length, filter: state.filter, sort: state.sort })}
+            ${memo(gridQuery(snapshot.sources, state.filter, state.sort), sourceGrid)}
           </div>
           <aside class="side-col">
             ${presencePanel(state.me, state.operators)}

@@ -20,6 +20,11 @@ export const diffTree = (prev: TreeNode, next: TreeNode, sink: TemplateSink): Wi
 
 const diffNode = (prev: TreeNode, next: TreeNode, sink: TemplateSink): Wire | undefined => {
   if (prev === next) return undefined
+  if (prev.isShared && next.isShared) return sharedDiff(prev, next, sink)
+  return freshDiffNode(prev, next, sink)
+}
+
+const freshDiffNode = (prev: TreeNode, next: TreeNode, sink: TemplateSink): Wire | undefined => {
   if (prev.template !== next.template) return encodeNode(next, sink)
   let out: WireObject | undefined
   const { slots } = next
@@ -56,7 +61,7 @@ const diffList = (prev: TreeList, next: TreeList, sink: TemplateSink): Wire | un
     const change =
       from < 0
         ? encodeEntry(next, entry, sink)
-        : sharedEntryDiff(next, prev.entries[from] as TreeNode, entry, sink)
+        : diffEntry(next, prev.entries[from] as TreeNode, entry, sink)
     if (change !== undefined) (entries ??= {})[j] = change
   }
   if (isSameOrder && entries === undefined) return undefined
@@ -91,28 +96,22 @@ const asColumns = (entries: WireObject, length: number): WireObject | undefined 
   return columns
 }
 
-type EntryDiff = { next: TreeNode; wire: Wire | undefined; templates: TemplateInfo[] }
-const entryDiffs = new WeakMap<TreeNode, EntryDiff>()
+type KnownDiff = { next: TreeNode; wire: Wire | undefined; templates: TemplateInfo[] }
+const knownDiffs = new WeakMap<TreeNode, KnownDiff>()
 
 /**
- * Diffs one entry, or reuses the diff of the same two entry trees made for another view. Rows
- * rendered with memo() are shared by every view showing them, so when a row changes, thousands
- * of views ask for the same (previous row, next row) diff: it is computed and encoded once.
+ * The diff of two trees that many views share, computed and encoded once. Rows rendered with
+ * memo() are shared by every view showing them, so when one changes, thousands of views ask for
+ * the same (previous, next) diff.
  */
-const sharedEntryDiff = (
-  list: TreeList,
-  prev: TreeNode,
-  next: TreeNode,
-  sink: TemplateSink,
-): Wire | undefined => {
-  if (prev === next) return undefined
-  let known = entryDiffs.get(prev)
+const sharedDiff = (prev: TreeNode, next: TreeNode, sink: TemplateSink): Wire | undefined => {
+  let known = knownDiffs.get(prev)
   if (known === undefined || known.next !== next) {
     const templates: TemplateSink = new Set()
-    const wire = diffEntry(list, prev, next, templates)
+    const wire = freshDiffNode(prev, next, templates)
     markShared(wire)
     known = { next, wire, templates: [...templates] }
-    entryDiffs.set(prev, known)
+    knownDiffs.set(prev, known)
   }
   for (const template of known.templates) sink.add(template)
   return known.wire

@@ -21,6 +21,7 @@ export const memo = <T extends object>(value: T, render: (value: T) => Rendered)
   let rendered = byValue.get(value)
   if (!rendered) {
     rendered = render(value)
+    rendered.isShared = true
     byValue.set(value, rendered)
   }
   return rendered

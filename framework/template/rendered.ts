@@ -12,6 +12,8 @@ export class Rendered {
   readonly dynamics: readonly unknown[]
   /** @internal The escaped tree, built once: a Rendered is immutable, so its tree is too. */
   tree: TreeNode | undefined = undefined
+  /** @internal Set by memo(): the fragment is reused across renders and views. */
+  isShared = false
   constructor(statics: TemplateStringsArray, dynamics: readonly unknown[]) {
     this.statics = statics
     this.dynamics = dynamics

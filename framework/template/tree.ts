@@ -25,6 +25,8 @@ export type Slot = string | number | TreeNode | TreeList
 export type TreeNode = {
   readonly template: TemplateInfo
   readonly slots: readonly Slot[]
+  /** Built from a memo() fragment: likely shared by many views, so its diffs are cached. */
+  readonly isShared: boolean
 }
 
 /** A comprehension; `keys` is null for a plain array (entries are matched by index). */
@@ -51,7 +53,7 @@ const buildNode = (rendered: Rendered): TreeNode => {
     }
     slots[i] = toSlot(values[i], hole, blockedGroup !== null && blockedGroup === hole.group, i)
   }
-  return { template, slots }
+  return { template, slots, isShared: rendered.isShared }
 }
 
 const toSlot = (value: unknown, hole: Hole, isBlocked: boolean, index: number): Slot => {

@@ -46,23 +46,37 @@ const PRIMARY: Readonly<Record<SortKey, (a: Source, b: Source) => number>> = {
   rate: (a, b) => a.rateHz - b.rateHz,
 }
 
-// Every operator on a tenant asks for the same few queries of the same snapshot twice a second:
-// each (snapshot, query) is answered once, and the same array lets the grid render be shared.
-const answered = new WeakMap<readonly Source[], Map<string, Source[]>>()
+/** A grid query and its answer; the same inputs give the same object (see gridQuery). */
+export type GridQuery = {
+  readonly rows: readonly Source[]
+  readonly total: number
+  readonly filter: Filter
+  readonly sort: Sort
+}
 
-/** The sources the grid shows, filtered and sorted; the same inputs give the same array. */
+// Every operator on a tenant asks for the same few queries of the same snapshot twice a second:
+// each (snapshot, query) is answered once, and the same object lets memo() share the grid.
+const answered = new WeakMap<readonly Source[], Map<string, GridQuery>>()
+
+/** The grid of `sources` under `filter` and `sort`, answered once per snapshot and query. */
+export const gridQuery = (sources: readonly Source[], filter: Filter, sort: Sort): GridQuery => {
+  const key = `${filter.status}\u0000${filter.text}\u0000${sort.key}\u0000${sort.dir}`
+  let bySnapshot = answered.get(sources)
+  if (!bySnapshot) answered.set(sources, (bySnapshot = new Map()))
+  let answer = bySnapshot.get(key)
+  if (!answer) {
+    answer = { rows: query(sources, filter, sort), total: sources.length, filter, sort }
+    bySnapshot.set(key, answer)
+  }
+  return answer
+}
+
+/** The sources the grid shows, filtered and sorted. */
 export const visibleSources = (
   sources: readonly Source[],
   filter: Filter,
   sort: Sort,
-): Source[] => {
-  const key = `${filter.status}\u0000${filter.text}\u0000${sort.key}\u0000${sort.dir}`
-  let bySnapshot = answered.get(sources)
-  if (!bySnapshot) answered.set(sources, (bySnapshot = new Map()))
-  let rows = bySnapshot.get(key)
-  if (!rows) bySnapshot.set(key, (rows = query(sources, filter, sort)))
-  return rows
-}
+): readonly Source[] => gridQuery(sources, filter, sort).rows
 
 const query = (sources: readonly Source[], filter: Filter, sort: Sort): Source[] => {
   const primary = PRIMARY[sort.key]

@@ -44,7 +44,7 @@ describe('query', () => {
   })
 
   it('sorts most severe first by default, ties by name A–Z in either direction', () => {
-    const ids = (s: Source[]) => s.map((r) => r.id)
+    const ids = (s: readonly Source[]) => s.map((r) => r.id)
     expect(ids(visibleSources(rows, NO_FILTER, { key: 'status', dir: 'desc' }))).toEqual([
       'N-002',
       'N-003',

@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { ClientTree } from '../../../client/tree.ts'
 import { diffTree, encodeNode, StaticsCache, toJson, type TemplateSink } from '../../../framework/diff/index.ts'
-import { buildTree, each, html, Rendered, treeToHtml, type TreeNode } from '../../../framework/template/index.ts'
+import { buildTree, each, html, memo, Rendered, treeToHtml, type TreeNode } from '../../../framework/template/index.ts'
 
 // A template model: statics around holes that are either text or a quoted attribute.
 type HoleModel = 'text' | 'attr'
@@ -181,5 +181,21 @@ describe('diff and client merge', () => {
     const a = buildTree(list([1, 2, 3, 4]))
     const b = buildTree(list([1, 2, 3, 5]))
     expect(serverStep(new StaticsCache(), a, b).d).toEqual({ 0: { e: { 3: { 0: 5 } } } })
+  })
+
+  it('computes the diff of a memo() fragment once for every view that shows it', () => {
+    type Item = { id: number; v: number }
+    const itemRow = (r: Item) => html`<tr><td>${r.id}</td><td>${r.v}</td></tr>`
+    const page = (who: string, items: Item[]) =>
+      html`<p>${who}</p><table>${each(items, (r) => r.id, (r) => memo(r, itemRow))}</table>`
+    const items = Array.from({ length: 10 }, (_, id) => ({ id, v: id }))
+    const changed = items.map((r) => (r.id === 3 ? { ...r, v: 99 } : r))
+    const sinkA: TemplateSink = new Set()
+    const sinkB: TemplateSink = new Set()
+    const a = diffTree(buildTree(page('ada', items)), buildTree(page('ada', changed)), sinkA) as any
+    const b = diffTree(buildTree(page('bob', items)), buildTree(page('bob', changed)), sinkB) as any
+    expect(a).toEqual({ 1: { e: { 3: { 1: 99 } } } })
+    expect(b[1].e[3]).toBe(a[1].e[3]) // one object, encoded once, for both views
+    expect(toJson(b)).toBe(JSON.stringify(b))
   })
 })
