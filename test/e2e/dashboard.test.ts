@@ -2,42 +2,24 @@
  * The operator dashboard in a real Chromium against the demo server. Waits are on visible state
  * (the root's `sb-connected` class, texts, URLs), never on fixed sleeps.
  */
-import { existsSync, mkdirSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDemo, type Demo } from '../../demo/app.ts'
+import { hasChromium, launchChromium } from './browser.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
-const HAS_CHROMIUM = existsSync(CHROMIUM)
 const SHOTS = resolve('test-results/screenshots')
 const CONNECTED = '[data-sb-root].sb-connected'
 
-if (!HAS_CHROMIUM) {
-  console.warn(
-    `[e2e] skipping the dashboard suite: no Chromium at ${CHROMIUM} (apt-get install chromium)`,
-  )
-}
-
-describe.skipIf(!HAS_CHROMIUM)('dashboard in the browser', () => {
+describe.skipIf(!hasChromium)('dashboard in the browser', () => {
   let demo: Demo
   let browser: Browser
   const contexts: BrowserContext[] = []
 
   beforeAll(async () => {
     demo = await startDemo({ port: 0 })
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    })
+    browser = await launchChromium()
   })
 
   afterAll(async () => {

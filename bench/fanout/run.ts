@@ -1,0 +1,217 @@
+/**
+ * Fanout benchmark: for each N, the same load generator runs against three servers in turn —
+ * Switchboard (the dashboard through the real framework), the floor (one pre-serialised frame
+ * written to every socket) and the naive baseline (full HTML re-rendered per connection) — at
+ * 1 Hz and 10 Hz. `FANOUT_N=1000,5000` picks the sizes (default 1000,5000,10000).
+ */
+import { fileURLToPath } from 'node:url'
+import { cpuMs, rssBytes, spawnChild, type Child, type Message } from '../shared/children.ts'
+import { epochNow, handWrittenJson, metricsAt } from '../shared/dashboard.ts'
+import { markdownTable, writeResults, type ResultRow } from '../shared/report.ts'
+
+const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url))
+const SIZES = (process.env.FANOUT_N ?? '1000,5000,10000').split(',').map(Number).filter((n) => n > 0)
+const PHASES = [
+  { hz: 1, count: Number(process.env.FANOUT_TICKS_1HZ ?? 10) },
+  { hz: 10, count: Number(process.env.FANOUT_TICKS_10HZ ?? 50) },
+]
+const ALL_SERVERS = ['switchboard', 'floor', 'naive'] as const
+type ServerKind = (typeof ALL_SERVERS)[number]
+// FANOUT_SERVERS=switchboard runs one server only (no floor ratios then).
+const SERVERS = ALL_SERVERS.filter((s) => (process.env.FANOUT_SERVERS ?? s).split(',').includes(s))
+
+const HAND_JSON_BYTES = (() => {
+  let total = 0
+  for (let seq = 1; seq <= 100; seq++) total += handWrittenJson({ metrics: metricsAt(seq), ts: epochNow() }).length
+  return total / 100
+})()
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+const num = (m: Message, key: string): number => Number(m[key])
+
+type PhaseResult = {
+  hz: number
+  ticks: number
+  cpuPerTickMs: number
+  genCpuPercent: number
+  stats: Message
+}
+type Run = {
+  n: number
+  server: ServerKind
+  fdLimit: { server: number; generator: number }
+  connectMs: number
+  joined: number
+  failed: number
+  firstError: string
+  rssIdle: number
+  rssJoined: number
+  rssPerConnection: number
+  idleCpuMsPerSecond: number
+  phases: PhaseResult[]
+}
+
+const startServer = (kind: ServerKind, floorBytes: number): Child =>
+  spawnChild(
+    `${kind}-server`,
+    here(`server-${kind}.ts`),
+    kind === 'floor' ? [String(Math.round(floorBytes))] : [],
+    // FANOUT_SERVER_FLAGS adds node flags to the servers, e.g. --trace-gc to look for pauses.
+    ['--expose-gc', ...(process.env.FANOUT_SERVER_FLAGS ?? '').split(' ').filter(Boolean)],
+  )
+
+const gcAndRss = async (server: Child): Promise<number> => {
+  server.send({ cmd: 'gc' })
+  await server.next('gc', 30_000)
+  await sleep(200)
+  return rssBytes(server.pid)
+}
+
+const runOne = async (kind: ServerKind, n: number, floorBytes: number): Promise<Run> => {
+  const server = startServer(kind, floorBytes)
+  const generator = spawnChild('load-generator', here('load-generator.ts'))
+  try {
+    const ready = await server.next('ready', 30_000)
+    const genReady = await generator.next('ready', 30_000)
+    const url = `http://127.0.0.1:${num(ready, 'port')}`
+    await sleep(500)
+    const rssIdle = await gcAndRss(server)
+    generator.send({ cmd: 'connect', mode: kind === 'switchboard' ? 'switchboard' : 'bare', url, n })
+    const connected = await generator.next('connected', 300_000)
+    const rssJoined = await gcAndRss(server)
+    const idleStart = cpuMs(server.pid)
+    await sleep(2000)
+    const idleCpuMsPerSecond = (cpuMs(server.pid) - idleStart) / 2
+    // Warm-up ticks (JIT, first statics) are published and received but not counted.
+    server.send({ cmd: 'ticks', hz: 10, count: 5 })
+    const warm = (await server.next('ticks', 600_000)).published as number[]
+    generator.send({ cmd: 'await', ts: warm[warm.length - 1], timeoutMs: 15_000 })
+    await generator.next('caught-up', 30_000)
+    generator.send({ cmd: 'stats', published: warm })
+    await generator.next('stats', 60_000)
+    await sleep(500)
+    const phases: PhaseResult[] = []
+    for (const { hz, count } of PHASES) {
+      generator.send({ cmd: 'cpu' })
+      const genCpu0 = num(await generator.next('cpu', 10_000), 'ms')
+      const cpu0 = cpuMs(server.pid)
+      const wall0 = performance.now()
+      server.send({ cmd: 'ticks', hz, count })
+      const published = (await server.next('ticks', 600_000)).published as number[]
+      generator.send({ cmd: 'await', ts: published[published.length - 1], timeoutMs: 15_000 })
+      await generator.next('caught-up', 30_000)
+      const cpu1 = cpuMs(server.pid)
+      generator.send({ cmd: 'cpu' })
+      const genCpu1 = num(await generator.next('cpu', 10_000), 'ms')
+      const wall = performance.now() - wall0
+      generator.send({ cmd: 'stats', published })
+      const stats = await generator.next('stats', 60_000)
+      phases.push({
+        hz,
+        ticks: published.length,
+        cpuPerTickMs: (cpu1 - cpu0) / published.length,
+        genCpuPercent: ((genCpu1 - genCpu0) / wall) * 100,
+        stats,
+      })
+      await sleep(1000)
+    }
+    return {
+      n,
+      server: kind,
+      fdLimit: { server: num(ready, 'fdLimit'), generator: num(genReady, 'fdLimit') },
+      connectMs: num(connected, 'ms'),
+      joined: num(connected, 'joined'),
+      failed: num(connected, 'failed'),
+      firstError: String(connected.firstError ?? ''),
+      rssIdle,
+      rssJoined,
+      rssPerConnection: (rssJoined - rssIdle) / n,
+      idleCpuMsPerSecond,
+      phases,
+    }
+  } finally {
+    await generator.stop()
+    await server.stop()
+  }
+}
+
+const rowsOf = (run: Run): ResultRow[] =>
+  run.phases.map((p) => ({
+    N: run.n,
+    server: run.server,
+    rate: `${p.hz} Hz × ${p.ticks}`,
+    'joined': `${run.joined}/${run.n}`,
+    'connect s': run.connectMs / 1000,
+    'RSS/conn KB': run.rssPerConnection / 1024,
+    'idle CPU ms/s': run.idleCpuMsPerSecond,
+    'CPU/tick ms': p.cpuPerTickMs,
+    'p50 ms': num(p.stats, 'p50'),
+    'p99 ms': num(p.stats, 'p99'),
+    'max ms': num(p.stats, 'max'),
+    'bytes/update': num(p.stats, 'bytesPerUpdate'),
+    '× hand JSON': num(p.stats, 'bytesPerUpdate') / HAND_JSON_BYTES,
+    missed: num(p.stats, 'missed'),
+    closed: num(p.stats, 'closed'),
+    'gen CPU %': p.genCpuPercent,
+  }))
+
+type PerTick = { p50: number; p99: number; max: number; count: number }
+
+/** Median p99 of the first and last fifth of the ticks: growth shows as last ≫ first. */
+const growth = (p: PhaseResult): string => {
+  const ticks = p.stats.perTick as PerTick[]
+  const fifth = Math.max(1, Math.floor(ticks.length / 5))
+  const median = (xs: number[]): number => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
+  const first = median(ticks.slice(0, fifth).map((t) => t.p99))
+  const last = median(ticks.slice(-fifth).map((t) => t.p99))
+  return `${first.toFixed(1)} → ${last.toFixed(1)}`
+}
+
+const ratioRows = (runs: Run[]): ResultRow[] => {
+  const out: ResultRow[] = []
+  for (const n of SIZES) {
+    const floor = runs.find((r) => r.n === n && r.server === 'floor')
+    for (const run of runs.filter((r) => r.n === n && r.server !== 'floor')) {
+      run.phases.forEach((p, i) => {
+        const f = floor?.phases[i]
+        out.push({
+          N: n,
+          server: run.server,
+          rate: `${p.hz} Hz`,
+          'p99 × floor': f ? num(p.stats, 'p99') / num(f.stats, 'p99') : null,
+          'CPU/tick × floor': f ? p.cpuPerTickMs / f.cpuPerTickMs : null,
+          'RSS/conn × floor': floor ? run.rssPerConnection / floor.rssPerConnection : null,
+          'p99 first→last fifth of ticks (ms)': growth(p),
+        })
+      })
+    }
+  }
+  return out
+}
+
+const main = async (): Promise<void> => {
+  const started = performance.now()
+  const runs: Run[] = []
+  for (const n of SIZES) {
+    let floorBytes = 0
+    for (const kind of SERVERS) {
+      process.stderr.write(`fanout: N=${n} ${kind}…\n`)
+      const run = await runOne(kind, n, floorBytes || 450)
+      if (kind === 'switchboard') floorBytes = num(run.phases[0]!.stats, 'bytesPerUpdate') || 450
+      if (run.failed > 0) process.stderr.write(`fanout: ${run.failed} clients failed: ${run.firstError}\n`)
+      runs.push(run)
+    }
+  }
+  const rows = runs.flatMap(rowsOf)
+  const ratios = ratioRows(runs)
+  const fd = runs[0]?.fdLimit
+  console.log(`## Fanout\n`)
+  console.log(`hand-written JSON of one tick: ${HAND_JSON_BYTES.toFixed(0)} bytes; open-file limit: server ${fd?.server}, generator ${fd?.generator}\n`)
+  console.log(markdownTable(rows))
+  console.log(markdownTable(ratios))
+  console.log(`fanout took ${((performance.now() - started) / 1000).toFixed(0)} s\n`)
+  const path = writeResults('fanout', { handWrittenJsonBytes: HAND_JSON_BYTES, phases: PHASES, runs, rows, ratios })
+  console.log(`results: ${path}\n`)
+}
+
+await main()
