@@ -2,14 +2,16 @@
 import type { WebSocket } from 'ws'
 import type { Transport } from '../socket/index.ts'
 
+const TEXT_FRAME = { binary: false } as const
+
 /** Wraps a ws socket; the only place the socket layer meets ws. Methods, not closures, per socket. */
 export class WsTransport implements Transport {
   readonly #ws: WebSocket
   constructor(ws: WebSocket) {
     this.#ws = ws
   }
-  send(text: string): void {
-    this.#ws.send(text)
+  send(text: string | Uint8Array): void {
+    this.#ws.send(text, TEXT_FRAME)
   }
   close(code: number, reason: string): void {
     this.#ws.close(code, reason.slice(0, 120))

@@ -44,7 +44,14 @@ export type ConnectionOptions = {
 }
 
 type Joined =
-  | { kind: 'view'; joinRef: string; topic: string; process: ViewProcess | null; diffHead: string }
+  | {
+      kind: 'view'
+      joinRef: string
+      topic: string
+      process: ViewProcess | null
+      diffHead: string
+      diffHeadBytes: Buffer | null
+    }
   | { kind: 'channel'; joinRef: string; topic: string; process: ChannelProcess | null }
 
 type State = 'open' | 'closed'
@@ -211,7 +218,14 @@ export class Connection {
   async #joinView(frame: Inbound, joinRef: string): Promise<void> {
     // The frame head of this view's diffs, encoded once: a diff frame is head + shared JSON.
     const diffHead = `[${JSON.stringify(joinRef)},null,${JSON.stringify(frame.topic)},"diff",`
-    const joined: Joined = { kind: 'view', joinRef, topic: frame.topic, process: null, diffHead }
+    const joined: Joined = {
+      kind: 'view',
+      joinRef,
+      topic: frame.topic,
+      process: null,
+      diffHead,
+      diffHeadBytes: null,
+    }
     this.#joins.set(frame.topic, joined) // reserved while mounting: a second join is refused
     try {
       const { View, context } = await this.#options.authorizeView(
@@ -291,7 +305,15 @@ export class Connection {
   #sendDiff(joined: Joined): void {
     if (joined.kind !== 'view' || !joined.process) return
     const output = joined.process.takeDiff()
-    if (output) this.#write(`${joined.diffHead}${this.#renderJson(output, 'd')}]`)
+    if (!output) return
+    const table = this.#statics.take(output.templates)
+    if (table) {
+      this.#write(`${joined.diffHead}{"t":${JSON.stringify(table)},"d":${output.json}}]`)
+      return
+    }
+    // The common case: head bytes of this view + tail bytes shared by every view sending it.
+    const head = (joined.diffHeadBytes ??= Buffer.from(joined.diffHead))
+    this.#write(Buffer.concat([head, output.diffTail], head.length + output.diffTail.length))
   }
 
   #isCongested(): boolean {
@@ -342,7 +364,7 @@ export class Connection {
     this.#write(encodeFrame(null, null, SOCKET_TOPIC, 'error', { code: 'socket.bad-frame', reason }))
   }
 
-  #write(text: string): void {
+  #write(text: string | Uint8Array): void {
     if (this.#state !== 'open') return
     try {
       this.#options.transport.send(text)

@@ -24,6 +24,12 @@ export class RenderOutput {
   get json(): string {
     return (this.#json ??= toJson(this.wire))
   }
+
+  #diffTail: Buffer | undefined
+  /** `{"d":…}]` as UTF-8, the shared end of every diff frame that needs no statics. */
+  get diffTail(): Buffer {
+    return (this.#diffTail ??= Buffer.from(`{"d":${this.json}}]`))
+  }
 }
 
 type Renders = { state: object; tree: TreeNode }

@@ -55,7 +55,7 @@ describe('docs/protocol.md frames', () => {
   it('matches what the server sends for the same view, up to the template id', async () => {
     const sent: string[] = []
     const connection = new Connection({
-      transport: { bufferedAmount: 0, send: (t) => void sent.push(t), close: () => {} },
+      transport: { bufferedAmount: 0, send: (t) => void sent.push(typeof t === 'string' ? t : Buffer.from(t).toString()), close: () => {} },
       services: testServices(),
       limits: DEFAULT_LIMITS,
       session: {},

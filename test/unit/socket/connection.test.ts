@@ -43,7 +43,8 @@ const setup = (overrides: Partial<Limits> = {}, views: Record<string, ViewClass>
   const closed: { code: number; reason: string }[] = []
   const transport = {
     bufferedAmount: 0,
-    send: (text: string) => void sent.push(JSON.parse(text) as Sent),
+    send: (text: string | Uint8Array) =>
+      void sent.push(JSON.parse(typeof text === 'string' ? text : Buffer.from(text).toString()) as Sent),
     close: (code: number, reason: string) => void closed.push({ code, reason }),
   }
   const connection = new Connection({
