@@ -453,14 +453,15 @@ describe('hostile input over a real socket', () => {
   })
 
   it('closes a silent socket with HEARTBEAT_TIMEOUT and keeps one that beats', async () => {
-    const server = await start(routes, { heartbeatTimeoutMs: 300 })
+    // Generous against a loaded machine: beats every 100 ms, silence closes after 1.2 s.
+    const server = await start(routes, { heartbeatTimeoutMs: 1200 })
     const silent = await open(server)
     await silent.client.join(silent.page, '1')
     const beating = (await open(server)).client
     const beat = setInterval(() => beating.send([null, `h${Date.now()}`, 'switchboard', 'heartbeat', {}]), 100)
     try {
       expect(await silent.client.closed).toBe(CLOSE.HEARTBEAT_TIMEOUT)
-      await new Promise((r) => setTimeout(r, 600))
+      await new Promise((r) => setTimeout(r, 1500))
       expect(beating.ws.readyState).toBe(beating.ws.OPEN)
       expect(beating.frames.some((f) => f[3] === 'reply' && f[2] === 'switchboard')).toBe(true)
     } finally {
