@@ -1,0 +1,78 @@
+/**
+ * The folder layout is the architecture: these checks keep the dependency direction of
+ * shared/STYLE.md true as the code grows, and fail on any runtime import cycle.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+
+const ROOT = resolve(import.meta.dirname, '../../..')
+
+const filesUnder = (dir: string): string[] =>
+  readdirSync(join(ROOT, dir)).flatMap((name) => {
+    const path = join(dir, name)
+    if (statSync(join(ROOT, path)).isDirectory()) return filesUnder(path)
+    return path.endsWith('.ts') && !path.endsWith('vite.config.ts') ? [path] : []
+  })
+
+// `import type` and `export type` vanish at run time; everything else is a real edge.
+const IMPORT = /^(?:import|export)\s+(?!type\b)[^'"]*?from\s+'(\.[^']+)'/gm
+
+const importsOf = (file: string): string[] =>
+  [...readFileSync(join(ROOT, file), 'utf8').matchAll(IMPORT)].map((m) =>
+    relative(ROOT, resolve(ROOT, dirname(file), m[1] as string)),
+  )
+
+const ORDER = ['errors.ts', 'template', 'diff', 'runtime', 'pubsub', 'presence', 'view', 'socket', 'server', 'testing', 'index.ts']
+const areaOf = (file: string): string => file.split('/')[1] as string
+
+describe('imports', () => {
+  const framework = filesUnder('framework')
+
+  it('point down the folder list of STYLE.md, through index.ts across folders', () => {
+    for (const file of framework) {
+      for (const target of importsOf(file)) {
+        const from = areaOf(file)
+        const to = areaOf(target)
+        if (from === to) continue
+        expect(ORDER.indexOf(to), `${file} imports ${target}`).toBeLessThan(ORDER.indexOf(from))
+        if (to !== 'errors.ts') expect(target, `${file} reaches into ${target}`).toMatch(/\/index\.ts$/)
+      }
+    }
+  })
+
+  it('keep server and testing apart, and the core free of hono and ws', () => {
+    for (const file of framework) {
+      const text = readFileSync(join(ROOT, file), 'utf8')
+      const area = areaOf(file)
+      if (area !== 'server') expect(text, file).not.toMatch(/from '(hono|ws|@hono\/[^']+)'/)
+      if (area === 'server') expect(importsOf(file).some((t) => t.startsWith('framework/testing'))).toBe(false)
+      if (area === 'testing') expect(importsOf(file).some((t) => t.startsWith('framework/server'))).toBe(false)
+    }
+  })
+
+  it('let the client import only itself and morphdom, and the demo only the public entry', () => {
+    for (const file of filesUnder('client')) {
+      for (const target of importsOf(file)) expect(target, file).toMatch(/^client\//)
+      expect(readFileSync(join(ROOT, file), 'utf8')).not.toMatch(/from '(?!\.|morphdom)[^']+'/)
+    }
+    for (const file of filesUnder('demo')) {
+      for (const target of importsOf(file).filter((t) => t.startsWith('framework'))) {
+        expect(target, file).toBe('framework/index.ts')
+      }
+    }
+  })
+
+  it('form no cycle', () => {
+    const graph = new Map([...framework, ...filesUnder('client')].map((f) => [f, importsOf(f)]))
+    const state = new Map<string, 'open' | 'done'>()
+    const visit = (file: string, path: string[]): void => {
+      if (state.get(file) === 'done') return
+      if (state.get(file) === 'open') throw new Error(`import cycle: ${[...path, file].join(' -> ')}`)
+      state.set(file, 'open')
+      for (const next of graph.get(file) ?? []) visit(next, [...path, file])
+      state.set(file, 'done')
+    }
+    for (const file of graph.keys()) visit(file, [])
+  })
+})
