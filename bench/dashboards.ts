@@ -61,7 +61,8 @@ const open = async (base: string, tenant: string): Promise<Dashboard> => {
     ws.on('message', (data: Buffer) => {
       dashboard.bytes += data.length
       const text = data.toString('latin1', 0, 80)
-      if (text.includes('"diff"')) dashboard.diffs++
+      // a diff is the short push ["<joinRef>",{…}] or, when it carries statics, a "diff" frame
+      if (/^\["[^"]*",\{/.test(text) || text.includes('"diff"')) dashboard.diffs++
       else if (text.includes('"reply"') && --pending === 0) resolve()
     })
   })

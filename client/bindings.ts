@@ -11,7 +11,7 @@ export type ViewSender = {
   pushView(topic: string, event: string, payload: Payload, done?: () => void): void
 }
 
-const SUBMIT_BUTTONS = 'button:not([type]),button[type=submit],input[type=submit]'
+const SUBMIT_BUTTONS = '[type=submit],button:not([type])'
 
 const topicOf = (el: Element): string | null => {
   const root = el.closest(ROOT_SELECTOR)

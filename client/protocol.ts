@@ -45,7 +45,7 @@ const isRef = (value: unknown): value is string | null =>
 /** Serialises a frame for the socket. */
 export const encodeFrame = (frame: Frame): string => JSON.stringify(frame)
 
-/** Parses a text frame; `null` when it is not a well-formed five-element frame. */
+/** Parses a text frame (five elements, or the short diff push); `null` when malformed. */
 export const decodeFrame = (text: unknown): Frame | null => {
   if (typeof text !== 'string') return null
   let value: unknown
@@ -54,7 +54,13 @@ export const decodeFrame = (text: unknown): Frame | null => {
   } catch {
     return null
   }
-  if (!Array.isArray(value) || value.length !== 5) return null
+  if (!Array.isArray(value)) return null
+  // The short diff push `[joinRef, diff]`: the join names the view, so topic and event are implied.
+  if (value.length === 2) {
+    const [joinRef, diff] = value as unknown[]
+    return typeof joinRef === 'string' && isPayload(diff) ? [joinRef, null, '', 'diff', { d: diff }] : null
+  }
+  if (value.length !== 5) return null
   const [joinRef, ref, topic, event, payload] = value as unknown[]
   if (!isRef(joinRef) || !isRef(ref) || typeof topic !== 'string' || typeof event !== 'string') {
     return null

@@ -146,7 +146,9 @@ export class LiveSocket implements Link {
   #receive(data: unknown): void {
     const frame = decodeFrame(data)
     if (!frame) return
-    const [joinRef, ref, topic, event, payload] = frame
+    const [joinRef, ref, named, event, payload] = frame
+    const member = named ? this.#members.get(named) : this.#byJoinRef(joinRef)
+    const topic = member?.topic ?? named
     emit('sb:frame', { bytes: (data as string).length, topic, event })
     if (event === 'reply') {
       const key = `${joinRef}:${ref}`
@@ -155,8 +157,12 @@ export class LiveSocket implements Link {
       clearTimeout(pending?.timer)
       return pending?.onReply(...decodeReply(payload))
     }
-    const member = this.#members.get(topic)
     if (member && (joinRef === null || joinRef === member.joinRef)) member.onMessage(event, payload)
+  }
+
+  #byJoinRef(joinRef: string | null): Member | undefined {
+    for (const member of this.#members.values()) if (member.joinRef === joinRef) return member
+    return undefined
   }
 
   #heartbeat(): void {

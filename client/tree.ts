@@ -34,10 +34,6 @@ export class ClientTree {
     this.#statics = statics
   }
 
-  get isMounted(): boolean {
-    return this.#root !== null
-  }
-
   /** Records statics shipped beside a render or diff (`t`). */
   addStatics(table: Json): void {
     if (!isObject(table)) return
@@ -84,11 +80,6 @@ export class ClientTree {
   /** The HTML of one node (a patch target), marked. */
   nodeHtml(node: Node): string {
     return this.#nodeHtml(node, true)
-  }
-
-  /** The key a patch target's element carries in NODE_ATTRIBUTE. */
-  keyOf(node: Node): number {
-    return node.key
   }
 
   #nodeHtml(node: Node, isMarked: boolean): string {

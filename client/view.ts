@@ -138,7 +138,7 @@ export class View implements Member {
   // Each target is the smallest marked element enclosing a change; `null` is the whole root.
   #patch(tree: ClientTree, targets: ReturnType<ClientTree['merge']>): void {
     for (const node of targets) {
-      const selector = node && `[${NODE_ATTRIBUTE}="${tree.keyOf(node)}"]`
+      const selector = node && `[${NODE_ATTRIBUTE}="${node.key}"]`
       const el = selector && this.el.querySelector<HTMLElement>(selector)
       if (!el) return morph(this.el, this.#wrap(tree.html(true)), this.#pushHook, true)
       morph(el, tree.nodeHtml(node).trim(), this.#pushHook)

@@ -311,8 +311,9 @@ export class Connection {
       this.#write(`${joined.diffHead}{"t":${JSON.stringify(table)},"d":${output.json}}]`)
       return
     }
-    // The common case: head bytes of this view + tail bytes shared by every view sending it.
-    const head = (joined.diffHeadBytes ??= Buffer.from(joined.diffHead))
+    // The common case, the short push `[joinRef,diff]`: this view's head bytes, then the tail
+    // bytes shared by every view sending the same diff.
+    const head = (joined.diffHeadBytes ??= Buffer.from(`[${JSON.stringify(joined.joinRef)},`))
     this.#write(Buffer.concat([head, output.diffTail], head.length + output.diffTail.length))
   }
 

@@ -26,9 +26,9 @@ export class RenderOutput {
   }
 
   #diffTail: Buffer | undefined
-  /** `{"d":…}]` as UTF-8, the shared end of every diff frame that needs no statics. */
+  /** `…]` as UTF-8: the diff and the frame's end, shared by every short diff push sending it. */
   get diffTail(): Buffer {
-    return (this.#diffTail ??= Buffer.from(`{"d":${this.json}}]`))
+    return (this.#diffTail ??= Buffer.from(`${this.json}]`))
   }
 }
 

@@ -34,6 +34,10 @@ export type RawClient = {
   join(page: LoadedPage, ref: string, n?: number): Promise<RawReply>
 }
 
+/** Spells the short diff push `[joinRef, diff]` as the five-element frame it stands for. */
+export const normalise = (frame: unknown[]): RawFrame =>
+  (frame.length === 2 ? [frame[0], null, '', 'diff', { d: frame[1] }] : frame) as RawFrame
+
 /** GETs `path` as a browser would; `cookie` reuses a browser's CSRF cookie. */
 export const loadPage = async (baseUrl: string, path: string, cookie = ''): Promise<LoadedPage> => {
   const response = await fetch(`${baseUrl}${path}`, { headers: cookie ? { cookie } : {} })
@@ -56,7 +60,7 @@ export const connectRaw = (baseUrl: string, page: LoadedPage): Promise<RawClient
     const frames: RawFrame[] = []
     const closed = new Promise<number>((done) => ws.on('close', (code) => done(code)))
     ws.on('message', (data, isBinary) => {
-      if (!isBinary) frames.push(JSON.parse(String(data)) as RawFrame)
+      if (!isBinary) frames.push(normalise(JSON.parse(String(data)) as unknown[]))
     })
     ws.on('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)))
     ws.on('error', reject)

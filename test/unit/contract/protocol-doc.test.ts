@@ -4,15 +4,19 @@
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { decodeFrame as decodeOnClient } from '../../../client/protocol.ts'
 import { ClientTree } from '../../../client/tree.ts'
 import { html, LiveView } from '../../../framework/index.ts'
 import { Connection, DEFAULT_LIMITS, decodeFrame } from '../../../framework/socket/index.ts'
 import { testServices } from '../../../framework/testing/index.ts'
 
 const doc = readFileSync(new URL('../../../docs/protocol.md', import.meta.url), 'utf8')
-const frames = [...doc.matchAll(/```json\n([\s\S]*?)```/g)]
-  .flatMap((m) => m[1]!.trim().split('\n'))
-  .map((line) => JSON.parse(line) as [string | null, string | null, string, string, Record<string, unknown>])
+type DocFrame = [string | null, string | null, string, string, Record<string, unknown>]
+const jsonLines = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].flatMap((m) => m[1]!.trim().split('\n'))
+// The short diff push [joinRef, diff] stands for [joinRef, null, topic, "diff", {d: diff}].
+const frames = jsonLines
+  .map((line) => JSON.parse(line) as unknown[])
+  .map((f) => (f.length === 2 ? [f[0], null, '', 'diff', { d: f[1] }] : f) as DocFrame)
 
 const byEvent = (event: string) => frames.filter((f) => f[3] === event)
 
@@ -32,6 +36,11 @@ describe('docs/protocol.md frames', () => {
     expect(byEvent('event')).toHaveLength(1)
     expect(byEvent('reply')).toHaveLength(2)
     expect(byEvent('diff')).toHaveLength(1)
+  })
+
+  it('lets the client decode every frame of the document, the short diff push included', () => {
+    for (const line of jsonLines) expect(decodeOnClient(line), line).not.toBeNull()
+    expect(decodeOnClient('["1",{"0":2}]')).toEqual(['1', null, '', 'diff', { d: { 0: 2 } }])
   })
 
   it('decodes every client frame of the walk-through', () => {

@@ -40,11 +40,17 @@ type Sent = [string | null, string | null, string, string, Record<string, unknow
 const setup = (overrides: Partial<Limits> = {}, views: Record<string, ViewClass> = { counter: Counter }) => {
   const services = testServices()
   const sent: Sent[] = []
+  const wire: string[] = []
   const closed: { code: number; reason: string }[] = []
   const transport = {
     bufferedAmount: 0,
-    send: (text: string | Uint8Array) =>
-      void sent.push(JSON.parse(typeof text === 'string' ? text : Buffer.from(text).toString()) as Sent),
+    send: (text: string | Uint8Array) => {
+      const raw = typeof text === 'string' ? text : Buffer.from(text).toString()
+      wire.push(raw)
+      const frame = JSON.parse(raw) as unknown[]
+      // the short diff push [joinRef, diff] stands for [joinRef, null, topic, 'diff', {d: diff}]
+      sent.push((frame.length === 2 ? [frame[0], null, '', 'diff', { d: frame[1] }] : frame) as Sent)
+    },
     close: (code: number, reason: string) => void closed.push({ code, reason }),
   }
   const connection = new Connection({
@@ -62,7 +68,7 @@ const setup = (overrides: Partial<Limits> = {}, views: Record<string, ViewClass>
   const send = (frame: unknown) => connection.receive(typeof frame === 'string' ? frame : JSON.stringify(frame), false)
   const settle = () => new Promise((r) => setTimeout(r, 5))
   const replyTo = (ref: string) => sent.find((f) => f[3] === 'reply' && f[1] === ref)?.[4]
-  return { services, sent, closed, transport, connection, send, settle, replyTo }
+  return { services, sent, wire, closed, transport, connection, send, settle, replyTo }
 }
 
 describe('Connection', () => {
@@ -83,13 +89,13 @@ describe('Connection', () => {
     expect(replyTo('2')).toEqual({ status: 'ok', response: { d: { 0: 1 } } })
   })
 
-  it('pushes a diff when a pub/sub message changes the view', async () => {
-    const { send, settle, sent, services } = setup()
+  it('pushes a diff as the short frame [joinRef, diff] when a pub/sub message changes the view', async () => {
+    const { send, settle, wire, services } = setup()
     send(['1', '1', 'lv:a', 'join', { token: 'counter' }])
     await settle()
     await services.pubsub.broadcast('ticks', 'tick')
     await settle()
-    expect(sent.at(-1)).toEqual(['1', null, 'lv:a', 'diff', { d: { 0: 1 } }])
+    expect(wire.at(-1)).toBe('["1",{"0":1}]')
   })
 
   it.each([
@@ -189,7 +195,7 @@ describe('Connection', () => {
     expect(connection.waitingCount).toBe(1)
     transport.bufferedAmount = 0
     connection.flushWaiting()
-    expect(sent.filter((f) => f[3] === 'diff')).toEqual([['1', null, 'lv:a', 'diff', { d: { 0: 5 } }]])
+    expect(sent.filter((f) => f[3] === 'diff')).toEqual([['1', null, '', 'diff', { d: { 0: 5 } }]])
     transport.bufferedAmount = 6000
     await services.pubsub.broadcast('ticks', 'tick')
     await settle()
