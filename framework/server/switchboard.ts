@@ -283,6 +283,7 @@ export class Switchboard {
       authorizeView: this.#authorize,
       findChannel: this.#findChannel,
       onEnd: this.#forget,
+      onWaiting: this.#watchWaiting,
     })
     this.#connections.add(connection)
     ;(ws as SocketWithConnection)[CONNECTION] = connection
@@ -296,6 +297,13 @@ export class Switchboard {
 
   readonly #forget = (connection: Connection): void => {
     this.#connections.delete(connection)
+    this.#waiting.delete(connection)
+  }
+
+  // Only sockets holding diffs back are polled for a drained buffer, not every socket.
+  readonly #waiting = new Set<Connection>()
+  readonly #watchWaiting = (connection: Connection): void => {
+    this.#waiting.add(connection)
   }
 
   async #authorizeView(topic: string, payload: Record<string, unknown>, csrf: string) {
@@ -326,7 +334,10 @@ export class Switchboard {
   }
 
   #drain(): void {
-    for (const connection of this.#connections) connection.flushWaiting()
+    for (const connection of this.#waiting) {
+      connection.flushWaiting()
+      if (connection.waitingCount === 0 || !connection.isOpen) this.#waiting.delete(connection)
+    }
   }
 }
 

@@ -41,6 +41,8 @@ export type ConnectionOptions = {
   readonly binding?: string
   /** Called once when the connection ends, whatever the cause. */
   readonly onEnd?: (connection: Connection) => void
+  /** Called when diffs start waiting for the buffer to drain: call flushWaiting() from then on. */
+  readonly onWaiting?: (connection: Connection) => void
 }
 
 type Joined =
@@ -296,7 +298,9 @@ export class Connection {
     if (this.#isCongested()) {
       // The client holds the last sent tree; later diffs are taken against it, so holding back
       // loses nothing and costs one pending tree per view, not a queue of frames.
-      ;(this.#waiting ??= new Set()).add(joined)
+      const waiting = (this.#waiting ??= new Set())
+      if (waiting.size === 0) this.#options.onWaiting?.(this)
+      waiting.add(joined)
       return
     }
     this.#sendDiff(joined)
