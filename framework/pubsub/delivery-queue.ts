@@ -17,7 +17,7 @@ type Pending = {
 }
 
 /** Handler calls per slice before the queue yields to the event loop. */
-export const DEFAULT_SLICE_SIZE = 1000
+export const DEFAULT_SLICE_SIZE = 2500
 
 /**
  * One FIFO of messages waiting for delivery. Every message reaches its snapshot of subscribers
