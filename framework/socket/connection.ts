@@ -51,8 +51,8 @@ type Joined =
       joinRef: string
       topic: string
       process: ViewProcess | null
-      diffHead: string
-      diffHeadBytes: Buffer | null
+      /** `[joinRef,` as bytes, the head of this view's short diff pushes; made on first use. */
+      diffHead: Buffer | null
     }
   | { kind: 'channel'; joinRef: string; topic: string; process: ChannelProcess | null }
 
@@ -218,16 +218,7 @@ export class Connection {
   }
 
   async #joinView(frame: Inbound, joinRef: string): Promise<void> {
-    // The frame head of this view's diffs, encoded once: a diff frame is head + shared JSON.
-    const diffHead = `[${JSON.stringify(joinRef)},null,${JSON.stringify(frame.topic)},"diff",`
-    const joined: Joined = {
-      kind: 'view',
-      joinRef,
-      topic: frame.topic,
-      process: null,
-      diffHead,
-      diffHeadBytes: null,
-    }
+    const joined: Joined = { kind: 'view', joinRef, topic: frame.topic, process: null, diffHead: null }
     this.#joins.set(frame.topic, joined) // reserved while mounting: a second join is refused
     try {
       const { View, context } = await this.#options.authorizeView(
@@ -312,12 +303,13 @@ export class Connection {
     if (!output) return
     const table = this.#statics.take(output.templates)
     if (table) {
-      this.#write(`${joined.diffHead}{"t":${JSON.stringify(table)},"d":${output.json}}]`)
+      const body = `{"t":${JSON.stringify(table)},"d":${output.json}}`
+      this.#write(`[${JSON.stringify(joined.joinRef)},null,${JSON.stringify(joined.topic)},"diff",${body}]`)
       return
     }
     // The common case, the short push `[joinRef,diff]`: this view's head bytes, then the tail
     // bytes shared by every view sending the same diff.
-    const head = (joined.diffHeadBytes ??= Buffer.from(`[${JSON.stringify(joined.joinRef)},`))
+    const head = (joined.diffHead ??= Buffer.from(`[${JSON.stringify(joined.joinRef)},`))
     this.#write(Buffer.concat([head, output.diffTail], head.length + output.diffTail.length))
   }
 

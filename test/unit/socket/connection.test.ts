@@ -264,4 +264,29 @@ describe('Connection', () => {
     connection.flushWaiting()
     expect(closed[0]?.code).toBe(CLOSE.TOO_SLOW)
   })
+
+  it('pushes a diff that brings new statics in the full form with its table', async () => {
+    class Toggle extends LiveView<{ isOpen: boolean }> {
+      mount() {
+        this.subscribe('toggle')
+        return { isOpen: false }
+      }
+      render({ isOpen }: { isOpen: boolean }) {
+        return html`<div>${isOpen ? html`<p>details</p>` : null}</div>`
+      }
+      handleInfo() {
+        this.assign({ isOpen: true })
+      }
+    }
+    const { send, settle, wire, services } = setup({}, { toggle: Toggle })
+    send(['1', '1', 'lv:t', 'join', { token: 'toggle' }])
+    await settle()
+    await services.pubsub.broadcast('toggle', 'open')
+    await settle()
+    const frame = JSON.parse(wire.at(-1)!) as unknown[]
+    expect(frame.slice(0, 4)).toEqual(['1', null, 'lv:t', 'diff'])
+    const { t, d } = frame[4] as { t: Record<string, unknown>; d: Record<string, unknown> }
+    expect(Object.values(t)).toEqual([['<p>details</p>', 2]])
+    expect(d).toEqual({ 0: { s: Number(Object.keys(t)[0]) } })
+  })
 })
