@@ -6,7 +6,9 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { emit, fdLimit } from '../shared/children.ts'
+import { emit, fdLimit, onCommands } from '../shared/children.ts'
+import type { Tick } from '../shared/dashboard.ts'
+import { runTicks } from './ticker.ts'
 
 /** Joined sockets of a bare server. */
 export type BareServer = { readonly sockets: Set<WebSocket> }
@@ -36,4 +38,23 @@ export const startBare = (): BareServer => {
     emit({ event: 'ready', port: (http.address() as AddressInfo).port, fdLimit: fdLimit() })
   })
   return { sockets }
+}
+
+/**
+ * Starts a bare server and answers the runner's commands (`gc`, `ticks`); `sendTick` writes
+ * one tick to every joined socket: the only part in which the floor and the naive server differ.
+ */
+export const serveBare = (sendTick: (sockets: Set<WebSocket>, tick: Tick) => void): void => {
+  const { sockets } = startBare()
+  onCommands(async (command) => {
+    if (command.cmd === 'gc') {
+      for (let i = 0; i < 3; i++) globalThis.gc?.()
+      emit({ event: 'gc', connections: sockets.size })
+    } else if (command.cmd === 'ticks') {
+      const published = await runTicks(Number(command.count), Number(command.hz), (tick) =>
+        sendTick(sockets, tick),
+      )
+      emit({ event: 'ticks', published })
+    }
+  })
 }

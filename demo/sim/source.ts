@@ -3,6 +3,7 @@
  * object; an unchanged one is the same object from publish to publish, which is what lets
  * `memo(source, sourceRow)` reuse a row across renders and across views.
  */
+import type { SourceSpec } from './catalog.ts'
 
 /** How healthy a reading is, from the source's thresholds. */
 export type Status = 'ok' | 'warn' | 'critical'
@@ -18,18 +19,10 @@ export type Thresholds = {
   readonly critical: number
 }
 
-/** One published reading of a source with its recent history. */
-export type Source = {
-  readonly id: string
-  readonly tenant: string
-  readonly name: string
-  readonly kind: SourceKind
-  readonly unit: string
-  /** Updates per second. */
-  readonly rateHz: number
+/** One published reading of a source: its spec (less the simulator's nominal) and readings. */
+export type Source = Omit<SourceSpec, 'nominal'> & {
   readonly value: number
   readonly status: Status
-  readonly thresholds: Thresholds
   /** Oldest first, at most HISTORY_LENGTH values. */
   readonly history: readonly number[]
   /** Values recorded since the source started; the newest history value has index samples - 1. */

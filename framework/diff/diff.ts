@@ -61,7 +61,7 @@ const diffList = (prev: TreeList, next: TreeList, sink: TemplateSink): Wire | un
     const change =
       from < 0
         ? encodeEntry(next, entry, sink)
-        : diffEntry(next, prev.entries[from] as TreeNode, entry, sink)
+        : diffNode(prev.entries[from] as TreeNode, entry, sink)
     if (change !== undefined) (entries ??= {})[j] = change
   }
   if (isSameOrder && entries === undefined) return undefined
@@ -115,17 +115,6 @@ const sharedDiff = (prev: TreeNode, next: TreeNode, sink: TemplateSink): Wire | 
   }
   for (const template of known.templates) sink.add(template)
   return known.wire
-}
-
-// Entries of a uniform list are diffed slot by slot: they share the template by definition.
-const diffEntry = (
-  list: TreeList,
-  prev: TreeNode,
-  next: TreeNode,
-  sink: TemplateSink,
-): Wire | undefined => {
-  if (list.template !== null || prev.template === next.template) return diffNode(prev, next, sink)
-  return encodeNode(next, sink)
 }
 
 /** For each new entry, the index of the old entry it continues, or -1 when it is new. */

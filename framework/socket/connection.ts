@@ -13,7 +13,7 @@ import {
   type ViewServices,
 } from '../view/index.ts'
 import { ChannelProcess, type ChannelClass } from './channel.ts'
-import { decodeFrame, encodeFrame, type FrameAddress, type Inbound } from './frame.ts'
+import { decodeFrame, encodeFrame, frameHead, type FrameAddress, type Inbound } from './frame.ts'
 import { CLOSE, SOCKET_TOPIC, VIEW_TOPIC_PREFIX, type CloseCode, type Limits } from './limits.ts'
 import { TokenBucket } from './token-bucket.ts'
 import type { Transport } from './transport.ts'
@@ -102,11 +102,13 @@ export class Connection {
       return this.#overLimit(decoded?.ok ? decoded.frame : (decoded?.address ?? null))
     }
     this.#overLimitCount = 0
-    if (!decoded) return this.#socketError('binary frames are not part of the protocol')
+    if (!decoded) {
+      return this.#socketError(new LiveError('socket.bad-frame', 'binary frames are not part of the protocol'))
+    }
     if (!decoded.ok) {
       const { address } = decoded
       if (address?.ref) return this.#reply(address, 'error', errorBody(decoded.error))
-      return this.#socketError(decoded.error.message)
+      return this.#socketError(decoded.error)
     }
     const frame = decoded.frame
     if (frame.event === 'heartbeat' && frame.topic === SOCKET_TOPIC) {
@@ -303,8 +305,7 @@ export class Connection {
     if (!output) return
     const table = this.#statics.take(output.templates)
     if (table) {
-      const body = `{"t":${JSON.stringify(table)},"d":${output.json}}`
-      this.#write(`[${JSON.stringify(joined.joinRef)},null,${JSON.stringify(joined.topic)},"diff",${body}]`)
+      this.#write(`${frameHead(joined.joinRef, null, joined.topic, 'diff')}${renderBody(output, 'd', table)}]`)
       return
     }
     // The common case, the short push `[joinRef,diff]`: this view's head bytes, then the tail
@@ -322,11 +323,8 @@ export class Connection {
     return buffered > this.#options.limits.coalesceAboveBytes
   }
 
-  // `{"t":…,"d":…}` around the output's JSON, which is shared by every view that sends it.
   #renderJson(output: RenderOutput, key: 'r' | 'd'): string {
-    const table = this.#statics.take(output.templates)
-    const body = `"${key}":${output.json}`
-    return table ? `{"t":${JSON.stringify(table)},${body}}` : `{${body}}`
+    return renderBody(output, key, this.#statics.take(output.templates))
   }
 
   #overLimit(address: FrameAddress | null): void {
@@ -335,9 +333,9 @@ export class Connection {
     if (this.#overLimitCount > this.#options.limits.eventBurst) {
       return this.close(CLOSE.RATE_LIMITED, 'too many frames per second')
     }
-    const body = errorBody(new LiveError('socket.rate-limited', 'slow down'))
-    if (address?.ref) return this.#reply(address, 'error', body)
-    this.#write(encodeFrame(null, null, SOCKET_TOPIC, 'error', body))
+    const error = new LiveError('socket.rate-limited', 'slow down')
+    if (address?.ref) return this.#reply(address, 'error', errorBody(error))
+    this.#socketError(error)
   }
 
   #reply(address: { joinRef: string | null; ref: string | null; topic: string }, status: 'ok' | 'error', response: unknown): void {
@@ -347,8 +345,7 @@ export class Connection {
 
   #replyJson(address: Inbound, responseJson: string): void {
     if (address.ref === null) return
-    const { joinRef, ref, topic } = address
-    const head = `[${JSON.stringify(joinRef)},${JSON.stringify(ref)},${JSON.stringify(topic)},"reply",`
+    const head = frameHead(address.joinRef, address.ref, address.topic, 'reply')
     this.#write(`${head}{"status":"ok","response":${responseJson}}]`)
   }
 
@@ -357,8 +354,8 @@ export class Connection {
     this.#write(encodeFrame(joined.joinRef, null, joined.topic, event, payload))
   }
 
-  #socketError(reason: string): void {
-    this.#write(encodeFrame(null, null, SOCKET_TOPIC, 'error', { code: 'socket.bad-frame', reason }))
+  #socketError(error: LiveError): void {
+    this.#write(encodeFrame(null, null, SOCKET_TOPIC, 'error', errorBody(error)))
   }
 
   #write(text: string | Uint8Array): void {
@@ -369,6 +366,12 @@ export class Connection {
       this.ended(`send failed: ${asLiveError(error).message}`)
     }
   }
+}
+
+// `{"t":…,"d":…}` around an output's JSON, which is shared by every view that sends it.
+const renderBody = (output: RenderOutput, key: 'r' | 'd', table: object | undefined): string => {
+  const body = `"${key}":${output.json}`
+  return table ? `{"t":${JSON.stringify(table)},${body}}` : `{${body}}`
 }
 
 const errorBody = (error: LiveError): { code: string; reason: string } => ({

@@ -61,7 +61,7 @@ const fail = (detail: string, address: FrameAddress | null) => ({
 const describeShape = (value: unknown): string =>
   Array.isArray(value) ? `an array of ${value.length}` : value === null ? 'null' : typeof value
 
-/** Serialises an outbound frame. `payloadJson` may be pre-encoded to share work across sockets. */
+/** Serialises an outbound frame. */
 export const encodeFrame = (
   joinRef: string | null,
   ref: string | null,
@@ -69,3 +69,12 @@ export const encodeFrame = (
   event: string,
   payload: unknown,
 ): string => JSON.stringify([joinRef, ref, topic, event, payload])
+
+/** `[joinRef,ref,topic,event,` — a frame up to its payload, for payloads already encoded. */
+export const frameHead = (
+  joinRef: string | null,
+  ref: string | null,
+  topic: string,
+  event: string,
+): string =>
+  `[${JSON.stringify(joinRef)},${JSON.stringify(ref)},${JSON.stringify(topic)},${JSON.stringify(event)},`

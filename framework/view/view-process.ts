@@ -34,7 +34,6 @@ export type ViewServices = {
   readonly presence?: PresenceService | undefined
 }
 
-
 /** What the process tells its connection. */
 export type ViewOutlet = {
   /**
@@ -68,7 +67,7 @@ export class ViewProcess implements ViewHost {
   readonly #outlet: ViewOutlet
   readonly #mailbox: Mailbox<Message>
   readonly #timers = new Timers()
-  // The process itself is the owner its subscriptions and presences are held under.
+  // One handler for every subscription; the process itself is the owner they are held under.
   readonly #deliver = (message: unknown): void => this.info(message)
   #status: Status = 'mounting'
   #href = 'http://localhost/' // kept as text: a URL object per view costs more than it saves
@@ -88,28 +87,17 @@ export class ViewProcess implements ViewHost {
     LiveView.attachHost(this.view, this)
   }
 
-  get isRunning(): boolean {
-    return this.#status === 'running'
-  }
-
   /** The newest rendered tree (sent or not); null before mount and after the end. */
   get tree(): TreeNode | null {
     return this.#pendingTree ?? this.#sentTree
   }
 
-  /** Live timers owned by the view (for leak checks). */
-  get timerCount(): number {
-    return this.#timers.size
-  }
-
   /** Mounts and renders in full; a throw here means the join fails and nothing stays behind. */
   async mount(context: MountContext): Promise<RenderOutput> {
     try {
-      const state = await this.view.mount(context)
-      LiveView.initState(this.view, state)
       this.#href = context.url.href
       this.#routeParams = routeParamsOf(context)
-      await this.view.handleParams?.({ ...context.params }, context.url)
+      await mountState(this.view, context)
       const tree = this.#render()
       this.#sentTree = tree
       this.#status = 'running'
@@ -237,14 +225,7 @@ export class ViewProcess implements ViewHost {
     const viewClass = this.view.constructor
     const shared = sharedTree(viewClass, state)
     if (shared) return shared
-    const rendered = this.view.render(state)
-    if (!(rendered instanceof Rendered)) {
-      throw new LiveError(
-        'view.bad-render',
-        `${this.view.constructor.name}.render() returned ${typeof rendered}; return html\`...\``,
-      )
-    }
-    const tree = buildTree(rendered)
+    const tree = buildTree(renderOf(this.view))
     shareTree(viewClass, state, tree)
     return tree
   }
@@ -363,14 +344,23 @@ const asCrash = (view: LiveView<object>, phase: string, error: unknown): LiveErr
 export const renderDead = async (View: ViewClass, context: MountContext): Promise<Rendered> => {
   const view = new View()
   LiveView.attachHost(view, DEAD_HOST)
-  const state = await view.mount(context)
-  LiveView.initState(view, state)
+  await mountState(view, context)
+  return renderOf(view)
+}
+
+// The same first steps live and dead: mount gives the state, then handleParams sees the URL.
+const mountState = async (view: LiveView<object>, context: MountContext): Promise<void> => {
+  LiveView.initState(view, await view.mount(context))
   await view.handleParams?.({ ...context.params }, context.url)
+}
+
+const renderOf = (view: LiveView<object>): Rendered => {
   const rendered = view.render(view.state)
-  if (!(rendered instanceof Rendered)) {
-    throw new LiveError('view.bad-render', `${View.name}.render() must return html\`...\``)
-  }
-  return rendered
+  if (rendered instanceof Rendered) return rendered
+  throw new LiveError(
+    'view.bad-render',
+    `${view.constructor.name}.render() returned ${typeof rendered}; return html\`...\``,
+  )
 }
 
 const noop = (): void => {}

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { isLiveError } from '../../../framework/errors.ts'
+import { codeOf } from '../code-of.ts'
 import { PresenceTracker } from '../../../framework/presence/index.ts'
 import type {
   PresenceDiffMessage,
@@ -30,15 +30,6 @@ const inbox = (pubsub: PubSub, topic: string): PresenceDiffMessage[] => {
   const messages: PresenceDiffMessage[] = []
   pubsub.subscribe(topic, (message) => messages.push(message as PresenceDiffMessage))
   return messages
-}
-
-const codeOf = (action: () => unknown): string | undefined => {
-  try {
-    action()
-  } catch (error) {
-    return isLiveError(error) ? error.code : 'not-a-live-error'
-  }
-  return undefined
 }
 
 describe('PresenceTracker', () => {

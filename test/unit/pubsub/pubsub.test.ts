@@ -1,16 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
-import { isLiveError } from '../../../framework/errors.ts'
+import { codeOf } from '../code-of.ts'
 import { MemoryAdapter, MemoryBus, PubSub } from '../../../framework/pubsub/index.ts'
 import type { PubSubAdapter } from '../../../framework/pubsub/index.ts'
-
-const codeOf = (action: () => unknown): string | undefined => {
-  try {
-    action()
-  } catch (error) {
-    return isLiveError(error) ? error.code : 'not-a-live-error'
-  }
-  return undefined
-}
 
 describe('PubSub', () => {
   it('keeps delivering to others when a handler throws', async () => {

@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { html, raw, renderToString } from '../../../framework/template/index.ts'
-import { isLiveError } from '../../../framework/errors.ts'
-
-const codeOf = (fn: () => unknown): string | undefined => {
-  try {
-    fn()
-  } catch (error) {
-    return isLiveError(error) ? error.code : `not a LiveError: ${String(error)}`
-  }
-  return undefined
-}
+import { codeOf } from '../code-of.ts'
 
 // Whatever the payload, text and attribute output must contain no markup a parser would act on.
 const BREAKOUTS = [
