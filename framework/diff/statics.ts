@@ -15,6 +15,7 @@ export class StaticsCache {
 
   /** The statics table for the templates not yet sent, marking them sent; undefined if none. */
   take(sink: TemplateSink): WireObject | undefined {
+    if (sink.size === 0) return undefined // most diffs: no template the client lacks
     let table: WireObject | undefined
     for (const template of sink) {
       if (this.#sent.includes(template.id)) continue

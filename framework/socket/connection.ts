@@ -51,8 +51,6 @@ type Joined =
       joinRef: string
       topic: string
       process: ViewProcess | null
-      /** `[joinRef,` as bytes, the head of this view's short diff pushes; made on first use. */
-      diffHead: Buffer | null
     }
   | { kind: 'channel'; joinRef: string; topic: string; process: ChannelProcess | null }
 
@@ -220,7 +218,7 @@ export class Connection {
   }
 
   async #joinView(frame: Inbound, joinRef: string): Promise<void> {
-    const joined: Joined = { kind: 'view', joinRef, topic: frame.topic, process: null, diffHead: null }
+    const joined: Joined = { kind: 'view', joinRef, topic: frame.topic, process: null }
     this.#joins.set(frame.topic, joined) // reserved while mounting: a second join is refused
     try {
       const { View, context } = await this.#options.authorizeView(
@@ -308,10 +306,9 @@ export class Connection {
       this.#write(`${frameHead(joined.joinRef, null, joined.topic, 'diff')}${renderBody(output, 'd', table)}]`)
       return
     }
-    // The common case, the short push `[joinRef,diff]`: this view's head bytes, then the tail
-    // bytes shared by every view sending the same diff.
-    const head = (joined.diffHead ??= Buffer.from(`[${JSON.stringify(joined.joinRef)},`))
-    this.#write(Buffer.concat([head, output.diffTail], head.length + output.diffTail.length))
+    // The common case, the short push `[joinRef,diff]`: bytes shared by every view sending the
+    // same diff under the same joinRef.
+    this.#write(output.pushFrame(joined.joinRef))
   }
 
   #isCongested(): boolean {

@@ -81,7 +81,10 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
   /** Called once when the view ends, for whatever reason. Owned resources are already released. */
   terminate?(reason: string): void
 
-  /** The current state. */
+  /**
+   * The current state. Treat it as read-only: change it with `assign`. A state that views of a
+   * class share (see `shareRenders`) is frozen, so a write to it throws.
+   */
   get state(): S {
     if (this.#state === undefined) {
       throw new LiveError('view.not-mounted', `${this.constructor.name}.state read before mount`)
@@ -172,8 +175,8 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
     view.#host = host
   }
 
-  /** @internal Sets the state mount returned; called by ViewProcess only. */
-  static initState<S extends object>(view: LiveView<S>, state: S): void {
+  /** @internal Sets the state (from mount, or an equal shared one); called by ViewProcess only. */
+  static setState<S extends object>(view: LiveView<S>, state: S): void {
     view.#state = state
   }
 }

@@ -2,8 +2,10 @@
  * Work shared between instances of one view class. `render(state)` is a pure function of the
  * state, so when a broadcast leaves many views holding the same values (by reference: the
  * message's own objects), the first view renders, builds the tree, diffs and encodes; the others
- * find the result here and only write their frame. One entry per class is enough: a broadcast
- * is handled by every subscribed view in a row.
+ * find the result here, adopt its state object in place of their equal copy, and write the same
+ * frame bytes. What a view keeps from one broadcast to the next is then shared too, so ten
+ * thousand views do not leave ten thousand state objects for the collector to age. One entry
+ * per class is enough: a broadcast is handled by every subscribed view in a row.
  *
  * A view class opts out with `static shareRenders = false` (for a render that reads anything
  * besides its state).
@@ -25,12 +27,24 @@ export class RenderOutput {
     return (this.#json ??= toJson(this.wire))
   }
 
-  #diffTail: Buffer | undefined
-  /** `…]` as UTF-8: the diff and the frame's end, shared by every short diff push sending it. */
-  get diffTail(): Buffer {
-    return (this.#diffTail ??= Buffer.from(`${this.json}]`))
+  #pushFrames: Map<string, Buffer> | undefined
+  /**
+   * The short diff push `[joinRef,diff]` as UTF-8 bytes. Views joined under the same joinRef (one
+   * view per tab: nearly always "1") send the very same buffer, so a broadcast's frame is made
+   * once, not once per socket. A few distinct joinRefs are kept; past that each is made fresh.
+   */
+  pushFrame(joinRef: string): Buffer {
+    const frames = (this.#pushFrames ??= new Map())
+    let frame = frames.get(joinRef)
+    if (frame === undefined) {
+      frame = Buffer.from(`[${JSON.stringify(joinRef)},${this.json}]`)
+      if (frames.size < MAX_PUSH_FRAMES) frames.set(joinRef, frame)
+    }
+    return frame
   }
 }
+
+const MAX_PUSH_FRAMES = 8
 
 type Renders = { state: object; tree: TreeNode }
 type Diffs = { prev: TreeNode; next: TreeNode; output: RenderOutput | null }
@@ -54,16 +68,23 @@ const isSameState = (a: object, b: object): boolean => {
   return count === 0
 }
 
-/** The tree another view of the class rendered from an identical state, if any. */
-export const sharedTree = (viewClass: object, state: object): TreeNode | undefined => {
+/**
+ * The render another view of the class made from an identical state, if any: its state object
+ * and its tree. The caller adopts that state object in place of its own equal one, so ten
+ * thousand views that took the same broadcast keep one state between them, not one each.
+ */
+export const sharedRender = (viewClass: object, state: object): Renders | undefined => {
   if (!isSharing(viewClass)) return undefined
   const last = renders.get(viewClass)
-  return last && (last.state === state || isSameState(last.state, state)) ? last.tree : undefined
+  return last && (last.state === state || isSameState(last.state, state)) ? last : undefined
 }
 
-/** Records a fresh render for the next view of the class. */
-export const shareTree = (viewClass: object, state: object, tree: TreeNode): void => {
-  if (isSharing(viewClass)) renders.set(viewClass, { state, tree })
+/**
+ * Records a fresh render for the next view of the class. The state is frozen first: other views
+ * may adopt this very object, so writing to it (instead of `assign`) must fail, not leak.
+ */
+export const shareRender = (viewClass: object, state: object, tree: TreeNode): void => {
+  if (isSharing(viewClass)) renders.set(viewClass, { state: Object.freeze(state), tree })
 }
 
 /** The diff another view of the class computed between the same two trees, if any. */

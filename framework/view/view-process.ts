@@ -17,7 +17,7 @@ import {
   type ViewHost,
 } from './live-view.ts'
 import { runHandler } from './schema.ts'
-import { RenderOutput, shareDiff, sharedDiff, sharedTree, shareTree } from './sharing.ts'
+import { RenderOutput, shareDiff, sharedDiff, sharedRender, shareRender } from './sharing.ts'
 
 /** The presence operations a view needs; PresenceTracker provides them. */
 export type PresenceService = {
@@ -201,15 +201,17 @@ export class ViewProcess implements ViewHost {
     finish(undefined)
   }
 
+  // No closure on the synchronous path: a broadcast runs this once per view.
   #afterInfo(result: void | Promise<void>): void | Promise<void> {
-    const finish = (): void => {
-      // More messages already queued (a view behind a fast feed): their handler runs next and
-      // renders once for all of them. The state is what the client needs, not each step.
-      if (this.#mailbox.pending > 0) return
-      if (this.#renderIfDirty()) this.#outlet.changed()
-    }
-    if (result instanceof Promise) return result.then(finish)
-    finish()
+    if (result instanceof Promise) return result.then(() => this.#finishInfo())
+    this.#finishInfo()
+  }
+
+  #finishInfo(): void {
+    // More messages already queued (a view behind a fast feed): their handler runs next and
+    // renders once for all of them. The state is what the client needs, not each step.
+    if (this.#mailbox.pending > 0) return
+    if (this.#renderIfDirty()) this.#outlet.changed()
   }
 
   #renderIfDirty(): boolean {
@@ -223,10 +225,13 @@ export class ViewProcess implements ViewHost {
     this.#isDirty = false
     const state = this.view.state
     const viewClass = this.view.constructor
-    const shared = sharedTree(viewClass, state)
-    if (shared) return shared
+    const shared = sharedRender(viewClass, state)
+    if (shared) {
+      if (shared.state !== state) LiveView.setState(this.view, shared.state)
+      return shared.tree
+    }
     const tree = buildTree(renderOf(this.view))
-    shareTree(viewClass, state, tree)
+    shareRender(viewClass, state, tree)
     return tree
   }
 
@@ -350,7 +355,7 @@ export const renderDead = async (View: ViewClass, context: MountContext): Promis
 
 // The same first steps live and dead: mount gives the state, then handleParams sees the URL.
 const mountState = async (view: LiveView<object>, context: MountContext): Promise<void> => {
-  LiveView.initState(view, await view.mount(context))
+  LiveView.setState(view, await view.mount(context))
   await view.handleParams?.({ ...context.params }, context.url)
 }
 

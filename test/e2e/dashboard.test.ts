@@ -12,7 +12,9 @@ import { hasChromium, launchChromium } from './browser.ts'
 const SHOTS = resolve('test-results/screenshots')
 const CONNECTED = '[data-sb-root].sb-connected'
 
-describe.skipIf(!hasChromium)('dashboard in the browser', () => {
+// Several pages of a 240-row dashboard at once: on a loaded two-core machine a test can take
+// well over the default 30 s without anything being wrong, so the limit here only catches hangs.
+describe.skipIf(!hasChromium)('dashboard in the browser', { timeout: 120_000 }, () => {
   let demo: Demo
   let browser: Browser
   const contexts: BrowserContext[] = []

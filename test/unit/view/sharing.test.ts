@@ -55,4 +55,36 @@ describe('render sharing', () => {
     await Promise.all(views.map((v) => v.info('settle')))
     expect(renders).toBe(5)
   })
+
+  it('leaves the views that took one broadcast holding one state object between them', async () => {
+    const services = testServices()
+    const views = await Promise.all(Array.from({ length: 20 }, () => mountView(Board, { services })))
+    await services.pubsub.broadcast('metrics', { values: [7, 8], at: 9 })
+    await Promise.all(views.map((v) => v.info('settle')))
+    const first = views[0]!.view.state
+    for (const view of views) expect(view.view.state).toBe(first)
+    expect(first).toEqual({ values: [7, 8], at: 9 })
+  })
+
+  it('freezes a shared state, so writing past assign fails instead of changing other views', async () => {
+    const services = testServices()
+    const a = await mountView(Board, { services })
+    const b = await mountView(Board, { services })
+    await services.pubsub.broadcast('metrics', { values: [1], at: 3 })
+    await Promise.all([a, b].map((v) => v.info('settle')))
+    expect(() => {
+      ;(a.view.state as { at: number }).at = 4
+    }).toThrow(TypeError)
+    expect(b.html()).toContain('<time>3</time>')
+  })
+
+  it('keeps unshared views on their own unfrozen state', async () => {
+    const services = testServices()
+    const a = await mountView(PrivateBoard, { services })
+    const b = await mountView(PrivateBoard, { services })
+    await services.pubsub.broadcast('metrics', { values: [1], at: 3 })
+    await Promise.all([a, b].map((v) => v.info('settle')))
+    expect(a.view.state).not.toBe(b.view.state)
+    expect(Object.isFrozen(a.view.state)).toBe(false)
+  })
 })
