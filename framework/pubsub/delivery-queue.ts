@@ -19,11 +19,17 @@ type Pending = {
 /** Handler calls per slice before the queue yields to the event loop. */
 export const DEFAULT_SLICE_SIZE = 2500
 
+// Handler calls per microtask within a slice. Work the handlers queue for themselves (a view's
+// mailbox runs in a later microtask) then runs after every few dozen calls, while those
+// subscribers are still in the CPU cache, not after thousands.
+const CHUNK_SIZE = 64
+
 /**
  * One FIFO of messages waiting for delivery. Every message reaches its snapshot of subscribers
  * before the next message starts, so each subscriber sees messages in publish order. Delivery
  * runs in slices of at most `sliceSize` handler calls; between slices it yields with
- * `setImmediate`, so a 10,000-subscriber broadcast lets I/O and timers run in between.
+ * `setImmediate`, so a 10,000-subscriber broadcast lets I/O and timers run in between. Within a
+ * slice it continues in a new microtask every CHUNK_SIZE calls.
  */
 export class DeliveryQueue {
   #items: Pending[] = []
@@ -32,10 +38,12 @@ export class DeliveryQueue {
   #isScheduled = false
   #isClosed = false
   #sliceSize: number
+  #budget: number
   #report: HandlerErrorReporter
 
   constructor(sliceSize: number, report: HandlerErrorReporter) {
     this.#sliceSize = sliceSize
+    this.#budget = sliceSize
     this.#report = report
   }
 
@@ -70,14 +78,19 @@ export class DeliveryQueue {
 
   #drain = (): void => {
     this.#isScheduled = false
-    let budget = this.#sliceSize
+    let chunk = CHUNK_SIZE
     while (!this.#isClosed && this.#head < this.#items.length) {
       const item = this.#items[this.#head]!
       while (this.#next < item.targets.length) {
-        if (budget === 0) return this.#schedule(setImmediate)
+        if (this.#budget === 0) {
+          this.#budget = this.#sliceSize
+          return this.#schedule(setImmediate)
+        }
+        if (chunk === 0) return this.#schedule(queueMicrotask)
         const target = item.targets[this.#next++]!
         if (!target.isActive) continue
-        budget--
+        this.#budget--
+        chunk--
         this.#call(target, item)
         if (this.#isClosed) return
       }
@@ -87,6 +100,7 @@ export class DeliveryQueue {
     }
     this.#items = []
     this.#head = 0
+    this.#budget = this.#sliceSize
   }
 
   #call(target: Subscription, item: Pending): void {
