@@ -132,26 +132,26 @@ const matchEntries = (prev: TreeList, next: TreeList): Int32Array => {
   return reused
 }
 
+// Runs of consecutive old indexes become [from, count]; new entries are null. No inner closure:
+// this runs for every list diff.
 const toOrder = (reused: Int32Array): Order => {
   const order: Order = []
   let runFrom = -1
   let runCount = 0
-  const flush = (): void => {
-    if (runCount > 0) order.push([runFrom, runCount])
-    runCount = 0
-  }
   for (const from of reused) {
-    if (from < 0) {
-      flush()
-      order.push(null)
-    } else if (runCount > 0 && from === runFrom + runCount) {
+    if (runCount > 0 && from >= 0 && from === runFrom + runCount) {
       runCount++
+      continue
+    }
+    if (runCount > 0) order.push([runFrom, runCount])
+    if (from < 0) {
+      order.push(null)
+      runCount = 0
     } else {
-      flush()
       runFrom = from
       runCount = 1
     }
   }
-  flush()
+  if (runCount > 0) order.push([runFrom, runCount])
   return order
 }

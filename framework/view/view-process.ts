@@ -191,17 +191,18 @@ export class ViewProcess implements ViewHost {
     return this.view.handleParams?.({ ...this.#routeParams, ...Object.fromEntries(url.searchParams) }, url)
   }
 
+  // No closure on the synchronous paths below: a broadcast runs #afterInfo once per view.
   #afterReply(result: void | Promise<unknown>, done: Settle): void | Promise<void> {
-    const finish = (outcome: unknown): void => {
-      if (outcome === SKIP) return void this.#afterInfo(undefined)
-      this.#renderIfDirty()
-      done.resolve(this.takeDiff())
-    }
-    if (result instanceof Promise) return result.then(finish)
-    finish(undefined)
+    if (result instanceof Promise) return result.then((outcome) => this.#finishReply(outcome, done))
+    this.#finishReply(undefined, done)
   }
 
-  // No closure on the synchronous path: a broadcast runs this once per view.
+  #finishReply(outcome: unknown, done: Settle): void {
+    if (outcome === SKIP) return void this.#afterInfo(undefined)
+    this.#renderIfDirty()
+    done.resolve(this.takeDiff())
+  }
+
   #afterInfo(result: void | Promise<void>): void | Promise<void> {
     if (result instanceof Promise) return result.then(() => this.#finishInfo())
     this.#finishInfo()
