@@ -51,14 +51,19 @@ type Joined =
       joinRef: string
       topic: string
       process: ViewProcess | null
+      /** False once removed from the socket; checked on every push instead of a map lookup. */
+      isJoined: boolean
     }
-  | { kind: 'channel'; joinRef: string; topic: string; process: ChannelProcess | null }
+  | { kind: 'channel'; joinRef: string; topic: string; process: ChannelProcess | null; isJoined: boolean }
 
 type State = 'open' | 'closed'
 
 /** The server side of one WebSocket. */
 export class Connection {
   readonly #options: ConnectionOptions
+  // Read on every push: kept here rather than one object further away.
+  readonly #transport: Transport
+  readonly #limits: Limits
   readonly #joins = new Map<string, Joined>()
   readonly #statics = new StaticsCache()
   readonly #bucket: TokenBucket
@@ -70,6 +75,8 @@ export class Connection {
 
   constructor(options: ConnectionOptions) {
     this.#options = options
+    this.#transport = options.transport
+    this.#limits = options.limits
     this.#bucket = new TokenBucket(options.limits.eventsPerSecond, options.limits.eventBurst)
   }
 
@@ -91,7 +98,7 @@ export class Connection {
   receive(data: string, isBinary: boolean): void {
     if (this.#state !== 'open') return
     this.#lastSeenAt = Date.now()
-    if (data.length > this.#options.limits.maxFrameBytes) {
+    if (data.length > this.#limits.maxFrameBytes) {
       return this.close(CLOSE.TOO_BIG, `frame of ${data.length} bytes is over the limit`)
     }
     const decoded = isBinary ? null : decodeFrame(data)
@@ -121,7 +128,7 @@ export class Connection {
 
   /** Closes the socket if it has been silent past the heartbeat timeout. */
   checkHeartbeat(now: number): void {
-    if (now - this.#lastSeenAt > this.#options.limits.heartbeatTimeoutMs) {
+    if (now - this.#lastSeenAt > this.#limits.heartbeatTimeoutMs) {
       this.close(CLOSE.HEARTBEAT_TIMEOUT, 'no heartbeat')
     }
   }
@@ -133,8 +140,8 @@ export class Connection {
     if (this.#isCongested()) {
       // Memory is bounded while held back, but a client that never drains is gone in all but name.
       const since = (this.#congestedSince ??= Date.now())
-      if (Date.now() - since > this.#options.limits.maxStallMs) {
-        this.close(CLOSE.TOO_SLOW, `client has not drained for ${this.#options.limits.maxStallMs} ms`)
+      if (Date.now() - since > this.#limits.maxStallMs) {
+        this.close(CLOSE.TOO_SLOW, `client has not drained for ${this.#limits.maxStallMs} ms`)
       }
       return
     }
@@ -148,7 +155,7 @@ export class Connection {
   /** Closes the socket and ends everything joined on it. */
   close(code: CloseCode, reason: string): void {
     if (this.#state === 'closed') return
-    this.#options.transport.close(code, reason)
+    this.#transport.close(code, reason)
     this.ended(reason)
   }
 
@@ -156,7 +163,10 @@ export class Connection {
   ended(reason = 'closed'): void {
     if (this.#state === 'closed') return
     this.#state = 'closed'
-    for (const joined of this.#joins.values()) joined.process?.stop(reason)
+    for (const joined of this.#joins.values()) {
+      joined.isJoined = false
+      joined.process?.stop(reason)
+    }
     this.#joins.clear()
     this.#waiting = null
     this.#options.onEnd?.(this)
@@ -210,15 +220,15 @@ export class Connection {
     if (this.#joins.has(topic)) {
       return this.#reply(frame, 'error', errorBody(new LiveError('socket.already-joined', `${topic} is already joined; leave it first`)))
     }
-    if (this.#joins.size >= this.#options.limits.maxTopics) {
-      return this.#reply(frame, 'error', errorBody(new LiveError('socket.too-many-topics', `at most ${this.#options.limits.maxTopics} topics per socket`)))
+    if (this.#joins.size >= this.#limits.maxTopics) {
+      return this.#reply(frame, 'error', errorBody(new LiveError('socket.too-many-topics', `at most ${this.#limits.maxTopics} topics per socket`)))
     }
     if (topic.startsWith(VIEW_TOPIC_PREFIX)) return this.#joinView(frame, joinRef)
     return this.#joinChannel(frame, joinRef)
   }
 
   async #joinView(frame: Inbound, joinRef: string): Promise<void> {
-    const joined: Joined = { kind: 'view', joinRef, topic: frame.topic, process: null }
+    const joined: Joined = { kind: 'view', joinRef, topic: frame.topic, process: null, isJoined: true }
     this.#joins.set(frame.topic, joined) // reserved while mounting: a second join is refused
     try {
       const { View, context } = await this.#options.authorizeView(
@@ -251,7 +261,7 @@ export class Connection {
     if (!Class) {
       return this.#reply(frame, 'error', errorBody(new LiveError('socket.unknown-topic', `no channel is routed for "${frame.topic}"`)))
     }
-    const joined: Joined = { kind: 'channel', joinRef, topic: frame.topic, process: null }
+    const joined: Joined = { kind: 'channel', joinRef, topic: frame.topic, process: null, isJoined: true }
     this.#joins.set(frame.topic, joined)
     const process = new ChannelProcess(
       Class,
@@ -280,12 +290,13 @@ export class Connection {
   }
 
   #remove(joined: Joined): void {
+    joined.isJoined = false
     if (this.#joins.get(joined.topic) === joined) this.#joins.delete(joined.topic)
     this.#waiting?.delete(joined)
   }
 
   #viewChanged(joined: Joined): void {
-    if (this.#state !== 'open' || this.#joins.get(joined.topic) !== joined) return
+    if (this.#state !== 'open' || !joined.isJoined) return
     if (this.#isCongested()) {
       // The client holds the last sent tree; later diffs are taken against it, so holding back
       // loses nothing and costs one pending tree per view, not a queue of frames.
@@ -301,7 +312,7 @@ export class Connection {
     if (joined.kind !== 'view' || !joined.process) return
     const output = joined.process.takeDiff()
     if (!output) return
-    const table = this.#statics.take(output.templates)
+    const table = output.templates.size === 0 ? undefined : this.#statics.take(output.templates)
     if (table) {
       this.#write(`${frameHead(joined.joinRef, null, joined.topic, 'diff')}${renderBody(output, 'd', table)}]`)
       return
@@ -312,12 +323,12 @@ export class Connection {
   }
 
   #isCongested(): boolean {
-    const buffered = this.#options.transport.bufferedAmount
-    if (buffered > this.#options.limits.closeAboveBytes) {
+    const buffered = this.#transport.bufferedAmount
+    if (buffered > this.#limits.closeAboveBytes) {
       this.close(CLOSE.TOO_SLOW, `client is ${buffered} bytes behind`)
       return true
     }
-    return buffered > this.#options.limits.coalesceAboveBytes
+    return buffered > this.#limits.coalesceAboveBytes
   }
 
   #renderJson(output: RenderOutput, key: 'r' | 'd'): string {
@@ -327,7 +338,7 @@ export class Connection {
   #overLimit(address: FrameAddress | null): void {
     this.#overLimitCount++
     // A client that keeps sending while refused is not a browser with a burst; cut it off.
-    if (this.#overLimitCount > this.#options.limits.eventBurst) {
+    if (this.#overLimitCount > this.#limits.eventBurst) {
       return this.close(CLOSE.RATE_LIMITED, 'too many frames per second')
     }
     const error = new LiveError('socket.rate-limited', 'slow down')
@@ -347,7 +358,7 @@ export class Connection {
   }
 
   #push(joined: Joined, event: string, payload: unknown): void {
-    if (this.#joins.get(joined.topic) !== joined && event !== 'error') return
+    if (!joined.isJoined && event !== 'error') return
     this.#write(encodeFrame(joined.joinRef, null, joined.topic, event, payload))
   }
 
@@ -358,7 +369,7 @@ export class Connection {
   #write(text: string | Uint8Array): void {
     if (this.#state !== 'open') return
     try {
-      this.#options.transport.send(text)
+      this.#transport.send(text)
     } catch (error) {
       this.ended(`send failed: ${asLiveError(error).message}`)
     }
