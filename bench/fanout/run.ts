@@ -3,6 +3,10 @@
  * Switchboard (the dashboard through the real framework), the floor (one pre-serialised frame
  * written to every socket) and the naive baseline (full HTML re-rendered per connection) — at
  * 1 Hz and 10 Hz. `FANOUT_N=1000,5000` picks the sizes (default 1000,5000,10000).
+ *
+ * `FANOUT_ROUNDS=3` repeats the servers per size, alternating their order (A B C, C B A, …), so
+ * a change in the machine's speed during the run falls on every server alike; each round's
+ * ratios are to that round's floor, and a last table gives their median over the rounds.
  */
 import { fileURLToPath } from 'node:url'
 import { cpuMs, rssBytes, spawnChild, type Child, type Message } from '../shared/children.ts'
@@ -15,6 +19,7 @@ const PHASES = [
   { hz: 1, count: Number(process.env.FANOUT_TICKS_1HZ ?? 10) },
   { hz: 10, count: Number(process.env.FANOUT_TICKS_10HZ ?? 50) },
 ]
+const ROUNDS = Math.max(1, Number(process.env.FANOUT_ROUNDS ?? 1))
 const ALL_SERVERS = ['switchboard', 'floor', 'naive'] as const
 type ServerKind = (typeof ALL_SERVERS)[number]
 // FANOUT_SERVERS=switchboard runs one server only (no floor ratios then).
@@ -38,6 +43,7 @@ type PhaseResult = {
 }
 type Run = {
   n: number
+  round: number
   server: ServerKind
   fdLimit: { server: number; generator: number }
   connectMs: number
@@ -67,7 +73,7 @@ const gcAndRss = async (server: Child): Promise<number> => {
   return rssBytes(server.pid)
 }
 
-const runOne = async (kind: ServerKind, n: number, floorBytes: number): Promise<Run> => {
+const runOne = async (kind: ServerKind, n: number, round: number, floorBytes: number): Promise<Run> => {
   const server = startServer(kind, floorBytes)
   const generator = spawnChild('load-generator', here('load-generator.ts'), [], ['--expose-gc'])
   try {
@@ -123,6 +129,7 @@ const runOne = async (kind: ServerKind, n: number, floorBytes: number): Promise<
     }
     return {
       n,
+      round,
       server: kind,
       fdLimit: { server: num(ready, 'fdLimit'), generator: num(genReady, 'fdLimit') },
       connectMs: num(connected, 'ms'),
@@ -144,6 +151,7 @@ const runOne = async (kind: ServerKind, n: number, floorBytes: number): Promise<
 const rowsOf = (run: Run): ResultRow[] =>
   run.phases.map((p) => ({
     N: run.n,
+    round: run.round,
     server: run.server,
     rate: `${p.hz} Hz × ${p.ticks}`,
     'joined': `${run.joined}/${run.n}`,
@@ -163,11 +171,15 @@ const rowsOf = (run: Run): ResultRow[] =>
 
 type PerTick = { p50: number; p99: number; max: number; count: number }
 
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
+}
+
 /** Median p99 of the first and last fifth of the ticks: growth shows as last ≫ first. */
 const growth = (p: PhaseResult): string => {
   const ticks = p.stats.perTick as PerTick[]
   const fifth = Math.max(1, Math.floor(ticks.length / 5))
-  const median = (xs: number[]): number => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
   const first = median(ticks.slice(0, fifth).map((t) => t.p99))
   const last = median(ticks.slice(-fifth).map((t) => t.p99))
   return `${first.toFixed(1)} → ${last.toFixed(1)}`
@@ -175,24 +187,46 @@ const growth = (p: PhaseResult): string => {
 
 const ratioRows = (runs: Run[]): ResultRow[] => {
   const out: ResultRow[] = []
-  for (const n of SIZES) {
-    const floor = runs.find((r) => r.n === n && r.server === 'floor')
-    for (const run of runs.filter((r) => r.n === n && r.server !== 'floor')) {
-      run.phases.forEach((p, i) => {
-        const f = floor?.phases[i]
-        out.push({
-          N: n,
-          server: run.server,
-          rate: `${p.hz} Hz`,
-          'p99 × floor': f ? num(p.stats, 'p99') / num(f.stats, 'p99') : null,
-          'CPU/tick × floor': f ? p.cpuPerTickMs / f.cpuPerTickMs : null,
-          'RSS/conn × floor': floor ? run.rssPerConnection / floor.rssPerConnection : null,
-          'p99 first→last fifth of ticks (ms)': growth(p),
-        })
+  for (const run of runs.filter((r) => r.server !== 'floor')) {
+    const floor = runs.find((r) => r.n === run.n && r.round === run.round && r.server === 'floor')
+    run.phases.forEach((p, i) => {
+      const f = floor?.phases[i]
+      out.push({
+        N: run.n,
+        round: run.round,
+        server: run.server,
+        rate: `${p.hz} Hz`,
+        'p99 × floor': f ? num(p.stats, 'p99') / num(f.stats, 'p99') : null,
+        'CPU/tick × floor': f ? p.cpuPerTickMs / f.cpuPerTickMs : null,
+        'RSS/conn × floor': floor ? run.rssPerConnection / floor.rssPerConnection : null,
+        'p99 first→last fifth of ticks (ms)': growth(p),
       })
-    }
+    })
   }
   return out
+}
+
+/** Per size, server and rate: the median over the rounds of each round's ratios to its floor. */
+const medianRows = (ratios: ResultRow[]): ResultRow[] => {
+  const groups = new Map<string, ResultRow[]>()
+  for (const row of ratios) {
+    const key = `${row.N}|${row.server}|${row.rate}`
+    groups.set(key, [...(groups.get(key) ?? []), row])
+  }
+  return [...groups.values()].map((rows) => {
+    const of = (column: string): number => median(rows.map((r) => Number(r[column])).filter(Number.isFinite))
+    const first = rows[0]!
+    return {
+      N: first.N ?? null,
+      server: first.server ?? null,
+      rate: first.rate ?? null,
+      rounds: rows.length,
+      'p99 × floor, median': of('p99 × floor'),
+      'p99 × floor, each round': rows.map((r) => Number(r['p99 × floor']).toFixed(2)).join(' '),
+      'CPU/tick × floor, median': of('CPU/tick × floor'),
+      'CPU/tick × floor, each round': rows.map((r) => Number(r['CPU/tick × floor']).toFixed(2)).join(' '),
+    }
+  })
 }
 
 const main = async (): Promise<void> => {
@@ -200,16 +234,18 @@ const main = async (): Promise<void> => {
   const runs: Run[] = []
   for (const n of SIZES) {
     let floorBytes = 0
-    for (const kind of SERVERS) {
-      process.stderr.write(`fanout: N=${n} ${kind}…\n`)
-      const run = await runOne(kind, n, floorBytes || 450)
-      if (kind === 'switchboard') {
-        // Any phase that ran ticks says how big an update is (FANOUT_TICKS_1HZ=0 skips the first).
-        const sizes = run.phases.map((p) => num(p.stats, 'bytesPerUpdate')).filter((b) => b > 0)
-        floorBytes = sizes[0] ?? 450
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const kind of round % 2 === 1 ? SERVERS : [...SERVERS].reverse()) {
+        process.stderr.write(`fanout: N=${n} ${kind}${ROUNDS > 1 ? ` (round ${round})` : ''}…\n`)
+        const run = await runOne(kind, n, round, floorBytes || 450)
+        if (kind === 'switchboard') {
+          // Any phase that ran ticks says how big an update is (FANOUT_TICKS_1HZ=0 skips the first).
+          const sizes = run.phases.map((p) => num(p.stats, 'bytesPerUpdate')).filter((b) => b > 0)
+          floorBytes = sizes[0] ?? 450
+        }
+        if (run.failed > 0) process.stderr.write(`fanout: ${run.failed} clients failed: ${run.firstError}\n`)
+        runs.push(run)
       }
-      if (run.failed > 0) process.stderr.write(`fanout: ${run.failed} clients failed: ${run.firstError}\n`)
-      runs.push(run)
     }
   }
   const rows = runs.flatMap(rowsOf)
@@ -219,8 +255,10 @@ const main = async (): Promise<void> => {
   console.log(`hand-written JSON of one tick: ${HAND_JSON_BYTES.toFixed(0)} bytes; open-file limit: server ${fd?.server}, generator ${fd?.generator}\n`)
   console.log(markdownTable(rows))
   console.log(markdownTable(ratios))
+  const medians = ROUNDS > 1 ? medianRows(ratios) : []
+  if (medians.length > 0) console.log(markdownTable(medians))
   console.log(`fanout took ${((performance.now() - started) / 1000).toFixed(0)} s\n`)
-  const path = writeResults('fanout', { handWrittenJsonBytes: HAND_JSON_BYTES, phases: PHASES, runs, rows, ratios })
+  const path = writeResults('fanout', { handWrittenJsonBytes: HAND_JSON_BYTES, phases: PHASES, rounds: ROUNDS, runs, rows, ratios, medians })
   console.log(`results: ${path}\n`)
 }
 
