@@ -17,7 +17,7 @@ export type SubscribeOptions = {
 export type PubSubOptions = {
   /** The transport between nodes; default: a `MemoryAdapter` (one node, no network). */
   readonly adapter?: PubSubAdapter
-  /** Handler calls per slice before delivery yields to the event loop; default 1000. */
+  /** Handler calls per slice before delivery yields to the event loop; default 2500. */
   readonly sliceSize?: number
   /** Called when a handler throws; delivery to the others goes on. Default: console.error. */
   readonly onHandlerError?: HandlerErrorReporter
