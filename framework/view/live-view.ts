@@ -83,7 +83,8 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
 
   /**
    * The current state. Treat it as read-only: change it with `assign`. A state that views of a
-   * class share (see `shareRenders`) is frozen, so a write to it throws.
+   * class share (see `shareRenders`) is frozen, so a write to it throws. The state starts as a
+   * shallow copy of what `mount` returned, so no object of the application's is ever frozen.
    */
   get state(): S {
     if (this.#state === undefined) {

@@ -355,8 +355,10 @@ export const renderDead = async (View: ViewClass, context: MountContext): Promis
 }
 
 // The same first steps live and dead: mount gives the state, then handleParams sees the URL.
+// The state starts as a copy of what mount returned: rendered states may be frozen and shared
+// (sharing.ts), and that must never reach an object the application still holds elsewhere.
 const mountState = async (view: LiveView<object>, context: MountContext): Promise<void> => {
-  LiveView.setState(view, await view.mount(context))
+  LiveView.setState(view, { ...(await view.mount(context)) })
   await view.handleParams?.({ ...context.params }, context.url)
 }
 

@@ -87,4 +87,19 @@ describe('render sharing', () => {
     expect(a.view.state).not.toBe(b.view.state)
     expect(Object.isFrozen(a.view.state)).toBe(false)
   })
+
+  it('never freezes the object mount returned, which the application may still hold', async () => {
+    const held = { values: [1], at: 0 }
+    class Held extends Board {
+      override mount() {
+        return held
+      }
+    }
+    const services = testServices()
+    await mountView(Held, { services })
+    await mountView(Held, { services })
+    expect(Object.isFrozen(held)).toBe(false)
+    held.at = 2
+    expect(held.at).toBe(2)
+  })
 })
