@@ -6,7 +6,7 @@ type Metrics = { values: number[]; at: number }
 let renders = 0
 
 class Board extends LiveView<Metrics> {
-  mount() {
+  mount(): Metrics {
     this.subscribe('metrics')
     return { values: [], at: 0 }
   }
@@ -91,7 +91,7 @@ describe('render sharing', () => {
   it('never freezes the object mount returned, which the application may still hold', async () => {
     const held = { values: [1], at: 0 }
     class Held extends Board {
-      override mount() {
+      override mount(): Metrics {
         return held
       }
     }
