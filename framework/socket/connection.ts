@@ -10,6 +10,7 @@ import {
   type MountContext,
   type RenderOutput,
   type ViewClass,
+  type ViewOutlet,
   type ViewServices,
 } from '../view/index.ts'
 import { ChannelProcess, type ChannelClass } from './channel.ts'
@@ -45,16 +46,47 @@ export type ConnectionOptions = {
   readonly onWaiting?: (connection: Connection) => void
 }
 
-type Joined =
-  | {
-      kind: 'view'
-      joinRef: string
-      topic: string
-      process: ViewProcess | null
-      /** False once removed from the socket; checked on every push instead of a map lookup. */
-      isJoined: boolean
-    }
-  | { kind: 'channel'; joinRef: string; topic: string; process: ChannelProcess | null; isJoined: boolean }
+/**
+ * A view joined on a socket. It is also the view process's outlet: a broadcast reaching ten
+ * thousand views then touches this record and the connection, not three closures per view.
+ */
+class ViewJoin implements ViewOutlet {
+  readonly kind = 'view'
+  readonly joinRef: string
+  readonly topic: string
+  process: ViewProcess | null = null
+  /** False once removed from the socket; checked on every push instead of a map lookup. */
+  isJoined = true
+  readonly #connection: Connection
+
+  constructor(connection: Connection, joinRef: string, topic: string) {
+    this.#connection = connection
+    this.joinRef = joinRef
+    this.topic = topic
+  }
+
+  changed(): void {
+    this.#connection.viewChanged(this)
+  }
+
+  push(event: 'push' | 'patch' | 'redirect', payload: Record<string, unknown>): void {
+    this.#connection.pushTo(this, event, payload)
+  }
+
+  crashed(error: LiveError): void {
+    this.#connection.viewCrashed(this, error)
+  }
+}
+
+type ChannelJoin = {
+  kind: 'channel'
+  joinRef: string
+  topic: string
+  process: ChannelProcess | null
+  isJoined: boolean
+}
+
+type Joined = ViewJoin | ChannelJoin
 
 type State = 'open' | 'closed'
 
@@ -228,7 +260,7 @@ export class Connection {
   }
 
   async #joinView(frame: Inbound, joinRef: string): Promise<void> {
-    const joined: Joined = { kind: 'view', joinRef, topic: frame.topic, process: null, isJoined: true }
+    const joined = new ViewJoin(this, joinRef, frame.topic)
     this.#joins.set(frame.topic, joined) // reserved while mounting: a second join is refused
     try {
       const { View, context } = await this.#options.authorizeView(
@@ -236,14 +268,7 @@ export class Connection {
         frame.payload,
         this.#options.binding ?? '',
       )
-      const process = new ViewProcess(View, this.#options.services, {
-        changed: () => this.#viewChanged(joined),
-        push: (event, payload) => this.#push(joined, event, payload),
-        crashed: (error) => {
-          this.#push(joined, 'error', errorBody(error))
-          this.#remove(joined)
-        },
-      })
+      const process = new ViewProcess(View, this.#options.services, joined)
       const output = await process.mount(context)
       if (this.#joins.get(frame.topic) !== joined || this.#state !== 'open') {
         return process.stop('left while mounting')
@@ -261,15 +286,15 @@ export class Connection {
     if (!Class) {
       return this.#reply(frame, 'error', errorBody(new LiveError('socket.unknown-topic', `no channel is routed for "${frame.topic}"`)))
     }
-    const joined: Joined = { kind: 'channel', joinRef, topic: frame.topic, process: null, isJoined: true }
+    const joined: ChannelJoin = { kind: 'channel', joinRef, topic: frame.topic, process: null, isJoined: true }
     this.#joins.set(frame.topic, joined)
     const process = new ChannelProcess(
       Class,
       frame.topic,
       this.#options.services,
-      (event, payload) => this.#push(joined, event, payload),
+      (event, payload) => this.pushTo(joined, event, payload),
       (error) => {
-        this.#push(joined, 'error', errorBody(error))
+        this.pushTo(joined, 'error', errorBody(error))
         this.#remove(joined)
       },
     )
@@ -295,7 +320,14 @@ export class Connection {
     this.#waiting?.delete(joined)
   }
 
-  #viewChanged(joined: Joined): void {
+  /** @internal A view crashed and ended (ViewJoin.crashed): the client hears why, the join goes. */
+  viewCrashed(joined: ViewJoin, error: LiveError): void {
+    this.pushTo(joined, 'error', errorBody(error))
+    this.#remove(joined)
+  }
+
+  /** @internal A view re-rendered outside a client event (ViewJoin.changed). */
+  viewChanged(joined: ViewJoin): void {
     if (this.#state !== 'open' || !joined.isJoined) return
     if (this.#isCongested()) {
       // The client holds the last sent tree; later diffs are taken against it, so holding back
@@ -357,7 +389,8 @@ export class Connection {
     this.#write(`${head}{"status":"ok","response":${responseJson}}]`)
   }
 
-  #push(joined: Joined, event: string, payload: unknown): void {
+  /** @internal Pushes an event frame to a joined view or channel. */
+  pushTo(joined: Joined, event: string, payload: unknown): void {
     if (!joined.isJoined && event !== 'error') return
     this.#write(encodeFrame(joined.joinRef, null, joined.topic, event, payload))
   }
