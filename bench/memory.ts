@@ -4,33 +4,22 @@
  * child. Before the first cycle and after the last client is gone, the bench-only /debug
  * endpoint reports heap after forced GC and every registry's size; all must be back to empty.
  */
-import { Agent, get } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { WebSocket } from 'ws'
 import { spawnChild } from './shared/children.ts'
+import { fetchPage } from './shared/http.ts'
 import { markdownTable, writeResults, type ResultRow } from './shared/report.ts'
 
 const CLIENTS = Number(process.env.MEMORY_CLIENTS ?? 1000)
 const SECONDS = Number(process.env.MEMORY_SECONDS ?? 60)
 const CLICKS = 5
-const agent = new Agent({ keepAlive: true, maxSockets: 32 })
-
-const fetchText = (url: string): Promise<{ body: string; cookie: string }> =>
-  new Promise((resolve, reject) => {
-    get(url, { agent }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (c: string) => (body += c))
-      res.on('end', () => resolve({ body, cookie: (res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ') }))
-    }).on('error', reject)
-  })
 
 type Debug = Record<string, number>
-const debug = async (base: string): Promise<Debug> => JSON.parse((await fetchText(`${base}/debug`)).body) as Debug
+const debug = async (base: string): Promise<Debug> => JSON.parse((await fetchPage(`${base}/debug`)).body) as Debug
 
 /** One browser-like client: GET, socket, join, CLICKS clicks (each awaits its reply), leave. */
 const session = async (base: string, how: number): Promise<void> => {
-  const { body, cookie } = await fetchText(`${base}/`)
+  const { body, cookie } = await fetchPage(`${base}/`)
   const csrf = /<meta name="csrf-token" content="([^"]+)"/.exec(body)?.[1] ?? ''
   const id = /<div id="([^"]+)" data-sb-root/.exec(body)?.[1] ?? ''
   const token = /data-sb-token="([^"]+)"/.exec(body)?.[1] ?? ''

@@ -10,9 +10,9 @@
  * opens the socket and sends a trivial join. Either way a client counts once its join is
  * answered with status ok, and it sends a heartbeat every 30 s as the browser client does.
  */
-import { Agent, get } from 'node:http'
 import { WebSocket } from 'ws'
 import { emit, onCommands, fdLimit, type Message } from '../shared/children.ts'
+import { fetchPage } from '../shared/http.ts'
 import { epochNow, timestampIn } from '../shared/dashboard.ts'
 import { quantile, sorted } from '../shared/report.ts'
 
@@ -26,22 +26,6 @@ let updateFrames = 0
 let updateBytes = 0
 let otherFrames = 0
 let closedCount = 0
-
-const agent = new Agent({ keepAlive: true, maxSockets: 32 })
-
-const fetchPage = (url: string): Promise<{ body: string; cookie: string }> =>
-  new Promise((resolve, reject) => {
-    get(url, { agent }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => (body += chunk))
-      res.on('end', () => {
-        const cookie = (res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ')
-        if (res.statusCode !== 200) reject(new Error(`GET ${url}: ${res.statusCode}`))
-        else resolve({ body, cookie })
-      })
-    }).on('error', reject)
-  })
 
 const attr = (html: string, pattern: RegExp, what: string): string => {
   const match = pattern.exec(html)
