@@ -40,6 +40,7 @@ export const ERRORS = {
   'view.not-mounted': 'the view is not mounted',
   'view.bad-render': 'render() must return an html template',
   'view.crashed': 'the view crashed and was terminated',
+  'view.bad-redirect': 'a redirect target is neither a same-site path nor an http(s) URL',
   // socket / protocol
   'socket.bad-frame': 'the frame is not a valid protocol message',
   'socket.unknown-topic': 'the topic is not joined on this socket',

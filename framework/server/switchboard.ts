@@ -29,7 +29,7 @@ import {
   type ChannelClass,
   type Limits,
 } from '../socket/index.ts'
-import { renderToString } from '../template/index.ts'
+import { renderToString, type Rendered } from '../template/index.ts'
 import { renderDead, type MountContext, type ViewClass, type ViewServices } from '../view/index.ts'
 import { defaultLayout, type Layout } from './layout.ts'
 import { csrfBinding, safeEqual, signToken, verifyToken } from './token.ts'
@@ -142,22 +142,13 @@ export class Switchboard {
       const params = { ...Object.fromEntries(url.searchParams), ...routeParams }
       const session = (await options.session?.(c)) ?? {}
       const context: MountContext = { params, session, isConnected: false, url, form: {} }
-      const roots = await Promise.all(
-        list.map(async (View, n) => {
-          const html = renderToString(await renderDead(View, context))
-          const id = `sb-${randomBytes(6).toString('base64url')}`
-          const token = signToken(this.#options.secret, {
-            v: names[n] as string,
-            i: id,
-            s: session,
-            p: routeParams,
-            u: url.pathname,
-            c: csrfBinding(this.#options.secret, csrf),
-            exp: Date.now() + (this.#options.tokenMaxAgeMs ?? 12 * 3600_000),
-          })
-          return `<div id="${id}" data-sb-root data-sb-token="${token}">${html}</div>`
-        }),
-      )
+      const renders = await Promise.all(list.map((View) => renderDead(View, context)))
+      const roots: string[] = []
+      for (const [n, render] of renders.entries()) {
+        // Nothing of a page whose mount redirected may reach the browser (issue 10, item 9).
+        if (render.kind === 'redirect') return c.redirect(render.location, 302)
+        roots.push(this.#root(names[n] as string, render.rendered, context, routeParams, csrf))
+      }
       const layout = options.layout ?? defaultLayout
       const title =
         typeof options.title === 'function' ? options.title(c) : (options.title ?? names.join(' '))
@@ -171,6 +162,27 @@ export class Switchboard {
         }),
       )
     }
+  }
+
+  // A live root: the dead-rendered HTML in an element carrying the token its join presents.
+  #root(
+    name: string,
+    rendered: Rendered,
+    context: MountContext,
+    routeParams: Record<string, string>,
+    csrf: string,
+  ): string {
+    const id = `sb-${randomBytes(6).toString('base64url')}`
+    const token = signToken(this.#options.secret, {
+      v: name,
+      i: id,
+      s: context.session as Record<string, unknown>,
+      p: routeParams,
+      u: context.url.pathname,
+      c: csrfBinding(this.#options.secret, csrf),
+      exp: Date.now() + (this.#options.tokenMaxAgeMs ?? 12 * 3600_000),
+    })
+    return `<div id="${id}" data-sb-root data-sb-token="${token}">${renderToString(rendered)}</div>`
   }
 
   /** A hono handler serving the client bundle (built by `npm run build`). */

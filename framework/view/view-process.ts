@@ -344,47 +344,26 @@ const asCrash = (view: LiveView<object>, phase: string, error: unknown): LiveErr
 }
 
 /**
- * Mounts and renders a view once without a socket (the dead render of a page request).
- * Subscriptions and timers requested during this mount are ignored.
+ * The same first steps live and dead: mount gives the state, then handleParams sees the URL
+ * (unless mount redirected: the dead render stops there). The state starts as a copy of what
+ * mount returned: rendered states may be frozen and shared (sharing.ts), and that must never
+ * reach an object the application still holds elsewhere.
  */
-export const renderDead = async (View: ViewClass, context: MountContext): Promise<Rendered> => {
-  const view = new View()
-  LiveView.attachHost(view, DEAD_HOST)
-  await mountState(view, context)
-  return renderOf(view)
-}
-
-// The same first steps live and dead: mount gives the state, then handleParams sees the URL.
-// The state starts as a copy of what mount returned: rendered states may be frozen and shared
-// (sharing.ts), and that must never reach an object the application still holds elsewhere.
-const mountState = async (view: LiveView<object>, context: MountContext): Promise<void> => {
+export const mountState = async (
+  view: LiveView<object>,
+  context: MountContext,
+  isRedirected: () => boolean = () => false,
+): Promise<void> => {
   LiveView.setState(view, { ...(await view.mount(context)) })
-  await view.handleParams?.({ ...context.params }, context.url)
+  if (!isRedirected()) await view.handleParams?.({ ...context.params }, context.url)
 }
 
-const renderOf = (view: LiveView<object>): Rendered => {
+/** Calls the view's render and checks it returned a template (the dead render uses it too). */
+export const renderOf = (view: LiveView<object>): Rendered => {
   const rendered = view.render(view.state)
   if (rendered instanceof Rendered) return rendered
   throw new LiveError(
     'view.bad-render',
     `${view.constructor.name}.render() returned ${typeof rendered}; return html\`...\``,
   )
-}
-
-const noop = (): void => {}
-const DEAD_HOST: ViewHost = {
-  isConnected: false,
-  markDirty: noop,
-  subscribe: () => noop,
-  broadcast: async () => {},
-  broadcastFrom: async () => {},
-  track: noop,
-  untrack: noop,
-  updatePresence: noop,
-  listPresence: () => ({}),
-  sendAfter: () => noop,
-  every: () => noop,
-  pushEvent: noop,
-  pushPatch: noop,
-  redirect: noop,
 }

@@ -1,5 +1,7 @@
+import { Hono } from 'hono'
 import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { html, LiveView, type MountContext } from '../../framework/index.ts'
 import { signToken, verifyToken } from '../../framework/server/index.ts'
 import { startServer, type TestServer } from './support.ts'
 import { CounterView, TableView } from './views.ts'
@@ -97,5 +99,35 @@ describe('session tokens and socket checks', () => {
     const page = await load('/counter')
     await expect(connect(page, {}, 'wrong')).rejects.toThrow('HTTP 403')
     await expect(connect({ ...page, cookie: '' })).rejects.toThrow('HTTP 403')
+  })
+})
+
+/** A page for signed-in users only: mount sends everyone else to the login page. */
+class AdminView extends LiveView<{ codes: string }> {
+  mount({ session }: MountContext) {
+    if (!session.user) this.redirect('/login')
+    return { codes: 'the launch codes' }
+  }
+  render({ codes }: { codes: string }) {
+    return html`<p>${codes}</p>`
+  }
+}
+
+describe('a page whose mount redirects', () => {
+  it('answers 302 to the login page and never sends the protected content', async () => {
+    const app = new Hono()
+    app.get('/admin', server.live.page(AdminView))
+    const response = await app.request('http://app.test/admin')
+    expect(response.status).toBe(302)
+    expect(response.headers.get('location')).toBe('/login')
+    expect(await response.text()).not.toContain('launch codes')
+  })
+
+  it('renders for a session the mount accepts', async () => {
+    const app = new Hono()
+    app.get('/admin', server.live.page(AdminView, { session: () => ({ user: 'alice' }) }))
+    const response = await app.request('http://app.test/admin')
+    expect(response.status).toBe(200)
+    expect(await response.text()).toContain('launch codes')
   })
 })

@@ -1,0 +1,66 @@
+/**
+ * The dead render: a view mounted and rendered once for a page request, without a socket.
+ * Subscriptions, presences, timers and pushes asked for here are ignored: nothing runs after the
+ * response. Redirects are not: a mount that sends an unauthenticated user to `/login` must
+ * answer 302 and never render what it protects (issue 10, item 9), as it does live.
+ */
+import type { Rendered } from '../template/index.ts'
+import { LiveView, type MountContext, type PresenceListing, type ViewClass, type ViewHost } from './live-view.ts'
+import { checkPatchTarget, checkRedirectTarget } from './redirect-target.ts'
+import { mountState, renderOf } from './view-process.ts'
+
+/** What a dead render produced: the view's HTML, or the location mount sent the browser to. */
+export type DeadRender =
+  | { readonly kind: 'rendered'; readonly rendered: Rendered }
+  | { readonly kind: 'redirect'; readonly location: string }
+
+/**
+ * Mounts and renders a view once without a socket (the dead render of a page request). A
+ * `redirect` or `pushPatch` in mount or handleParams stops it before render.
+ */
+export const renderDead = async (View: ViewClass, context: MountContext): Promise<DeadRender> => {
+  const view = new View()
+  const host = new DeadHost(context.url)
+  LiveView.attachHost(view, host)
+  await mountState(view, context, () => host.location !== null)
+  if (host.location !== null) return { kind: 'redirect', location: host.location }
+  return { kind: 'rendered', rendered: renderOf(view) }
+}
+
+const noop = (): void => {}
+
+/** The host of a dead-rendered view: inert, except that it remembers where to redirect. */
+class DeadHost implements ViewHost {
+  readonly #url: URL
+  /** The last redirect or patch asked for, already checked; null while there is none. */
+  location: string | null = null
+
+  constructor(url: URL) {
+    this.#url = url
+  }
+
+  get isConnected(): boolean {
+    return false
+  }
+
+  redirect(to: string): void {
+    this.location = checkRedirectTarget(to)
+  }
+
+  /** Live, a patch changes the URL in place; a page request has no place: it redirects there. */
+  pushPatch(to: string): void {
+    this.location = checkPatchTarget(to, this.#url)
+  }
+
+  markDirty = noop
+  subscribe = (): (() => void) => noop
+  broadcast = async (): Promise<void> => {}
+  broadcastFrom = async (): Promise<void> => {}
+  track = noop
+  untrack = noop
+  updatePresence = noop
+  listPresence = (): PresenceListing => ({})
+  sendAfter = (): (() => void) => noop
+  every = (): (() => void) => noop
+  pushEvent = noop
+}
