@@ -33,6 +33,7 @@ import { renderToString, type Rendered } from '../template/index.ts'
 import { renderDead, type MountContext, type ViewClass, type ViewServices } from '../view/index.ts'
 import { defaultLayout, type Layout } from './layout.ts'
 import { csrfBinding, safeEqual, signToken, verifyToken } from './token.ts'
+import { checkUpgrade, guardSocket, refuseUpgrade, tryUrl } from './upgrade.ts'
 import { WsTransport } from './ws-transport.ts'
 
 /** Options of a Switchboard instance. */
@@ -77,6 +78,7 @@ export type PageOptions = {
 /** Any Node server that emits 'upgrade' (http, https, the one @hono/node-server returns). */
 export type UpgradeSource = {
   on(event: 'upgrade', listener: (request: IncomingMessage, socket: Duplex, head: Buffer) => void): unknown
+  listenerCount(event: 'upgrade'): number
 }
 
 const CSRF_COOKIE = 'sb_csrf'
@@ -215,26 +217,38 @@ export class Switchboard {
     }
   }
 
-  /** Serves the WebSocket endpoint on a Node HTTP server (the one @hono/node-server started). */
+  /**
+   * Serves the WebSocket endpoint on a Node HTTP server (the one @hono/node-server started).
+   * Upgrades to other paths are answered 404 and closed, unless another 'upgrade' listener on
+   * the server (a dev server's hot reload, another socket library) is there to take them.
+   */
   attach(server: UpgradeSource): void {
-    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const socketPath = this.#options.socketPath ?? '/live/websocket'
+    const policy = { allowedOrigins: this.#options.allowedOrigins ?? [] }
+    const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+      guardSocket(socket) // first: a reset at any point below must not end the process
       // Only the path and query matter here: the Host header is the client's to forge.
       const url = tryUrl(request.url ?? '/', 'http://localhost')
-      if (!url) return refuse(socket, '400 Bad Request', 'the request target is not a URL')
-      if (url.pathname !== (this.#options.socketPath ?? '/live/websocket')) return
-      const refusal = this.#checkUpgrade(request, url)
-      if (refusal) return refuse(socket, '403 Forbidden', refusal)
+      if (url?.pathname !== socketPath) {
+        if (server.listenerCount('upgrade') > 1) return // someone else's upgrade
+        if (!url) return refuseUpgrade(socket, '400 Bad Request', 'the request target is not a URL')
+        return refuseUpgrade(socket, '404 Not Found', `no WebSocket endpoint at ${url.pathname}`)
+      }
+      const refusal = checkUpgrade(request, url, policy)
+      if (refusal) return refuseUpgrade(socket, '403 Forbidden', refusal)
       this.#connectSession(request).then(
         (session) => {
-          if (!session) return refuse(socket, '403 Forbidden', 'the app refused this socket')
+          if (socket.destroyed) return // the client left while connect() ran
+          if (!session) return refuseUpgrade(socket, '403 Forbidden', 'the app refused this socket')
           this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, url, session))
         },
         (error: unknown) => {
           console.error('[switchboard] connect() threw; refusing the socket', error)
-          refuse(socket, '500 Internal Server Error', 'connect failed')
+          refuseUpgrade(socket, '500 Internal Server Error', 'connect failed')
         },
       )
-    })
+    }
+    server.on('upgrade', onUpgrade)
   }
 
   /** Closes every socket and stops the timers; the HTTP server is the caller's to close. */
@@ -264,20 +278,6 @@ export class Switchboard {
     const secure = new URL(c.req.url).protocol === 'https:'
     setCookie(c, CSRF_COOKIE, fresh, { path: '/', httpOnly: true, sameSite: 'Lax', secure })
     return fresh
-  }
-
-  #checkUpgrade(request: IncomingMessage, url: URL): string | null {
-    const origin = request.headers.origin
-    const host = request.headers.host
-    // `Origin: null` (sandboxed frames, file: pages) and garbage parse to nothing: not ours.
-    const isSameOrigin = origin !== undefined && host !== undefined && tryUrl(origin)?.host === host
-    if (origin !== undefined && !isSameOrigin && !(this.#options.allowedOrigins ?? []).includes(origin)) {
-      return `origin ${origin} is not allowed (server.bad-origin)`
-    }
-    const cookie = parseCookie(request.headers.cookie ?? '', CSRF_COOKIE)
-    const given = url.searchParams.get('csrf') ?? ''
-    if (!cookie || !safeEqual(cookie, given)) return 'CSRF token missing or wrong (server.bad-csrf)'
-    return null
   }
 
   async #connectSession(request: IncomingMessage): Promise<Record<string, unknown> | null> {
@@ -372,32 +372,6 @@ const loadClientBundle = (): string => {
   } catch {
     throw new LiveError('server.bad-config', `no client bundle at ${CLIENT_BUNDLE}; run npm run build`)
   }
-}
-
-const parseCookie = (header: string, name: string): string | null => {
-  for (const part of header.split(';')) {
-    const [key, ...rest] = part.trim().split('=')
-    if (key !== name) continue
-    try {
-      return decodeURIComponent(rest.join('='))
-    } catch {
-      return null // a malformed %-escape: no usable cookie
-    }
-  }
-  return null
-}
-
-/** Parses a URL from a request header or line; null when it is not one (never throws). */
-const tryUrl = (value: string, base?: string): URL | null => {
-  try {
-    return new URL(value, base)
-  } catch {
-    return null
-  }
-}
-
-const refuse = (socket: Duplex, status: string, reason: string): void => {
-  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${reason}\n`)
 }
 
 const parseUrl = (value: unknown): URL => {
