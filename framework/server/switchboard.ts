@@ -31,6 +31,7 @@ import {
 } from '../socket/index.ts'
 import { renderToString, type Rendered } from '../template/index.ts'
 import { renderDead, type MountContext, type ViewClass, type ViewServices } from '../view/index.ts'
+import { csrfCookieName, isCsrfMatch, issueCsrf, isSignedCsrf } from './csrf-cookie.ts'
 import { defaultLayout, type Layout } from './layout.ts'
 import { csrfBinding, safeEqual, signToken, verifyToken } from './token.ts'
 import { checkUpgrade, guardSocket, refuseUpgrade, tryUrl } from './upgrade.ts'
@@ -81,7 +82,6 @@ export type UpgradeSource = {
   listenerCount(event: 'upgrade'): number
 }
 
-const CSRF_COOKIE = 'sb_csrf'
 const CLIENT_BUNDLE = fileURLToPath(new URL('../../dist/client/switchboard.js', import.meta.url))
 
 /** Serves live views and channels over hono and one WebSocket per tab. */
@@ -199,18 +199,19 @@ export class Switchboard {
 
   /**
    * Hono middleware that checks the CSRF token of form POSTs from dead-rendered pages: the
-   * `_csrf` field (or `x-csrf-token` header) must match the browser's cookie.
+   * `_csrf` field (or `x-csrf-token` header) must match the browser's cookie, and that cookie
+   * must carry this server's signature.
    */
   csrf(): Handler {
     return async (c, next) => {
       if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next()
-      const cookie = getCookie(c, CSRF_COOKIE) ?? ''
+      const cookie = getCookie(c, csrfCookieName(isHttps(c)))
       let given = c.req.header('x-csrf-token') ?? ''
       if (!given) {
         const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>)
         given = typeof body._csrf === 'string' ? body._csrf : ''
       }
-      if (!cookie || !safeEqual(cookie, given)) {
+      if (!isCsrfMatch(this.#options.secret, cookie, given)) {
         return c.text('CSRF token missing or wrong (server.bad-csrf)', 403)
       }
       return next()
@@ -224,7 +225,7 @@ export class Switchboard {
    */
   attach(server: UpgradeSource): void {
     const socketPath = this.#options.socketPath ?? '/live/websocket'
-    const policy = { allowedOrigins: this.#options.allowedOrigins ?? [] }
+    const policy = { secret: this.#options.secret, allowedOrigins: this.#options.allowedOrigins ?? [] }
     const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
       guardSocket(socket) // first: a reset at any point below must not end the process
       // Only the path and query matter here: the Host header is the client's to forge.
@@ -271,12 +272,15 @@ export class Switchboard {
     return name
   }
 
+  // The browser's signed CSRF cookie; one that does not verify (planted, or signed with an old
+  // secret) is replaced, never adopted.
   #csrfCookie(c: Context): string {
-    const existing = getCookie(c, CSRF_COOKIE)
-    if (existing && /^[A-Za-z0-9_-]{22,64}$/.test(existing)) return existing
-    const fresh = randomBytes(18).toString('base64url')
-    const secure = new URL(c.req.url).protocol === 'https:'
-    setCookie(c, CSRF_COOKIE, fresh, { path: '/', httpOnly: true, sameSite: 'Lax', secure })
+    const secure = isHttps(c)
+    const name = csrfCookieName(secure)
+    const existing = getCookie(c, name)
+    if (isSignedCsrf(this.#options.secret, existing)) return existing
+    const fresh = issueCsrf(this.#options.secret)
+    setCookie(c, name, fresh, { path: '/', httpOnly: true, sameSite: 'Lax', secure })
     return fresh
   }
 
@@ -373,6 +377,8 @@ const loadClientBundle = (): string => {
     throw new LiveError('server.bad-config', `no client bundle at ${CLIENT_BUNDLE}; run npm run build`)
   }
 }
+
+const isHttps = (c: Context): boolean => new URL(c.req.url).protocol === 'https:'
 
 const parseUrl = (value: unknown): URL => {
   try {

@@ -11,7 +11,7 @@
  */
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { safeEqual } from './token.ts'
+import { csrfCookieName, isCsrfMatch } from './csrf-cookie.ts'
 
 /** How long a refused socket may sit on an answer its client does not read. */
 export const REFUSAL_LINGER_MS = 5_000
@@ -44,6 +44,7 @@ export const refuseUpgrade = (socket: Duplex, status: string, reason: string): v
 
 /** What the origin and CSRF checks need to know. */
 export type UpgradePolicy = {
+  readonly secret: string
   readonly allowedOrigins: readonly string[]
 }
 
@@ -56,9 +57,12 @@ export const checkUpgrade = (request: IncomingMessage, url: URL, policy: Upgrade
   if (origin !== undefined && !isSameOrigin && !policy.allowedOrigins.includes(origin)) {
     return `origin ${origin} is not allowed (server.bad-origin)`
   }
-  const cookie = parseCookie(request.headers.cookie ?? '', 'sb_csrf')
-  const given = url.searchParams.get('csrf') ?? ''
-  if (!cookie || !safeEqual(cookie, given)) return 'CSRF token missing or wrong (server.bad-csrf)'
+  // The cookie's name follows the transport, as the page that set it did (csrf-cookie.ts).
+  const isHttps = (request.socket as { encrypted?: boolean } | undefined)?.encrypted === true
+  const cookie = parseCookie(request.headers.cookie ?? '', csrfCookieName(isHttps))
+  if (!isCsrfMatch(policy.secret, cookie, url.searchParams.get('csrf') ?? '')) {
+    return 'CSRF token missing or wrong (server.bad-csrf)'
+  }
   return null
 }
 

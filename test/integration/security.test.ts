@@ -131,3 +131,58 @@ describe('a page whose mount redirects', () => {
     expect(await response.text()).toContain('launch codes')
   })
 })
+
+describe('the CSRF cookie', () => {
+  // Well-formed for the old check (22-64 base64url characters), but not signed by the server.
+  const PLANTED = 'A'.repeat(24)
+
+  const formApp = () => {
+    const app = new Hono()
+    app.use(server.live.csrf())
+    app.get('/form', server.live.page(CounterView))
+    app.post('/form', (c) => c.text('saved'))
+    return app
+  }
+  const metaToken = (html: string): string => /name="csrf-token" content="([^"]+)"/.exec(html)![1]!
+  const post = (app: Hono, url: string, cookie: string, token: string) =>
+    app.request(url, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: token }).toString(),
+    })
+
+  it('refuses an upgrade whose CSRF cookie was planted rather than signed by the server', async () => {
+    const page = await load('/counter')
+    await expect(connect(page, { cookie: `sb_csrf=${PLANTED}` }, PLANTED)).rejects.toThrow('HTTP 403')
+  })
+
+  it('replaces a planted cookie on the next page instead of adopting it', async () => {
+    const response = await fetch(`${server.url}/counter`, { headers: { cookie: `sb_csrf=${PLANTED}` } })
+    const issued = /^sb_csrf=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')?.[1]
+    expect(issued).toBeDefined()
+    expect(issued).not.toBe(PLANTED)
+    expect(metaToken(await response.text())).toBe(issued)
+  })
+
+  it('makes csrf() refuse a form post that echoes a planted cookie and accept the page its own', async () => {
+    const app = formApp()
+    expect((await post(app, 'http://app.test/form', `sb_csrf=${PLANTED}`, PLANTED)).status).toBe(403)
+    const page = await app.request('http://app.test/form')
+    const cookie = page.headers.get('set-cookie')!.split(';')[0]!
+    expect((await post(app, 'http://app.test/form', cookie, metaToken(await page.text()))).status).toBe(200)
+  })
+
+  it('is a __Host- cookie over https, and csrf() there reads that one only', async () => {
+    const app = formApp()
+    const page = await app.request('https://app.test/form')
+    const setCookie = page.headers.get('set-cookie')!
+    expect(setCookie).toMatch(/^__Host-sb_csrf=/)
+    expect(setCookie).toMatch(/; Secure/)
+    expect(setCookie).toMatch(/; Path=\//)
+    expect(setCookie).not.toMatch(/Domain=/i)
+    const value = /^__Host-sb_csrf=([^;]+)/.exec(setCookie)![1]!
+    expect((await post(app, 'https://app.test/form', `__Host-sb_csrf=${value}`, value)).status).toBe(200)
+    // The same signed value under the name a subdomain can set does not count on https.
+    expect((await post(app, 'https://app.test/form', `sb_csrf=${value}`, value)).status).toBe(403)
+  })
+})

@@ -1,0 +1,42 @@
+/**
+ * The CSRF cookie: a random nonce signed with the server secret, `nonce.hmac`. A page sets it
+ * and prints the same value in `<meta name="csrf-token">`; form posts (`csrf()`) and the socket
+ * upgrade send the value back, and pass only when it equals the cookie and the cookie's
+ * signature verifies. A value planted in the browser by someone else (a sibling subdomain, a
+ * proxy on plain http) was not signed with this secret: every check refuses it and the next page
+ * replaces it (issue 10, item 21).
+ *
+ * Over https the cookie is named `__Host-sb_csrf`: browsers then accept it only from this exact
+ * host, `Secure`, `Path=/` and without `Domain`, so a subdomain cannot set it at all.
+ */
+import { createHmac, randomBytes } from 'node:crypto'
+import { safeEqual } from './token.ts'
+
+const PLAIN_NAME = 'sb_csrf'
+const HOST_NAME = '__Host-sb_csrf'
+const MAX_VALUE_CHARS = 128
+
+/** The cookie's name for a request that came over https or not. */
+export const csrfCookieName = (isHttps: boolean): string => (isHttps ? HOST_NAME : PLAIN_NAME)
+
+// Domain-separated from the token's browser binding (`csrf:` in token.ts): one MAC never
+// stands in for the other.
+const macOf = (secret: string, nonce: string): string =>
+  createHmac('sha256', secret).update(`csrf-cookie:${nonce}`).digest('base64url')
+
+/** A fresh signed cookie value. */
+export const issueCsrf = (secret: string): string => {
+  const nonce = randomBytes(18).toString('base64url')
+  return `${nonce}.${macOf(secret, nonce)}`
+}
+
+/** True when `value` is a cookie value this secret signed (constant-time comparison). */
+export const isSignedCsrf = (secret: string, value: unknown): value is string => {
+  if (typeof value !== 'string' || value.length > MAX_VALUE_CHARS) return false
+  const [nonce, mac, extra] = value.split('.')
+  return !!nonce && !!mac && extra === undefined && safeEqual(mac, macOf(secret, nonce))
+}
+
+/** True when the token a request sent back matches a signed cookie: the CSRF check. */
+export const isCsrfMatch = (secret: string, cookie: unknown, given: string): boolean =>
+  isSignedCsrf(secret, cookie) && safeEqual(cookie, given)
