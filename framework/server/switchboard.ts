@@ -24,7 +24,6 @@ import { PubSub } from '../pubsub/index.ts'
 import {
   CLOSE,
   Connection,
-  DEFAULT_LIMITS,
   VIEW_TOPIC_PREFIX,
   type ChannelClass,
   type Limits,
@@ -33,13 +32,14 @@ import { renderToString, type Rendered } from '../template/index.ts'
 import { renderDead, type MountContext, type ViewClass, type ViewServices } from '../view/index.ts'
 import { csrfCookieName, isCsrfMatch, issueCsrf, isSignedCsrf } from './csrf-cookie.ts'
 import { defaultLayout, type Layout } from './layout.ts'
+import { resolveConfig, type ServerConfig } from './server-config.ts'
 import { csrfBinding, safeEqual, signToken, verifyToken } from './token.ts'
 import { checkUpgrade, guardSocket, refuseUpgrade, tryUrl } from './upgrade.ts'
 import { WsTransport } from './ws-transport.ts'
 
 /** Options of a Switchboard instance. */
 export type SwitchboardOptions = {
-  /** Signs session tokens; at least 32 characters. Keep it out of the source in production. */
+  /** Signs session tokens and the CSRF cookie; at least 32 characters. Keep it out of the source in production. */
   readonly secret: string
   /** Shared pub/sub; defaults to an in-memory one (single node). */
   readonly pubsub?: PubSub
@@ -49,7 +49,7 @@ export type SwitchboardOptions = {
   readonly channels?: Readonly<Record<string, ChannelClass>>
   /** Per-socket limits; see docs/limits.md. */
   readonly limits?: Partial<Limits>
-  /** Origins allowed to open the socket, besides the page's own origin. */
+  /** Exact origins (`https://app.example.com`) allowed to open the socket besides the page's own. */
   readonly allowedOrigins?: readonly string[]
   /** Lifetime of a page's session token (ms); a tab open longer must reload. Default 12 h. */
   readonly tokenMaxAgeMs?: number
@@ -90,6 +90,7 @@ export class Switchboard {
   readonly presence: PresenceTracker
   readonly limits: Limits
   readonly #options: SwitchboardOptions
+  readonly #config: ServerConfig
   readonly #services: ViewServices
   readonly #views = new Map<string, ViewClass>()
   readonly #viewNames = new Map<ViewClass, string>()
@@ -100,11 +101,9 @@ export class Switchboard {
   #clientScript: string | null = null
 
   constructor(options: SwitchboardOptions) {
-    if (typeof options?.secret !== 'string' || options.secret.length < 32) {
-      throw new LiveError('server.bad-config', 'secret must be a string of at least 32 characters')
-    }
+    this.#config = resolveConfig(options)
     this.#options = options
-    this.limits = { ...DEFAULT_LIMITS, ...options.limits }
+    this.limits = this.#config.limits
     // ws counts the payload in bytes and stops reading past it (close 1009); Connection's own
     // check sees the decoded string, whose length undercounts multi-byte UTF-8.
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxFrameBytes })
@@ -160,7 +159,7 @@ export class Switchboard {
           head: options.head ?? '',
           body: roots.join('\n'),
           csrfToken: csrf,
-          scriptUrl: this.#options.scriptUrl ?? '/switchboard/client.js',
+          scriptUrl: this.#config.scriptUrl,
         }),
       )
     }
@@ -175,14 +174,14 @@ export class Switchboard {
     csrf: string,
   ): string {
     const id = `sb-${randomBytes(6).toString('base64url')}`
-    const token = signToken(this.#options.secret, {
+    const token = signToken(this.#config.secret, {
       v: name,
       i: id,
       s: context.session as Record<string, unknown>,
       p: routeParams,
       u: context.url.pathname,
-      c: csrfBinding(this.#options.secret, csrf),
-      exp: Date.now() + (this.#options.tokenMaxAgeMs ?? 12 * 3600_000),
+      c: csrfBinding(this.#config.secret, csrf),
+      exp: Date.now() + this.#config.tokenMaxAgeMs,
     })
     return `<div id="${id}" data-sb-root data-sb-token="${token}">${renderToString(rendered)}</div>`
   }
@@ -211,7 +210,7 @@ export class Switchboard {
         const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>)
         given = typeof body._csrf === 'string' ? body._csrf : ''
       }
-      if (!isCsrfMatch(this.#options.secret, cookie, given)) {
+      if (!isCsrfMatch(this.#config.secret, cookie, given)) {
         return c.text('CSRF token missing or wrong (server.bad-csrf)', 403)
       }
       return next()
@@ -224,18 +223,16 @@ export class Switchboard {
    * the server (a dev server's hot reload, another socket library) is there to take them.
    */
   attach(server: UpgradeSource): void {
-    const socketPath = this.#options.socketPath ?? '/live/websocket'
-    const policy = { secret: this.#options.secret, allowedOrigins: this.#options.allowedOrigins ?? [] }
-    const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       guardSocket(socket) // first: a reset at any point below must not end the process
       // Only the path and query matter here: the Host header is the client's to forge.
       const url = tryUrl(request.url ?? '/', 'http://localhost')
-      if (url?.pathname !== socketPath) {
+      if (url?.pathname !== this.#config.socketPath) {
         if (server.listenerCount('upgrade') > 1) return // someone else's upgrade
         if (!url) return refuseUpgrade(socket, '400 Bad Request', 'the request target is not a URL')
         return refuseUpgrade(socket, '404 Not Found', `no WebSocket endpoint at ${url.pathname}`)
       }
-      const refusal = checkUpgrade(request, url, policy)
+      const refusal = checkUpgrade(request, url, this.#config)
       if (refusal) return refuseUpgrade(socket, '403 Forbidden', refusal)
       this.#connectSession(request).then(
         (session) => {
@@ -248,8 +245,7 @@ export class Switchboard {
           refuseUpgrade(socket, '500 Internal Server Error', 'connect failed')
         },
       )
-    }
-    server.on('upgrade', onUpgrade)
+    })
   }
 
   /** Closes every socket and stops the timers; the HTTP server is the caller's to close. */
@@ -278,8 +274,8 @@ export class Switchboard {
     const secure = isHttps(c)
     const name = csrfCookieName(secure)
     const existing = getCookie(c, name)
-    if (isSignedCsrf(this.#options.secret, existing)) return existing
-    const fresh = issueCsrf(this.#options.secret)
+    if (isSignedCsrf(this.#config.secret, existing)) return existing
+    const fresh = issueCsrf(this.#config.secret)
     setCookie(c, name, fresh, { path: '/', httpOnly: true, sameSite: 'Lax', secure })
     return fresh
   }
@@ -323,8 +319,8 @@ export class Switchboard {
   }
 
   async #authorizeView(topic: string, payload: Record<string, unknown>, csrf: string) {
-    const claims = verifyToken(this.#options.secret, payload.token)
-    if (`${VIEW_TOPIC_PREFIX}${claims.i}` !== topic || !safeEqual(claims.c, csrfBinding(this.#options.secret, csrf))) {
+    const claims = verifyToken(this.#config.secret, payload.token)
+    if (`${VIEW_TOPIC_PREFIX}${claims.i}` !== topic || !safeEqual(claims.c, csrfBinding(this.#config.secret, csrf))) {
       throw new LiveError('session.wrong-view', `the token was issued for another view or browser, not ${topic}`)
     }
     const View = this.#views.get(claims.v)

@@ -2,6 +2,7 @@
  * Limits of one socket and the close codes, spelled once. Every limit can be overridden through
  * the server options (`limits`); docs/limits.md lists them.
  */
+import { LiveError } from '../errors.ts'
 
 /** Per-connection limits; units are in the names. */
 export type Limits = {
@@ -33,6 +34,50 @@ export const DEFAULT_LIMITS: Limits = {
   coalesceAboveBytes: 256 * 1024,
   closeAboveBytes: 4 * 1024 * 1024,
   maxStallMs: 30_000,
+}
+
+type Rule = { readonly isValid: (value: number) => boolean; readonly what: string }
+const POSITIVE_INTEGER: Rule = { isValid: (n) => Number.isSafeInteger(n) && n > 0, what: 'a whole number above 0' }
+const COUNT: Rule = { isValid: (n) => Number.isSafeInteger(n) && n >= 0, what: 'a whole number, 0 or more' }
+const POSITIVE: Rule = { isValid: (n) => Number.isFinite(n) && n > 0, what: 'a finite number above 0' }
+
+// A limit of 0, -1 or NaN does not mean "no limit": it disables the guard or closes every socket.
+const RULES: Readonly<Record<keyof Limits, Rule>> = {
+  maxFrameBytes: POSITIVE_INTEGER,
+  maxTopics: POSITIVE_INTEGER,
+  eventsPerSecond: POSITIVE,
+  eventBurst: POSITIVE_INTEGER,
+  heartbeatTimeoutMs: POSITIVE,
+  coalesceAboveBytes: COUNT,
+  closeAboveBytes: POSITIVE_INTEGER,
+  maxStallMs: POSITIVE,
+}
+
+/**
+ * The limits in force: DEFAULT_LIMITS with `overrides` on top. Throws `server.bad-config` for an
+ * unknown name (a typo would leave the default silently in force) or a value out of range.
+ */
+export const resolveLimits = (overrides: unknown = {}): Limits => {
+  if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) {
+    throw new LiveError('server.bad-config', `limits must be an object of numbers, not ${String(overrides)}`)
+  }
+  for (const [name, value] of Object.entries(overrides)) {
+    const rule = Object.hasOwn(RULES, name) ? RULES[name as keyof Limits] : undefined
+    if (!rule) {
+      throw new LiveError('server.bad-config', `limits.${name} is not a limit; the limits are ${Object.keys(RULES).join(', ')}`)
+    }
+    if (typeof value !== 'number' || !rule.isValid(value)) {
+      throw new LiveError('server.bad-config', `limits.${name} must be ${rule.what}, not ${String(value)}`)
+    }
+  }
+  const limits: Limits = { ...DEFAULT_LIMITS, ...(overrides as Partial<Limits>) }
+  if (limits.coalesceAboveBytes >= limits.closeAboveBytes) {
+    throw new LiveError(
+      'server.bad-config',
+      `limits.coalesceAboveBytes (${limits.coalesceAboveBytes}) must be below closeAboveBytes (${limits.closeAboveBytes})`,
+    )
+  }
+  return limits
 }
 
 /** WebSocket close codes Switchboard uses (4000-4999 are application codes). */
