@@ -9,13 +9,17 @@ import { ROOT_SELECTOR } from './protocol.ts'
 import { PresenceList } from './presence.ts'
 import { LiveSocket } from './socket.ts'
 
-const csrf = (): string =>
-  document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ?? ''
+const meta = (name: string): string | null =>
+  document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? null
+
+// The server prints its socket path (the `socketPath` option) in the page; the default when a
+// layout leaves it out.
+const socketPath = meta('sb-socket') ?? '/live/websocket'
 
 /** The page's socket, shared by its views and channels. */
 export const socket = new LiveSocket(
-  `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/live/websocket`,
-  () => ({ csrf: csrf() }),
+  `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${socketPath}`,
+  () => ({ csrf: meta('csrf-token') ?? '' }),
 )
 
 // A page may register hooks before this script runs (`window.Switchboard = { hooks: {…} }`);

@@ -20,12 +20,13 @@ const HOOKS = publicFile('hooks.js')
 // Loaded before the client, deferred like it; hooks.js copes with either order (see there).
 const HOOKS_HEAD = '<script src="/demo/hooks.js" defer></script>'
 
-const layout: Layout = ({ title, head, body, csrfToken, scriptUrl }) => `<!doctype html>
+const layout: Layout = ({ title, head, body, csrfToken, scriptUrl, socketPath }) => `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="csrf-token" content="${csrfToken}">
+<meta name="sb-socket" content="${socketPath}">
 <title>${title} · Switchboard</title>
 <link rel="stylesheet" href="/demo/style.css">
 ${head}

@@ -77,8 +77,8 @@ const checkOrigins = (origins: readonly string[]): readonly string[] => {
   return [...origins]
 }
 
-// The upgrade compares the path with the request's pathname: only a plain absolute path can
-// ever match.
+// The page prints the path for the client (<meta name="sb-socket">) and the upgrade compares
+// it with the request's pathname: only a plain absolute path can be both.
 const checkSocketPath = (path: string): string => {
   const url = typeof path === 'string' && path.startsWith('/') ? tryUrl(path, 'http://localhost') : null
   if (url?.pathname !== path || url.origin !== 'http://localhost') {

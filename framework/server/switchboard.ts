@@ -32,7 +32,7 @@ import { renderToString, type Rendered } from '../template/index.ts'
 import { renderDead, type MountContext, type ViewClass, type ViewServices } from '../view/index.ts'
 import { csrfCookieName, isCsrfMatch, issueCsrf, isSignedCsrf } from './csrf-cookie.ts'
 import { defaultLayout, type Layout } from './layout.ts'
-import { resolveConfig, type ServerConfig } from './server-config.ts'
+import { DEFAULT_SOCKET_PATH, resolveConfig, type ServerConfig } from './server-config.ts'
 import { csrfBinding, safeEqual, signToken, verifyToken } from './token.ts'
 import { checkUpgrade, guardSocket, refuseUpgrade, tryUrl } from './upgrade.ts'
 import { WsTransport } from './ws-transport.ts'
@@ -53,7 +53,7 @@ export type SwitchboardOptions = {
   readonly allowedOrigins?: readonly string[]
   /** Lifetime of a page's session token (ms); a tab open longer must reload. Default 12 h. */
   readonly tokenMaxAgeMs?: number
-  /** The path of the WebSocket endpoint. Default `/live/websocket`. */
+  /** The path of the WebSocket endpoint, printed in each page for the client. Default `/live/websocket`. */
   readonly socketPath?: string
   /** The URL the page loads the client from. Default `/switchboard/client.js`. */
   readonly scriptUrl?: string
@@ -153,15 +153,22 @@ export class Switchboard {
       const layout = options.layout ?? defaultLayout
       const title =
         typeof options.title === 'function' ? options.title(c) : (options.title ?? names.join(' '))
-      return c.html(
-        layout({
-          title,
-          head: options.head ?? '',
-          body: roots.join('\n'),
-          csrfToken: csrf,
-          scriptUrl: this.#config.scriptUrl,
-        }),
-      )
+      const document = layout({
+        title,
+        head: options.head ?? '',
+        body: roots.join('\n'),
+        csrfToken: csrf,
+        scriptUrl: this.#config.scriptUrl,
+        socketPath: this.#config.socketPath,
+      })
+      // Without the meta the client dials the default path and the page hangs in sb-loading.
+      if (this.#config.socketPath !== DEFAULT_SOCKET_PATH && !document.includes('sb-socket')) {
+        throw new LiveError(
+          'server.bad-config',
+          `socketPath is ${this.#config.socketPath} but the layout prints no <meta name="sb-socket">; add it from LayoutParts.socketPath`,
+        )
+      }
+      return c.html(document)
     }
   }
 
