@@ -11,6 +11,7 @@
  * and the server's RSS at start, peak and end. Loopback only; the child is killed on any exit.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -45,7 +46,8 @@ const startServer = (): Promise<{ url: string; proc: ChildProcess }> =>
   new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, ['--import', 'tsx', SERVER], {
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_ENV: 'production' },
+      // Production refuses to start without a secret (developmentSecret); one per run will do.
+      env: { ...process.env, NODE_ENV: 'production', SWITCHBOARD_SECRET: randomBytes(32).toString('base64url') },
     })
     child = proc
     createInterface({ input: proc.stdout! }).on('line', (line) => {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
-import { Switchboard, type Layout } from '../framework/index.ts'
+import { developmentSecret, Switchboard, type Layout } from '../framework/index.ts'
 import { Fleet, type FleetOptions } from './sim/index.ts'
 import { CounterView } from './views/counter.ts'
 import { createDashboardView } from './views/dashboard.ts'
@@ -42,6 +42,7 @@ ${head}
 /** Options for the demo server. */
 export type DemoOptions = {
   readonly port?: number
+  /** Signing secret; default `developmentSecret()` (SWITCHBOARD_SECRET, required in production). */
   readonly secret?: string
   /** Simulator settings (tests shorten intervals or fix the seed). */
   readonly fleet?: Omit<FleetOptions, 'pubsub'>
@@ -57,12 +58,7 @@ export type Demo = {
 
 /** Builds the demo's hono app, its Switchboard and the tenants' simulators. */
 export const createApp = async (options: DemoOptions = {}) => {
-  const live = new Switchboard({
-    secret:
-      options.secret ??
-      process.env.SWITCHBOARD_SECRET ??
-      'demo-secret-change-me-in-production-0123456789',
-  })
+  const live = new Switchboard({ secret: options.secret ?? developmentSecret() })
   const fleet = await Fleet.start({ ...options.fleet, pubsub: live.pubsub })
   const DashboardView = createDashboardView(fleet)
   const dashboard = live.page(DashboardView, {

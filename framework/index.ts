@@ -50,5 +50,11 @@ export type {
   SupervisorOptions,
 } from './runtime/index.ts'
 
-export { Switchboard, defaultLayout } from './server/index.ts'
-export type { Layout, LayoutParts, PageOptions, SwitchboardOptions } from './server/index.ts'
+export { Switchboard, defaultLayout, developmentSecret } from './server/index.ts'
+export type {
+  DevelopmentSecretOptions,
+  Layout,
+  LayoutParts,
+  PageOptions,
+  SwitchboardOptions,
+} from './server/index.ts'

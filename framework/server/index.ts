@@ -1,6 +1,8 @@
 export { Switchboard } from './switchboard.ts'
 export type { PageOptions, SwitchboardOptions } from './switchboard.ts'
 export { defaultLayout } from './layout.ts'
+export { DEVELOPMENT_SECRET_FILE, developmentSecret } from './development-secret.ts'
+export type { DevelopmentSecretOptions } from './development-secret.ts'
 export type { Layout, LayoutParts } from './layout.ts'
 export { signToken, verifyToken } from './token.ts'
 export type { TokenClaims } from './token.ts'

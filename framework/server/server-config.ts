@@ -39,7 +39,7 @@ const bad = (detail: string): LiveError => new LiveError('server.bad-config', de
 /** Checks `options` and fills in defaults; throws `server.bad-config` on the first bad field. */
 export const resolveConfig = (options: ConfigOptions): ServerConfig => {
   if (typeof options?.secret !== 'string' || options.secret.length < 32) {
-    throw bad('secret must be a string of at least 32 characters')
+    throw bad('secret must be a string of at least 32 characters; see developmentSecret()')
   }
   const { tokenMaxAgeMs = DEFAULT_TOKEN_MAX_AGE_MS, scriptUrl = DEFAULT_SCRIPT_URL } = options
   if (!Number.isFinite(tokenMaxAgeMs) || tokenMaxAgeMs <= 0) {

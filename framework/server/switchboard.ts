@@ -39,7 +39,10 @@ import { WsTransport } from './ws-transport.ts'
 
 /** Options of a Switchboard instance. */
 export type SwitchboardOptions = {
-  /** Signs session tokens and the CSRF cookie; at least 32 characters. Keep it out of the source in production. */
+  /**
+   * Signs session tokens and the CSRF cookie; at least 32 characters. Never write it in source:
+   * `developmentSecret()` reads SWITCHBOARD_SECRET, or in development keeps one per machine.
+   */
   readonly secret: string
   /** Shared pub/sub; defaults to an in-memory one (single node). */
   readonly pubsub?: PubSub
