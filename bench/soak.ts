@@ -6,9 +6,14 @@
  * and events, forged and replayed tokens, binary and oversize frames, schema-failing payloads.
  * A client whose socket closes records the code and reconnects with a fresh page.
  *
+ * Beside them run the hostile clients of bench/soak/hostile.ts (SOAK_HOSTILE, default 1, scales
+ * how many of each): resets during the upgrade, join/leave churn on the dashboard's presence,
+ * paused readers that keep sending, and events sent before the join reply.
+ *
  * It prints frames sent, the errors answered (error replies, socket errors, close codes), frames
  * left unanswered (must be 0), crashes (the child exiting, or errors on its stderr: must be 0),
- * and the server's RSS at start, peak and end. Loopback only; the child is killed on any exit.
+ * each hostile case and whether it held, and the server's RSS at start, peak and end. Loopback
+ * only; the child is killed on any exit.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -16,9 +21,11 @@ import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { WebSocket } from 'ws'
+import { hostileReport, runChurn, runEarlyEvents, runPausedReaders, runResets } from './soak/hostile.ts'
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 30)
 const CLIENTS = Number(process.env.SOAK_CLIENTS ?? 50)
+const HOSTILE = Number(process.env.SOAK_HOSTILE ?? 1)
 const FRAME_GAP_MS = 25 // per client: about 40 frames a second, under the default 50/s limit
 const SILENCE_MS = 5_000 // a frame with a ref unanswered this long on an open socket is silence
 const PATHS = ['/counter', '/signup'] as const
@@ -264,7 +271,14 @@ const sampler = setInterval(() => {
 }, 500)
 
 const deadline = Date.now() + SECONDS * 1000
-await Promise.all(Array.from({ length: CLIENTS }, () => runClient(base, deadline)))
+const times = (n: number, run: () => Promise<void>): Promise<void>[] => Array.from({ length: n }, run)
+await Promise.all([
+  ...times(CLIENTS, () => runClient(base, deadline)),
+  ...times(4 * HOSTILE, () => runResets(base, deadline)),
+  ...times(4 * HOSTILE, () => runChurn(base, deadline)),
+  ...times(2 * HOSTILE, () => runPausedReaders(base, deadline)),
+  ...times(2 * HOSTILE, () => runEarlyEvents(base, deadline)),
+])
 clearInterval(sampler)
 await new Promise((r) => setTimeout(r, 500)) // let the server finish closing sockets
 const rssEnd = isUp() ? rssMb(pid) : NaN
@@ -297,6 +311,7 @@ const list = (map: Map<unknown, number>): string =>
   [...map].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${String(k)} ${v}`).join(', ') || 'none'
 const closesWithCodes = new Map([...stats.closeCodes].filter(([code]) => code !== 1000))
 crashes += stderrErrors.length
+const hostile = hostileReport()
 
 console.log(`
 frames sent          ${stats.framesSent}  (${(stats.framesSent / SECONDS).toFixed(0)}/s; ${list(sentByKind)})
@@ -310,5 +325,7 @@ unanswered frames    ${stats.unanswered}
 crashes              ${crashes}${stderrErrors.length > 0 ? `\n  ${stderrErrors.slice(0, 10).join('\n  ')}` : ''}
 server alive after   ${isAlive ? 'yes (a fresh client joined)' : 'NO'}
 server RSS           start ${rssStart.toFixed(1)} MB, peak ${rssPeak.toFixed(1)} MB, end ${rssEnd.toFixed(1)} MB
+${hostile.lines}
 `)
-process.exit(crashes === 0 && stats.unanswered === 0 && isAlive ? 0 : 1)
+const isClean = crashes === 0 && stats.unanswered === 0 && isAlive && hostile.failures.length === 0
+process.exit(isClean ? 0 : 1)
