@@ -10,6 +10,7 @@
  */
 import { LiveView, PubSub, DEFAULT_LIMITS, type Rendered } from '../framework/index.ts'
 import { Connection, type Transport } from '../framework/socket/index.ts'
+import { shareableRender } from '../framework/view/sharing.ts'
 import { dashboard, initialTick, metricsAt, type Tick } from './shared/dashboard.ts'
 import { markdownTable, quantile, sorted, writeResults, type ResultRow } from './shared/report.ts'
 
@@ -36,6 +37,12 @@ class SharedDashboard extends LiveView<Tick> {
 
 class PrivateDashboard extends SharedDashboard {
   static override shareRenders = false
+}
+
+// Sharing is decided from the render's code: a render that came to read `this` would quietly
+// measure unshared views under the shared label.
+if (shareableRender(SharedDashboard) === null || shareableRender(PrivateDashboard) !== null) {
+  throw new Error('bench/broadcast: SharedDashboard must share renders and PrivateDashboard must not')
 }
 
 /** Counts what would be written; holds nothing, so the views are all that is measured. */

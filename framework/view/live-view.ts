@@ -57,9 +57,12 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
   #host: ViewHost | undefined
 
   /**
-   * Whether views of this class may share renders: `render(state)` must then depend on the
-   * state alone, so that views holding identical values reuse one tree, diff and encoding
-   * (see sharing.ts). Set `static shareRenders = false` on a view whose render reads more.
+   * Whether views of this class may share renders: views holding identical state values (a
+   * broadcast's own objects) then reuse one tree, diff and encoding (see sharing.ts). Sharing
+   * is automatic and safe: it applies only when `render` is a method of the class whose source
+   * never says `this`, `super` or `eval`, so it can see nothing but its `state` argument. A
+   * render that reads `this.user` renders for its own view alone; no setting is needed for
+   * that. Decided once per class, on its first render. `false` turns sharing off for the class.
    */
   static shareRenders = true
 

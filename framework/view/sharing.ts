@@ -1,17 +1,25 @@
 /**
- * Work shared between instances of one view class. `render(state)` is a pure function of the
- * state, so when a broadcast leaves many views holding the same values (by reference: the
- * message's own objects), the first view renders, builds the tree, diffs and encodes; the others
- * find the result here, adopt its state object in place of their equal copy, and write the same
- * frame bytes. What a view keeps from one broadcast to the next is then shared too, so ten
- * thousand views do not leave ten thousand state objects for the collector to age. One entry
- * per class is enough: a broadcast is handled by every subscribed view in a row.
+ * Work shared between instances of one view class. When a broadcast leaves many views holding
+ * the same values (by reference: the message's own objects), the first view renders, builds the
+ * tree, diffs and encodes; the others find the result here, adopt its state object in place of
+ * their equal copy, and write the same frame bytes. What a view keeps from one broadcast to the
+ * next is then shared too, so ten thousand views do not leave ten thousand state objects for the
+ * collector to age. One entry per class is enough: a broadcast is handled by every subscribed
+ * view in a row.
  *
- * A view class opts out with `static shareRenders = false` (for a render that reads anything
- * besides its state).
+ * This must never show one user what another user's view rendered. So a class shares only when
+ * its render provably sees nothing but the state it is given, decided once per class from the
+ * code itself (see `shareableRender`): the render is a method of the class (an own `render` of
+ * the instance, such as a class-field arrow or a closure assigned in the constructor, may hold
+ * per-instance data), written in JavaScript (not bound or native), and its source never says
+ * `this`, `super` or `eval` — without them a method cannot reach the instance's fields, private
+ * fields or getters. A view that reads `this.user` in render simply renders alone. The cache
+ * is dropped when the last view of the class ends, so nothing a user typed outlives their views.
+ * `static shareRenders = false` opts a class out.
  */
 import { toJson, type Wire, type TemplateSink } from '../diff/index.ts'
 import type { TreeNode } from '../template/index.ts'
+import { LiveView } from './live-view.ts'
 
 /** A render or diff ready to send; its JSON is encoded once however many sockets send it. */
 export class RenderOutput {
@@ -46,14 +54,59 @@ export class RenderOutput {
 
 const MAX_PUSH_FRAMES = 8
 
-type Renders = { state: object; tree: TreeNode }
+type Render = LiveView<object>['render']
+
+type Renders = { render: Render; state: object; tree: TreeNode }
 type Diffs = { prev: TreeNode; next: TreeNode; output: RenderOutput | null }
 
 const renders = new WeakMap<object, Renders>()
 const diffs = new WeakMap<object, Diffs>()
+const liveViews = new WeakMap<object, number>()
+const verdicts = new WeakMap<object, Render | null>()
 
-const isSharing = (viewClass: object): boolean =>
-  (viewClass as { shareRenders?: unknown }).shareRenders !== false
+// Taken once: a render's own `toString` could claim any text.
+const sourceOf = Function.prototype.toString
+// Words through which a method reaches its instance: `this`, `super`, and a direct `eval` that
+// could spell them at run time. A `\u` escape could write `eval` in disguise; refuse it too.
+// A false positive (the word inside a template's text) costs sharing, never correctness.
+const REACHES_INSTANCE = /\b(?:this|super|eval)\b|\\u/
+
+/**
+ * The render views of the class may share, or null: decided once per class from its code (see
+ * the header). The caller still checks that a view's `render` is this very function, which
+ * rules out an own `render` on the instance however it got there.
+ */
+export const shareableRender = (viewClass: Function): Render | null => {
+  let verdict = verdicts.get(viewClass)
+  if (verdict === undefined) {
+    verdict = judge(viewClass)
+    verdicts.set(viewClass, verdict)
+  }
+  return verdict
+}
+
+const judge = (viewClass: Function): Render | null => {
+  if ((viewClass as { shareRenders?: unknown }).shareRenders === false) return null
+  const prototype: unknown = viewClass.prototype
+  if (typeof prototype !== 'object' || prototype === null) return null
+  // A redefined `state` getter decides what render is given: it could mix in instance data.
+  if (inherited(prototype, 'state')?.get !== STATE_GETTER) return null
+  const render = inherited(prototype, 'render')
+  if (render === undefined || !('value' in render) || typeof render.value !== 'function') return null
+  const source = sourceOf.call(render.value)
+  return source.includes('[native code]') || REACHES_INSTANCE.test(source) ? null : render.value
+}
+
+const STATE_GETTER = Object.getOwnPropertyDescriptor(LiveView.prototype, 'state')?.get
+
+// The descriptor a property lookup on `object` would use; an accessor stays an accessor.
+const inherited = (object: object, key: string): PropertyDescriptor | undefined => {
+  for (let o: object | null = object; o !== null; o = Object.getPrototypeOf(o) as object | null) {
+    const descriptor = Object.getOwnPropertyDescriptor(o, key)
+    if (descriptor) return descriptor
+  }
+  return undefined
+}
 
 // Same own keys, each value identical: render(state) cannot tell the two states apart.
 const isSameState = (a: object, b: object): boolean => {
@@ -73,36 +126,63 @@ const isSameState = (a: object, b: object): boolean => {
  * and its tree. The caller adopts that state object in place of its own equal one, so ten
  * thousand views that took the same broadcast keep one state between them, not one each.
  */
-export const sharedRender = (viewClass: object, state: object): Renders | undefined => {
-  if (!isSharing(viewClass)) return undefined
-  const last = renders.get(viewClass)
-  return last && (last.state === state || isSameState(last.state, state)) ? last : undefined
+export const sharedRender = (view: LiveView<object>, state: object): Renders | undefined => {
+  const last = renders.get(view.constructor)
+  // Only a shareable render is ever recorded; the view must be calling that very function.
+  if (last === undefined || last.render !== view.render) return undefined
+  return last.state === state || isSameState(last.state, state) ? last : undefined
 }
 
 /**
- * Records a fresh render for the next view of the class. The state is frozen first: other views
- * may adopt this very object, so writing to it (instead of `assign`) must fail, not leak.
+ * Records a fresh render for the next view of the class, if its views may share. The state is
+ * frozen first: other views may adopt this very object, so writing to it (instead of `assign`)
+ * must fail, not leak.
  */
-export const shareRender = (viewClass: object, state: object, tree: TreeNode): void => {
-  if (isSharing(viewClass)) renders.set(viewClass, { state: Object.freeze(state), tree })
+export const shareRender = (view: LiveView<object>, state: object, tree: TreeNode): void => {
+  const render = shareableRender(view.constructor)
+  if (render !== null && render === view.render) {
+    renders.set(view.constructor, { render, state: Object.freeze(state), tree })
+  }
 }
 
 /** The diff another view of the class computed between the same two trees, if any. */
 export const sharedDiff = (
-  viewClass: object,
+  view: LiveView<object>,
   prev: TreeNode,
   next: TreeNode,
 ): RenderOutput | null | undefined => {
-  const last = diffs.get(viewClass)
+  const last = diffs.get(view.constructor)
   return last && last.prev === prev && last.next === next ? last.output : undefined
 }
 
-/** Records a diff for the next view of the class with the same trees. */
+/**
+ * Records a diff for the next view of the class with the same trees. Only views that share
+ * renders ever hold the same trees, so only their diffs are kept.
+ */
 export const shareDiff = (
-  viewClass: object,
+  view: LiveView<object>,
   prev: TreeNode,
   next: TreeNode,
   output: RenderOutput | null,
 ): void => {
-  if (prev !== next) diffs.set(viewClass, { prev, next, output })
+  if (prev !== next && shareableRender(view.constructor) === view.render) {
+    diffs.set(view.constructor, { prev, next, output })
+  }
+}
+
+/** Counts a view of the class as running; see viewEnded. */
+export const viewStarted = (viewClass: Function): void => {
+  liveViews.set(viewClass, (liveViews.get(viewClass) ?? 0) + 1)
+}
+
+/**
+ * Counts a view of the class as ended. With the last one gone, its renders and diffs go too:
+ * they hold what some user saw or typed (a password in a signup form), and nobody needs them.
+ */
+export const viewEnded = (viewClass: Function): void => {
+  const count = (liveViews.get(viewClass) ?? 1) - 1
+  if (count > 0) return void liveViews.set(viewClass, count)
+  liveViews.delete(viewClass)
+  renders.delete(viewClass)
+  diffs.delete(viewClass)
 }

@@ -17,7 +17,15 @@ import {
   type ViewHost,
 } from './live-view.ts'
 import { runHandler } from './schema.ts'
-import { RenderOutput, shareDiff, sharedDiff, sharedRender, shareRender } from './sharing.ts'
+import {
+  RenderOutput,
+  shareDiff,
+  sharedDiff,
+  sharedRender,
+  shareRender,
+  viewEnded,
+  viewStarted,
+} from './sharing.ts'
 
 /** The presence operations a view needs; PresenceTracker provides them. */
 export type PresenceService = {
@@ -75,9 +83,13 @@ export class ViewProcess implements ViewHost {
   #isDirty = false
   #sentTree: TreeNode | null = null
   #pendingTree: TreeNode | null = null
+  // Counted among its class's live views until released (once, however it ends): the last one
+  // out drops the class's shared renders.
+  #isCounted = true
 
   constructor(View: ViewClass, services: ViewServices, outlet: ViewOutlet) {
     this.view = new View()
+    viewStarted(this.view.constructor)
     this.#services = services
     this.#outlet = outlet
     this.#mailbox = new Mailbox<Message>(
@@ -141,13 +153,12 @@ export class ViewProcess implements ViewHost {
     if (!next || !prev) return null
     this.#pendingTree = null
     this.#sentTree = next
-    const viewClass = this.view.constructor
-    let output = sharedDiff(viewClass, prev, next)
+    let output = sharedDiff(this.view, prev, next)
     if (output === undefined) {
       const templates: TemplateSink = new Set()
       const wire = diffTree(prev, next, templates)
       output = wire === undefined ? null : new RenderOutput(wire, templates)
-      shareDiff(viewClass, prev, next, output)
+      shareDiff(this.view, prev, next, output)
     }
     return output
   }
@@ -225,14 +236,13 @@ export class ViewProcess implements ViewHost {
   #render(): TreeNode {
     this.#isDirty = false
     const state = this.view.state
-    const viewClass = this.view.constructor
-    const shared = sharedRender(viewClass, state)
+    const shared = sharedRender(this.view, state)
     if (shared) {
       if (shared.state !== state) LiveView.setState(this.view, shared.state)
       return shared.tree
     }
     const tree = buildTree(renderOf(this.view))
-    shareRender(viewClass, state, tree)
+    shareRender(this.view, state, tree)
     return tree
   }
 
@@ -252,6 +262,8 @@ export class ViewProcess implements ViewHost {
     this.#services.presence?.untrackOwner(this)
     this.#sentTree = null
     this.#pendingTree = null
+    if (this.#isCounted) viewEnded(this.view.constructor)
+    this.#isCounted = false
     try {
       this.view.terminate?.(reason)
     } catch (error) {
