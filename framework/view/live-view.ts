@@ -157,12 +157,21 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
     this.#services().pushEvent(event, payload)
   }
 
-  /** Changes the browser URL without leaving the view; handleParams runs with the new URL. */
+  /**
+   * Changes the browser URL without leaving the view; handleParams runs with the new URL. `to`
+   * is a path on this site (`/items?page=2`) or a query (`?page=2`); anything else throws
+   * `view.bad-redirect` here.
+   */
   pushPatch(to: string, options?: { replace?: boolean }): void {
     this.#services().pushPatch(to, options)
   }
 
-  /** Sends the browser to another page. */
+  /**
+   * Sends the browser to another page: a path on this site (`/login`) or an `http(s)://` URL.
+   * Anything else (`javascript:`, `//host`) throws `view.bad-redirect` here, so a `?next=`
+   * value passed through cannot run script. An http(s) URL may name another site: check the
+   * host of such a value yourself, or pass paths only.
+   */
   redirect(to: string): void {
     this.#services().redirect(to)
   }

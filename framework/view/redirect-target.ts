@@ -2,28 +2,36 @@
  * Where a view may send the browser. `redirect(to)` ends up in `location.assign(to)` in the
  * browser, or in a 302 `Location` header when mount redirects during the dead render, so an
  * unchecked value is script execution (`javascript:alert(1)`) or an open redirect dressed as a
- * path (`//evil.example`, `/\evil.example`). Every redirect target passes this one check
- * (issue 10, items 4 and 9).
+ * path (`//evil.example`, `/\evil.example`). Every redirect and patch target passes one of the
+ * two checks below, whichever host (live or dead) the view runs in.
  *
- * Accepted for a redirect: a path on this site (`/login?next=%2Fadmin`) or an absolute http(s) URL. The value
+ * Accepted for a redirect: a path on this site (`/login?next=%2Fadmin`), a query on the current
+ * path (`?page=2`) or an absolute http(s) URL. A patch (`pushPatch`) must stay on the page's
+ * origin. Control characters are refused anywhere: the URL parser drops tabs and newlines, so
+ * `/\t/evil.example` would read as `//evil.example`, and CR/LF would split a header. The value
  * returned is the URL parser's own spelling, so what is checked is exactly what is followed.
- * A patch (`pushPatch`) must stay on the page's origin.
  */
 import { LiveError } from '../errors.ts'
 
 // A base no real request has: a path that resolves away from it named another host.
 const BASE = 'http://switchboard.invalid'
 const MAX_TARGET_CHARS = 8192
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/
+
+const isPlainText = (to: unknown): to is string =>
+  typeof to === 'string' && to.length <= MAX_TARGET_CHARS && !CONTROL.test(to)
 
 /**
  * Returns `to` as the browser will follow it, or throws `view.bad-redirect` when it is not a
- * same-site path or an http(s) URL.
+ * same-site path, a query, or an http(s) URL.
  */
 export const checkRedirectTarget = (to: unknown): string => {
-  if (typeof to === 'string' && to.length <= MAX_TARGET_CHARS) {
+  if (isPlainText(to)) {
+    if (to.startsWith('?')) return to
     if (to.startsWith('/')) {
-      // Browsers read `//host` and `/\host` (and those with tabs or newlines inside) as another
-      // host: resolving against a sentinel base tells exactly which paths stay on this site.
+      // Browsers read `//host` and `/\host` as another host: resolving against a sentinel base
+      // tells exactly which paths stay on this site.
       const url = parse(to, BASE)
       if (url?.origin === BASE) return `${url.pathname}${url.search}${url.hash}`
     } else if (/^https?:\/\//i.test(to)) {
@@ -33,7 +41,7 @@ export const checkRedirectTarget = (to: unknown): string => {
   }
   throw new LiveError(
     'view.bad-redirect',
-    `cannot redirect to ${JSON.stringify(String(to).slice(0, 100))}: give a path starting with one "/" or an http(s) URL`,
+    `cannot redirect to ${describe(to)}: give a path starting with one "/" or an http(s) URL`,
   )
 }
 
@@ -44,11 +52,11 @@ export const checkRedirectTarget = (to: unknown): string => {
  */
 export const checkPatchTarget = (to: unknown, pageUrl: URL | string): string => {
   const page = parse(String(pageUrl))
-  const url = typeof to === 'string' && to.length <= MAX_TARGET_CHARS && page ? parse(to, page.href) : null
+  const url = isPlainText(to) && page ? parse(to, page.href) : null
   if (url && page && url.origin === page.origin) return `${url.pathname}${url.search}${url.hash}`
   throw new LiveError(
     'view.bad-redirect',
-    `cannot patch to ${JSON.stringify(String(to).slice(0, 100))}: a patch stays on the page's origin (${page?.origin})`,
+    `cannot patch to ${describe(to)}: a patch stays on the page's origin (${page?.origin})`,
   )
 }
 
@@ -59,3 +67,6 @@ const parse = (value: string, base?: string): URL | null => {
     return null
   }
 }
+
+const describe = (to: unknown): string =>
+  typeof to === 'string' ? JSON.stringify(to.slice(0, 100)) : `a ${typeof to}`

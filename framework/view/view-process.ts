@@ -16,6 +16,7 @@ import {
   type ViewClass,
   type ViewHost,
 } from './live-view.ts'
+import { checkPatchTarget, checkRedirectTarget } from './redirect-target.ts'
 import { runHandler } from './schema.ts'
 import {
   RenderOutput,
@@ -329,13 +330,14 @@ export class ViewProcess implements ViewHost {
 
   pushPatch(to: string, options?: { replace?: boolean }): void {
     // As in a live-patch click: the browser URL changes, then handleParams runs.
-    const url = new URL(to, this.#href)
-    this.#outlet.push('patch', { to, replace: options?.replace ?? false })
+    const path = checkPatchTarget(to, this.#href)
+    const url = new URL(path, this.#href)
+    this.#outlet.push('patch', { to: path, replace: options?.replace ?? false })
     this.#mailbox.post({ kind: 'patch', url })
   }
 
   redirect(to: string): void {
-    this.#outlet.push('redirect', { to })
+    this.#outlet.push('redirect', { to: checkRedirectTarget(to) })
   }
 }
 

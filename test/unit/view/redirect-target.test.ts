@@ -18,6 +18,8 @@ describe('checkRedirectTarget', () => {
     ['/a b', '/a%20b'],
     ['https://example.com/x', 'https://example.com/x'],
     ['HTTP://Example.com', 'http://example.com/'],
+    ['/a\\b', '/a/b'],
+    ['?page=2', '?page=2'],
   ])('accepts the same-site path or http(s) URL %j as %j', (to, expected) => {
     expect(checkRedirectTarget(to)).toBe(expected)
   })
@@ -31,6 +33,11 @@ describe('checkRedirectTarget', () => {
     '//evil.example/',
     '/\\evil.example/',
     '/\t/evil.example/',
+    '/\n/evil.example/',
+    '/ok\r\nSet-Cookie: a=b',
+    'java\tscript:alert(1)',
+    'mailto:a@b.c',
+    '\\\\evil.example',
     'login',
     '',
     'x'.repeat(9000),
@@ -47,7 +54,7 @@ describe('checkPatchTarget', () => {
     expect(checkPatchTarget('/about', 'http://app.test/items/7')).toBe('/about')
   })
 
-  it.each(['https://evil.example/', '//evil.example/', 'javascript:alert(1)'])('refuses a patch to %j', (to) => {
+  it.each(['https://evil.example/', '//evil.example/', 'javascript:alert(1)', '/\t/evil.example/'])('refuses a patch to %j', (to) => {
     expect(refusal(() => checkPatchTarget(to, 'http://app.test/items'))).toBe('refused')
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { html, LiveView, on } from '../../../framework/index.ts'
+import { html, LiveView, on, type MountContext } from '../../../framework/index.ts'
 import { mountView, testServices } from '../../../framework/testing/index.ts'
 
 type CounterState = { count: number; log: string[] }
@@ -133,7 +133,7 @@ describe('ViewProcess', () => {
     expect(live.html()).toBe('<p>page 3</p>')
     await live.event('next')
     await live.info('settle')
-    expect(live.pushes).toEqual([{ event: 'patch', payload: { to: '?page=4', replace: false } }])
+    expect(live.pushes).toEqual([{ event: 'patch', payload: { to: '/list?page=4', replace: false } }])
     expect(live.html()).toBe('<p>page 4</p>')
     await live.patch('/list?page=9')
     expect(live.view.state.seen).toEqual(['3', '4', '9'])
@@ -163,5 +163,63 @@ describe('ViewProcess', () => {
     await live.info('settle')
     expect(live.html()).toBe('<p>5</p>')
     expect(renders).toBe(1)
+  })
+})
+
+describe('ViewProcess redirect and pushPatch', () => {
+  // The common "?next=" view: after login, send the user where they were going.
+  class Login extends LiveView<{ next: string }> {
+    mount({ params }: MountContext) {
+      return { next: params.next ?? '/' }
+    }
+    render({ next }: { next: string }) {
+      return html`<p>${next}</p>`
+    }
+    events = {
+      done: () => this.redirect(this.state.next),
+      patch: () => this.pushPatch(this.state.next),
+    }
+  }
+  const badRedirect = { code: 'view.crashed', cause: { code: 'view.bad-redirect' } }
+
+  it('never sends a javascript: URL from ?next= to the browser', async () => {
+    const live = await mountView(Login, { url: 'http://localhost/login?next=javascript:alert(1)' })
+    await expect(live.event('done')).rejects.toMatchObject(badRedirect)
+    expect(live.pushes).toEqual([])
+  })
+
+  it('never redirects to a protocol-relative //host from ?next=', async () => {
+    const live = await mountView(Login, { url: 'http://localhost/login?next=//evil.example' })
+    await expect(live.event('done')).rejects.toMatchObject(badRedirect)
+    expect(live.pushes).toEqual([])
+  })
+
+  it('never patches the URL to another origin', async () => {
+    const live = await mountView(Login, { url: 'http://localhost/login?next=https://evil.example/' })
+    await expect(live.event('patch')).rejects.toMatchObject(badRedirect)
+    expect(live.pushes).toEqual([])
+  })
+
+  it('sends a path or an https URL on', async () => {
+    const local = await mountView(Login, { url: 'http://localhost/login?next=/orders/7' })
+    await local.event('done')
+    const web = await mountView(Login, { url: 'http://localhost/login?next=https://example.com/' })
+    await web.event('done')
+    expect([...local.pushes, ...web.pushes]).toEqual([
+      { event: 'redirect', payload: { to: '/orders/7' } },
+      { event: 'redirect', payload: { to: 'https://example.com/' } },
+    ])
+  })
+
+  it('refuses a bad redirect made in mount, so the view does not mount', async () => {
+    class Guarded extends Login {
+      override mount(context: MountContext) {
+        this.redirect(context.params.next ?? '/')
+        return super.mount(context)
+      }
+    }
+    await expect(
+      mountView(Guarded, { url: 'http://localhost/?next=javascript:alert(1)' }),
+    ).rejects.toMatchObject({ code: 'view.crashed', cause: { code: 'view.bad-redirect' } })
   })
 })
