@@ -4,6 +4,7 @@
  * is analysed on first use only.
  */
 import { LiveError } from '../errors.ts'
+import { attributeKind, RAW_TEXT_ELEMENTS, RCDATA_ELEMENTS, VOID_ELEMENTS } from './html-names.ts'
 
 /** Where a dynamic value sits, which decides how it is escaped. */
 export type HoleKind =
@@ -43,19 +44,6 @@ export type TemplateInfo = {
   readonly rootOffset: number | null
 }
 
-const URL_ATTRIBUTES = new Set([
-  'href', 'src', 'action', 'formaction', 'xlink:href', 'poster', 'cite', 'background', 'data',
-  'srcset', 'ping', 'manifest', 'codebase', 'longdesc', 'usemap', 'lowsrc', 'dynsrc', 'icon',
-  'archive', 'classid', 'profile',
-])
-const ANIMATION_ATTRIBUTES = new Set(['to', 'from', 'values', 'by'])
-const RAW_ONLY_ATTRIBUTES = new Set(['srcdoc'])
-const RAW_TEXT_ELEMENTS = new Set(['script', 'style'])
-const VOID_ELEMENTS = new Set([
-  'area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source',
-  'track', 'wbr',
-])
-
 type State =
   | 'text'
   | 'tag-open' // just after '<'
@@ -69,11 +57,24 @@ type State =
   | 'value-sq'
   | 'value-uq'
   | 'comment'
-  | 'raw-text'
+  | 'raw-text' // script, style, ...: up to the end tag nothing is markup
+  | 'rcdata' // textarea, title: text up to the end tag
   | 'bogus' // <!DOCTYPE ...> and <? ... >
 
 const isNameChar = (c: string): boolean => /[A-Za-z0-9\-_:.]/.test(c)
 const isSpace = (c: string): boolean => c === ' ' || c === '\n' || c === '\t' || c === '\r' || c === '\f'
+
+// `</name` ends raw text only when followed by whitespace, '/' or '>': `</scriptx>` is text.
+// At the end of a chunk the next character is a value's, unknown here: not an end.
+const isEndTagOf = (name: string, chunk: string, i: number): boolean => {
+  if (chunk[i + 1] !== '/') return false
+  const after = chunk[i + 2 + name.length]
+  return (
+    chunk.slice(i + 2, i + 2 + name.length).toLowerCase() === name &&
+    after !== undefined &&
+    (isSpace(after) || after === '/' || after === '>')
+  )
+}
 
 const cache = new WeakMap<TemplateStringsArray, TemplateInfo>()
 let nextId = 1
@@ -138,6 +139,8 @@ class Analyser {
         return void this.#holes.push({ kind: 'text', name: '', isQuoted: false })
       case 'raw-text':
         return void this.#holes.push({ kind: 'raw-only', name: this.#rawEnd, isQuoted: false })
+      case 'rcdata':
+        return void this.#holes.push({ kind: 'text', name: '', isQuoted: false })
       case 'comment':
         return void this.#holes.push({ kind: 'raw-only', name: '!--', isQuoted: false })
       case 'in-tag': {
@@ -170,13 +173,10 @@ class Analyser {
 
   #valueHole(index: number, isQuoted: boolean): Hole {
     const name = this.#attr.toLowerCase()
-    if (/^on/.test(name) || RAW_ONLY_ATTRIBUTES.has(name)) {
-      return { kind: 'raw-only', name, isQuoted }
-    }
-    const isAnimation = ANIMATION_ATTRIBUTES.has(name)
-    if (!URL_ATTRIBUTES.has(name) && !isAnimation) {
-      return { kind: isQuoted ? 'attr' : 'attr-unquoted', name, isQuoted }
-    }
+    const kind = attributeKind(name)
+    if (kind === 'code') return { kind: 'raw-only', name, isQuoted }
+    if (kind === 'plain') return { kind: isQuoted ? 'attr' : 'attr-unquoted', name, isQuoted }
+    const isAnimation = kind === 'animation'
     if (!this.#group) {
       this.#group = { holes: [], parts: [this.#valueSoFar], isAnimation }
     } else {
@@ -294,11 +294,13 @@ class Analyser {
           }
           break
         case 'raw-text':
-          if (c === '<' && chunk.slice(i + 2, i + 2 + this.#rawEnd.length).toLowerCase() === this.#rawEnd && chunk[i + 1] === '/') {
+        case 'rcdata':
+          if (c !== '<') break
+          if (isEndTagOf(this.#rawEnd, chunk, i)) {
             this.#state = 'end-tag'
             this.#tag = ''
             i += 1
-          }
+          } else if (this.#state === 'rcdata') this.#refuseMarkupIn(chunk, i)
           break
         case 'bogus':
           if (c === '>') this.#state = 'text'
@@ -323,15 +325,31 @@ class Analyser {
 
   #endOfStartTag(isSelfClosing: boolean): void {
     const tag = this.#tag.toLowerCase()
+    const isRaw = RAW_TEXT_ELEMENTS.has(tag)
+    if (isSelfClosing && (isRaw || RCDATA_ELEMENTS.has(tag))) {
+      // HTML ignores the slash here: <script/> opens a script that runs to the next </script>.
+      this.#fail(`<${this.#tag}/> is not self-closing in HTML; write <${this.#tag}></${this.#tag}>`)
+    }
     this.#state = 'text'
     if (isSelfClosing || VOID_ELEMENTS.has(tag)) {
       if (this.#depth === 0) this.#hasRootClosed = true
       return
     }
     this.#depth++
-    if (RAW_TEXT_ELEMENTS.has(tag)) {
-      this.#state = 'raw-text'
+    if (isRaw || RCDATA_ELEMENTS.has(tag)) {
+      this.#state = isRaw ? 'raw-text' : 'rcdata'
       this.#rawEnd = tag
+    }
+  }
+
+  // Markup inside <textarea> or <title> is text to HTML but markup inside an SVG <title>; with
+  // none there, both read the content, and its holes, the same way. A '<' the chunk ends on
+  // would be followed by a value: refused too.
+  #refuseMarkupIn(chunk: string, i: number): void {
+    const next = chunk[i + 1]
+    if (next === undefined || /[A-Za-z/!?]/.test(next)) {
+      const seen = JSON.stringify(chunk.slice(i, i + 20))
+      this.#fail(`markup inside <${this.#rawEnd}>: ${seen}; write &lt; for a literal "<"`)
     }
   }
 

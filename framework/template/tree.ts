@@ -13,6 +13,7 @@ import {
   escapeUrl,
   isDangerousUrl,
 } from './escape.ts'
+import { attributeKind, RAW_TEXT_ELEMENTS } from './html-names.ts'
 import { KeyedList, Rendered, SafeHtml } from './rendered.ts'
 
 /**
@@ -90,7 +91,7 @@ const toSlot = (value: unknown, hole: Hole, isBlocked: boolean, index: number): 
 const describeRawOnly = (hole: Hole): string =>
   hole.name === '!--'
     ? 'an HTML comment'
-    : hole.name === 'script' || hole.name === 'style'
+    : RAW_TEXT_ELEMENTS.has(hole.name)
       ? `a <${hole.name}> body`
       : `the "${hole.name}" attribute, which runs as code`
 
@@ -169,15 +170,19 @@ const spread = (value: unknown, hole: Hole): string => {
       out += ` ${name}`
       continue
     }
-    const lower = name.toLowerCase()
-    if (lower === 'srcdoc') {
-      throw new LiveError('template.bad-attribute', `srcdoc holds a document; it cannot be spread`)
+    // The same list as a value written in the template: <object ${{ data }}> is a URL too.
+    const kind = attributeKind(name)
+    if (kind === 'code') {
+      throw new LiveError(
+        'template.bad-attribute',
+        `"${name}" holds code or a document; it cannot be spread`,
+      )
     }
     const text = scalar(attrValue, { kind: 'attr', name, isQuoted: true })
     const escaped =
-      lower === 'href' || lower === 'src' || lower === 'action' || lower === 'formaction' || lower === 'xlink:href'
+      kind === 'url'
         ? escapeUrl(text)
-        : lower === 'to' || lower === 'from' || lower === 'values' || lower === 'by'
+        : kind === 'animation'
           ? escapeAnimationValue(text)
           : escapeHtml(text)
     out += ` ${name}="${escaped}"`

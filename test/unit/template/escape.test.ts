@@ -148,6 +148,62 @@ describe('refused contexts', () => {
   })
 })
 
+describe('raw text and RCDATA ends', () => {
+  const payload = 'alert(1)'
+
+  it.each(['script', 'style', 'textarea', 'title', 'SCRIPT', 'iframe'])(
+    'refuses <%s/>, which HTML does not close, so a value after it cannot run as its body',
+    (tag) => {
+      const strings = Object.assign([`<${tag}/>`, ''], { raw: [`<${tag}/>`, ''] })
+      expect(codeOf(() => html(strings, payload))).toBe('template.unsafe-context')
+    },
+  )
+
+  it('keeps a value after </scriptx> in the script body: only </script + space, / or > ends it', () => {
+    expect(codeOf(() => renderToString(html`<script></scriptx>${payload}</script>`))).toBe('template.unsafe-context')
+    expect(codeOf(() => renderToString(html`<style></style-x>${payload}</style>`))).toBe('template.unsafe-context')
+  })
+
+  it('ends a raw text body at </script followed by whitespace, / or >, in any case', () => {
+    expect(renderToString(html`<script></script\t>${'<b>'}`)).toBe('<script></script\t>&lt;b&gt;')
+    expect(renderToString(html`<script></SCRIPT/>${'<b>'}`)).toBe('<script></SCRIPT/>&lt;b&gt;')
+    expect(renderToString(html`<style></style >${'<b>'}`)).toBe('<style></style >&lt;b&gt;')
+  })
+
+  it('refuses a raw text end the template leaves to a value', () => {
+    expect(codeOf(() => renderToString(html`<script></script${'>'}<p>${payload}</p></script>`))).toBe(
+      'template.unsafe-context',
+    )
+  })
+
+  it('treats iframe, xmp, noembed and noframes bodies as raw text that ends only at their end tag', () => {
+    const out = renderToString(html`<noframes><p title="</noframes><a href=${'javascript:alert(1)'}>x</a>"></p></noframes>`)
+    expect(out).toContain('about:invalid#blocked')
+    expect(out).not.toContain('javascript:')
+    for (const tag of ['iframe', 'xmp', 'noembed', 'noframes']) {
+      const strings = Object.assign([`<${tag}>`, `</${tag}>`], { raw: [`<${tag}>`, `</${tag}>`] })
+      expect(codeOf(() => renderToString(html(strings, payload)))).toBe('template.unsafe-context')
+    }
+  })
+
+  it('refuses markup inside textarea and title, where HTML would end the element early', () => {
+    expect(
+      codeOf(() => html`<textarea><a title="</textarea><script>${payload}</script>"></a></textarea>`),
+    ).toBe('template.unsafe-context')
+    expect(codeOf(() => html`<title></titlex><p>${payload}</p></title>`)).toBe('template.unsafe-context')
+    expect(codeOf(() => html`<title>a <${'b'}</title>`)).toBe('template.unsafe-context')
+  })
+
+  it('escapes values in textarea and title, also inside SVG, and ends them at their end tag', () => {
+    expect(renderToString(html`<textarea name="t">${'</textarea>'}</TEXTAREA >`)).toBe(
+      '<textarea name="t">&lt;/textarea&gt;</TEXTAREA >',
+    )
+    expect(renderToString(html`<svg><title>${'a < b'} &amp; c</title></svg>`)).toBe(
+      '<svg><title>a &lt; b &amp; c</title></svg>',
+    )
+  })
+})
+
 describe('attribute spread', () => {
   it('renders booleans, strings and drops false', () => {
     expect(renderToString(html`<input ${{ checked: true, disabled: false, value: '"x' }}>`)).toBe(
@@ -162,6 +218,27 @@ describe('attribute spread', () => {
 
   it('sanitises URL attributes given through a spread', () => {
     expect(renderToString(html`<a ${{ href: 'javascript:alert(1)' }}>x</a>`)).toBe('<a  href="about:invalid#blocked">x</a>')
+  })
+
+  // Every attribute a quoted value is checked in, a spread value is checked in too.
+  it.each([
+    'href', 'src', 'action', 'formaction', 'xlink:href', 'poster', 'cite', 'background', 'data',
+    'srcset', 'ping', 'manifest', 'codebase', 'longdesc', 'usemap', 'lowsrc', 'dynsrc', 'icon',
+    'archive', 'classid', 'profile', 'DATA',
+  ])('blocks a javascript: URL spread into %s, as in a quoted value', (name) => {
+    const url = 'javascript:alert(1)'
+    const strings = Object.assign([`<object ${name}="`, '"></object>'], { raw: [`<object ${name}="`, '"></object>'] })
+    expect(renderToString(html(strings, url))).toContain('about:invalid#blocked')
+    expect(renderToString(html`<object ${{ [name]: url }}></object>`)).toBe(
+      `<object  ${name}="about:invalid#blocked"></object>`,
+    )
+  })
+
+  it('checks SVG animation values and refuses srcdoc in a spread, in any case', () => {
+    expect(renderToString(html`<svg><set ${{ To: 'javascript:alert(1)' }}/></svg>`)).toContain('about:invalid#blocked')
+    expect(codeOf(() => renderToString(html`<iframe ${{ SrcDoc: '<script>alert(1)</script>' }}></iframe>`))).toBe(
+      'template.bad-attribute',
+    )
   })
 
   it('refuses a string where attributes are expected', () => {
