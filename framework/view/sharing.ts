@@ -85,6 +85,8 @@ export const shareableRender = (viewClass: Function): Render | null => {
   return verdict
 }
 
+const STATE_GETTER = Object.getOwnPropertyDescriptor(LiveView.prototype, 'state')?.get
+
 const judge = (viewClass: Function): Render | null => {
   if ((viewClass as { shareRenders?: unknown }).shareRenders === false) return null
   const prototype: unknown = viewClass.prototype
@@ -96,8 +98,6 @@ const judge = (viewClass: Function): Render | null => {
   const source = sourceOf.call(render.value)
   return source.includes('[native code]') || REACHES_INSTANCE.test(source) ? null : render.value
 }
-
-const STATE_GETTER = Object.getOwnPropertyDescriptor(LiveView.prototype, 'state')?.get
 
 // The descriptor a property lookup on `object` would use; an accessor stays an accessor.
 const inherited = (object: object, key: string): PropertyDescriptor | undefined => {
