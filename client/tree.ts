@@ -58,6 +58,11 @@ export class ClientTree {
   merge(diff: Json): (Node | null)[] {
     const root = this.#root
     if (!root) return bad('diff before render')
+    // `s` at the top: the render switched its root template (issue 10 #7), a whole new tree.
+    if (isObject(diff) && 's' in diff) {
+      this.mount(diff)
+      return [null]
+    }
     this.#dirty.clear()
     this.#dirtyChains = []
     this.#mergeNode(root, diff, [])

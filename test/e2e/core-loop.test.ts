@@ -37,4 +37,23 @@ describe.skipIf(!hasChromium)('core loop in headless Chromium', () => {
     expect(await page.inputValue('input[name=email]')).toBe('ada@example.com')
     await page.close()
   })
+
+  // The reply to a valid submit switches the view's root template (issue 10 #7).
+  it('welcomes the user after a valid signup, without remounting the form', async () => {
+    const page = await browser.newPage()
+    const frames: string[] = []
+    page.on('websocket', (ws) => ws.on('framesent', (f) => frames.push(String(f.payload))))
+    await page.goto(`${demo.url}/signup`)
+    await page.waitForSelector('[data-sb-root].sb-connected')
+    await page.fill('input[name=name]', 'Ada')
+    await page.fill('input[name=email]', 'ada@example.com')
+    await page.fill('input[name=password]', 'analytical1')
+    await page.selectOption('select[name=plan]', 'team')
+    await page.check('input[name=terms]')
+    await page.click('button[type=submit]')
+    await page.waitForSelector('text=Welcome, Ada!', { timeout: 10_000 })
+    expect(await page.getAttribute('[data-sb-root]', 'class')).toBe('sb-connected')
+    expect(frames.filter((f) => f.includes('"leave"') || f.includes('"join"'))).toHaveLength(1)
+    await page.close()
+  })
 })

@@ -156,4 +156,19 @@ describe('View', () => {
     view.onMessage('redirect', { to: '/login' })
     expect(assign).toHaveBeenCalledWith('/login')
   })
+
+  it('replaces the whole view when a diff switches its root template, without a rejoin', () => {
+    const view = joined()
+    const done = vi.fn()
+    view.push('event', { type: 'submit', event: 'save', value: {} }, done)
+    const t = { '3': ['<section><h2>Welcome, ', '!</h2></section>', 8] }
+    link.reply(link.sent.at(-1)!.ref, 'ok', { t, d: { s: 3, '0': 'Ada' } })
+    expect(el.innerHTML).toMatch(/^<section data-sb="\d+"><h2>Welcome, Ada!<\/h2><\/section>$/)
+    expect(el.className).toBe('sb-connected')
+    expect(link.sent.map((s) => s.event)).toEqual(['join', 'event'])
+    view.onMessage('diff', { d: { '0': 'Bob' } })
+    expect(el.textContent).toBe('Welcome, Bob!')
+    expect(done).toHaveBeenCalledOnce()
+  })
+
 })
