@@ -3,7 +3,7 @@
  * an `event` frame to the view whose root encloses the element. While the reply is awaited the
  * element carries `sb-<type>-loading`; a submitting form's submit buttons are disabled.
  */
-import { serializeForm } from './form.ts'
+import { dictionary, serializeForm } from './form.ts'
 import { ROOT_SELECTOR, viewTopic, type Payload } from './protocol.ts'
 
 /** Where bindings send: the socket routes a view's frames to that view. */
@@ -20,7 +20,7 @@ const topicOf = (el: Element): string | null => {
 
 /** The element's `live-value-*` attributes: `live-value-id="3"` gives `{id: '3'}`. */
 export const liveValues = (el: Element): Payload => {
-  const out: Payload = {}
+  const out = dictionary<unknown>()
   for (const { name, value } of el.attributes) {
     if (name.startsWith('live-value-')) out[name.slice(11)] = value
   }

@@ -3,6 +3,13 @@
 /** A serialised form: field name to value, or values when the name repeats. */
 export type FormValues = { [name: string]: string | string[] }
 
+/**
+ * An empty object without a prototype: any field name is a plain key. On `{}` a field named
+ * `constructor` or `toString` finds the inherited function and `__proto__` sets the prototype
+ * (issue 10 #20).
+ */
+export const dictionary = <T>(): { [key: string]: T } => Object.create(null) as { [key: string]: T }
+
 type Field = HTMLInputElement & Pick<HTMLSelectElement, 'options'>
 
 // Controls that never carry a value: buttons count only as the submitter.
@@ -19,7 +26,7 @@ const fields = (form: HTMLFormElement): Field[] =>
  * repeated name or a multiple select gives an array, and a name ending in `[]` is always one.
  */
 export const serializeForm = (form: HTMLFormElement, submitter?: Element | null): FormValues => {
-  const out: FormValues = {}
+  const out: FormValues = dictionary()
   const add = (name: string, value: string, isList: boolean): void => {
     const prev = out[name]
     if (prev === undefined) out[name] = isList ? [value] : value
@@ -41,9 +48,10 @@ export const serializeForm = (form: HTMLFormElement, submitter?: Element | null)
 
 /** The values of every form with an id inside `root`, keyed by form id (the join's `form`). */
 export const collectForms = (root: Element): { [id: string]: FormValues } => {
-  const out: { [id: string]: FormValues } = {}
+  const out = dictionary<FormValues>()
+  // The attribute: a browser's `form.id` is the form's field named "id" when it has one.
   for (const form of root.querySelectorAll('form[id]')) {
-    out[form.id] = serializeForm(form as HTMLFormElement)
+    out[form.getAttribute('id') as string] = serializeForm(form as HTMLFormElement)
   }
   return out
 }
@@ -56,7 +64,8 @@ export const restoreForm = (form: HTMLFormElement, values: FormValues): void => 
   const queues = new Map<string, string[]>()
   for (const el of fields(form)) {
     const { name, type } = el
-    const value = values[name]
+    // Own keys only: the values may come from an object with a prototype.
+    const value = Object.hasOwn(values, name) ? values[name] : undefined
     const list = value === undefined ? [] : Array.isArray(value) ? value : [value]
     if (type === 'checkbox' || type === 'radio') el.checked = list.includes(el.value)
     else if (type === 'select-multiple') {

@@ -36,6 +36,14 @@ describe('bindings', () => {
     ])
   })
 
+  it('sends live-value-* attributes named like Object.prototype members as plain keys', () => {
+    page(`<button live-click="go" live-value-constructor="c" live-value-tostring="t"
+      live-value-__proto__="p">go</button>`)
+    $('button').click()
+    const value = JSON.stringify(sent[0]!.payload.value)
+    expect(value).toBe('{"constructor":"c","tostring":"t","__proto__":"p"}')
+  })
+
   it('keeps sb-click-loading on the element until the reply', () => {
     page(`<button live-click="inc">+</button>`)
     $('button').click()

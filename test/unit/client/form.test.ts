@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest'
-import { collectForms, restoreForm, serializeForm } from '../../../client/form.ts'
+import { collectForms, restoreForm, serializeForm, type FormValues } from '../../../client/form.ts'
 
 const form = (html: string): HTMLFormElement => {
   document.body.innerHTML = `<form id="f">${html}</form>`
@@ -88,5 +88,45 @@ describe('restoreForm', () => {
     restoreForm(f, saved)
     expect(serializeForm(f)).toEqual(saved)
     expect(collectForms(document.body)).toEqual({ f: saved })
+  })
+})
+
+// Field names that are also members of Object.prototype (issue 10 #20).
+describe('fields named like Object.prototype members', () => {
+  const NAMES = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf']
+  for (const name of NAMES) {
+    it(`sends the value of a field named ${name} as a browser would`, () => {
+      const f = form(`<input name="${name}" value="typed"><input name="other" value="x">`)
+      expect(JSON.stringify(serializeForm(f))).toBe(`{"${name}":"typed","other":"x"}`)
+    })
+
+    it(`gives an array when a field named ${name} repeats`, () => {
+      const f = form(`<input name="${name}" value="a"><input name="${name}" value="b">`)
+      expect(JSON.stringify(serializeForm(f))).toBe(`{"${name}":["a","b"]}`)
+    })
+
+    it(`restores what was typed into a field named ${name} after a rejoin`, () => {
+      const f = form(`<input name="${name}">`)
+      const input = f.querySelector('input')!
+      input.value = 'typed'
+      const saved = JSON.parse(JSON.stringify(collectForms(document.body))) as { f: FormValues }
+      expect(JSON.stringify(saved)).toBe(`{"f":{"${name}":"typed"}}`)
+      input.value = ''
+      restoreForm(f, saved.f)
+      expect(input.value).toBe('typed')
+    })
+
+    it(`leaves a field named ${name} alone when the saved values do not name it`, () => {
+      const f = form(`<input name="${name}" value="server">`)
+      restoreForm(f, {})
+      expect(f.querySelector('input')!.value).toBe('server')
+    })
+  }
+
+  it('keys forms by their id attribute even when a field named "id" hides form.id', () => {
+    const f = form(`<input type="hidden" name="id" value="7"><input name="title" value="t">`)
+    // What a browser does: a form's named fields shadow its properties (DOM clobbering).
+    Object.defineProperty(f, 'id', { get: () => f.querySelector('input') })
+    expect(JSON.stringify(collectForms(document.body))).toBe('{"f":{"id":"7","title":"t"}}')
   })
 })
