@@ -91,7 +91,9 @@ export const bindDom = (sender: ViewSender, doc: Document = document): void => {
     const link = closest(e, 'a[live-patch]') as HTMLAnchorElement | null | undefined
     const topic = link && topicOf(link)
     const { button, metaKey, ctrlKey, shiftKey, altKey } = e as MouseEvent
-    if (link && topic && !(button || metaKey || ctrlKey || shiftKey || altKey)) {
+    // A live patch only rewrites this page's URL: a link elsewhere is left to the browser.
+    const isHere = link?.origin === location.origin
+    if (link && topic && isHere && !(button || metaKey || ctrlKey || shiftKey || altKey)) {
       e.preventDefault()
       history.pushState(null, '', link.href)
       return sender.pushView(topic, 'params', { url: link.href })

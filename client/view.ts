@@ -5,6 +5,7 @@
  */
 import { backoff } from './backoff.ts'
 import { collectForms, restoreForm, serializeForm, type FormValues } from './form.ts'
+import { patchUrl, redirect } from './navigation.ts'
 import { dispatchToHooks, morph, type PushEvent } from './patch.ts'
 import { viewTopic, type Link, type Member, type Payload } from './protocol.ts'
 import { ClientTree, NODE_ATTRIBUTE } from './tree.ts'
@@ -73,10 +74,8 @@ export class View implements Member {
     const { to, event: name } = payload
     if (event === 'diff') this.#update(payload)
     else if (event === 'error') this.#crash(this.joinRef, payload)
-    else if (event === 'redirect') location.assign(String(to))
-    else if (event === 'patch') {
-      history[payload.replace ? 'replaceState' : 'pushState'](null, '', String(to))
-    }
+    else if (event === 'redirect') redirect(to)
+    else if (event === 'patch') patchUrl(to, payload.replace === true)
     else if (event === 'push') {
       dispatchToHooks(this.el, String(name), payload.payload)
       dispatchEvent(new CustomEvent(`sb:push:${String(name)}`, { detail: payload.payload }))

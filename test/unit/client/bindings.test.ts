@@ -176,6 +176,19 @@ describe('bindings', () => {
     expect(sent.map((s) => [s.event, s.payload])).toEqual([['params', { url: location.href }]])
   })
 
+  it('lets the browser follow a live-patch link to another origin', () => {
+    page(`<a href="https://other.example/x" live-patch>Out</a>`)
+    let isPrevented: boolean | undefined
+    const stop = (e: Event) => {
+      isPrevented = e.defaultPrevented
+      e.preventDefault() // after the bindings have seen it: keep this test page where it is
+    }
+    window.addEventListener('click', stop, { once: true })
+    $('a').dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }))
+    expect(isPrevented).toBe(false)
+    expect(sent).toEqual([])
+  })
+
   it('sends params with the new URL on popstate', () => {
     page(``)
     window.dispatchEvent(new PopStateEvent('popstate'))

@@ -48,7 +48,10 @@ beforeEach(() => {
   el = document.getElementById('sb-1')!
   link = fakeLink()
 })
-afterEach(() => vi.useRealTimers())
+afterEach(() => {
+  vi.useRealTimers()
+  vi.restoreAllMocks()
+})
 
 describe('View', () => {
   it('joins with the token, the URL and the forms, showing sb-loading until the reply', () => {
@@ -154,7 +157,7 @@ describe('View', () => {
     expect(location.pathname + location.search).toBe('/items?page=3')
     const assign = vi.spyOn(location, 'assign').mockImplementation(() => {})
     view.onMessage('redirect', { to: '/login' })
-    expect(assign).toHaveBeenCalledWith('/login')
+    expect(assign).toHaveBeenCalledWith(`${location.origin}/login`)
   })
 
   it('replaces the whole view when a diff switches its root template, without a rejoin', () => {
@@ -171,4 +174,55 @@ describe('View', () => {
     expect(done).toHaveBeenCalledOnce()
   })
 
+})
+
+describe('View navigation (redirect and patch pushes)', () => {
+  const UNSAFE = [
+    'javascript:alert(1)',
+    ' javascript:alert(1)',
+    'JavaScript:alert(1)',
+    'data:text/html,<script>alert(1)</script>',
+    'vbscript:x',
+    '//evil.example/x',
+    '/\\evil.example/x',
+    '/\t/evil.example/x',
+    'https:evil.example',
+    'http://',
+    42,
+  ]
+  for (const to of UNSAFE) {
+    it(`refuses to redirect to ${JSON.stringify(to)} and says so in the console`, () => {
+      const view = joined()
+      const assign = vi.spyOn(location, 'assign').mockImplementation(() => {})
+      const error = vi.spyOn(console, 'error').mockImplementation(() => {})
+      view.onMessage('redirect', { to })
+      expect(assign).not.toHaveBeenCalled()
+      expect(error.mock.calls[0]?.join(' ')).toContain('client.unsafe-url')
+    })
+  }
+
+  it('redirects to a path, a query or an http(s) URL on any origin', () => {
+    const view = joined()
+    const assign = vi.spyOn(location, 'assign').mockImplementation(() => {})
+    for (const to of ['/next?a=1', '?page=2', 'https://other.example/x', 'HTTP://other.example/']) {
+      view.onMessage('redirect', { to })
+    }
+    expect(assign.mock.calls).toEqual([
+      [`${location.origin}/next?a=1`],
+      [`${location.origin}${location.pathname}?page=2`],
+      ['https://other.example/x'],
+      ['http://other.example/'],
+    ])
+  })
+
+  it('patches the URL only to a path of this origin', () => {
+    const view = joined()
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {})
+    view.onMessage('patch', { to: '/here?x=1' })
+    for (const to of ['https://other.example/x', 'javascript:alert(1)', '//other.example/']) {
+      view.onMessage('patch', { to, replace: true })
+    }
+    expect(location.pathname + location.search).toBe('/here?x=1')
+    expect(error).toHaveBeenCalledTimes(3)
+  })
 })
