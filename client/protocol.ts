@@ -92,7 +92,9 @@ export type Link = {
   readonly statics: StaticsTable
   /**
    * Sends a frame; returns its ref, or `null` when the socket is not open (the reply is then a
-   * `timeout`). A `join` is its own joinRef. `timeoutMs` gives up waiting for the reply.
+   * `timeout`). A `join` is its own joinRef. `timeoutMs` gives up waiting for the reply. A frame
+   * of a join not answered yet is held until that answer, then sent, or failed with the join's
+   * error when the join failed.
    */
   send(
     topic: string,

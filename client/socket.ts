@@ -3,6 +3,12 @@
  * Replies match on (joinRef, ref); a heartbeat without a reply by the next one, or a close,
  * drops the link, fails pending replies with `timeout` and reconnects with backoff; on open
  * every member rejoins.
+ *
+ * A join's other frames wait for its reply, both ways. The server knows a topic only once its
+ * join is answered, so an event sent sooner (a click while the view mounts) would be refused
+ * (issue 10 #6); and a push the server made while mounting is for a view the client has not
+ * mounted yet (#24). So frames of a pending join are held, then released in order right after
+ * its reply has been handled: sent (or failed with the join's error), and delivered.
  */
 import { backoff } from './backoff.ts'
 import { Channel } from './channel.ts'
@@ -16,6 +22,7 @@ import {
   type Member,
   type OnReply,
   type Payload,
+  type Status,
 } from './protocol.ts'
 import type { StaticsTable } from './tree.ts'
 import { View } from './view.ts'
@@ -25,6 +32,8 @@ export type ConnectionState = 'connecting' | 'open' | 'closed'
 
 type Params = { [key: string]: string }
 type Pending = { onReply: OnReply; timer: ReturnType<typeof setTimeout> | undefined }
+/** A held frame; `failure` is the join's error response, `null` when the join succeeded. */
+type Held = (failure: Payload | null) => void
 
 const emit = (name: string, detail: object): boolean =>
   dispatchEvent(new CustomEvent(name, { detail }))
@@ -37,6 +46,8 @@ export class LiveSocket implements Link {
   readonly #params: Params | (() => Params)
   readonly #members = new Map<string, Member>()
   readonly #pending = new Map<string, Pending>()
+  /** Frames of each join that has not been answered yet, by joinRef. */
+  readonly #held = new Map<string, Held[]>()
   #ws: WebSocket | null = null
   #state: ConnectionState = 'closed'
   #ref = 0
@@ -98,13 +109,23 @@ export class LiveSocket implements Link {
     }
     const ref = String(++this.#ref)
     const join = event === 'join' ? ref : joinRef
+    const key = `${join}:${ref}`
     if (onReply) {
-      const key = `${join}:${ref}`
-      const expire = () => this.#pending.delete(key) && onReply('timeout', {})
+      const expire = () => this.#settle(key, 'timeout', {})
       const timer = timeoutMs ? setTimeout(expire, timeoutMs) : undefined
       this.#pending.set(key, { onReply, timer })
     }
-    ws.send(encodeFrame([join, ref, topic, event, payload]))
+    const text = encodeFrame([join, ref, topic, event, payload])
+    const held = join === null ? undefined : this.#held.get(join)
+    if (event === 'join') this.#held.set(ref, [])
+    if (!held) ws.send(text)
+    else {
+      held.push((failure) => {
+        if (failure) this.#settle(key, 'error', failure)
+        // One that timed out while held stays unsent: its caller was told it failed.
+        else if (!onReply || this.#pending.has(key)) ws.send(text)
+      })
+    }
     return ref
   }
 
@@ -147,17 +168,31 @@ export class LiveSocket implements Link {
     const frame = decodeFrame(data)
     if (!frame) return
     const [joinRef, ref, named, event, payload] = frame
+    const held = event === 'reply' || joinRef === null ? undefined : this.#held.get(joinRef)
+    if (held) return void held.push(() => this.#receive(data))
     const member = named ? this.#members.get(named) : this.#byJoinRef(joinRef)
     const topic = member?.topic ?? named
     emit('sb:frame', { bytes: (data as string).length, topic, event })
-    if (event === 'reply') {
-      const key = `${joinRef}:${ref}`
-      const pending = this.#pending.get(key)
-      this.#pending.delete(key)
-      clearTimeout(pending?.timer)
-      return pending?.onReply(...decodeReply(payload))
-    }
+    if (event === 'reply') return this.#reply(joinRef, ref, payload)
     if (member && (joinRef === null || joinRef === member.joinRef)) member.onMessage(event, payload)
+  }
+
+  // A join's reply is handled first (the view mounts), then the frames it held are released.
+  #reply(joinRef: string | null, ref: string | null, payload: Payload): void {
+    const [status, response] = decodeReply(payload)
+    this.#settle(`${joinRef}:${ref}`, status, response)
+    if (joinRef === null || joinRef !== ref) return
+    const held = this.#held.get(joinRef) ?? []
+    this.#held.delete(joinRef)
+    for (const release of held) release(status === 'ok' ? null : response)
+  }
+
+  #settle(key: string, status: Status, response: Payload): void {
+    const pending = this.#pending.get(key)
+    if (!pending) return
+    this.#pending.delete(key)
+    clearTimeout(pending.timer)
+    pending.onReply(status, response)
   }
 
   #byJoinRef(joinRef: string | null): Member | undefined {
@@ -181,6 +216,7 @@ export class LiveSocket implements Link {
     ws.close()
     this.#ws = null
     this.#heartbeatRef = null
+    this.#held.clear()
     clearInterval(this.#beat)
     const pending = [...this.#pending.values()]
     this.#pending.clear()

@@ -46,26 +46,34 @@ export class View implements Member {
   rejoin(): void {
     if (this.#isDead) return
     clearTimeout(this.#retry)
+    // Never two joins of one topic: the old one is left (the server also replaces it on join).
+    if (this.joinRef) this.#link.send(this.topic, 'leave', {}, this.joinRef)
     this.#show('sb-loading')
     const form = collectForms(this.el)
     const token = this.el.getAttribute('data-sb-token') ?? ''
     const payload = { token, url: location.href, params: {}, form }
     const ref = this.#link.send(this.topic, 'join', payload, null, (status, response) => {
+      // Only the current join mounts: a reply to one since left or crashed is stale.
+      if (ref !== this.joinRef) return
       if (status === 'ok') this.#mount(response, form)
       else if (status === 'error') this.#crash(ref, response)
     })
     this.joinRef = ref
   }
 
-  /** Sends an event (or `params`) to the view; `done` runs after its reply is applied. */
+  /**
+   * Sends an event (or `params`) to the view; `done` runs after its reply is applied, or once it
+   * failed. While the join is pending the socket holds the frame until the join's reply.
+   */
   push(event: string, payload: Payload, done?: () => void): void {
     const joinRef = this.joinRef
     if (!joinRef) return done?.()
     this.#link.send(this.topic, event, payload, joinRef, (status, response) => {
-      const { code, reason } = response
+      // A reply for an earlier join (or a push its failed join released) leaves this one alone.
+      if (joinRef !== this.joinRef) return done?.()
       if (status === 'ok') this.#update(response)
-      else if (status === 'error' && GONE.test(String(code))) this.#crash(joinRef, response)
-      else if (status === 'error') console.error('switchboard:', code, reason)
+      else if (status === 'error' && GONE.test(`${response.code}`)) this.#crash(joinRef, response)
+      else if (status === 'error') console.error('switchboard:', response.code, response.reason)
       done?.()
     })
   }

@@ -1,23 +1,49 @@
 /**
- * What only a real browser decides (issue 10): a redirect frame naming a `javascript:` URL
- * (#4), which Chromium would run as script.
+ * What only a real browser decides (issue 10): a click while the view mounts (#6), and a
+ * redirect frame naming a `javascript:` URL (#4), which Chromium would run as script.
  */
-import type { Browser, WebSocketRoute } from 'playwright-core'
+import type { Browser, Page, WebSocketRoute } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type TestServer } from '../integration/support.ts'
-import { CounterView } from '../integration/views.ts'
+import { CounterView, slowMounts, SlowMountView } from '../integration/views.ts'
 import { hasChromium, launchChromium } from './browser.ts'
+
+type Client = { socket: { send(...args: unknown[]): string | null } }
+
+/** Resolves once the server has read every frame the page sent before: frames keep their order. */
+const roundTrip = (page: Page): Promise<unknown> =>
+  page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const { socket } = (window as unknown as { Switchboard: Client }).Switchboard
+        socket.send('switchboard', 'heartbeat', {}, null, resolve)
+      }),
+  )
 
 describe.skipIf(!hasChromium)('the client in headless Chromium', () => {
   let server: TestServer
   let browser: Browser
   beforeAll(async () => {
-    server = await startServer({ '/counter': CounterView })
+    server = await startServer({ '/slow': SlowMountView, '/counter': CounterView })
     browser = await launchChromium()
   })
   afterAll(async () => {
     await browser?.close()
     await server?.close()
+  })
+
+  it('counts a click made while the view mounts, once the mount is done', async () => {
+    const page = await browser.newPage()
+    await page.goto(`${server.url}/slow`)
+    await expect.poll(() => slowMounts.length).toBe(1)
+    await page.click('#inc')
+    await roundTrip(page)
+    slowMounts.shift()!()
+    await page.waitForFunction(() => document.querySelector('#count')?.textContent === '1', null, {
+      timeout: 10_000,
+    })
+    expect(await page.getAttribute('[data-sb-root]', 'class')).toBe('sb-connected')
+    await page.close()
   })
 
   it('refuses a redirect frame to a javascript: URL instead of running it', async () => {

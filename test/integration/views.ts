@@ -1,5 +1,5 @@
 /** Small views the integration suites drive. */
-import { each, html, LiveView, on } from '../../framework/index.ts'
+import { each, html, LiveView, on, type MountContext } from '../../framework/index.ts'
 import { z } from 'zod'
 
 export class CounterView extends LiveView<{ count: number }> {
@@ -86,4 +86,26 @@ export class RoomView extends LiveView<{ messages: string[]; name: string; prese
   events = {
     say: () => this.broadcast('room', { text: `hello from ${this.state.name}` }),
   }
+}
+
+/** Resolves the connected mounts of SlowMountView in progress, oldest first. */
+export const slowMounts: (() => void)[] = []
+
+/**
+ * A view whose connected mount does I/O: it waits until the test calls `slowMounts.shift()!()`
+ * (no clock, so a click lands inside the mount on every run), then calls pushEvent.
+ */
+export class SlowMountView extends LiveView<{ count: number }> {
+  async mount({ isConnected }: MountContext) {
+    if (isConnected) {
+      await new Promise<void>((resolve) => slowMounts.push(resolve))
+      this.pushEvent('hello', { from: 'mount' })
+    }
+    return { count: 0 }
+  }
+  render({ count }: { count: number }) {
+    return html`<div><p id="count">${count}</p><button id="inc" live-click="inc">+</button>
+      <div id="probe" live-hook="Probe"></div></div>`
+  }
+  events = { inc: () => this.assign({ count: this.state.count + 1 }) }
 }

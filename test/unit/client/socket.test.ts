@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { hooks, type HookInstance } from '../../../client/patch.ts'
 import { HEARTBEAT_INTERVAL_MS } from '../../../client/protocol.ts'
 import { LiveSocket } from '../../../client/socket.ts'
 
@@ -44,6 +45,7 @@ beforeEach(() => {
 afterEach(() => {
   vi.useRealTimers()
   vi.unstubAllGlobals()
+  vi.restoreAllMocks()
 })
 
 const STATICS = { '1': ['<p>Count: ', '</p>', 2] }
@@ -186,5 +188,79 @@ describe('LiveSocket', () => {
     channel.push('slow').receive('timeout', timeout)
     vi.advanceTimersByTime(10_000)
     expect(timeout).toHaveBeenCalledOnce()
+  })
+})
+
+// Frames of a join that has not been answered wait for the answer (issue 10 #6 and #24).
+describe('LiveSocket while a join is pending', () => {
+  const joinedSocket = () => {
+    const socket = new LiveSocket('ws://host/live/websocket')
+    const root = document.getElementById('sb-1')!
+    socket.joinView(root)
+    socket.connect()
+    last().open()
+    return { socket, root, join: last().sent[0]! }
+  }
+
+  it('holds an event sent while the view mounts and sends it after the join reply', () => {
+    const { socket, root, join } = joinedSocket()
+    const done = vi.fn()
+    socket.pushView('lv:sb-1', 'event', { type: 'click', event: 'inc', value: {} }, done)
+    expect(last().sent).toEqual([join])
+    last().replyTo(join, { t: STATICS, r: { s: 1, '0': '0' } })
+    const click = { type: 'click', event: 'inc', value: {} }
+    expect(last().sent.slice(1)).toEqual([['1', '2', 'lv:sb-1', 'event', click]])
+    last().replyTo(last().sent[1], { d: { '0': '1' } })
+    expect(root.textContent).toBe('Count: 1')
+    expect(done).toHaveBeenCalledOnce()
+  })
+
+  it('fails the events a refused join held, so their loading state ends, and sends none', () => {
+    const { socket, join } = joinedSocket()
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    const done = vi.fn()
+    socket.pushView('lv:sb-1', 'event', { type: 'click', event: 'inc', value: {} }, done)
+    last().replyTo(join, { code: 'session.expired', reason: 'old page' }, 'error')
+    expect(done).toHaveBeenCalledOnce()
+    expect(last().sent).toEqual([join])
+  })
+
+  it('answers a channel push held by a refused join with the join error', () => {
+    const socket = new LiveSocket('ws://host/live/websocket')
+    socket.connect()
+    last().open()
+    const channel = socket.channel('room:1')
+    channel.join()
+    const error = vi.fn()
+    channel.push('shout', { text: 'early' }).receive('error', error)
+    expect(last().sent).toHaveLength(1)
+    last().replyTo(last().sent[0], { code: 'socket.join-refused', reason: 'nick first' }, 'error')
+    expect(error).toHaveBeenCalledWith({ code: 'socket.join-refused', reason: 'nick first' })
+    expect(last().sent).toHaveLength(1)
+  })
+
+  it('delivers a push that arrived before the join reply once the view has mounted', () => {
+    const { root, join } = joinedSocket()
+    last().receive(['1', null, 'lv:sb-1', 'diff', { t: {}, d: { '0': '7' } }])
+    last().receive(['1', { '0': '8' }])
+    expect(root.textContent).toBe('')
+    last().replyTo(join, { t: STATICS, r: { s: 1, '0': '0' } })
+    expect(root.textContent).toBe('Count: 8')
+  })
+
+  it("gives a hook's handleEvent the pushes the view made while it mounted", () => {
+    hooks.Probe = {
+      mounted(this: HookInstance) {
+        this.handleEvent('hello', (payload) => seen.push(payload))
+      },
+    }
+    const seen: unknown[] = []
+    const { join } = joinedSocket()
+    const statics = { '2': ['<div id="probe" live-hook="Probe">', '</div>', 4] }
+    last().receive([join[0], null, 'lv:sb-1', 'push', { event: 'hello', payload: { n: 1 } }])
+    last().replyTo(join, { t: statics, r: { s: 2, '0': '' } })
+    last().receive([join[0], null, 'lv:sb-1', 'push', { event: 'hello', payload: { n: 2 } }])
+    expect(seen).toEqual([{ n: 1 }, { n: 2 }])
+    delete hooks.Probe
   })
 })

@@ -174,6 +174,30 @@ describe('View', () => {
     expect(done).toHaveBeenCalledOnce()
   })
 
+  it('leaves its join before it joins again, and ignores the late reply of the old join', () => {
+    const view = joined()
+    const first = lastJoin()
+    view.rejoin()
+    const [leave, join] = link.sent.slice(-2)
+    expect(leave).toMatchObject({ event: 'leave', joinRef: first.ref })
+    expect(join).toMatchObject({ event: 'join' })
+    link.reply(first.ref, 'ok', { t: STATICS, r: render('stale') })
+    expect(el.textContent).toBe('abc')
+    link.reply(join!.ref, 'ok', { t: STATICS, r: render('fresh') })
+    expect(el.textContent).toBe('fresh')
+  })
+
+  it('applies no reply that belongs to an earlier join', () => {
+    const view = joined()
+    view.push('event', { type: 'click', event: 'add', value: {} })
+    const event = link.sent.at(-1)!
+    view.onMessage('error', { code: 'view.crashed', reason: 'boom' })
+    view.rejoin()
+    link.reply(lastJoin().ref, 'ok', { t: STATICS, r: render('x') })
+    link.reply(event.ref, 'ok', { d: { '0': { o: [[0, 1], null], e: { '1': ['late'] } } } })
+    expect(el.textContent).toBe('x')
+    expect(el.className).toBe('sb-connected')
+  })
 })
 
 describe('View navigation (redirect and patch pushes)', () => {
