@@ -22,6 +22,10 @@ export const CRASH_WINDOW_MS = 30_000
 // Error replies that mean the server no longer runs this join: rejoin, as for an `error` push.
 const GONE = /^(view\.crashed|socket\.unknown-topic)$/
 
+// Every error the server names reaches the console, with the server's stack in development.
+const report = ({ code, reason, stack }: Payload): void =>
+  console.error(`switchboard: ${code}: ${reason}${stack ? `\n${stack}` : ''}`)
+
 /** A live view root and its join. */
 export class View implements Member {
   readonly topic: string
@@ -73,7 +77,7 @@ export class View implements Member {
       if (joinRef !== this.joinRef) return done?.()
       if (status === 'ok') this.#update(response)
       else if (status === 'error' && GONE.test(`${response.code}`)) this.#crash(joinRef, response)
-      else if (status === 'error') console.error('switchboard:', response.code, response.reason)
+      else if (status === 'error') report(response)
       done?.()
     })
   }
@@ -169,6 +173,7 @@ export class View implements Member {
     // Only the current join can crash: a late error about an old one changes nothing.
     if (!joinRef || joinRef !== this.joinRef) return
     this.joinRef = null
+    report(info)
     const now = Date.now()
     this.#crashes = [...this.#crashes.filter((at) => now - at < CRASH_WINDOW_MS), now]
     this.#show('sb-error')

@@ -250,3 +250,35 @@ describe('View navigation (redirect and patch pushes)', () => {
     expect(error).toHaveBeenCalledTimes(3)
   })
 })
+
+describe('View errors in the console', () => {
+  const STACK = 'Error: the handler failed\n    at Counter.boom (counter.ts:12:11)'
+
+  it('prints the code, reason and stack of an error push', () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const view = joined()
+    view.onMessage('error', { code: 'view.crashed', reason: 'the handler failed', stack: STACK })
+    expect(error).toHaveBeenCalledOnce()
+    const printed = error.mock.calls[0]!.join(' ')
+    for (const part of ['view.crashed', 'the handler failed', 'counter.ts:12:11']) {
+      expect(printed).toContain(part)
+    }
+  })
+
+  it('prints a crashing reply, a refused join and a refused event with what they carry', () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const view = joined()
+    view.push('event', { type: 'click', event: 'nope', value: {} })
+    link.reply(link.sent.at(-1)!.ref, 'error', { code: 'view.no-handler', reason: 'no "nope"' })
+    view.push('event', { type: 'click', event: 'boom', value: {} })
+    const crashed = { code: 'view.crashed', reason: 'boom', stack: STACK }
+    link.reply(link.sent.at(-1)!.ref, 'error', crashed)
+    view.rejoin()
+    link.reply(lastJoin().ref, 'error', { code: 'session.bad-token', reason: 'bad signature' })
+    const printed = error.mock.calls.map((call) => call.join(' '))
+    expect(printed).toHaveLength(3)
+    expect(printed[0]).toContain('view.no-handler')
+    expect(printed[1]).toContain('counter.ts:12:11')
+    expect(printed[2]).toMatch(/session\.bad-token.*bad signature/)
+  })
+})
