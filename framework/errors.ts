@@ -34,6 +34,23 @@ export const ERRORS = {
   'presence.already-tracked': 'this owner already tracks a presence for the topic and key',
   'presence.not-tracked': 'this owner tracks no presence for the topic and key',
   'presence.closed': 'the presence tracker was closed',
+  // store
+  'store.stale-write': 'the write carries an older fencing token than the stored state',
+  'store.version-conflict': 'the write expected another version of the stored state',
+  'store.bad-value': 'the state cannot be stored as JSON',
+  'store.bad-key': 'a store key must be a non-empty string',
+  'store.bad-option': 'a store option is invalid',
+  'store.unavailable': 'the store did not answer',
+  'store.closed': 'the store was closed',
+  // cluster
+  'cluster.bad-option': 'a cluster option is invalid',
+  'cluster.unavailable': 'the cluster coordinator (Redis or the primary) did not answer',
+  'cluster.not-owner': 'this node does not hold the lease of the named process',
+  'cluster.no-owner': 'no node runs the named process and none could start it',
+  'cluster.unknown-kind': 'no process kind is defined under this name on the node',
+  'cluster.call-timeout': 'the named process did not reply in time',
+  'cluster.fenced': 'the node lost the lease of the named process and stopped it',
+  'cluster.closed': 'the cluster node was closed',
   // view
   'view.no-handler': 'the view received an event it does not handle',
   'view.invalid-payload': 'the event payload failed its schema',

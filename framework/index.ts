@@ -50,6 +50,16 @@ export type {
   SupervisorOptions,
 } from './runtime/index.ts'
 
+export { MemoryStore, SqliteStore, PostgresStore, RedisStore, openStore } from './store/index.ts'
+export type {
+  PostgresStoreOptions,
+  PutOptions,
+  RedisStoreOptions,
+  SqliteStoreOptions,
+  StateStore,
+  Stored,
+} from './store/index.ts'
+
 export { Switchboard, defaultLayout, developmentSecret } from './server/index.ts'
 export type {
   DevelopmentSecretOptions,

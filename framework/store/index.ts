@@ -1,0 +1,10 @@
+/** Durable state behind one interface: versioned, fenced writes; SQLite, PostgreSQL or Redis. */
+export type { PutOptions, StateStore, Stored } from './store.ts'
+export { MemoryStore } from './memory-store.ts'
+export { SqliteStore } from './sqlite-store.ts'
+export type { SqliteStoreOptions } from './sqlite-store.ts'
+export { PostgresStore } from './postgres-store.ts'
+export type { PostgresStoreOptions } from './postgres-store.ts'
+export { RedisStore } from './redis-store.ts'
+export type { RedisStoreOptions } from './redis-store.ts'
+export { openStore } from './open-store.ts'

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { StateStore } from '../../../framework/store/index.ts'
+
+/** Opens a fresh store; called once per suite. */
+export type OpenStore = () => Promise<StateStore>
+
+const codeOf = async (promise: Promise<unknown>): Promise<string> =>
+  promise.then(
+    () => 'resolved',
+    (error: unknown) => (error as { code?: string }).code ?? String(error),
+  )
+
+/**
+ * The behaviour every StateStore gives, run once per implementation (as the pubsub contract).
+ * Keys are random, so runs against a shared database or Redis do not meet.
+ */
+export const storeContract = (name: string, open: OpenStore): void => {
+  describe(`StateStore contract: ${name}`, () => {
+    let store: StateStore
+    const key = (): string => `contract:${randomUUID()}`
+
+    beforeAll(async () => {
+      store = await open()
+    })
+    afterAll(async () => {
+      await store.close()
+    })
+
+    it('reads nothing for a key never written', async () => {
+      expect(await store.get(key())).toBeUndefined()
+    })
+
+    it('stores a first write as version 1 with its token and reads it back', async () => {
+      const k = key()
+      const value = { count: 42, draft: 'héllo', nested: [1, { a: null }] }
+      expect(await store.put(k, value, { ifVersion: 0, fence: 7 })).toEqual({ value, version: 1, fence: 7 })
+      expect(await store.get(k)).toEqual({ value, version: 1, fence: 7 })
+    })
+
+    it('counts versions up when each write names the version it read', async () => {
+      const k = key()
+      for (let v = 0; v < 5; v++) await store.put(k, { v }, { ifVersion: v, fence: 1 })
+      expect(await store.get(k)).toEqual({ value: { v: 4 }, version: 5, fence: 1 })
+    })
+
+    it('refuses a write that expected another version, keeping the stored state', async () => {
+      const k = key()
+      await store.put(k, 'first', { ifVersion: 0, fence: 1 })
+      expect(await codeOf(store.put(k, 'again', { ifVersion: 0, fence: 1 }))).toBe('store.version-conflict')
+      expect(await codeOf(store.put(k, 'ahead', { ifVersion: 5, fence: 1 }))).toBe('store.version-conflict')
+      expect(await store.get(k)).toEqual({ value: 'first', version: 1, fence: 1 })
+    })
+
+    it('refuses a write with an older token even at the right version (a fenced-off owner)', async () => {
+      const k = key()
+      await store.put(k, 'old owner', { ifVersion: 0, fence: 3 })
+      await store.put(k, 'new owner', { ifVersion: 1, fence: 4 })
+      expect(await codeOf(store.put(k, 'late write', { ifVersion: 2, fence: 3 }))).toBe('store.stale-write')
+      expect(await store.get(k)).toEqual({ value: 'new owner', version: 2, fence: 4 })
+    })
+
+    it('lets exactly one of many writers racing on one version win', async () => {
+      const k = key()
+      await store.put(k, 0, { ifVersion: 0, fence: 1 })
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, n) => codeOf(store.put(k, n, { ifVersion: 1, fence: 1 }))),
+      )
+      expect(results.filter((r) => r === 'resolved')).toHaveLength(1)
+      expect(results.filter((r) => r === 'store.version-conflict')).toHaveLength(7)
+      expect((await store.get(k))?.version).toBe(2)
+    })
+
+    it('forgets a key whose ttl ran out, version and token included', async () => {
+      const k = key()
+      await store.put(k, 'short', { ifVersion: 0, fence: 9, ttlMs: 60 })
+      await sleep(150)
+      expect(await store.get(k)).toBeUndefined()
+      expect(await store.put(k, 'fresh', { ifVersion: 0, fence: 1 })).toEqual({ value: 'fresh', version: 1, fence: 1 })
+    })
+
+    it('keeps a key whose ttl a later write removed', async () => {
+      const k = key()
+      await store.put(k, 'short', { ifVersion: 0, fence: 1, ttlMs: 60 })
+      await store.put(k, 'kept', { ifVersion: 1, fence: 1 })
+      await sleep(150)
+      expect((await store.get(k))?.value).toBe('kept')
+    })
+
+    it('deletes for the current token and refuses an older one', async () => {
+      const k = key()
+      await store.put(k, 'x', { ifVersion: 0, fence: 5 })
+      expect(await codeOf(store.delete(k, 4))).toBe('store.stale-write')
+      expect(await store.delete(k, 5)).toBe(true)
+      expect(await store.get(k)).toBeUndefined()
+      expect(await store.delete(k, 5)).toBe(false)
+    })
+
+    it('rejects what cannot be stored with coded errors, storing nothing', async () => {
+      const k = key()
+      expect(await codeOf(store.put(k, { n: 1n }, { ifVersion: 0, fence: 0 }))).toBe('store.bad-value')
+      expect(await codeOf(store.put(k, undefined, { ifVersion: 0, fence: 0 }))).toBe('store.bad-value')
+      expect(await codeOf(store.put('', 1, { ifVersion: 0, fence: 0 }))).toBe('store.bad-key')
+      expect(await codeOf(store.put(k, 1, { ifVersion: -1, fence: 0 }))).toBe('store.bad-option')
+      expect(await codeOf(store.put(k, 1, { ifVersion: 0, fence: 1.5 }))).toBe('store.bad-option')
+      expect(await codeOf(store.put(k, 1, { ifVersion: 0, fence: 0, ttlMs: 0 }))).toBe('store.bad-option')
+      expect(await store.get(k)).toBeUndefined()
+    })
+
+    it('answers store.closed after close', async () => {
+      const other = await open()
+      await other.close()
+      expect(await codeOf(other.get(key()))).toBe('store.closed')
+      expect(await codeOf(other.put(key(), 1, { ifVersion: 0, fence: 0 }))).toBe('store.closed')
+    })
+  })
+}
