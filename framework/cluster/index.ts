@@ -19,3 +19,6 @@ export {
   DEFAULT_PERMDOWN_AFTER_MS,
 } from './membership.ts'
 export type { MemberStatus, MemberView, MembershipEvents, MembershipOptions } from './membership.ts'
+export { Cluster } from './cluster.ts'
+export type { ClusterKind, ClusterOptions, KindSpec } from './cluster.ts'
+export type { ClusterBehaviour, PersistOptions } from './durable.ts'

@@ -51,6 +51,13 @@ export class Registry<P extends Lifecycle = Process> {
     return process
   }
 
+  /** The names bound to a live process, in registration order. */
+  names(): string[] {
+    const names: string[] = []
+    for (const [name, { process }] of this.#entries) if (process.isAlive) names.push(name)
+    return names
+  }
+
   /** The live process registered under `name`, or undefined. */
   whereis(name: string): P | undefined {
     const entry = this.#entries.get(name)

@@ -18,6 +18,16 @@ describe('Registry', () => {
     expect(registry.size).toBe(0)
   })
 
+  it('lists the names of live processes only', async () => {
+    const registry = new Registry<Process<CounterTypes>>()
+    const a = registry.register('a', spawn(Counter, 0))
+    registry.register('b', spawn(Counter, 0))
+    expect(registry.names()).toEqual(['a', 'b'])
+    await a.stop()
+    expect(registry.names()).toEqual(['b'])
+    await registry.whereis('b')?.stop()
+  })
+
   it('throws runtime.name-taken when the name is held by a live process', async () => {
     const registry = new Registry()
     const first = registry.register('acme', spawn(Counter, 0))
