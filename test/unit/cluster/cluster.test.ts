@@ -13,8 +13,10 @@ const network = (): Net => ({ coordinator: new MemoryCoordinator(), bus: new Mem
 
 describe('Cluster: named processes', () => {
   const nodes: Cluster[] = []
+  let lifecycle: string[] = []
   afterEach(async () => {
     await Promise.all(nodes.splice(0).map((n) => n.close()))
+    lifecycle = []
   })
   const start = async (net: Net, node: string, extra: Partial<ClusterOptions> = {}) => {
     const coordinator = cuttable(net.coordinator)
@@ -28,7 +30,17 @@ describe('Cluster: named processes', () => {
       ...extra,
     })
     nodes.push(cluster)
-    const tallies = cluster.define<TallyTypes>('tally', { behaviour: Tally, persist: { debounceMs: 0 } })
+    const tallies = cluster.define<TallyTypes>('tally', {
+      behaviour: {
+        ...Tally,
+        init: (id, self) => {
+          lifecycle.push(`start ${node}`)
+          return Tally.init(id, self)
+        },
+        terminate: () => void lifecycle.push(`stop ${node}`),
+      },
+      persist: { debounceMs: 0 },
+    })
     return { cluster, tallies, coordinator, adapter }
   }
   const owners = (name: string) => nodes.filter((n) => n.ownedNames().includes(name)).map((n) => n.node)
@@ -80,6 +92,10 @@ describe('Cluster: named processes', () => {
     clearInterval(sampler)
     expect(maxOwners).toBe(1)
     expect(cut.cluster.ownedNames()).toEqual([])
+    // The cut-off node stopped its process before the new owner started one.
+    const successor = owners('tally/acme')[0]!
+    expect(lifecycle.indexOf(`stop ${cut.cluster.node}`)).toBeGreaterThan(-1)
+    expect(lifecycle.indexOf(`stop ${cut.cluster.node}`)).toBeLessThan(lifecycle.lastIndexOf(`start ${successor}`))
     const other = all.find((n) => n !== cut)!
     expect(await other.tallies.call('acme', { kind: 'get' })).toBe(7) // the state moved with it
   })
