@@ -128,12 +128,14 @@ export class Cluster {
 
   /** Joins the cluster: a new epoch, a first heartbeat, the inbox subscribed. */
   static async start(options: ClusterOptions = {}): Promise<Cluster> {
-    const node = options.node ?? `${hostname()}:${options.port ?? process.pid}`
+    const worker = options.redisUrl === undefined ? workerTransport() : undefined
+    // Workers share the port: the slot tells them apart, and stays when a worker is re-forked.
+    const slot = process.env['SWITCHBOARD_WORKER']
+    const node = options.node ?? `${hostname()}:${options.port ?? process.pid}${slot ? `/w${slot}` : ''}`
     if (node === '' || node.includes('#')) {
       throw new LiveError('cluster.bad-option', `node name ${JSON.stringify(node)} must be non-empty without "#"`)
     }
     const prefix = options.prefix ?? 'switchboard:'
-    const worker = options.redisUrl === undefined ? workerTransport() : undefined
     const coordinator =
       options.coordinator ??
       (options.redisUrl !== undefined

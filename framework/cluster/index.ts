@@ -22,3 +22,6 @@ export type { MemberStatus, MemberView, MembershipEvents, MembershipOptions } fr
 export { Cluster } from './cluster.ts'
 export type { ClusterKind, ClusterOptions, KindSpec } from './cluster.ts'
 export type { ClusterBehaviour, PersistOptions } from './durable.ts'
+export { startCluster, Hub } from './workers.ts'
+export type { Primary, WorkersOptions } from './workers.ts'
+export { IpcAdapter, IpcCoordinator } from './ipc.ts'

@@ -1,0 +1,187 @@
+/**
+ * The worker side of one machine's cluster: a pub/sub adapter and a coordinator that talk to the
+ * primary process over the IPC channel node:cluster gives each worker. The primary (workers.ts)
+ * relays broadcasts to the workers subscribed to the topic and answers coordinator calls from
+ * one in-memory coordinator, so workers need no Redis.
+ *
+ * Every message carries `sb` so an app's own IPC messages pass by untouched.
+ */
+import { LiveError } from '../errors.ts'
+import { decodeEnvelope, encodeEnvelope, type AdapterHooks, type PubSubAdapter } from '../pubsub/index.ts'
+import type {
+  Coordinator,
+  LeaseHolder,
+  LeaseOp,
+  LeaseReply,
+  Member,
+  MemberRecord,
+  WantedName,
+} from './coordinator.ts'
+
+/** Messages between a worker and the primary. */
+export type IpcMessage =
+  | { sb: 'sub' | 'unsub'; topic: string }
+  | { sb: 'pub'; topic: string; raw: string }
+  | { sb: 'msg'; topic: string; raw: string }
+  | { sb: 'coord'; id: number; method: CoordinatorMethod; args: unknown[] }
+  | { sb: 'coord-reply'; id: number; ok: true; value: unknown }
+  | { sb: 'coord-reply'; id: number; ok: false; code: string; message: string }
+
+/** The coordinator methods a worker may call on the primary's coordinator. */
+export const COORDINATOR_METHODS = [
+  'newEpoch',
+  'beat',
+  'members',
+  'leave',
+  'lease',
+  'holders',
+  'want',
+  'unwant',
+  'wanted',
+] as const
+export type CoordinatorMethod = (typeof COORDINATOR_METHODS)[number]
+
+/** Narrows an IPC message to ours; null for anything else. */
+export const asIpcMessage = (value: unknown): IpcMessage | null =>
+  typeof value === 'object' && value !== null && typeof Reflect.get(value, 'sb') === 'string'
+    ? (value as IpcMessage)
+    : null
+
+type Channel = {
+  send(message: IpcMessage): void
+  on(event: 'message', listener: (message: unknown) => void): unknown
+  off(event: 'message', listener: (message: unknown) => void): unknown
+}
+
+/** The IPC channel of this process to its primary, when it is a worker. */
+export const primaryChannel = (): Channel | undefined => {
+  const send = process.send?.bind(process)
+  if (!send || process.env['SWITCHBOARD_WORKER'] === undefined) return undefined
+  return {
+    send: (message) => void send(message),
+    on: (event, listener) => process.on(event, listener),
+    off: (event, listener) => process.off(event, listener),
+  }
+}
+
+/** A PubSub adapter whose network is the primary process. */
+export class IpcAdapter implements PubSubAdapter {
+  readonly nodeId: string
+  readonly #channel: Channel
+  #hooks: AdapterHooks | null = null
+  readonly #listener = (message: unknown): void => this.#receive(message)
+
+  constructor(channel: Channel, nodeId: string) {
+    this.nodeId = nodeId
+    this.#channel = channel
+  }
+
+  start(hooks: AdapterHooks): void {
+    this.#hooks = hooks
+    this.#channel.on('message', this.#listener)
+  }
+
+  async subscribe(topic: string): Promise<void> {
+    this.#channel.send({ sb: 'sub', topic })
+  }
+
+  async unsubscribe(topic: string): Promise<void> {
+    this.#channel.send({ sb: 'unsub', topic })
+  }
+
+  async publish(topic: string, message: unknown, from: string | null): Promise<void> {
+    this.#channel.send({ sb: 'pub', topic, raw: encodeEnvelope({ origin: this.nodeId, from, message }) })
+  }
+
+  async close(): Promise<void> {
+    this.#hooks = null
+    this.#channel.off('message', this.#listener)
+  }
+
+  #receive(value: unknown): void {
+    const message = asIpcMessage(value)
+    const hooks = this.#hooks
+    if (hooks === null || message?.sb !== 'msg') return
+    const envelope = decodeEnvelope(message.raw)
+    if (envelope instanceof Error) return hooks.onError(envelope)
+    if (envelope.origin !== this.nodeId) hooks.deliver(message.topic, envelope.message, envelope.from)
+  }
+}
+
+/** A coordinator that asks the primary's; unanswered calls fail with `cluster.unavailable`. */
+export class IpcCoordinator implements Coordinator {
+  readonly #channel: Channel
+  readonly #timeoutMs: number
+  readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>()
+  readonly #listener = (message: unknown): void => this.#receive(message)
+  #next = 0
+
+  constructor(channel: Channel, timeoutMs = 1000) {
+    this.#channel = channel
+    this.#timeoutMs = timeoutMs
+    channel.on('message', this.#listener)
+  }
+
+  newEpoch(): Promise<number> {
+    return this.#call('newEpoch', []) as Promise<number>
+  }
+  beat(member: Member, forgetAfterMs: number): Promise<boolean> {
+    return this.#call('beat', [member, forgetAfterMs]) as Promise<boolean>
+  }
+  members(): Promise<MemberRecord[]> {
+    return this.#call('members', []) as Promise<MemberRecord[]>
+  }
+  leave(member: Member): Promise<void> {
+    return this.#call('leave', [member]) as Promise<void>
+  }
+  lease(op: LeaseOp, name: string, holder: string, token: number, ttlMs: number): Promise<LeaseReply> {
+    return this.#call('lease', [op, name, holder, token, ttlMs]) as Promise<LeaseReply>
+  }
+  holders(names: readonly string[]): Promise<(LeaseHolder | null)[]> {
+    return this.#call('holders', [names]) as Promise<(LeaseHolder | null)[]>
+  }
+  want(name: string, kind: string): Promise<void> {
+    return this.#call('want', [name, kind]) as Promise<void>
+  }
+  unwant(name: string): Promise<void> {
+    return this.#call('unwant', [name]) as Promise<void>
+  }
+  wanted(): Promise<WantedName[]> {
+    return this.#call('wanted', []) as Promise<WantedName[]>
+  }
+
+  async close(): Promise<void> {
+    this.#channel.off('message', this.#listener)
+  }
+
+  // The primary's coordinator is ours: its answers have the declared shapes (hence the casts).
+  #call(method: CoordinatorMethod, args: unknown[]): Promise<unknown> {
+    const id = ++this.#next
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id)
+        reject(new LiveError('cluster.unavailable', `the primary did not answer ${method} within ${this.#timeoutMs}ms`))
+      }, this.#timeoutMs)
+      this.#pending.set(id, {
+        resolve: (value) => (clearTimeout(timer), resolve(value)),
+        reject: (error) => (clearTimeout(timer), reject(error)),
+      })
+      try {
+        this.#channel.send({ sb: 'coord', id, method, args })
+      } catch (error) {
+        this.#pending.get(id)?.reject(new LiveError('cluster.unavailable', `IPC failed: ${String(error)}`))
+        this.#pending.delete(id)
+      }
+    })
+  }
+
+  #receive(value: unknown): void {
+    const message = asIpcMessage(value)
+    if (message?.sb !== 'coord-reply') return
+    const pending = this.#pending.get(message.id)
+    if (!pending) return
+    this.#pending.delete(message.id)
+    if (message.ok) pending.resolve(message.value)
+    else pending.reject(new LiveError('cluster.unavailable', message.message))
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * All cores of one machine: `startCluster({ workers: 'auto' }, start)` forks one worker per core
+ * with node:cluster; each runs `start` (the app), and they share the listening port. The primary
+ * runs no app code: it relays pub/sub between workers and holds the coordinator (membership,
+ * leases, wanted names) in memory, so pub/sub, presence and named processes span the workers
+ * with no Redis and no change to the app. A worker that dies is forked again.
+ *
+ * With `workers: 1` (or 0/undefined), `start` simply runs in this process.
+ */
+import nodeCluster, { type Worker } from 'node:cluster'
+import { availableParallelism } from 'node:os'
+import { LiveError } from '../errors.ts'
+import { asIpcMessage, COORDINATOR_METHODS, type IpcMessage } from './ipc.ts'
+import { MemoryCoordinator } from './memory-coordinator.ts'
+
+/** Options of `startCluster`. */
+export type WorkersOptions = {
+  /** Worker processes: a number, or `'auto'` for one per core. Default 1 (no workers). */
+  readonly workers?: number | 'auto'
+}
+
+/** What `startCluster` returns in the primary: its workers and a way to stop them all. */
+export type Primary = {
+  readonly workers: () => Worker[]
+  stop(): Promise<void>
+}
+
+/**
+ * Runs `start` once per worker (or once here without workers). In the primary it resolves with
+ * a handle on the workers; in a worker or a single process with what `start` resolved.
+ *
+ * @example
+ * await startCluster({ workers: 'auto' }, () => startApp({ port: 3000 }))
+ */
+export const startCluster = async <R>(
+  options: WorkersOptions,
+  start: () => Promise<R>,
+): Promise<R | Primary> => {
+  const count = options.workers === 'auto' ? availableParallelism() : (options.workers ?? 1)
+  if (!Number.isInteger(count) || count < 0) {
+    throw new LiveError('cluster.bad-option', `workers must be 'auto' or an integer >= 0, got ${count}`)
+  }
+  if (count <= 1 || nodeCluster.isWorker) return start()
+  return runPrimary(count)
+}
+
+// Forks `count` workers and serves them; a worker slot keeps its node name across restarts.
+const runPrimary = (count: number): Primary => {
+  const hub = new Hub()
+  let isStopping = false
+  const fork = (slot: number): void => {
+    const worker = nodeCluster.fork({ SWITCHBOARD_WORKER: String(slot) })
+    hub.add(worker)
+    worker.on('exit', () => {
+      hub.remove(worker)
+      // A crash loop must not fork as fast as it can: one second between restarts.
+      if (!isStopping) setTimeout(() => fork(slot), 1000).unref()
+    })
+  }
+  for (let slot = 1; slot <= count; slot++) fork(slot)
+  return {
+    workers: () => hub.workers(),
+    stop: async () => {
+      isStopping = true
+      await Promise.all(
+        hub.workers().map(
+          (worker) =>
+            new Promise<void>((resolve) => {
+              worker.once('exit', () => resolve())
+              worker.process.kill('SIGTERM')
+            }),
+        ),
+      )
+    },
+  }
+}
+
+/** The primary's relay of pub/sub messages and coordinator calls. */
+export class Hub {
+  readonly #coordinator = new MemoryCoordinator()
+  readonly #subscribers = new Map<string, Set<Worker>>()
+  readonly #topics = new Map<Worker, Set<string>>()
+
+  add(worker: Worker): void {
+    this.#topics.set(worker, new Set())
+    worker.on('message', (message: unknown) => this.#receive(worker, message))
+  }
+
+  remove(worker: Worker): void {
+    for (const topic of this.#topics.get(worker) ?? []) this.#subscribers.get(topic)?.delete(worker)
+    this.#topics.delete(worker)
+  }
+
+  workers(): Worker[] {
+    return [...this.#topics.keys()]
+  }
+
+  #receive(worker: Worker, value: unknown): void {
+    const message = asIpcMessage(value)
+    if (message === null) return
+    switch (message.sb) {
+      case 'sub':
+        return this.#subscribe(worker, message.topic)
+      case 'unsub':
+        this.#topics.get(worker)?.delete(message.topic)
+        this.#subscribers.get(message.topic)?.delete(worker)
+        return
+      case 'pub':
+        return this.#relay(worker, message.topic, message.raw)
+      case 'coord':
+        return void this.#answer(worker, message)
+      default:
+        return // replies and deliveries only travel to workers
+    }
+  }
+
+  #subscribe(worker: Worker, topic: string): void {
+    this.#topics.get(worker)?.add(topic)
+    const set = this.#subscribers.get(topic) ?? new Set()
+    set.add(worker)
+    this.#subscribers.set(topic, set)
+  }
+
+  #relay(from: Worker, topic: string, raw: string): void {
+    for (const worker of this.#subscribers.get(topic) ?? []) {
+      if (worker !== from && worker.isConnected()) send(worker, { sb: 'msg', topic, raw })
+    }
+  }
+
+  async #answer(worker: Worker, message: Extract<IpcMessage, { sb: 'coord' }>): Promise<void> {
+    const { id, method, args } = message
+    try {
+      if (!COORDINATOR_METHODS.includes(method)) throw new Error(`unknown coordinator method ${method}`)
+      const fn = this.#coordinator[method] as (...a: unknown[]) => Promise<unknown>
+      const value = await fn.apply(this.#coordinator, args)
+      send(worker, { sb: 'coord-reply', id, ok: true, value: value ?? null })
+    } catch (error) {
+      send(worker, { sb: 'coord-reply', id, ok: false, code: 'cluster.unavailable', message: String(error) })
+    }
+  }
+}
+
+const send = (worker: Worker, message: IpcMessage): void => {
+  if (worker.isConnected()) worker.send(message)
+}
