@@ -19,7 +19,8 @@ type Lease = LeaseHolder & { expiresAt: number }
 
 /** Membership, leases and wanted names in maps. */
 export class MemoryCoordinator implements Coordinator {
-  #counter = 0
+  // From the clock, not 0: a restarted primary must not hand out tokens a store has seen.
+  #counter = Date.now() * 1000
   #beats = new Map<string, { epoch: number; at: number; forgetAfterMs: number }>()
   #leases = new Map<string, Lease>()
   #wanted = new Map<string, string>()

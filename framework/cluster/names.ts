@@ -64,7 +64,6 @@ export class NamedProcesses {
   readonly #local = new Registry<Process>()
   readonly #leases: Leases
   readonly #starting = new Map<string, Promise<LeaseHolder | null>>()
-  readonly #wantedHere = new Set<string>()
   readonly #freeSince = new Map<string, number>()
   readonly #crashes = new Map<string, number[]>()
   readonly #fenced = new WeakSet<Process>()
@@ -109,12 +108,10 @@ export class NamedProcesses {
   async lookupOrStart(name: string): Promise<void> {
     this.#kindOf(name)
     if (this.#ownedProcess(name)) return
-    if (!this.#wantedHere.has(name)) {
-      await this.#ctx.coordinator.want(name, kindName(name))
-      this.#wantedHere.add(name)
-    }
     const [holder] = await this.#ctx.coordinator.holders([name])
     if (holder) return
+    // Marked on every start, not once: a coordinator that lost its data forgot the mark.
+    await this.#ctx.coordinator.want(name, kindName(name))
     const first = this.#placement(name)[0]
     const member = first === undefined ? undefined : this.#ctx.membership.get(first)
     if (member === undefined || first === this.#ctx.node) return void (await this.#claim(name))
@@ -153,7 +150,6 @@ export class NamedProcesses {
     const holder = await this.whereis(name)
     if (holder === this.#ctx.self) await this.#stopLocal(name)
     else if (holder !== null) await this.#rpcOf().request(holder, 'stop', name, null, timeoutMs)
-    this.#wantedHere.delete(name)
     await this.#ctx.coordinator.unwant(name)
   }
 
@@ -279,7 +275,6 @@ export class NamedProcesses {
     if (this.#isClosing) return
     if (!isAbnormalExit(reason)) {
       // It chose to stop: no node restarts it.
-      this.#wantedHere.delete(name)
       this.#ctx.coordinator.unwant(name).catch(this.#ctx.onError)
       return
     }

@@ -1,6 +1,7 @@
 /**
  * The coordinator in Redis, for nodes on several machines. Keys under the prefix:
- * - `counter`: one INCR counter for epochs and fencing tokens (both only ever grow)
+ * - `counter`: one counter for epochs and fencing tokens (both only ever grow, even across a loss
+  of Redis's data: the counter never falls below Redis's clock in microseconds)
  * - `members` (sorted set, node → last heartbeat by Redis's clock) and `epochs` (hash, node →
  *   epoch): a member silent past the forget period is removed by the next heartbeat of anyone
  * - `lease:<name>`: `"<holder>|<token>"` with a Redis expiry — the lease itself
@@ -34,6 +35,25 @@ export type RedisCoordinatorOptions = {
 
 const NOW = `local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+`
+
+// The counter starts at Redis's clock in microseconds, not at 1: a Redis that lost its data
+// (a restart without persistence, a failover to a lagging replica) must never hand out a token
+// lower than one a store has already seen, or every takeover would be refused as stale.
+const NEXT = `${NOW}
+local function next_token(key)
+  local n = redis.call('INCR', key)
+  if n < now * 1000 then
+    n = now * 1000
+    redis.call('SET', key, string.format('%d', n))
+  end
+  return n
+end
+`
+
+// KEYS counter
+const EPOCH = `${NEXT}
+return next_token(KEYS[1])
 `
 
 // KEYS members, epochs; ARGV node, epoch, forgetAfterMs
@@ -71,13 +91,14 @@ return 1
 `
 
 // KEYS lease, counter; ARGV op, holder, token, ttlMs. Returns {1, token} or {0, "holder|token"}.
-const LEASE = `
+// Numbers go into strings through %d: Lua's own conversion would write 1.7e+15.
+const LEASE = `${NEXT}
 local cur = redis.call('GET', KEYS[1])
 local mine = ARGV[2] .. '|' .. ARGV[3]
 if ARGV[1] == 'acquire' then
   if not cur then
-    local token = redis.call('INCR', KEYS[2])
-    redis.call('SET', KEYS[1], ARGV[2] .. '|' .. token, 'PX', ARGV[4])
+    local token = next_token(KEYS[2])
+    redis.call('SET', KEYS[1], ARGV[2] .. '|' .. string.format('%d', token), 'PX', ARGV[4])
     return {1, token}
   end
   local holder, token = string.match(cur, '^(.*)|(%d+)$')
@@ -93,6 +114,7 @@ return {1, tonumber(ARGV[3])}
 `
 
 type Scripts = {
+  nextEpoch(counter: string): Promise<number>
   beat(members: string, epochs: string, node: string, epoch: number, forgetAfterMs: number): Promise<number>
   listMembers(members: string, epochs: string): Promise<string[]>
   leaveMember(members: string, epochs: string, node: string, epoch: number): Promise<number>
@@ -130,6 +152,7 @@ export class RedisCoordinator implements Coordinator {
       retryStrategy: (attempt) => Math.min(50 * attempt, 500),
     })
     redis.on('error', () => {}) // each failed command reports itself; ioredis reconnects
+    redis.defineCommand('nextEpoch', { numberOfKeys: 1, lua: EPOCH })
     redis.defineCommand('beat', { numberOfKeys: 2, lua: BEAT })
     redis.defineCommand('listMembers', { numberOfKeys: 2, lua: MEMBERS })
     redis.defineCommand('leaveMember', { numberOfKeys: 2, lua: LEAVE })
@@ -144,7 +167,7 @@ export class RedisCoordinator implements Coordinator {
   }
 
   newEpoch(): Promise<number> {
-    return this.#run('hand out an epoch', () => this.#redis.incr(this.#key('counter')))
+    return this.#run('hand out an epoch', () => this.#redis.nextEpoch(this.#key('counter')))
   }
 
   async beat(member: Member, forgetAfterMs: number): Promise<boolean> {

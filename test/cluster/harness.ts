@@ -110,7 +110,7 @@ export type NodeHandle = {
   readonly node: string
   readonly port: number
   readonly proc: ChildProcess
-  get<T = unknown>(path: string): Promise<T>
+  get<T = unknown>(path: string, timeoutMs?: number): Promise<T>
 }
 
 /** Starts test/cluster/node.ts; resolves once `expect` READY lines (one per worker) arrived. */
@@ -133,7 +133,7 @@ export const startNode = async (env: Record<string, string>, expect = 1): Promis
         buffer = buffer.slice(at + 1)
         if (!line.startsWith('READY ')) continue
         const { node, port } = JSON.parse(line.slice(6)) as { node: string; port: number }
-        handles.push({ node, port, proc, get: (path) => getJson(port, path) })
+        handles.push({ node, port, proc, get: (path, timeoutMs) => getJson(port, path, timeoutMs) })
         if (handles.length === expect) (clearTimeout(timer), resolve())
       }
     })
