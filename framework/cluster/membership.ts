@@ -13,6 +13,7 @@
  */
 import { EventEmitter } from 'node:events'
 import { performance } from 'node:perf_hooks'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { LiveError } from '../errors.ts'
 import type { Coordinator, Member, MemberRecord } from './coordinator.ts'
 
@@ -82,8 +83,14 @@ export class Membership extends EventEmitter<MembershipEvents> {
     this.#onError = options.onError ?? reportFirst(() => this.#isFailing)
   }
 
-  /** Beats once (so the member list includes this node), then every `heartbeatMs`. */
+  /**
+   * Beats, waits one period and beats again before resolving: nodes started at the same moment
+   * then see each other before they place any work (placing on a list of one would put every
+   * name on its own node). Then beats every `heartbeatMs`.
+   */
   async start(): Promise<void> {
+    await this.#tick()
+    await sleep(this.heartbeatMs)
     await this.#tick()
     this.#timer = setInterval(() => void this.#tick(), this.heartbeatMs)
     this.#timer.unref()

@@ -241,8 +241,20 @@ export class RedisCoordinator implements Coordinator {
     try {
       return await command()
     } catch (error) {
+      dropIfInDoubt(this.#redis, error)
       throw unavailable(action, error)
     }
+  }
+}
+
+/**
+ * A command that timed out is still queued in ioredis, waiting for its reply: when a blackholed
+ * link comes back, every later reply would be matched to an earlier command. Dropping the
+ * connection (ioredis reconnects) is the only way to be in step again.
+ */
+export const dropIfInDoubt = (redis: Redis, error: unknown): void => {
+  if (error instanceof Error && error.message === 'Command timed out' && redis.status === 'ready') {
+    redis.disconnect(true)
   }
 }
 

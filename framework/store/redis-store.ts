@@ -134,6 +134,10 @@ export class RedisStore implements StateStore {
     try {
       return await command()
     } catch (error) {
+      // A timed-out command leaves the connection out of step (see RedisCoordinator): reconnect.
+      if (error instanceof Error && error.message === 'Command timed out' && this.#redis.status === 'ready') {
+        this.#redis.disconnect(true)
+      }
       throw unavailable(this.kind, action, error)
     }
   }

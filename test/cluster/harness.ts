@@ -125,7 +125,7 @@ export const startNode = async (env: Record<string, string>, expect = 1): Promis
   const handles: NodeHandle[] = []
   await new Promise<void>((resolve, reject) => {
     let buffer = ''
-    const timer = setTimeout(() => reject(new Error(`node did not start: ${stderr}`)), 20_000)
+    const timer = setTimeout(() => reject(new Error(`node did not start: ${stderr}`)), 45_000)
     proc.stdout!.on('data', (chunk: Buffer) => {
       buffer += chunk.toString()
       for (let at = buffer.indexOf('\n'); at >= 0; at = buffer.indexOf('\n')) {

@@ -124,6 +124,7 @@ const main = async (): Promise<void> => {
     console.log(`READY ${JSON.stringify({ node: cluster.node, port })}`)
   })
   process.on('SIGTERM', () => {
+    setTimeout(() => process.exit(1), 5000).unref() // a graceful stop that hangs is a failure
     void (async () => {
       await presence?.close()
       await cluster.close()
