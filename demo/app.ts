@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
-import { developmentSecret, Switchboard, type Layout } from '../framework/index.ts'
+import { developmentSecret, Switchboard, type Cluster, type Layout } from '../framework/index.ts'
 import { Fleet, type FleetOptions } from './sim/index.ts'
 import { CounterView } from './views/counter.ts'
 import { createDashboardView } from './views/dashboard.ts'
@@ -45,7 +45,9 @@ export type DemoOptions = {
   /** Signing secret; default `developmentSecret()` (SWITCHBOARD_SECRET, required in production). */
   readonly secret?: string
   /** Simulator settings (tests shorten intervals or fix the seed). */
-  readonly fleet?: Omit<FleetOptions, 'pubsub'>
+  readonly fleet?: Omit<FleetOptions, 'pubsub' | 'cluster'>
+  /** Run as a node of this cluster: shared pub/sub, each tenant's simulator once per cluster. */
+  readonly cluster?: Cluster
 }
 
 /** A running demo server. */
@@ -58,8 +60,15 @@ export type Demo = {
 
 /** Builds the demo's hono app, its Switchboard and the tenants' simulators. */
 export const createApp = async (options: DemoOptions = {}) => {
-  const live = new Switchboard({ secret: options.secret ?? developmentSecret() })
-  const fleet = await Fleet.start({ ...options.fleet, pubsub: live.pubsub })
+  const live = new Switchboard({
+    secret: options.secret ?? developmentSecret(),
+    ...(options.cluster ? { pubsub: options.cluster.pubsub } : {}),
+  })
+  const fleet = await Fleet.start({
+    ...options.fleet,
+    pubsub: live.pubsub,
+    ...(options.cluster ? { cluster: options.cluster } : {}),
+  })
   const DashboardView = createDashboardView(fleet)
   const dashboard = live.page(DashboardView, {
     title: 'Operator dashboard',

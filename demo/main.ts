@@ -1,12 +1,40 @@
-/** `npm start`: the demo on http://localhost:3000 (PORT overrides), no external service. */
+/**
+ * `npm start`: the demo on http://localhost:3000 (PORT overrides), no external service.
+ *
+ * - `WORKERS=auto npm start`: one worker per core, sharing the port; no Redis needed.
+ * - `REDIS_URL=redis://127.0.0.1:6379 PORT=3001 npm start` beside a second node on another port:
+ *   one cluster; each tenant's simulator runs once across it and moves when its node dies.
+ *   State goes to SWITCHBOARD_STORE (default SQLite in ./data; `redis://…` or `postgres://…`
+ *   for nodes on several machines).
+ */
+import { Cluster, startCluster } from '../framework/index.ts'
 import { startDemo } from './app.ts'
 
 const port = Number(process.env.PORT ?? 3000)
-const demo = await startDemo({ port })
-console.log(`Switchboard demo on ${demo.url.replace('127.0.0.1', 'localhost')}`)
+const redisUrl = process.env.REDIS_URL
+const workers = process.env.WORKERS === 'auto' ? 'auto' : Number(process.env.WORKERS ?? 1)
 
-const shutdown = (): void => {
-  demo.close().finally(() => process.exit(0))
-}
-process.on('SIGINT', shutdown)
-process.on('SIGTERM', shutdown)
+await startCluster({ workers }, async () => {
+  const isClustered = redisUrl !== undefined || workers !== 1
+  const cluster = isClustered
+    ? await Cluster.start({
+        port,
+        ...(redisUrl ? { redisUrl } : {}),
+        ...(process.env.SWITCHBOARD_STORE ? { store: process.env.SWITCHBOARD_STORE } : {}),
+      })
+    : undefined
+  const demo = await startDemo({ port, ...(cluster ? { cluster } : {}) })
+  const where = cluster ? ` as node ${cluster.node}` : ''
+  console.log(`Switchboard demo on ${demo.url.replace('127.0.0.1', 'localhost')}${where}`)
+
+  const shutdown = (): void => {
+    // A graceful stop hands this node's tenants to the others at once; never hang on it.
+    setTimeout(() => process.exit(1), 10_000).unref()
+    demo
+      .close()
+      .then(() => cluster?.close())
+      .finally(() => process.exit(0))
+  }
+  process.on('SIGINT', shutdown)
+  process.on('SIGTERM', shutdown)
+})

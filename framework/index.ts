@@ -60,6 +60,27 @@ export type {
   Stored,
 } from './store/index.ts'
 
+export {
+  Cluster,
+  Membership,
+  MemoryCoordinator,
+  RedisCoordinator,
+  startCluster,
+} from './cluster/index.ts'
+export type {
+  ClusterBehaviour,
+  ClusterKind,
+  ClusterOptions,
+  Coordinator,
+  KindSpec,
+  Member,
+  MemberView,
+  MembershipOptions,
+  PersistOptions,
+  Primary,
+  WorkersOptions,
+} from './cluster/index.ts'
+
 export { Switchboard, defaultLayout, developmentSecret } from './server/index.ts'
 export type {
   DevelopmentSecretOptions,

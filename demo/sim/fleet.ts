@@ -3,21 +3,35 @@
  * simulator is restarted from init by the supervisor and re-registered under its name; callers
  * look it up again on every use, so they never hold a stale handle.
  */
-import { Registry, spawn, Supervisor } from '../../framework/index.ts'
+import {
+  Registry,
+  spawn,
+  Supervisor,
+  type Cluster,
+  type ClusterKind,
+} from '../../framework/index.ts'
 import type { AckResult } from './alerts.ts'
 import { TENANTS, type TenantConfig } from './catalog.ts'
 import { emptySnapshot, type Snapshot } from './snapshot.ts'
 import {
+  DurableTenantSimulator,
   TenantSimulator,
   type Publisher,
   type TenantArgs,
+  type TenantCall,
   type TenantProcess,
+  type TenantTypes,
 } from './tenant-process.ts'
 
 /** Options of `Fleet.start`. */
 export type FleetOptions = {
   readonly pubsub: Publisher
   readonly tenants?: readonly TenantConfig[]
+  /**
+   * Run each tenant once across this cluster (placed by the cluster, its state saved and resumed
+   * on failover) instead of under a supervisor in this process.
+   */
+  readonly cluster?: Cluster
 } & Partial<Pick<TenantArgs, 'publishMs' | 'tickMs' | 'seed' | 'initialExcursions'>>
 
 /** The running simulators of every tenant. */
@@ -25,20 +39,24 @@ export class Fleet {
   readonly tenants: readonly TenantConfig[]
   readonly #registry: Registry<TenantProcess>
   readonly #supervisor: Supervisor
+  readonly #clustered: ClusterKind<TenantTypes> | undefined
 
   private constructor(
     tenants: readonly TenantConfig[],
     registry: Registry<TenantProcess>,
     supervisor: Supervisor,
+    clustered?: ClusterKind<TenantTypes>,
   ) {
     this.tenants = tenants
     this.#registry = registry
     this.#supervisor = supervisor
+    this.#clustered = clustered
   }
 
-  /** Starts one supervised simulator per tenant. */
+  /** Starts one simulator per tenant: supervised here, or once across `options.cluster`. */
   static async start(options: FleetOptions): Promise<Fleet> {
-    const { pubsub, tenants = TENANTS, ...rest } = options
+    const { pubsub, tenants = TENANTS, cluster, ...rest } = options
+    if (cluster) return Fleet.#startClustered(cluster, tenants, { pubsub, ...rest })
     const registry = new Registry<TenantProcess>()
     const children = tenants.map((tenant) => ({
       id: tenant.name,
@@ -53,6 +71,26 @@ export class Fleet {
     return new Fleet(tenants, registry, supervisor)
   }
 
+  // Every node defines the kind and asks for every tenant; each runs on one node only.
+  static async #startClustered(
+    cluster: Cluster,
+    tenants: readonly TenantConfig[],
+    rest: Omit<TenantArgs, 'tenant'>,
+  ): Promise<Fleet> {
+    const kind = cluster.define<TenantTypes>('tenant', {
+      behaviour: DurableTenantSimulator,
+      args: (name) => {
+        const tenant = tenants.find((t) => t.name === name)
+        if (!tenant) throw new Error(`no tenant "${name}"`)
+        return { tenant, ...rest }
+      },
+      persist: { debounceMs: 1000 },
+    })
+    await Promise.all(tenants.map((tenant) => kind.lookupOrStart(tenant.name)))
+    const supervisor = await new Supervisor([], { name: 'fleet' }).start()
+    return new Fleet(tenants, new Registry<TenantProcess>(), supervisor, kind)
+  }
+
   /** The tenant called `name`, if there is one. */
   find(name: string): TenantConfig | undefined {
     return this.tenants.find((t) => t.name === name)
@@ -65,9 +103,7 @@ export class Fleet {
 
   /** The tenant's latest snapshot, or an empty one while its simulator is down. */
   async snapshot(name: string): Promise<Snapshot> {
-    const reply = await this.whereis(name)
-      ?.call({ kind: 'snapshot' })
-      .catch(() => undefined)
+    const reply = await this.#call(name, { kind: 'snapshot' }).catch(() => undefined)
     return reply?.type === 'snapshot' ? reply : emptySnapshot(name)
   }
 
@@ -78,10 +114,19 @@ export class Fleet {
     by: { name: string; color: string },
   ): Promise<AckResult> {
     const gone: AckResult = { type: 'ack', ok: false, reason: 'unknown-alert' }
-    const reply = await this.whereis(name)
-      ?.call({ kind: 'ack', alertId, by: by.name, color: by.color })
-      .catch(() => gone)
+    const reply = await this.#call(name, { kind: 'ack', alertId, by: by.name, color: by.color }).catch(
+      () => gone,
+    )
     return reply?.type === 'ack' ? reply : gone
+  }
+
+  // Wherever the tenant runs: this node's supervisor, or any node of the cluster.
+  #call(name: string, msg: TenantCall): Promise<Snapshot | AckResult | undefined> {
+    if (this.#clustered) {
+      if (!this.find(name)) return Promise.resolve(undefined)
+      return this.#clustered.call(name, msg)
+    }
+    return this.whereis(name)?.call(msg) ?? Promise.resolve(undefined)
   }
 
   /** Crashes a tenant's simulator on purpose (demo and tests); false if it is not running. */

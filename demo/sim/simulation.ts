@@ -60,10 +60,19 @@ const DEFAULT_EXCURSION_CHANCE = 1e-4
 // again only after this long (a higher level at once).
 const ALERT_COOLDOWN_MS = 30_000
 
+/** A simulation as plain data, so its tenant process can resume it on another node. */
+export type SavedSimulation = {
+  readonly startedAt: number
+  readonly seq: number
+  readonly alertNo: number
+  readonly alerts: readonly Alert[]
+  readonly sources: readonly Omit<LiveSource, 'published' | 'isDirty'>[]
+}
+
 /** One tenant's sources, alerts and publish counter. */
 export class Simulation {
   readonly tenant: TenantConfig
-  readonly startedAt: number
+  #startedAt: number
   readonly #random: Random
   readonly #sources: LiveSource[]
   readonly #excursionChance: number
@@ -75,13 +84,52 @@ export class Simulation {
   constructor(tenant: TenantConfig, options: SimulationOptions = {}) {
     const now = options.now ?? Date.now()
     this.tenant = tenant
-    this.startedAt = now
+    this.#startedAt = now
     this.#random = seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32))
     this.#excursionChance = options.excursionChance ?? DEFAULT_EXCURSION_CHANCE
     this.#sources = buildCatalog(tenant, this.#random).map((spec) => this.#start(spec, now))
     const fastest = [...this.#sources].sort((a, b) => a.periodMs - b.periodMs)
     for (const source of fastest.slice(0, options.initialExcursions ?? 0)) {
       this.#excursion(source, now)
+    }
+    this.#snapshot = this.publish(now)
+  }
+
+  /** When this tenant's simulation first started (kept across a resume). */
+  get startedAt(): number {
+    return this.#startedAt
+  }
+
+  /** The state as plain data (see `Simulation.resume`); the random generator is not kept. */
+  save(): SavedSimulation {
+    return {
+      startedAt: this.startedAt,
+      seq: this.#seq,
+      alertNo: this.#alertNo,
+      alerts: this.#alerts,
+      sources: this.#sources.map(({ published: _published, isDirty: _isDirty, ...source }) => source),
+    }
+  }
+
+  /** A simulation continuing from `saved`: same sources, histories, alerts and counters. */
+  static resume(tenant: TenantConfig, saved: SavedSimulation, options: SimulationOptions = {}): Simulation {
+    const sim = new Simulation(tenant, { ...options, initialExcursions: 0 })
+    sim.#restore(saved, options.now ?? Date.now())
+    return sim
+  }
+
+  #restore(saved: SavedSimulation, now: number): void {
+    this.#startedAt = saved.startedAt
+    this.#seq = saved.seq
+    this.#alertNo = saved.alertNo
+    this.#alerts = saved.alerts
+    this.#sources.length = 0
+    for (const source of saved.sources) {
+      // Steps missed while no node ran it are skipped, not replayed all at once.
+      const nextAt = Math.max(source.nextAt, now)
+      const { spec, value, status, ring, samples } = source
+      const published = toSource(spec, value, status, ring, samples, now)
+      this.#sources.push({ ...source, ring: [...ring], nextAt, isDirty: false, published })
     }
     this.#snapshot = this.publish(now)
   }

@@ -4,10 +4,10 @@
  * two operators acknowledging one alert at once are two calls in one mailbox, so the first
  * wins and the second gets the same alert back.
  */
-import { defineProcess, type Process } from '../../framework/index.ts'
+import { defineProcess, type ClusterBehaviour, type Process } from '../../framework/index.ts'
 import type { AckResult } from './alerts.ts'
 import type { TenantConfig } from './catalog.ts'
-import { Simulation } from './simulation.ts'
+import { Simulation, type SavedSimulation } from './simulation.ts'
 import { tenantTopic, type AlertsChanged, type Snapshot } from './snapshot.ts'
 
 /** Where the simulator publishes; a Switchboard's PubSub fits. */
@@ -87,3 +87,22 @@ export const TenantSimulator = defineProcess<TenantTypes>({
     return state
   },
 })
+
+/**
+ * The simulator as a cluster process: its simulation is saved (sources, histories, alerts) and
+ * resumed on the node that takes the tenant over, so a node's death loses no history.
+ */
+export const DurableTenantSimulator: ClusterBehaviour<TenantTypes> = {
+  ...TenantSimulator,
+  dump: (state) => state.sim.save(),
+  resume: (saved, initial) => {
+    if (!isSavedSimulation(saved)) return initial
+    const sim = Simulation.resume(initial.sim.tenant, saved)
+    publish(initial.pubsub, initial.topic, sim.snapshot)
+    return { ...initial, sim }
+  },
+}
+
+// Our own dump, read back: only its shape is checked.
+const isSavedSimulation = (value: unknown): value is SavedSimulation =>
+  typeof value === 'object' && value !== null && Array.isArray(Reflect.get(value, 'sources'))
