@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: every part in turn — render, client, memory, broadcast, fanout — each in its
+ * `npm run bench`: every part in turn — render, client, memory, broadcast, fanout, cluster — each in its
  * own Node process with the flags it needs (the same as its `bench:<part>` script). Each child
  * runs in its own process group, killed whole if this runner is interrupted or fails.
  */
@@ -13,6 +13,7 @@ const PARTS: { name: string; flags: string[]; script: string }[] = [
   { name: 'memory', flags: [], script: here('memory.ts') },
   { name: 'broadcast', flags: [], script: here('broadcast.ts') },
   { name: 'fanout', flags: [], script: here('fanout/run.ts') },
+  { name: 'cluster', flags: [], script: here('cluster.ts') },
 ]
 
 let current: ChildProcess | null = null

@@ -20,7 +20,8 @@ const PHASES = [
   { hz: 10, count: Number(process.env.FANOUT_TICKS_10HZ ?? 50) },
 ]
 const ROUNDS = Math.max(1, Number(process.env.FANOUT_ROUNDS ?? 1))
-const ALL_SERVERS = ['switchboard', 'floor', 'naive'] as const
+// switchboard-workers: the same server with `workers: 'auto'` (FANOUT_WORKERS overrides).
+const ALL_SERVERS = ['switchboard', 'switchboard-workers', 'floor', 'naive'] as const
 type ServerKind = (typeof ALL_SERVERS)[number]
 // FANOUT_SERVERS=switchboard runs one server only (no floor ratios then).
 const SERVERS = ALL_SERVERS.filter((s) => (process.env.FANOUT_SERVERS ?? s).split(',').includes(s))
@@ -70,24 +71,29 @@ const gcAndRss = async (server: Child): Promise<number> => {
   server.send({ cmd: 'gc' })
   await server.next('gc', 30_000)
   await sleep(200)
-  return rssBytes(server.pid)
+  return pidsOf.get(server)!.reduce((total, pid) => total + rssBytes(pid), 0)
 }
+
+// A server with workers lists every pid in `ready`; CPU and memory add up over all of them.
+const pidsOf = new Map<Child, number[]>()
+const cpuOf = (server: Child): number => pidsOf.get(server)!.reduce((total, pid) => total + cpuMs(pid), 0)
 
 const runOne = async (kind: ServerKind, n: number, round: number, floorBytes: number): Promise<Run> => {
   const server = startServer(kind, floorBytes)
   const generator = spawnChild('load-generator', here('load-generator.ts'), [], ['--expose-gc'])
   try {
     const ready = await server.next('ready', 30_000)
+    pidsOf.set(server, Array.isArray(ready.pids) ? (ready.pids as number[]) : [server.pid])
     const genReady = await generator.next('ready', 30_000)
     const url = `http://127.0.0.1:${num(ready, 'port')}`
     await sleep(500)
     const rssIdle = await gcAndRss(server)
-    generator.send({ cmd: 'connect', mode: kind === 'switchboard' ? 'switchboard' : 'bare', url, n })
+    generator.send({ cmd: 'connect', mode: kind.startsWith('switchboard') ? 'switchboard' : 'bare', url, n })
     const connected = await generator.next('connected', 300_000)
     const rssJoined = await gcAndRss(server)
-    const idleStart = cpuMs(server.pid)
+    const idleStart = cpuOf(server)
     await sleep(2000)
-    const idleCpuMsPerSecond = (cpuMs(server.pid) - idleStart) / 2
+    const idleCpuMsPerSecond = (cpuOf(server) - idleStart) / 2
     // Warm-up ticks (JIT, first statics) are published and received but not counted.
     server.send({ cmd: 'ticks', hz: 10, count: 5 })
     const warm = (await server.next('ticks', 600_000)).published as number[]
@@ -106,13 +112,13 @@ const runOne = async (kind: ServerKind, n: number, round: number, floorBytes: nu
       await server.next('gc', 30_000)
       generator.send({ cmd: 'cpu' })
       const genCpu0 = num(await generator.next('cpu', 10_000), 'ms')
-      const cpu0 = cpuMs(server.pid)
+      const cpu0 = cpuOf(server)
       const wall0 = performance.now()
       server.send({ cmd: 'ticks', hz, count })
       const published = (await server.next('ticks', 600_000)).published as number[]
       generator.send({ cmd: 'await', ts: published[published.length - 1], timeoutMs: 15_000 })
       await generator.next('caught-up', 30_000)
-      const cpu1 = cpuMs(server.pid)
+      const cpu1 = cpuOf(server)
       generator.send({ cmd: 'cpu' })
       const genCpu1 = num(await generator.next('cpu', 10_000), 'ms')
       const wall = performance.now() - wall0

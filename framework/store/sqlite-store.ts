@@ -51,6 +51,9 @@ export class SqliteStore implements StateStore {
   private constructor(db: BetterSqlite3.Database, table: string) {
     this.#db = db
     db.pragma('journal_mode = WAL')
+    // With WAL, NORMAL syncs at checkpoints, not every commit: a write survives the process's
+    // crash (what failover needs), not a power cut; FULL would cost an fsync per snapshot.
+    db.pragma('synchronous = NORMAL')
     db.pragma('busy_timeout = 5000')
     db.exec(
       `CREATE TABLE IF NOT EXISTS ${table} (key TEXT PRIMARY KEY, value TEXT NOT NULL, ` +
