@@ -44,7 +44,12 @@ try {
   const topic = 'latency'
   await Promise.all([...nodes.values()].map((n) => n.get(`/sub?topic=${topic}&count=50`)))
   await nodes.get('a')!.get(`/pub?topic=${topic}&n=${MESSAGES}&rate=500`, 120_000)
-  await sleep(1000)
+  // Wait for the last subscriber of the remote nodes to have everything (or 30 s).
+  for (let waited = 0; waited < 30_000; waited += 200) {
+    const counts = await Promise.all(['b', 'c'].map((n) => nodes.get(n)!.get<unknown[]>(`/got?topic=${topic}%2349`)))
+    if (counts.every((got) => got.length >= MESSAGES)) break
+    await sleep(200)
+  }
   const latencies: number[] = []
   for (const name of ['b', 'c']) {
     for (const s of [0, 49]) {

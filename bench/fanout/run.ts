@@ -82,7 +82,7 @@ const runOne = async (kind: ServerKind, n: number, round: number, floorBytes: nu
   const server = startServer(kind, floorBytes)
   const generator = spawnChild('load-generator', here('load-generator.ts'), [], ['--expose-gc'])
   try {
-    const ready = await server.next('ready', 30_000)
+    const ready = await server.next('ready', 90_000)
     pidsOf.set(server, Array.isArray(ready.pids) ? (ready.pids as number[]) : [server.pid])
     const genReady = await generator.next('ready', 30_000)
     const url = `http://127.0.0.1:${num(ready, 'port')}`
