@@ -11,8 +11,9 @@
  * clocks never meet. The connection has no offline queue and a command timeout, so an outage
  * fails calls within `timeoutMs` instead of queueing them until Redis returns.
  */
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import { LiveError } from '../errors.ts'
+import { dropIfInDoubt, openFailFast } from '../store/index.ts'
 import type {
   Coordinator,
   LeaseHolder,
@@ -142,28 +143,18 @@ export class RedisCoordinator implements Coordinator {
   /** Connects; rejects with `cluster.unavailable` if Redis does not answer. */
   static async open(options: RedisCoordinatorOptions = {}): Promise<RedisCoordinator> {
     const { url = 'redis://127.0.0.1:6379', prefix = 'switchboard:cluster:', timeoutMs = 1000 } = options
-    const redis = new Redis(url, {
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      commandTimeout: timeoutMs,
-      connectTimeout: timeoutMs,
-      maxRetriesPerRequest: 1,
-      // Reconnect quickly and forever: leases are renewed only while connected.
-      retryStrategy: (attempt) => Math.min(50 * attempt, 500),
-    })
-    redis.on('error', () => {}) // each failed command reports itself; ioredis reconnects
-    redis.defineCommand('nextEpoch', { numberOfKeys: 1, lua: EPOCH })
-    redis.defineCommand('beat', { numberOfKeys: 2, lua: BEAT })
-    redis.defineCommand('listMembers', { numberOfKeys: 2, lua: MEMBERS })
-    redis.defineCommand('leaveMember', { numberOfKeys: 2, lua: LEAVE })
-    redis.defineCommand('leaseOp', { numberOfKeys: 2, lua: LEASE })
+    const scripts = {
+      nextEpoch: [1, EPOCH],
+      beat: [2, BEAT],
+      listMembers: [2, MEMBERS],
+      leaveMember: [2, LEAVE],
+      leaseOp: [2, LEASE],
+    } as const
     try {
-      await redis.connect()
+      return new RedisCoordinator(await openFailFast<Scripts>(url, timeoutMs, scripts), prefix)
     } catch (error) {
-      redis.disconnect()
       throw unavailable('connect', error)
     }
-    return new RedisCoordinator(redis as Redis & Scripts, prefix)
   }
 
   newEpoch(): Promise<number> {
@@ -244,17 +235,6 @@ export class RedisCoordinator implements Coordinator {
       dropIfInDoubt(this.#redis, error)
       throw unavailable(action, error)
     }
-  }
-}
-
-/**
- * A command that timed out is still queued in ioredis, waiting for its reply: when a blackholed
- * link comes back, every later reply would be matched to an earlier command. Dropping the
- * connection (ioredis reconnects) is the only way to be in step again.
- */
-export const dropIfInDoubt = (redis: Redis, error: unknown): void => {
-  if (error instanceof Error && error.message === 'Command timed out' && redis.status === 'ready') {
-    redis.disconnect(true)
   }
 }
 

@@ -4,8 +4,9 @@
  * other client's command runs in between. TTLs are Redis expiries. Redis keeps state only as well
  * as it is configured to (AOF, replicas): see docs/cluster.md for what a failover can lose.
  */
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import { LiveError } from '../errors.ts'
+import { dropIfInDoubt, openFailFast } from './redis-connection.ts'
 import {
   checkFence,
   checkKey,
@@ -71,24 +72,12 @@ export class RedisStore implements StateStore {
   /** Connects; rejects with `store.unavailable` if Redis does not answer. */
   static async open(options: RedisStoreOptions = {}): Promise<RedisStore> {
     const { url = 'redis://127.0.0.1:6379', prefix = 'switchboard:state:', timeoutMs = 2000 } = options
-    // No offline queue: while Redis is away a write fails at once instead of waiting for it.
-    const redis = new Redis(url, {
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      commandTimeout: timeoutMs,
-      connectTimeout: timeoutMs,
-      maxRetriesPerRequest: 1,
-    })
-    redis.on('error', () => {}) // reported by the command that fails; ioredis reconnects
-    redis.defineCommand('storePut', { numberOfKeys: 1, lua: PUT })
-    redis.defineCommand('storeDelete', { numberOfKeys: 1, lua: DELETE })
     try {
-      await redis.connect()
+      const scripts = { storePut: [1, PUT], storeDelete: [1, DELETE] } as const
+      return new RedisStore(await openFailFast<StoreCommands>(url, timeoutMs, scripts), prefix)
     } catch (error) {
-      redis.disconnect()
       throw unavailable('redis', `connect to ${url}`, error)
     }
-    return new RedisStore(redis as Redis & StoreCommands, prefix)
   }
 
   async get(key: string): Promise<Stored | undefined> {
@@ -134,10 +123,7 @@ export class RedisStore implements StateStore {
     try {
       return await command()
     } catch (error) {
-      // A timed-out command leaves the connection out of step (see RedisCoordinator): reconnect.
-      if (error instanceof Error && error.message === 'Command timed out' && this.#redis.status === 'ready') {
-        this.#redis.disconnect(true)
-      }
+      dropIfInDoubt(this.#redis, error)
       throw unavailable(this.kind, action, error)
     }
   }
