@@ -9,6 +9,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { Redis } from 'ioredis'
 
 const ROOT = new URL('../../', import.meta.url).pathname
+/** The redis-server binary the suites start their own Redis with. */
+export const REDIS_SERVER = '/usr/bin/redis-server'
 
 /** A port nobody listens on right now. */
 export const freePort = async (): Promise<number> => {
@@ -37,7 +39,7 @@ export const startRedis = async (): Promise<PrivateRedis> => {
   const port = await freePort()
   let proc: ChildProcess
   const launch = async (): Promise<void> => {
-    proc = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    proc = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
       stdio: 'ignore',
     })
     for (let i = 0; i < 100; i++) {
