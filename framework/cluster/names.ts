@@ -126,6 +126,7 @@ export class NamedProcesses {
       const local = this.#ownedProcess(name)
       if (local) return local.call(msg, Math.max(1, deadline - performance.now()))
       const target = await this.#route(name, deadline)
+      if (target === this.#ctx.self) continue // it started here meanwhile: call it directly
       try {
         return await this.#rpcOf().request(target, 'call', name, msg, Math.max(1, deadline - performance.now()))
       } catch (error) {
@@ -141,6 +142,7 @@ export class NamedProcesses {
     if (local) return local.cast(msg)
     const deadline = performance.now() + timeoutMs
     const target = await this.#route(name, deadline)
+    if (target === this.#ctx.self) return this.#ownedProcess(name)?.cast(msg) ?? false
     const delivered = await this.#rpcOf().request(target, 'cast', name, msg, Math.max(1, deadline - performance.now()))
     return delivered === true
   }

@@ -13,7 +13,7 @@
  */
 import type { Redis } from 'ioredis'
 import { LiveError } from '../errors.ts'
-import { dropIfInDoubt, openFailFast } from '../store/index.ts'
+import { openFailFast } from '../store/index.ts'
 import type {
   Coordinator,
   LeaseHolder,
@@ -232,7 +232,6 @@ export class RedisCoordinator implements Coordinator {
     try {
       return await command()
     } catch (error) {
-      dropIfInDoubt(this.#redis, error)
       throw unavailable(action, error)
     }
   }

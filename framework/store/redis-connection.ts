@@ -2,6 +2,10 @@
  * A Redis connection that fails fast, for the store and the cluster coordinator: no offline
  * queue (a command while Redis is away fails at once instead of waiting for it to return), a
  * command timeout, quick reconnects, and its Lua scripts defined up front.
+ *
+ * A command that timed out stays queued and its late reply is matched to it (TCP keeps replies
+ * in order), so the connection is kept: dropping it on every timeout would fail every command in
+ * flight each time a loaded machine answers slowly.
  */
 import { Redis } from 'ioredis'
 
@@ -29,15 +33,4 @@ export const openFailFast = async <C>(
   }
   // defineCommand added the script methods; ioredis's types cannot know their names.
   return redis as Redis & C
-}
-
-/**
- * A command that timed out is still queued in ioredis, waiting for its reply: when a blackholed
- * link comes back, every later reply would be matched to an earlier command. Dropping the
- * connection (ioredis reconnects) is the only way to be in step again.
- */
-export const dropIfInDoubt = (redis: Redis, error: unknown): void => {
-  if (error instanceof Error && error.message === 'Command timed out' && redis.status === 'ready') {
-    redis.disconnect(true)
-  }
 }

@@ -6,7 +6,7 @@
  */
 import type { Redis } from 'ioredis'
 import { LiveError } from '../errors.ts'
-import { dropIfInDoubt, openFailFast } from './redis-connection.ts'
+import { openFailFast } from './redis-connection.ts'
 import {
   checkFence,
   checkKey,
@@ -123,7 +123,6 @@ export class RedisStore implements StateStore {
     try {
       return await command()
     } catch (error) {
-      dropIfInDoubt(this.#redis, error)
       throw unavailable(this.kind, action, error)
     }
   }

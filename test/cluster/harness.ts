@@ -80,7 +80,11 @@ const canConnect = (port: number): Promise<boolean> =>
     socket.once('error', () => resolve(false))
   })
 
-/** A TCP proxy to `targetPort`; while blackholed, bytes in both directions are dropped. */
+/**
+ * A TCP proxy to `targetPort`. While blackholed it forwards nothing in either direction, as a
+ * network that silently stops carrying packets: bytes wait (as TCP would retransmit them) and
+ * flow again, in order, when the link heals. Connections stay open throughout.
+ */
 export type Proxy = { readonly port: number; blackhole(on: boolean): void; close(): Promise<void> }
 
 export const startProxy = async (targetPort: number): Promise<Proxy> => {
@@ -92,14 +96,19 @@ export const startProxy = async (targetPort: number): Promise<Proxy> => {
       sockets.add(socket)
       socket.on('error', () => {})
       socket.on('close', () => (sockets.delete(socket), client.destroy(), upstream.destroy()))
+      if (isBlackholed) socket.pause()
     }
-    client.on('data', (chunk) => isBlackholed || upstream.write(chunk))
-    upstream.on('data', (chunk) => isBlackholed || client.write(chunk))
+    // Not pipe(): pipe resumes a source on drain, and a paused socket must stay paused.
+    client.on('data', (chunk) => upstream.write(chunk))
+    upstream.on('data', (chunk) => client.write(chunk))
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return {
     port: (server.address() as AddressInfo).port,
-    blackhole: (on) => void (isBlackholed = on),
+    blackhole: (on) => {
+      isBlackholed = on
+      for (const socket of sockets) on ? socket.pause() : socket.resume()
+    },
     close: async () => {
       for (const socket of sockets) socket.destroy()
       await new Promise((resolve) => server.close(resolve))
