@@ -1,11 +1,35 @@
 import { defineConfig } from 'vitest/config'
 
+const shared = {
+  testTimeout: 30_000,
+  hookTimeout: 30_000,
+}
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
     // Integration and browser suites start real servers; two cores cannot run many at once.
     maxWorkers: 2,
+    projects: [
+      {
+        test: {
+          ...shared,
+          name: 'main',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/cluster/**'],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        // Node processes, a private Redis and fault injection: after everything else, alone, so
+        // its load never starves the browser suites (and theirs never its leases).
+        test: {
+          ...shared,
+          name: 'cluster',
+          include: ['test/cluster/**/*.test.ts'],
+          sequence: { groupOrder: 1 },
+          fileParallelism: false,
+        },
+      },
+    ],
   },
 })

@@ -12,6 +12,7 @@
  * ```
  */
 import { hostname } from 'node:os'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { DEFAULT_CALL_TIMEOUT_MS, type ArgsOf, type CallOf, type CastOf, type ProcessTypes, type ReplyOf } from '../runtime/index.ts'
 import { LiveError } from '../errors.ts'
 import { PubSub, RedisAdapter } from '../pubsub/index.ts'
@@ -141,7 +142,7 @@ export class Cluster {
       (options.redisUrl !== undefined
         ? await RedisCoordinator.open({ url: options.redisUrl, prefix: `${prefix}cluster:` })
         : (worker?.coordinator ?? new MemoryCoordinator()))
-    const epoch = await coordinator.newEpoch()
+    const epoch = await firstAnswer(() => coordinator.newEpoch())
     const adapter =
       options.redisUrl !== undefined
         ? new RedisAdapter({ url: options.redisUrl, prefix, nodeId: memberId({ node, epoch }) })
@@ -211,5 +212,18 @@ export class Cluster {
     const option = this.#storeOption
     this.#store ??= typeof option === 'object' ? Promise.resolve(option) : openStore(option)
     return this.#store
+  }
+}
+
+// A node starting while Redis is slow (a loaded machine, a restart under way) tries a few times
+// before it gives up with the coordinator's coded error.
+const firstAnswer = async <R>(ask: () => Promise<R>, attempts = 5): Promise<R> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ask()
+    } catch (error) {
+      if (attempt >= attempts) throw error
+      await sleep(200 * attempt)
+    }
   }
 }
