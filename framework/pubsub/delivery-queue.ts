@@ -1,3 +1,5 @@
+import { containResult } from '../runtime/index.ts'
+
 /** A subscriber as the queue sees it; `isActive` turns false when it unsubscribes. */
 export type Subscription = {
   readonly topic: string
@@ -105,13 +107,20 @@ export class DeliveryQueue {
 
   #call(target: Subscription, item: Pending): void {
     try {
-      target.handler(item.message)
+      // An async handler's rejection is reported like a throw, never left unhandled to end the
+      // server (issue 10, item 15).
+      const result: unknown = target.handler(item.message)
+      if (result !== undefined) containResult(result, (error) => this.#safeReport(error, item.topic))
     } catch (error) {
-      try {
-        this.#report(error, item.topic)
-      } catch {
-        // A failing reporter must not stop delivery to the other subscribers either.
-      }
+      this.#safeReport(error, item.topic)
+    }
+  }
+
+  #safeReport(error: unknown, topic: string): void {
+    try {
+      this.#report(error, topic)
+    } catch {
+      // A failing reporter must not stop delivery to the other subscribers either.
     }
   }
 }

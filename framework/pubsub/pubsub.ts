@@ -1,15 +1,24 @@
 import { LiveError } from '../errors.ts'
+import type { Lifecycle } from '../runtime/index.ts'
 import type { PubSubAdapter } from './adapter.ts'
 import { DEFAULT_SLICE_SIZE, DeliveryQueue } from './delivery-queue.ts'
 import type { HandlerErrorReporter, Subscription } from './delivery-queue.ts'
 import { MemoryAdapter } from './memory-adapter.ts'
 
-/** Receives every message broadcast on a subscribed topic. Must not mutate it: it is shared. */
+/**
+ * Receives every message broadcast on a subscribed topic. Must not mutate it: it is shared. An
+ * async handler's rejection is reported like a throw (`onHandlerError`).
+ */
 export type PubSubHandler = (message: unknown) => void
 
 /** Options of `PubSub.subscribe`. */
 export type SubscribeOptions = {
-  /** Who holds the subscription (a view, a channel); used by broadcastFrom and unsubscribeOwner. */
+  /**
+   * Who holds the subscription (a view, a channel, a process); used by broadcastFrom and
+   * unsubscribeOwner. A process (anything with `isAlive` and `onExit`, such as what `spawn`
+   * returns) has its subscriptions dropped when it exits, and one that has exited subscribes
+   * to nothing.
+   */
   readonly owner?: unknown
 }
 
@@ -42,6 +51,8 @@ export class PubSub {
   #topics = new Map<string, Set<Subscription>>()
   // Arrays, not Sets: an owner (a view) holds a handful of subscriptions, and there are many owners.
   #owners = new Map<unknown, Subscription[]>()
+  // Owners that are processes: the exit listener that drops their subscriptions, by owner.
+  #exitWatches = new Map<unknown, () => void>()
   #objectTokens = new WeakMap<object, string>()
   #tokenCount = 0
   #adapterOps = new Set<Promise<void>>()
@@ -88,6 +99,9 @@ export class PubSub {
     this.#assertOpen('subscribe')
     assertTopic(topic)
     const owner = 'owner' in options ? options.owner : NO_OWNER
+    // A process that already exited (a handler that awaited past its crash) would hold this
+    // subscription forever: nothing is left to release it.
+    if (isLifecycle(owner) && !owner.isAlive) return noop
     const subscription: Subscription = { topic, handler, owner, isActive: true }
     let subscribers = this.#topics.get(topic)
     if (subscribers === undefined) {
@@ -99,7 +113,7 @@ export class PubSub {
     if (owner !== NO_OWNER) {
       const owned = this.#owners.get(owner)
       if (owned) owned.push(subscription)
-      else this.#owners.set(owner, [subscription])
+      else this.#addOwner(owner, subscription)
     }
     return () => this.#remove(subscription)
   }
@@ -146,6 +160,8 @@ export class PubSub {
     }
     this.#topics.clear()
     this.#owners.clear()
+    for (const detach of this.#exitWatches.values()) detach()
+    this.#exitWatches.clear()
     await Promise.allSettled([...this.#adapterOps])
     await this.#adapter.close()
   }
@@ -195,7 +211,20 @@ export class PubSub {
     const owned = this.#owners.get(subscription.owner)
     const at = owned?.indexOf(subscription) ?? -1
     if (at >= 0) owned!.splice(at, 1)
-    if (owned?.length === 0) this.#owners.delete(subscription.owner)
+    if (owned?.length === 0) {
+      this.#owners.delete(subscription.owner)
+      this.#exitWatches.get(subscription.owner)?.()
+      this.#exitWatches.delete(subscription.owner)
+    }
+  }
+
+  // Views and channels call unsubscribeOwner when they end; a process started with spawn() is
+  // told nothing of pub/sub, so its exit (normal, stop or crash) is watched here instead.
+  #addOwner(owner: unknown, subscription: Subscription): void {
+    this.#owners.set(owner, [subscription])
+    if (isLifecycle(owner)) {
+      this.#exitWatches.set(owner, owner.onExit(() => this.unsubscribeOwner(owner)))
+    }
   }
 
   /** A node-scoped marker for an owner: it names the sender on the wire without leaking it. */
@@ -224,6 +253,14 @@ export class PubSub {
     }
   }
 }
+
+const noop = (): void => {}
+
+const isLifecycle = (owner: unknown): owner is Lifecycle =>
+  typeof owner === 'object' &&
+  owner !== null &&
+  typeof (owner as Lifecycle).onExit === 'function' &&
+  typeof (owner as Lifecycle).isAlive === 'boolean'
 
 const assertTopic = (topic: unknown): void => {
   if (typeof topic !== 'string' || topic === '') {

@@ -30,3 +30,12 @@ export type {
   SupervisorOptions,
 } from './supervisor.ts'
 export { Timers } from './timers.ts'
+export {
+  consoleLogger,
+  containResult,
+  createReporter,
+  defaultReporter,
+  developmentStack,
+  isThenable,
+} from './report.ts'
+export type { ErrorContext, ErrorHook, Logger, LogFn, Reporter } from './report.ts'

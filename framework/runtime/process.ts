@@ -18,6 +18,7 @@ import type {
 } from './behaviour.ts'
 import { isAbnormalExit, type ExitReason, type Lifecycle } from './lifecycle.ts'
 import { Mailbox } from './mailbox.ts'
+import { containResult } from './report.ts'
 import { Timers } from './timers.ts'
 
 /** How long `call` waits for a reply unless told otherwise. */
@@ -216,11 +217,14 @@ class Runner<T extends ProcessTypes> implements Process<T> {
     this.#state = undefined
     this.#status = 'exited'
     this.#exitReason = reason
-    const listeners = this.#listeners ?? []
+    // A copy: a listener may unsubscribe itself or another (pub/sub drops its exit watch when
+    // it drops the process's last subscription), and a splice mid-loop would skip a watcher.
+    const listeners = [...(this.#listeners ?? [])]
     this.#listeners = undefined
     for (const listener of listeners) {
       try {
-        listener(reason)
+        // An async listener's rejection is contained like a throw (issue 10, item 15).
+        containResult(listener(reason) as unknown, noop)
       } catch {
         // One watcher's bug must not keep the others (a supervisor, a registry) uninformed.
       }
