@@ -10,7 +10,7 @@
  * ```
  */
 import { LiveError } from '../errors.ts'
-import { Mailbox } from '../runtime/index.ts'
+import { containResult, defaultReporter, Mailbox, type ErrorContext } from '../runtime/index.ts'
 import type { PresenceListing, ViewServices } from '../view/index.ts'
 
 /** What a channel learns when a client joins it. */
@@ -58,8 +58,8 @@ export abstract class Channel {
   /** Any other message: subscriptions the channel took with `subscribe`, or `send`. */
   handleInfo?(message: unknown): void | Promise<void>
 
-  /** Called once when the client leaves or disconnects. */
-  terminate?(reason: string): void
+  /** Called once when the client leaves or disconnects; a rejection (async) is reported. */
+  terminate?(reason: string): void | Promise<void>
 
   /** Sends an event to this client alone. */
   push(event: string, payload: unknown): void {
@@ -146,6 +146,7 @@ export class ChannelProcess {
       (error, msg) => {
         const crash = new LiveError('view.crashed', `${Class.name} threw: ${errorText(error)}`, { cause: error })
         if (msg.kind === 'in') msg.done(undefined, crash)
+        this.#report(crash, { kind: 'crash', level: 'error', topic, name: Class.name })
         this.stop('crash')
         this.#onCrash(crash)
       },
@@ -170,7 +171,9 @@ export class ChannelProcess {
   async join(params: Record<string, unknown>, context: ChannelContext): Promise<unknown> {
     try {
       const reply = await this.channel.join?.(params, context)
-      // Broadcasts on the topic reach the client; presence diffs on it too.
+      // Broadcasts on the topic reach the client; presence diffs on it too. Not for a channel
+      // stopped while join awaited: nothing would release the subscription.
+      if (this.#isEnded) throw new LiveError('socket.unknown-topic', 'the channel ended while joining')
       this.#services.pubsub.subscribe(context.topic, (m) => this.#fromTopic(m), { owner: this.#owner })
       return reply ?? {}
     } catch (error) {
@@ -197,11 +200,21 @@ export class ChannelProcess {
     this.#mailbox.close()
     this.#services.pubsub.unsubscribeOwner(this.#owner)
     this.#services.presence?.untrackOwner(this.#owner)
+    // The one gate of every Channel helper (#use): once ended it reaches an inert host, so work
+    // a handler does after an await can take nothing that would outlive the channel.
+    Channel.attach(this.channel, this.channel.topic, endedHost(this.#services, this.#owner, this.channel.topic))
+    const name = this.channel.constructor.name
+    const onError = (error: unknown): void =>
+      this.#report(error, { kind: 'terminate', level: 'error', topic: this.channel.topic, name })
     try {
-      this.channel.terminate?.(reason)
+      containResult(this.channel.terminate?.(reason), onError)
     } catch (error) {
-      console.error(`[switchboard] ${this.channel.constructor.name}.terminate threw`, error)
+      onError(error)
     }
+  }
+
+  #report(error: unknown, context: ErrorContext): void {
+    ;(this.#services.report ?? defaultReporter)(error, context)
   }
 
   #fromTopic(message: unknown): void {
@@ -225,6 +238,24 @@ export class ChannelProcess {
     )
   }
 }
+
+const noop = (): void => {}
+
+// What an ended channel may still do: publish on its topic (a terminate saying goodbye holds
+// nothing) and read presence. Pushing to a client that left, subscribing and tracking are no-ops.
+const endedHost = (services: ViewServices, owner: object, topic: string): ChannelHost => ({
+  push: noop,
+  broadcast: (event, payload, isFromSelf) => {
+    const message: ChannelBroadcast = { channelEvent: event, payload }
+    return isFromSelf
+      ? services.pubsub.broadcast(topic, message)
+      : services.pubsub.broadcastFrom(owner, topic, message)
+  },
+  subscribe: () => noop,
+  track: noop,
+  untrack: noop,
+  listPresence: () => services.presence?.list(topic) ?? {},
+})
 
 const isPresenceDiff = (m: unknown): boolean =>
   typeof m === 'object' && m !== null && (m as { event?: unknown }).event === 'presence_diff'

@@ -26,6 +26,12 @@ export type MountContext = {
   readonly url: URL
   /** Form values the client held when it (re)joined, by form id: restore them if you like. */
   readonly form: Readonly<Record<string, Record<string, unknown>>>
+  /**
+   * The route params of another URL on this view's route (`/items/:id` gives `{ id: '8' }` for
+   * `/items/8`), or null when the route does not match its path. A live patch to another path
+   * uses it: the new path's route params replace the old ones. Absent outside a routed page.
+   */
+  readonly paramsFor?: (url: URL) => Readonly<Record<string, string>> | null
 }
 
 /** Who is present on a topic: each key with one meta per tab or device. */

@@ -7,7 +7,7 @@
 import { LiveError } from '../errors.ts'
 import { diffTree, encodeNode, type TemplateSink } from '../diff/index.ts'
 import type { PubSub } from '../pubsub/index.ts'
-import { Mailbox, Timers } from '../runtime/index.ts'
+import { containResult, defaultReporter, Mailbox, Timers, type Reporter } from '../runtime/index.ts'
 import { buildTree, Rendered, type TreeNode } from '../template/index.ts'
 import {
   LiveView,
@@ -16,6 +16,7 @@ import {
   type ViewClass,
   type ViewHost,
 } from './live-view.ts'
+import { EndedHost } from './ended-host.ts'
 import { checkPatchTarget, checkRedirectTarget } from './redirect-target.ts'
 import { runHandler } from './schema.ts'
 import {
@@ -41,6 +42,8 @@ export type PresenceService = {
 export type ViewServices = {
   readonly pubsub: PubSub
   readonly presence?: PresenceService | undefined
+  /** Where crashes and failed terminates are reported; default: the console. */
+  readonly report?: Reporter | undefined
 }
 
 /** What the process tells its connection. */
@@ -80,7 +83,10 @@ export class ViewProcess implements ViewHost {
   readonly #deliver = (message: unknown): void => this.info(message)
   #status: Status = 'mounting'
   #href = 'http://localhost/' // kept as text: a URL object per view costs more than it saves
-  #routeParams: Record<string, string> = {}
+  #pathname = '/'
+  // The params of the route at #pathname; they win over the query, always (issue 10, item 12).
+  #routeParams: Readonly<Record<string, string>> = {}
+  #paramsFor: MountContext['paramsFor']
   #isDirty = false
   #sentTree: TreeNode | null = null
   #pendingTree: TreeNode | null = null
@@ -109,15 +115,18 @@ export class ViewProcess implements ViewHost {
   async mount(context: MountContext): Promise<RenderOutput> {
     try {
       this.#href = context.url.href
-      this.#routeParams = routeParamsOf(context)
+      this.#pathname = context.url.pathname
+      this.#paramsFor = context.paramsFor
+      this.#routeParams = context.paramsFor?.(context.url) ?? routeParamsOf(context)
       await mountState(this.view, context)
+      if (this.#status === 'ended') throw this.#endedError() // stopped while mount awaited
       const tree = this.#render()
       this.#sentTree = tree
       this.#status = 'running'
       const templates: TemplateSink = new Set()
       return new RenderOutput(encodeNode(tree, templates), templates)
     } catch (error) {
-      this.#release('mount failed')
+      if (this.#status !== 'ended') this.#release('mount failed')
       throw asCrash(this.view, 'mount', error)
     }
   }
@@ -198,9 +207,22 @@ export class ViewProcess implements ViewHost {
     )
   }
 
+  // A URL change within the view. Route params are those of the new path, matched against the
+  // view's route (issue 10, item 13); a path the route does not match belongs to another page,
+  // so the browser is sent there with a full load instead of running handleParams on params
+  // that make no sense for this view.
   #changeUrl(url: URL): void | Promise<void> {
+    if (url.pathname !== this.#pathname) {
+      const routeParams = this.#paramsFor ? this.#paramsFor(url) : {}
+      if (routeParams === null) {
+        this.#outlet.push('redirect', { to: `${url.pathname}${url.search}` })
+        return
+      }
+      this.#pathname = url.pathname
+      this.#routeParams = routeParams
+    }
     this.#href = url.href
-    return this.view.handleParams?.({ ...this.#routeParams, ...Object.fromEntries(url.searchParams) }, url)
+    return this.view.handleParams?.({ ...Object.fromEntries(url.searchParams), ...this.#routeParams }, url)
   }
 
   // No closure on the synchronous paths below: a broadcast runs #afterInfo once per view.
@@ -251,6 +273,7 @@ export class ViewProcess implements ViewHost {
     if (this.#status === 'ended') return
     const crash = asCrash(this.view, msg.kind, error)
     if (msg.kind !== 'info' && msg.kind !== 'patch') msg.done.reject(crash)
+    this.#report(crash, { kind: 'crash', level: 'error', name: this.view.constructor.name })
     this.#release(`crash: ${crash.message}`)
     this.#outlet.crashed(crash)
   }
@@ -265,19 +288,30 @@ export class ViewProcess implements ViewHost {
     this.#pendingTree = null
     if (this.#isCounted) viewEnded(this.view.constructor)
     this.#isCounted = false
+    // From here on every helper of the view reaches an inert host (ended-host.ts).
+    LiveView.attachHost(this.view, new EndedHost(this.#services, this))
+    const onError = (error: unknown): void =>
+      this.#report(error, { kind: 'terminate', level: 'error', name: this.view.constructor.name })
     try {
-      this.view.terminate?.(reason)
+      // An async terminate is not awaited (nothing is left to wait for it); its rejection is
+      // reported, never left unhandled to end the server (issue 10, item 15).
+      containResult(this.view.terminate?.(reason), onError)
     } catch (error) {
-      console.error(`[switchboard] ${this.view.constructor.name}.terminate threw`, error)
+      onError(error)
     }
+  }
+
+  #report(error: unknown, context: Parameters<Reporter>[1]): void {
+    ;(this.#services.report ?? defaultReporter)(error, context)
   }
 
   #endedError(): LiveError {
     return new LiveError('view.crashed', `${this.view.constructor.name} is no longer running`)
   }
 
-  // ViewHost, the services LiveView's helpers reach. Methods rather than a closure per service:
-  // ten thousand views each holding fourteen closures is a megabyte for nothing.
+  // ViewHost, the services LiveView's helpers reach while the view runs (once it ended they reach
+  // an EndedHost instead: the one gate, see #release). Methods rather than a closure per
+  // service: ten thousand views each holding fourteen closures is a megabyte for nothing.
 
   /** True: a process only runs connected views (the dead render uses a stub host). */
   get isConnected(): boolean {
@@ -301,7 +335,7 @@ export class ViewProcess implements ViewHost {
   }
 
   track(topic: string, key: string, meta: Record<string, unknown>): void {
-    if (this.#status !== 'ended') this.#services.presence?.track(this, topic, key, meta)
+    this.#services.presence?.track(this, topic, key, meta)
   }
 
   untrack(topic: string, key: string): void {
@@ -309,7 +343,7 @@ export class ViewProcess implements ViewHost {
   }
 
   updatePresence(topic: string, key: string, meta: Record<string, unknown>): void {
-    if (this.#status !== 'ended') this.#services.presence?.update(this, topic, key, meta)
+    this.#services.presence?.update(this, topic, key, meta)
   }
 
   listPresence(topic: string): PresenceListing {
@@ -332,6 +366,12 @@ export class ViewProcess implements ViewHost {
     // As in a live-patch click: the browser URL changes, then handleParams runs.
     const path = checkPatchTarget(to, this.#href)
     const url = new URL(path, this.#href)
+    if (url.pathname !== this.#pathname && this.#paramsFor?.(url) === null) {
+      throw new LiveError(
+        'view.bad-redirect',
+        `${this.view.constructor.name} cannot pushPatch to ${path}: its route does not match that path; use redirect()`,
+      )
+    }
     this.#outlet.push('patch', { to: path, replace: options?.replace ?? false })
     this.#mailbox.post({ kind: 'patch', url })
   }
@@ -343,7 +383,8 @@ export class ViewProcess implements ViewHost {
 
 const SKIP = Symbol('skip')
 
-// Params that came from the route (/sources/:id), not the query: they persist across patches.
+// Without a route matcher (a view mounted by testing's mountView), the params that are not the
+// query's are taken as the route's.
 const routeParamsOf = ({ params, url }: MountContext): Record<string, string> =>
   Object.fromEntries(Object.entries(params).filter(([key, value]) => url.searchParams.get(key) !== value))
 

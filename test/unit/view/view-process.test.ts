@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { html, LiveView, on, type MountContext } from '../../../framework/index.ts'
 import { mountView, testServices } from '../../../framework/testing/index.ts'
+import { ViewProcess } from '../../../framework/view/index.ts'
 
 type CounterState = { count: number; log: string[] }
 
@@ -221,5 +222,53 @@ describe('ViewProcess redirect and pushPatch', () => {
     await expect(
       mountView(Guarded, { url: 'http://localhost/?next=javascript:alert(1)' }),
     ).rejects.toMatchObject({ code: 'view.crashed', cause: { code: 'view.bad-redirect' } })
+  })
+})
+
+describe('ViewProcess route params', () => {
+  class Item extends LiveView<{ seen: Record<string, string> }> {
+    mount() {
+      return { seen: {} }
+    }
+    handleParams(params: Record<string, string>) {
+      this.assign({ seen: params })
+    }
+    render() {
+      return html`<p></p>`
+    }
+    events = { away: () => this.pushPatch('/about?tab=1') }
+  }
+
+  const mountItem = async (pushes: string[] = []) => {
+    const services = testServices()
+    const process = new ViewProcess(Item, services, {
+      changed: () => void process.takeDiff(),
+      push: (event) => void pushes.push(event),
+      crashed: () => {},
+    })
+    const url = new URL('http://localhost/items/7')
+    const paramsFor = (next: URL) => {
+      const match = /^\/items\/([^/]+)$/.exec(next.pathname)
+      return match ? { id: match[1]! } : null
+    }
+    await process.mount({ params: { id: '7' }, session: {}, isConnected: true, url, form: {}, paramsFor })
+    return process
+  }
+
+  it('lets route params win over the query on a later URL change', async () => {
+    const process = await mountItem()
+    await process.params(new URL('http://localhost/items/7?id=666'))
+    expect((process.view as Item).state.seen).toEqual({ id: '7' })
+  })
+
+  it('takes the new path’s route params after a patch within the route', async () => {
+    const process = await mountItem()
+    await process.params(new URL('http://localhost/items/8?tab=1'))
+    expect((process.view as Item).state.seen).toEqual({ id: '8', tab: '1' })
+  })
+
+  it('refuses a pushPatch to a path its route does not match', async () => {
+    const process = await mountItem()
+    await expect(process.event('away', {})).rejects.toMatchObject({ code: 'view.crashed' })
   })
 })
