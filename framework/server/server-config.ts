@@ -22,6 +22,8 @@ export type ConfigOptions = {
   readonly socketPath?: string
   readonly scriptUrl?: string
   readonly connect?: unknown
+  readonly logger?: unknown
+  readonly onError?: unknown
 }
 
 /** Checked options with defaults. */
@@ -48,6 +50,10 @@ export const resolveConfig = (options: ConfigOptions): ServerConfig => {
   if (typeof scriptUrl !== 'string' || scriptUrl === '') throw bad('scriptUrl must be a URL string')
   if (options.connect !== undefined && typeof options.connect !== 'function') {
     throw bad('connect must be a function of the upgrade request')
+  }
+  checkLogger(options.logger)
+  if (options.onError !== undefined && typeof options.onError !== 'function') {
+    throw bad('onError must be a function (error, context) => void')
   }
   return {
     secret: options.secret,
@@ -85,4 +91,18 @@ const checkSocketPath = (path: string): string => {
     throw bad(`socketPath must be an absolute path like "/live/websocket", not ${JSON.stringify(path)}`)
   }
   return path
+}
+
+// A logger missing a level would throw at the first crash it should report, hiding that crash.
+const checkLogger = (logger: unknown): void => {
+  if (logger === undefined) return
+  const levels = ['error', 'warn', 'info', 'debug'] as const
+  const missing = levels.filter(
+    (level) => typeof (logger as Record<string, unknown> | null)?.[level] !== 'function',
+  )
+  if (typeof logger !== 'object' || logger === null || missing.length > 0) {
+    throw bad(
+      `logger must have error, warn, info and debug functions (pino-compatible); missing ${missing.join(', ')}`,
+    )
+  }
 }

@@ -17,10 +17,12 @@ import type { Duplex } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import type { Context, Handler } from 'hono'
 import { getCookie, setCookie } from 'hono/cookie'
+import { routePath } from 'hono/route'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { LiveError } from '../errors.ts'
 import { PresenceTracker } from '../presence/index.ts'
 import { PubSub } from '../pubsub/index.ts'
+import { createReporter, type ErrorHook, type Logger, type Reporter } from '../runtime/index.ts'
 import {
   CLOSE,
   Connection,
@@ -32,6 +34,7 @@ import { renderToString, type Rendered } from '../template/index.ts'
 import { renderDead, type MountContext, type ViewClass, type ViewServices } from '../view/index.ts'
 import { csrfCookieName, isCsrfMatch, issueCsrf, isSignedCsrf } from './csrf-cookie.ts'
 import { defaultLayout, type Layout } from './layout.ts'
+import { matchRoute } from './route-params.ts'
 import { DEFAULT_SOCKET_PATH, resolveConfig, type ServerConfig } from './server-config.ts'
 import { csrfBinding, safeEqual, signToken, verifyToken } from './token.ts'
 import { checkUpgrade, guardSocket, refuseUpgrade, tryUrl } from './upgrade.ts'
@@ -67,6 +70,13 @@ export type SwitchboardOptions = {
   readonly connect?: (
     request: IncomingMessage,
   ) => Record<string, unknown> | null | Promise<Record<string, unknown> | null>
+  /**
+   * Where crashes (error, with the stack) and refused joins (warn, with the code) are logged; a
+   * pino logger fits (`error(object, message)`). Default: the console.
+   */
+  readonly logger?: Logger
+  /** Called after the logger for every crash and refused join (error tracking, metrics). */
+  readonly onError?: ErrorHook
 }
 
 /** Options of one page route. */
@@ -95,6 +105,7 @@ export class Switchboard {
   readonly #options: SwitchboardOptions
   readonly #config: ServerConfig
   readonly #services: ViewServices
+  readonly #report: Reporter
   readonly #views = new Map<string, ViewClass>()
   readonly #viewNames = new Map<ViewClass, string>()
   readonly #connections = new Set<Connection>()
@@ -110,9 +121,15 @@ export class Switchboard {
     // ws counts the payload in bytes and stops reading past it (close 1009); Connection's own
     // check sees the decoded string, whose length undercounts multi-byte UTF-8.
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxFrameBytes })
-    this.pubsub = options.pubsub ?? new PubSub()
+    this.#report = createReporter(options.logger, options.onError)
+    const report = this.#report
+    this.pubsub =
+      options.pubsub ??
+      new PubSub({
+        onHandlerError: (error, topic) => report(error, { kind: 'crash', level: 'error', topic }),
+      })
     this.presence = options.presence ?? new PresenceTracker(this.pubsub)
-    this.#services = { pubsub: this.pubsub, presence: this.presence }
+    this.#services = { pubsub: this.pubsub, presence: this.presence, report }
     const sweepMs = Math.min(5000, this.limits.heartbeatTimeoutMs / 4)
     this.#sweeper = setInterval(() => this.#sweep(), sweepMs)
     this.#sweeper.unref()
@@ -143,6 +160,8 @@ export class Switchboard {
       const csrf = this.#csrfCookie(c)
       const url = new URL(c.req.url)
       const routeParams = c.req.param() as Record<string, string>
+      const route = routePath(c)
+      // Route params win over the query, here and on every later URL (issue 10, item 12).
       const params = { ...Object.fromEntries(url.searchParams), ...routeParams }
       const session = (await options.session?.(c)) ?? {}
       const context: MountContext = { params, session, isConnected: false, url, form: {} }
@@ -151,7 +170,7 @@ export class Switchboard {
       for (const [n, render] of renders.entries()) {
         // Nothing of a page whose mount redirected may reach the browser (issue 10, item 9).
         if (render.kind === 'redirect') return c.redirect(render.location, 302)
-        roots.push(this.#root(names[n] as string, render.rendered, context, routeParams, csrf))
+        roots.push(this.#root(names[n] as string, render.rendered, context, { routeParams, route }, csrf))
       }
       const layout = options.layout ?? defaultLayout
       const title =
@@ -180,7 +199,7 @@ export class Switchboard {
     name: string,
     rendered: Rendered,
     context: MountContext,
-    routeParams: Record<string, string>,
+    { routeParams, route }: { routeParams: Record<string, string>; route: string },
     csrf: string,
   ): string {
     const id = `sb-${randomBytes(6).toString('base64url')}`
@@ -190,6 +209,7 @@ export class Switchboard {
       s: context.session as Record<string, unknown>,
       p: routeParams,
       u: context.url.pathname,
+      ...(route ? { r: route } : {}),
       c: csrfBinding(this.#config.secret, csrf),
       exp: Date.now() + this.#config.tokenMaxAgeMs,
     })
@@ -251,7 +271,7 @@ export class Switchboard {
           this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, url, session))
         },
         (error: unknown) => {
-          console.error('[switchboard] connect() threw; refusing the socket', error)
+          this.#report(error, { kind: 'crash', level: 'error', name: 'connect()' })
           refuseUpgrade(socket, '500 Internal Server Error', 'connect failed')
         },
       )
@@ -337,10 +357,15 @@ export class Switchboard {
     if (!View) throw new LiveError('socket.unknown-view', `no view named "${claims.v}" is routed here`)
     const url = parseUrl(payload.url)
     const form = isRecord(payload.form) ? (payload.form as MountContext['form']) : {}
-    // After a live patch to another path the route params of the rendered page no longer apply.
-    const routeParams = url.pathname === claims.u ? claims.p : {}
+    // The signed params hold for the path they were signed for; after a live patch to another
+    // path, the params are that path's on the page's route (none if the route does not match).
+    const route = claims.r
+    const paramsFor = (next: URL): Record<string, string> | null =>
+      next.pathname === claims.u ? claims.p : route === undefined ? null : matchRoute(route, next.pathname)
+    const routeParams = paramsFor(url) ?? {}
     const params = { ...Object.fromEntries(url.searchParams), ...routeParams }
-    return { View, context: { params, session: claims.s, isConnected: true, url, form } }
+    const context: MountContext = { params, session: claims.s, isConnected: true, url, form, paramsFor }
+    return { View, context }
   }
 
   readonly #findChannel = (topic: string): ChannelClass | undefined => {

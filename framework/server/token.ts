@@ -18,6 +18,8 @@ export type TokenClaims = {
   readonly p: Record<string, string>
   /** The path the page was rendered for. */
   readonly u: string
+  /** The route pattern that served the page (`/items/:id`), to match the paths it patches to. */
+  readonly r?: string
   /** A hash of the browser's CSRF cookie: the token only joins from that browser. */
   readonly c: string
   /** Expiry, epoch ms. */

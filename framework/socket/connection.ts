@@ -5,6 +5,7 @@
  */
 import { LiveError } from '../errors.ts'
 import { StaticsCache } from '../diff/index.ts'
+import { defaultReporter, developmentStack } from '../runtime/index.ts'
 import {
   ViewProcess,
   type MountContext,
@@ -153,7 +154,7 @@ export class Connection {
     }
     this.#route(frame).catch((error: unknown) => {
       // Routing answers its own errors; reaching here is a bug in Switchboard, not the client.
-      console.error('[switchboard] unexpected error routing a frame', error)
+      ;(this.#options.services.report ?? defaultReporter)(error, { kind: 'internal', level: 'error', topic: frame.topic })
       this.#reply(frame, 'error', errorBody(new LiveError('socket.bad-frame', 'internal error')))
     })
   }
@@ -276,6 +277,7 @@ export class Connection {
       joined.process = process
       this.#replyJson(frame, this.#renderJson(output, 'r'))
     } catch (error) {
+      reportJoinFailure(this.#options.services, error, frame.topic)
       this.#remove(joined)
       this.#reply(frame, 'error', errorBody(asLiveError(error)))
     }
@@ -304,6 +306,7 @@ export class Connection {
       joined.process = process
       this.#reply(frame, 'ok', reply)
     } catch (error) {
+      reportJoinFailure(this.#options.services, error, frame.topic)
       this.#remove(joined)
       this.#reply(frame, 'error', errorBody(asLiveError(error)))
     }
@@ -415,10 +418,21 @@ const renderBody = (output: RenderOutput, key: 'r' | 'd', table: object | undefi
   return table ? `{"t":${JSON.stringify(table)},${body}}` : `{${body}}`
 }
 
-const errorBody = (error: LiveError): { code: string; reason: string } => ({
+const errorBody = (error: LiveError): { code: string; reason: string; stack?: string } => ({
   code: error.code,
   reason: error.message,
+  ...developmentStack(error),
 })
+
+// A refused join (bad token, refuse()) is the client's problem: warn. A mount that threw is a
+// bug of the app: error, with its stack.
+const reportJoinFailure = (services: ViewServices, error: unknown, topic: string): void => {
+  const isCrash = asLiveError(error).code === 'view.crashed'
+  const context = isCrash
+    ? ({ kind: 'crash', level: 'error', topic } as const)
+    : ({ kind: 'join-refused', level: 'warn', topic } as const)
+  ;(services.report ?? defaultReporter)(error, context)
+}
 
 const notJoined = (frame: Inbound): LiveError =>
   new LiveError('socket.unknown-topic', `"${frame.topic}" is not joined on this socket (joinRef ${frame.joinRef})`)

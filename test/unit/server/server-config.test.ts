@@ -56,3 +56,19 @@ describe('Switchboard options', () => {
     void live.close()
   })
 })
+
+describe('Switchboard logger and onError', () => {
+  const levels = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {} }
+
+  it.each([
+    ['a logger without warn', { logger: { error: () => {}, info: () => {}, debug: () => {} } }],
+    ['a logger that is a function', { logger: () => {} }],
+    ['onError that is not a function', { onError: 'log it' }],
+  ])('refuses %s with server.bad-config', (_name, options) => {
+    expect(construct(options as never)).toBe('server.bad-config')
+  })
+
+  it('accepts a pino-compatible logger and an onError hook', () => {
+    expect(construct({ logger: levels, onError: () => {} })).toBe('accepted')
+  })
+})
