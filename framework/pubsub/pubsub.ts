@@ -1,5 +1,5 @@
 import { LiveError } from '../errors.ts'
-import type { Lifecycle } from '../runtime/index.ts'
+import { isLifecycle } from '../runtime/index.ts'
 import type { PubSubAdapter } from './adapter.ts'
 import { DEFAULT_SLICE_SIZE, DeliveryQueue } from './delivery-queue.ts'
 import type { HandlerErrorReporter, Subscription } from './delivery-queue.ts'
@@ -255,12 +255,6 @@ export class PubSub {
 }
 
 const noop = (): void => {}
-
-const isLifecycle = (owner: unknown): owner is Lifecycle =>
-  typeof owner === 'object' &&
-  owner !== null &&
-  typeof (owner as Lifecycle).onExit === 'function' &&
-  typeof (owner as Lifecycle).isAlive === 'boolean'
 
 const assertTopic = (topic: unknown): void => {
   if (typeof topic !== 'string' || topic === '') {

@@ -15,7 +15,7 @@ export type {
   ReplyOf,
   StateOf,
 } from './behaviour.ts'
-export { isAbnormalExit } from './lifecycle.ts'
+export { isAbnormalExit, isLifecycle } from './lifecycle.ts'
 export type { ExitReason, Lifecycle } from './lifecycle.ts'
 export { Mailbox } from './mailbox.ts'
 export { DEFAULT_CALL_TIMEOUT_MS, spawn } from './process.ts'

@@ -21,3 +21,13 @@ export interface Lifecycle {
   /** Stops the process; resolves once it has exited. */
   stop(reason?: ExitReason): Promise<void>
 }
+
+/**
+ * True for a live-or-dead process handle (anything with `isAlive` and `onExit`): services that
+ * hold resources for an owner (pub/sub, presence) watch such an owner's exit to release them.
+ */
+export const isLifecycle = (owner: unknown): owner is Lifecycle =>
+  typeof owner === 'object' &&
+  owner !== null &&
+  typeof (owner as Lifecycle).onExit === 'function' &&
+  typeof (owner as Lifecycle).isAlive === 'boolean'

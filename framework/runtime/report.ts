@@ -21,8 +21,8 @@ export type Logger = {
 export type ErrorContext = {
   /**
    * `crash`: a view, channel or pub/sub handler threw; `join-refused`: a join was turned away
-   * (bad token, refuse()); `terminate`: a terminate threw or rejected; `internal`: a bug in
-   * Switchboard itself.
+   * (bad token, refuse()); `terminate`: a terminate threw or rejected; `internal`: Switchboard
+   * itself failed (a bug, presence replication, a frame it could not route).
    */
   readonly kind: 'crash' | 'join-refused' | 'terminate' | 'internal'
   /** `error` for crashes and bugs, `warn` for refused joins. */

@@ -128,7 +128,11 @@ export class Switchboard {
       new PubSub({
         onHandlerError: (error, topic) => report(error, { kind: 'crash', level: 'error', topic }),
       })
-    this.presence = options.presence ?? new PresenceTracker(this.pubsub)
+    this.presence =
+      options.presence ??
+      new PresenceTracker(this.pubsub, {
+        onError: (error) => report(error, { kind: 'internal', level: 'error', name: 'presence' }),
+      })
     this.#services = { pubsub: this.pubsub, presence: this.presence, report }
     const sweepMs = Math.min(5000, this.limits.heartbeatTimeoutMs / 4)
     this.#sweeper = setInterval(() => this.#sweep(), sweepMs)
