@@ -154,7 +154,8 @@ export class Connection {
     }
     this.#route(frame).catch((error: unknown) => {
       // Routing answers its own errors; reaching here is a bug in Switchboard, not the client.
-      ;(this.#options.services.report ?? defaultReporter)(error, { kind: 'internal', level: 'error', topic: frame.topic })
+      const report = this.#options.services.report ?? defaultReporter
+      report(error, { kind: 'internal', level: 'error', topic: frame.topic })
       this.#reply(frame, 'error', errorBody(new LiveError('socket.bad-frame', 'internal error')))
     })
   }
