@@ -19,4 +19,10 @@ export class WsTransport implements Transport {
   get bufferedAmount(): number {
     return this.#ws.bufferedAmount
   }
+  pause(): void {
+    this.#ws.pause()
+  }
+  resume(): void {
+    this.#ws.resume()
+  }
 }

@@ -149,6 +149,10 @@ export class ChannelProcess {
         this.stop('crash')
         this.#onCrash(crash)
       },
+      // Events queued behind a crash or a leave are answered, never left hanging.
+      (msg) => {
+        if (msg.kind === 'in') msg.done(undefined, this.#endedError())
+      },
     )
     const owner = this.#owner
     Channel.attach(this.channel, topic, {
@@ -183,11 +187,17 @@ export class ChannelProcess {
   /** Delivers a client event; resolves with the handler's reply. */
   handleIn(event: string, payload: Record<string, unknown>): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      const done = (reply: unknown, error?: LiveError): void => (error ? reject(error) : resolve(reply))
-      if (!this.#mailbox.post({ kind: 'in', event, payload, done })) {
-        reject(new LiveError('socket.unknown-topic', 'the channel has ended'))
-      }
+      this.postIn(event, payload, (reply, error) => (error ? reject(error) : resolve(reply)))
     })
+  }
+
+  /** As handleIn, calling `done` in the step the handler's reply is known. */
+  postIn(event: string, payload: Record<string, unknown>, done: (reply: unknown, error?: LiveError) => void): void {
+    if (!this.#mailbox.post({ kind: 'in', event, payload, done })) done(undefined, this.#endedError())
+  }
+
+  #endedError(): LiveError {
+    return new LiveError('socket.unknown-topic', `${this.channel.constructor.name} has ended`)
   }
 
   /** Ends the channel and releases its subscriptions and presences. */
