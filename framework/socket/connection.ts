@@ -10,13 +10,13 @@ import {
   type MountContext,
   type RenderOutput,
   type ViewClass,
-  type ViewOutlet,
   type ViewReply,
   type ViewServices,
 } from '../view/index.ts'
 import { ChannelProcess, type ChannelClass } from './channel.ts'
 import { decodeFrame, encodeFrame, frameHead, type FrameAddress, type Inbound } from './frame.ts'
 import { CLOSE, SOCKET_TOPIC, VIEW_TOPIC_PREFIX, type CloseCode, type Limits } from './limits.ts'
+import { ViewJoin, type ChannelJoin, type Joined, type JoinHost } from './joined.ts'
 import { Outbound } from './outbound.ts'
 import { TokenBucket } from './token-bucket.ts'
 import type { Transport } from './transport.ts'
@@ -48,62 +48,10 @@ export type ConnectionOptions = {
   readonly onWaiting?: (connection: Connection) => void
 }
 
-// While a join mounts, the client's frames for it wait (issue 10, item 6) and the pushes the
-// mount makes are held (item 24): both go right after the join's reply. Rare, so null until used.
-type Mounting = {
-  early: Inbound[] | null
-  held: [event: string, payload: unknown][] | null
-}
-
-/**
- * A view joined on a socket. It is also the view process's outlet: a broadcast reaching ten
- * thousand views then touches this record and the connection, not three closures per view.
- */
-class ViewJoin implements ViewOutlet, Mounting {
-  readonly kind = 'view'
-  readonly joinRef: string
-  readonly topic: string
-  /** Null while mounting. */
-  process: ViewProcess | null = null
-  /** False once removed from the socket; checked on every push instead of a map lookup. */
-  isJoined = true
-  early: Inbound[] | null = null
-  held: [event: string, payload: unknown][] | null = null
-  readonly #connection: Connection
-
-  constructor(connection: Connection, joinRef: string, topic: string) {
-    this.#connection = connection
-    this.joinRef = joinRef
-    this.topic = topic
-  }
-
-  changed(): void {
-    this.#connection.viewChanged(this)
-  }
-
-  push(event: 'push' | 'patch' | 'redirect', payload: Record<string, unknown>): void {
-    this.#connection.pushTo(this, event, payload)
-  }
-
-  crashed(error: LiveError): void {
-    this.#connection.viewCrashed(this, error)
-  }
-}
-
-type ChannelJoin = Mounting & {
-  kind: 'channel'
-  joinRef: string
-  topic: string
-  process: ChannelProcess | null
-  isJoined: boolean
-}
-
-type Joined = ViewJoin | ChannelJoin
-
 type State = 'open' | 'closed'
 
 /** The server side of one WebSocket. */
-export class Connection {
+export class Connection implements JoinHost {
   readonly #options: ConnectionOptions
   readonly #limits: Limits
   // Every frame goes out through here: the one place the slow-consumer bound is applied.
@@ -297,7 +245,8 @@ export class Connection {
     } catch (error) {
       return this.#joinFailed(joined, frame, asLiveError(error))
     }
-    if (!this.#attach(joined, process, frame)) return
+    if (!this.#isStillJoining(joined)) return this.#abandon(joined, process, frame)
+    joined.process = process
     this.#replyJson(frame, this.#renderJson(output, 'r'))
     this.#joinAnswered(joined)
   }
@@ -325,21 +274,21 @@ export class Connection {
     } catch (error) {
       return this.#joinFailed(joined, frame, asLiveError(error))
     }
-    if (!this.#attach(joined, process, frame)) return
+    if (!this.#isStillJoining(joined)) return this.#abandon(joined, process, frame)
+    joined.process = process
     this.#reply(frame, 'ok', reply)
     this.#joinAnswered(joined)
   }
 
   // A process is attached only to a join still current on an open socket: anything else (left,
   // replaced or socket ended while mounting) would leave a process no one ever stops.
-  #attach(joined: Joined, process: ViewProcess | ChannelProcess, frame: Inbound): boolean {
-    if (joined.isJoined && this.#state === 'open' && this.#joins.get(joined.topic) === joined) {
-      joined.process = process as never // the kinds match: each #join* builds its own
-      return true
-    }
+  #isStillJoining(joined: Joined): boolean {
+    return joined.isJoined && this.#state === 'open' && this.#joins.get(joined.topic) === joined
+  }
+
+  #abandon(joined: Joined, process: ViewProcess | ChannelProcess, frame: Inbound): void {
     process.stop('left while joining')
     this.#joinFailed(joined, frame, new LiveError('socket.unknown-topic', `${joined.topic} was left or joined again while joining`))
-    return false
   }
 
   #joinFailed(joined: Joined, frame: Inbound, error: LiveError): void {

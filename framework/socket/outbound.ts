@@ -42,16 +42,18 @@ export class Outbound {
     return this.#isPaused
   }
 
-  /** Sends one frame, then applies the bound to what it left queued. */
+  /** Sends one frame unless the client is already too far behind; pauses reading if congested. */
   write(text: string | Uint8Array): void {
+    // Over the bound before the send: what stays queued is at most closeAboveBytes plus one
+    // frame, and one large frame (a first render) never closes a client that reads.
+    const buffered = this.#transport.bufferedAmount
+    if (buffered > this.#limits.closeAboveBytes) return this.#events.tooSlow(`client is ${buffered} bytes behind`)
     try {
       this.#transport.send(text)
     } catch (error) {
       return this.#events.failed(`send failed: ${error instanceof Error ? error.message : String(error)}`)
     }
-    // Checked after the send: before it the buffer was within the bound (or we closed), so what
-    // stays queued is at most closeAboveBytes plus one frame.
-    this.isCongested()
+    if (this.#transport.bufferedAmount > this.#limits.coalesceAboveBytes) this.#pause()
   }
 
   /**
@@ -65,12 +67,15 @@ export class Outbound {
       return true
     }
     if (buffered <= this.#limits.coalesceAboveBytes) return false
-    if (!this.#isPaused) {
-      this.#isPaused = true
-      this.#transport.pause?.()
-      this.#events.congested()
-    }
+    this.#pause()
     return true
+  }
+
+  #pause(): void {
+    if (this.#isPaused) return
+    this.#isPaused = true
+    this.#transport.pause?.()
+    this.#events.congested()
   }
 
   /**

@@ -345,7 +345,7 @@ describe('hostile input over a real socket', () => {
     await expectAlive(server)
   })
 
-  it('answers unknown topics, stale joins and unknown events with coded errors', async () => {
+  it('answers unknown topics, stale joinRefs and unknown events with coded errors; a second join replaces the first', async () => {
     const server = await start(routes)
     const { client, page, topic } = await open(server)
     client.send(['9', '1', 'lv:nope', 'event', { event: 'inc', value: {} }])
@@ -357,8 +357,9 @@ describe('hostile input over a real socket', () => {
     expect(await client.reply('4')).toMatchObject({ status: 'error', response: { code: 'socket.unknown-topic' } })
     client.send(['3', '5', topic, 'event', { event: 'constructor', value: {} }])
     expect(await client.reply('5')).toMatchObject({ status: 'error', response: { code: 'view.no-handler' } })
+    // A second join replaces the first (issue 10, item 6): a rejoin is never locked out.
     client.send(['3', '6', topic, 'join', { token: page.roots[0]!.token, url: server.url }])
-    expect(await client.reply('6')).toMatchObject({ status: 'error', response: { code: 'socket.already-joined' } })
+    expect(await client.reply('6')).toMatchObject({ status: 'ok' })
     client.send(['3', '7', topic, 'event', { event: 'inc', value: {} }])
     expect(await client.reply('7')).toMatchObject({ status: 'ok' })
     client.ws.close()

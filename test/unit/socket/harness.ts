@@ -30,6 +30,7 @@ export class Room extends Channel {
     return { welcome: true }
   }
   handleIn(event: string, payload: Record<string, unknown>) {
+    if (event === 'boom') throw new Error('channel boom')
     if (event === 'shout') void this.broadcast('shouted', payload)
     return { echoed: payload }
   }

@@ -77,7 +77,7 @@ describe('Connection write path', () => {
     }
     const { send, settle, transport, closed, connection, services } = setup(LIMITS, { watched: Watched })
     transport.isStalled = true
-    transport.bufferedAmount = 950 // the join's reply takes it over closeAboveBytes
+    transport.bufferedAmount = 1001 // writing the join's reply finds the client too far behind
     send(['1', '1', 'lv:a', 'join', { token: 'watched' }])
     await settle()
     expect(closed[0]?.code).toBe(CLOSE.TOO_SLOW)
