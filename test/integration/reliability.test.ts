@@ -7,7 +7,7 @@ import { connect as connectTcp, type Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { BACKOFF_BASE_MS, BACKOFF_CAP_MS } from '../../client/backoff.ts'
 import { CRASH_LIMIT } from '../../client/view.ts'
-import { CLOSE, html, LiveView, type Limits, type MountContext } from '../../framework/index.ts'
+import { Channel, CLOSE, html, LiveView, type Limits, type MountContext } from '../../framework/index.ts'
 import { connectRaw, loadPage, type RawClient, type RawFrame } from './raw-client.ts'
 import { openPage, startServer, waitFor, type TestPage, type TestServer } from './support.ts'
 import { CounterView } from './views.ts'
@@ -296,6 +296,44 @@ describe('a client that stops reading', () => {
     expect(await client.closed).toBe(CLOSE.TOO_SLOW)
     const received = client.frames.filter((f) => f[3] === 'diff').length * BLOB_BYTES
     expect(received).toBeLessThan(pushed) // the rest was coalesced, never queued
+    await expectAlive(server)
+  })
+})
+
+/** Answers every event with its payload: a client that sends big events gets big replies. */
+class EchoChannel extends Channel {
+  handleIn(_event: string, payload: Record<string, unknown>) {
+    return payload
+  }
+}
+
+describe('a client that stops reading but keeps sending', () => {
+  // Issue 10 item 3: replies bypassed the bound; the server buffered 41 MiB for one such client.
+  it('stops reading its frames and closes it with TOO_SLOW, its replies bounded', async () => {
+    const limits = { coalesceAboveBytes: 32 * 1024, closeAboveBytes: 64 * 1024, maxStallMs: 300, eventsPerSecond: 10_000, eventBurst: 10_000 }
+    const server = await startServer({ '/counter': CounterView }, { limits, channels: { 'echo:*': EchoChannel } })
+    servers.push(server)
+    const upgrades: Socket[] = []
+    server.http.on('upgrade', (_req, socket: Socket) => upgrades.push(socket))
+    const page = await loadPage(server.url, '/counter')
+    const client = await connectRaw(server.url, page)
+    client.send(['1', '1', 'echo:a', 'join', {}])
+    expect((await client.reply('1')).status).toBe('ok')
+    const serverSide = upgrades[0]!
+    const clientSide = (client.ws as unknown as { _socket: Socket })._socket
+    clientSide.pause()
+
+    const pad = 'x'.repeat(60 * 1024)
+    let maxQueued = 0
+    for (let i = 0; server.live.connectionCount > 0 && i < 600; i++) {
+      client.send(['1', `e${i}`, 'echo:a', 'say', { pad }])
+      await new Promise((r) => setTimeout(r, 2))
+      maxQueued = Math.max(maxQueued, serverSide.writableLength)
+    }
+    expect(server.live.connectionCount).toBe(0)
+    expect(maxQueued).toBeLessThanOrEqual(limits.closeAboveBytes + pad.length + 1024)
+    clientSide.resume()
+    expect(await client.closed).toBe(CLOSE.TOO_SLOW)
     await expectAlive(server)
   })
 })
