@@ -116,8 +116,11 @@ type ChannelBroadcast = { readonly channelEvent: string; readonly payload: unkno
 const isChannelBroadcast = (m: unknown): m is ChannelBroadcast =>
   typeof m === 'object' && m !== null && typeof (m as ChannelBroadcast).channelEvent === 'string'
 
+/** Where a channel event's reply goes: `error` set when the handler failed or the channel ended. */
+type ChannelReply = (reply: unknown, error?: LiveError) => void
+
 type ChannelMessage =
-  | { kind: 'in'; event: string; payload: Record<string, unknown>; done: (reply: unknown, error?: LiveError) => void }
+  | { kind: 'in'; event: string; payload: Record<string, unknown>; done: ChannelReply }
   | { kind: 'info'; message: unknown }
 
 /** Runs one joined channel as a process: one message at a time, resources released on end. */
@@ -192,7 +195,7 @@ export class ChannelProcess {
   }
 
   /** As handleIn, calling `done` in the step the handler's reply is known. */
-  postIn(event: string, payload: Record<string, unknown>, done: (reply: unknown, error?: LiveError) => void): void {
+  postIn(event: string, payload: Record<string, unknown>, done: ChannelReply): void {
     if (!this.#mailbox.post({ kind: 'in', event, payload, done })) done(undefined, this.#endedError())
   }
 

@@ -14,7 +14,7 @@ import {
   type ViewServices,
 } from '../view/index.ts'
 import { ChannelProcess, type ChannelClass } from './channel.ts'
-import { decodeFrame, encodeFrame, frameHead, type FrameAddress, type Inbound } from './frame.ts'
+import { decodeFrame, encodeFrame, errorBody, frameHead, type FrameAddress, type Inbound } from './frame.ts'
 import { CLOSE, SOCKET_TOPIC, VIEW_TOPIC_PREFIX, type CloseCode, type Limits } from './limits.ts'
 import { ViewJoin, type ChannelJoin, type Joined, type JoinHost } from './joined.ts'
 import { Outbound } from './outbound.ts'
@@ -112,7 +112,7 @@ export class Connection implements JoinHost {
     }
     if (!decoded.ok) {
       const { address } = decoded
-      if (address?.ref) return this.#reply(address, 'error', errorBody(decoded.error))
+      if (address?.ref) return this.#replyError(address, decoded.error)
       return this.#socketError(decoded.error)
     }
     const frame = decoded.frame
@@ -124,7 +124,7 @@ export class Connection implements JoinHost {
     } catch (error) {
       // Routing answers its own errors; reaching here is a bug in Switchboard, not the client.
       console.error('[switchboard] unexpected error routing a frame', error)
-      this.#reply(frame, 'error', errorBody(new LiveError('socket.bad-frame', 'internal error')))
+      this.#replyError(frame, new LiveError('socket.bad-frame', 'internal error'))
     }
   }
 
@@ -177,12 +177,12 @@ export class Connection implements JoinHost {
       if (isCurrent) this.#leave(joined, 'left')
       return this.#reply(frame, 'ok', {})
     }
-    if (!isCurrent) return this.#reply(frame, 'error', errorBody(notJoined(frame)))
+    if (!isCurrent) return this.#replyError(frame, notJoined(frame))
     if (joined.process) return this.#dispatch(joined, frame)
     // Still mounting: the frame runs once the mount is done (a click while a slow mount awaits).
     const early = (joined.early ??= [])
     if (early.length >= this.#limits.eventBurst) {
-      return this.#reply(frame, 'error', errorBody(new LiveError('socket.rate-limited', 'too many frames while joining')))
+      return this.#replyError(frame, new LiveError('socket.rate-limited', 'too many frames while joining'))
     }
     early.push(frame)
   }
@@ -190,13 +190,13 @@ export class Connection implements JoinHost {
   #dispatch(joined: Joined, frame: Inbound): void {
     if (joined.kind === 'channel') {
       return joined.process!.postIn(frame.event, frame.payload, (reply, error) =>
-        error ? this.#reply(frame, 'error', errorBody(error)) : this.#reply(frame, 'ok', reply),
+        error ? this.#replyError(frame, error) : this.#reply(frame, 'ok', reply),
       )
     }
     // Answered in the step that takes the diff: no later push diff can overtake the reply.
     const done: ViewReply = {
       resolve: (output) => this.#replyJson(frame, output ? this.#renderJson(output, 'd') : '{}'),
-      reject: (error) => this.#reply(frame, 'error', errorBody(error)),
+      reject: (error) => this.#replyError(frame, error),
     }
     const process = joined.process!
     if (frame.event === 'event') {
@@ -211,25 +211,29 @@ export class Connection implements JoinHost {
       if (!url) return done.reject(new LiveError('socket.bad-frame', 'params needs an absolute "url"'))
       return process.postParams(url, done)
     }
-    done.reject(new LiveError('socket.bad-frame', `views take join, event, params and leave; got "${frame.event}"`))
+    const detail = `views take join, event, params and leave; got "${frame.event}"`
+    done.reject(new LiveError('socket.bad-frame', detail))
   }
 
   #join(frame: Inbound): void {
     const { topic, joinRef } = frame
     if (joinRef === null || frame.ref === null) {
-      return this.#reply(frame, 'error', errorBody(new LiveError('socket.bad-frame', 'a join needs joinRef and ref')))
+      return this.#replyError(frame, new LiveError('socket.bad-frame', 'a join needs joinRef and ref'))
     }
     // A newer join replaces the topic's join, mounted or mounting: the client rejoining after
     // a crash or reconnect must never be locked out by the join it left behind.
     const previous = this.#joins.get(topic)
     if (previous) this.#leave(previous, 'rejoined')
-    if (this.#joins.size >= this.#limits.maxTopics) {
-      return this.#reply(frame, 'error', errorBody(new LiveError('socket.too-many-topics', `at most ${this.#limits.maxTopics} topics per socket`)))
+    const max = this.#limits.maxTopics
+    if (this.#joins.size >= max) {
+      return this.#replyError(frame, new LiveError('socket.too-many-topics', `at most ${max} topics`))
     }
-    const joining = topic.startsWith(VIEW_TOPIC_PREFIX) ? this.#joinView(frame, joinRef) : this.#joinChannel(frame, joinRef)
+    const joining = topic.startsWith(VIEW_TOPIC_PREFIX)
+      ? this.#joinView(frame, joinRef)
+      : this.#joinChannel(frame, joinRef)
     joining.catch((error: unknown) => {
       console.error('[switchboard] unexpected error joining', error)
-      this.#reply(frame, 'error', errorBody(new LiveError('socket.bad-frame', 'internal error')))
+      this.#replyError(frame, new LiveError('socket.bad-frame', 'internal error'))
     })
   }
 
@@ -239,7 +243,8 @@ export class Connection implements JoinHost {
     let process: ViewProcess | undefined
     let output: RenderOutput
     try {
-      const { View, context } = await this.#options.authorizeView(frame.topic, frame.payload, this.#options.binding ?? '')
+      const { binding = '', authorizeView } = this.#options
+      const { View, context } = await authorizeView(frame.topic, frame.payload, binding)
       process = new ViewProcess(View, this.#options.services, joined)
       output = await process.mount(context)
     } catch (error) {
@@ -254,9 +259,18 @@ export class Connection implements JoinHost {
   async #joinChannel(frame: Inbound, joinRef: string): Promise<void> {
     const Class = this.#options.findChannel(frame.topic)
     if (!Class) {
-      return this.#reply(frame, 'error', errorBody(new LiveError('socket.unknown-topic', `no channel is routed for "${frame.topic}"`)))
+      const error = new LiveError('socket.unknown-topic', `no channel is routed for "${frame.topic}"`)
+      return this.#replyError(frame, error)
     }
-    const joined: ChannelJoin = { kind: 'channel', joinRef, topic: frame.topic, process: null, isJoined: true, early: null, held: null }
+    const joined: ChannelJoin = {
+      kind: 'channel',
+      joinRef,
+      topic: frame.topic,
+      process: null,
+      isJoined: true,
+      early: null,
+      held: null,
+    }
     this.#joins.set(frame.topic, joined)
     const process = new ChannelProcess(
       Class,
@@ -288,14 +302,15 @@ export class Connection implements JoinHost {
 
   #abandon(joined: Joined, process: ViewProcess | ChannelProcess, frame: Inbound): void {
     process.stop('left while joining')
-    this.#joinFailed(joined, frame, new LiveError('socket.unknown-topic', `${joined.topic} was left or joined again while joining`))
+    const detail = `${joined.topic} was left or joined again while joining`
+    this.#joinFailed(joined, frame, new LiveError('socket.unknown-topic', detail))
   }
 
   #joinFailed(joined: Joined, frame: Inbound, error: LiveError): void {
     this.#remove(joined)
-    this.#reply(frame, 'error', errorBody(error))
+    this.#replyError(frame, error)
     // The frames that waited for this join get its error: their loading states clear.
-    for (const early of joined.early ?? []) this.#reply(early, 'error', errorBody(error))
+    for (const early of joined.early ?? []) this.#replyError(early, error)
     joined.early = null
     joined.held = null
   }
@@ -308,7 +323,7 @@ export class Connection implements JoinHost {
     joined.early = null
     for (const [event, payload] of held ?? []) this.pushTo(joined, event, payload)
     for (const frame of early ?? []) {
-      if (!joined.isJoined) this.#reply(frame, 'error', errorBody(notJoined(frame)))
+      if (!joined.isJoined) this.#replyError(frame, notJoined(frame))
       else this.#dispatch(joined, frame)
     }
   }
@@ -368,13 +383,17 @@ export class Connection implements JoinHost {
       return this.close(CLOSE.RATE_LIMITED, 'too many frames per second')
     }
     const error = new LiveError('socket.rate-limited', 'slow down')
-    if (address?.ref) return this.#reply(address, 'error', errorBody(error))
+    if (address?.ref) return this.#replyError(address, error)
     this.#socketError(error)
   }
 
   #reply(address: { joinRef: string | null; ref: string | null; topic: string }, status: 'ok' | 'error', response: unknown): void {
     if (address.ref === null) return
     this.#write(encodeFrame(address.joinRef, address.ref, address.topic, 'reply', { status, response }))
+  }
+
+  #replyError(address: FrameAddress, error: LiveError): void {
+    this.#reply(address, 'error', errorBody(error))
   }
 
   #replyJson(address: Inbound, responseJson: string): void {
@@ -407,13 +426,6 @@ const renderBody = (output: RenderOutput, key: 'r' | 'd', table: object | undefi
   const body = `"${key}":${output.json}`
   return table ? `{"t":${JSON.stringify(table)},${body}}` : `{${body}}`
 }
-
-// `reason` is the detail alone, verbatim (a channel's refuse('…') arrives as written); the code
-// travels beside it, never appended to it.
-const errorBody = (error: LiveError): { code: string; reason: string } => ({
-  code: error.code,
-  reason: error.detail,
-})
 
 const notJoined = (frame: Inbound): LiveError =>
   new LiveError('socket.unknown-topic', `"${frame.topic}" is not joined on this socket (joinRef ${frame.joinRef})`)

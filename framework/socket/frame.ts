@@ -78,3 +78,12 @@ export const frameHead = (
   event: string,
 ): string =>
   `[${JSON.stringify(joinRef)},${JSON.stringify(ref)},${JSON.stringify(topic)},${JSON.stringify(event)},`
+
+/**
+ * The payload of an error reply or push. `reason` is the detail alone, verbatim (a channel's
+ * `refuse('pick a nickname first')` arrives as written); the code travels beside it.
+ */
+export const errorBody = (error: LiveError): { code: string; reason: string } => ({
+  code: error.code,
+  reason: error.detail,
+})

@@ -47,11 +47,14 @@ export class Outbound {
     // Over the bound before the send: what stays queued is at most closeAboveBytes plus one
     // frame, and one large frame (a first render) never closes a client that reads.
     const buffered = this.#transport.bufferedAmount
-    if (buffered > this.#limits.closeAboveBytes) return this.#events.tooSlow(`client is ${buffered} bytes behind`)
+    if (buffered > this.#limits.closeAboveBytes) {
+      return this.#events.tooSlow(`client is ${buffered} bytes behind`)
+    }
     try {
       this.#transport.send(text)
     } catch (error) {
-      return this.#events.failed(`send failed: ${error instanceof Error ? error.message : String(error)}`)
+      const detail = error instanceof Error ? error.message : String(error)
+      return this.#events.failed(`send failed: ${detail}`)
     }
     if (this.#transport.bufferedAmount > this.#limits.coalesceAboveBytes) this.#pause()
   }
