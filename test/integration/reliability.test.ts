@@ -114,6 +114,22 @@ class CrashSoonView extends LiveView<object> {
   }
 }
 
+/** A counter with an event that always throws. */
+class BoomView extends LiveView<{ count: number }> {
+  mount() {
+    return { count: 0 }
+  }
+  render({ count }: { count: number }) {
+    return html`<p>${count}</p>`
+  }
+  events = {
+    inc: () => this.assign({ count: this.state.count + 1 }),
+    boom: () => {
+      throw new Error('boom')
+    },
+  }
+}
+
 const BLOB_BYTES = 128 * 1024
 
 /** Renders whatever large blob was last broadcast on `firehose`. */
@@ -236,6 +252,23 @@ describe('a crashing view', () => {
   const GIVE_UP_BOUND_MS =
     Array.from({ length: CRASH_LIMIT - 1 }, (_, n) => Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** n))
       .reduce((a, b) => a + b, 0) + 5_000
+
+  // Issue 10 item 8: of fifty frames queued behind crashes, up to 44 were never answered.
+  it('answers every event queued behind a crash with a coded error', async () => {
+    const server = await start({ '/boom': BoomView, '/counter': CounterView })
+    const page = await loadPage(server.url, '/boom')
+    const client = await connectRaw(server.url, page)
+    expect((await client.join(page, '1')).status).toBe('ok')
+    const topic = `lv:${page.roots[0]!.id}`
+    client.send(['1', 'boom', topic, 'event', { type: 'click', event: 'boom', value: {} }])
+    for (let i = 0; i < 5; i++) client.send(['1', `inc${i}`, topic, 'event', { type: 'click', event: 'inc', value: {} }])
+    expect(await client.reply('boom')).toMatchObject({ status: 'error', response: { code: 'view.crashed' } })
+    for (let i = 0; i < 5; i++) {
+      expect(await client.reply(`inc${i}`, 2000)).toMatchObject({ status: 'error', response: { code: 'view.crashed' } })
+    }
+    client.ws.close()
+    await expectAlive(server)
+  })
 
   it('gives up with the permanent error state when mount throws every time', async () => {
     BrokenMountView.mounts = 0
