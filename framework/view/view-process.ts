@@ -267,6 +267,9 @@ export class ViewProcess implements ViewHost {
   }
 
   #release(reason: string): void {
+    // Once only: a crash's reply is written synchronously and may close the socket, which stops
+    // this view from inside #crash before #crash releases it.
+    if (this.#status === 'ended') return
     this.#status = 'ended'
     this.#mailbox.close()
     this.#timers.clear()

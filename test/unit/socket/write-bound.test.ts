@@ -85,4 +85,22 @@ describe('Connection write path', () => {
     expect(services.pubsub.subscriberCount('ticks')).toBe(0)
     expect(terminated).toBe(1)
   })
+
+  it('ends a crashed view once when the crash reply finds the client too far behind', async () => {
+    let terminated = 0
+    class Watched extends Counter {
+      terminate() {
+        terminated++
+      }
+    }
+    const { send, settle, transport, closed, services } = setup(LIMITS, { watched: Watched })
+    send(['1', '1', 'lv:a', 'join', { token: 'watched' }])
+    await settle()
+    transport.bufferedAmount = 1001 // the crash's error reply closes the socket, re-entering stop
+    send(['1', '2', 'lv:a', 'event', { event: 'boom' }])
+    await settle()
+    expect(closed[0]?.code).toBe(CLOSE.TOO_SLOW)
+    expect(terminated).toBe(1)
+    expect(services.pubsub.subscriberCount('ticks')).toBe(0)
+  })
 })
