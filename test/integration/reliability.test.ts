@@ -369,6 +369,35 @@ describe('a client that stops reading but keeps sending', () => {
     expect(await client.closed).toBe(CLOSE.TOO_SLOW)
     await expectAlive(server)
   })
+
+  it('reads a paused client again once its buffer drains, and answers every frame', async () => {
+    const limits = { coalesceAboveBytes: 32 * 1024, closeAboveBytes: 64 * 1024 * 1024, eventsPerSecond: 10_000, eventBurst: 10_000 }
+    const server = await startServer({ '/counter': CounterView }, { limits, channels: { 'echo:*': EchoChannel } })
+    servers.push(server)
+    const upgrades: Socket[] = []
+    server.http.on('upgrade', (_req, socket: Socket) => upgrades.push(socket))
+    const page = await loadPage(server.url, '/counter')
+    const client = await connectRaw(server.url, page)
+    client.send(['1', '1', 'echo:a', 'join', {}])
+    expect((await client.reply('1')).status).toBe('ok')
+    const serverSide = upgrades[0]!
+    const clientSide = (client.ws as unknown as { _socket: Socket })._socket
+    clientSide.pause()
+    const pad = 'x'.repeat(60 * 1024)
+    let wasPaused = false
+    let sent = 0
+    // Until the kernel buffers are full and the server's own queue passes the coalescing bound.
+    for (; sent < 400 && !wasPaused; sent++) {
+      client.send(['1', `e${sent}`, 'echo:a', 'say', { pad }])
+      await new Promise((r) => setTimeout(r, 2))
+      wasPaused = serverSide.isPaused()
+    }
+    clientSide.resume()
+    expect(wasPaused).toBe(true)
+    for (let i = 0; i < sent; i++) expect((await client.reply(`e${i}`)).status).toBe('ok')
+    expect(server.live.connectionCount).toBe(1)
+    client.ws.close()
+  })
 })
 
 describe('hostile input over a real socket', () => {
