@@ -14,8 +14,10 @@ export type JoinHost = {
   viewCrashed(joined: ViewJoin, error: LiveError): void
 }
 
-// While a join mounts, the client's frames for it wait (issue 10, item 6) and the pushes the
-// mount makes are held (item 24): both go right after the join's reply. Rare, so null until used.
+/**
+ * What waits while a join mounts: the client's frames for it (issue 10, item 6) and the pushes
+ * the mount makes (item 24); both go right after the join's reply. Rare, so null until used.
+ */
 export type Mounting = {
   early: Inbound[] | null
   held: [event: string, payload: unknown][] | null
@@ -56,6 +58,7 @@ export class ViewJoin implements ViewOutlet, Mounting {
   }
 }
 
+/** A channel joined on a socket; its process is null while `join` runs. */
 export type ChannelJoin = Mounting & {
   kind: 'channel'
   joinRef: string
