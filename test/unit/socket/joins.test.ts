@@ -129,6 +129,25 @@ describe('Connection joins', () => {
     expect(sent[push]![4]).toEqual({ event: 'hello', payload: { from: 'mount' } })
     expect(indexOf(sent, isReply('1'))).toBe(push - 1)
   })
+
+  it('writes every push a mount made (pushEvent, redirect) after the join reply, in order', async () => {
+    class Leaving extends LiveView<object> {
+      async mount() {
+        await Promise.resolve()
+        this.pushEvent('bye', {})
+        this.redirect('/next')
+        return {}
+      }
+      render() {
+        return html`<p>leaving</p>`
+      }
+    }
+    const { send, settle, sent } = setup({}, { leaving: Leaving })
+    send(['1', '1', 'lv:a', 'join', { token: 'leaving' }])
+    await settle()
+    expect(sent.map((f) => f[3])).toEqual(['reply', 'push', 'redirect'])
+    expect(sent[2]![4]).toEqual({ to: '/next' })
+  })
 })
 
 describe('Connection replies', () => {
