@@ -86,7 +86,9 @@ export class Outbound {
    * held diffs may go); false while congested, closing a client stalled past maxStallMs.
    */
   poll(): boolean {
-    if (this.isCongested()) {
+    // No close on closeAboveBytes here: the bound is checked when something more is to be
+    // written; a buffer that only waits to drain grows no further.
+    if (this.#transport.bufferedAmount > this.#limits.coalesceAboveBytes) {
       // Memory is bounded while held back, but a client that never drains is gone in all but name.
       const since = (this.#congestedSince ??= Date.now())
       if (Date.now() - since > this.#limits.maxStallMs) {

@@ -103,7 +103,9 @@ export class ViewProcess implements ViewHost {
       (msg) => this.#handle(msg),
       (error, msg) => this.#crash(error, msg),
       // Frames queued behind a crash or a stop are answered, never left hanging.
-      (msg) => void (msg.kind === 'event' || msg.kind === 'params' ? msg.done.reject(this.#endedError()) : 0),
+      (msg) => {
+        if (msg.kind === 'event' || msg.kind === 'params') msg.done.reject(this.#endedError())
+      },
     )
     LiveView.attachHost(this.view, this)
   }
