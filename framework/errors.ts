@@ -80,10 +80,13 @@ export type ErrorCode = keyof typeof ERRORS
 /** The error every Switchboard module throws; `code` names the problem in the catalogue. */
 export class LiveError extends Error {
   readonly code: ErrorCode
+  /** The message without the code: what a client sees as `reason` (a channel's refusal verbatim). */
+  readonly detail: string
   constructor(code: ErrorCode, detail: string, options?: ErrorOptions) {
     super(`${detail} (${code})`, options)
     this.name = 'LiveError'
     this.code = code
+    this.detail = detail
   }
 }
 

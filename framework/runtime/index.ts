@@ -37,5 +37,6 @@ export {
   defaultReporter,
   developmentStack,
   isThenable,
+  reportJoinFailure,
 } from './report.ts'
 export type { ErrorContext, ErrorHook, Logger, LogFn, Reporter } from './report.ts'

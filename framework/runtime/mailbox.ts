@@ -26,10 +26,14 @@ const runAll = (): void => {
   isScheduled = false
 }
 
-/** A FIFO queue that runs `handle` on one message at a time and closes on the first crash. */
+/**
+ * A FIFO queue that runs `handle` on one message at a time and closes on the first crash.
+ * `onDrop` hears every message a close leaves unhandled, so whoever waits on one is answered.
+ */
 export class Mailbox<M> {
   readonly #handle: (msg: M) => void | Promise<void>
   readonly #onCrash: (error: unknown, msg: M) => void
+  readonly #onDrop: ((msg: M) => void) | undefined
   // Consumed from #head; reset when drained so the array does not grow without bound.
   #queue: (M | undefined)[] = []
   #head = 0
@@ -38,9 +42,14 @@ export class Mailbox<M> {
   #isDraining = false
   #isClosed = false
 
-  constructor(handle: (msg: M) => void | Promise<void>, onCrash: (error: unknown, msg: M) => void) {
+  constructor(
+    handle: (msg: M) => void | Promise<void>,
+    onCrash: (error: unknown, msg: M) => void,
+    onDrop?: (msg: M) => void,
+  ) {
     this.#handle = handle
     this.#onCrash = onCrash
+    this.#onDrop = onDrop
   }
 
   /** True once `close()` was called or a handler crashed. */
@@ -74,11 +83,25 @@ export class Mailbox<M> {
     this.#drain()
   }
 
-  /** Drops pending messages; later posts are ignored. A handler already running finishes. */
+  /**
+   * Drops pending messages (each goes to `onDrop`, oldest first); later posts are ignored. A
+   * handler already running finishes.
+   */
   close(): void {
     this.#isClosed = true
+    const queue = this.#queue
+    const head = this.#head
     this.#queue = []
     this.#head = 0
+    if (!this.#onDrop) return
+    // Issue 10 item 8: a frame queued behind a crash was never answered. Settle every one.
+    for (let i = head; i < queue.length; i++) {
+      try {
+        this.#onDrop(queue[i] as M)
+      } catch {
+        // One owner's bug must not leave the rest of the queue unanswered.
+      }
+    }
   }
 
   // Runs synchronous handlers back to back; an async one resumes the loop when it settles.
@@ -122,7 +145,8 @@ export class Mailbox<M> {
 
   #crash(error: unknown, msg: M): void {
     const wasClosed = this.#isClosed
-    this.close()
+    // Closed before onCrash, the queue dropped after it: the crashing message is answered first.
+    this.#isClosed = true
     this.#current = undefined
     this.#isDraining = false
     // A crash after close() (an async handler rejecting late) belongs to an owner that left.
@@ -132,5 +156,6 @@ export class Mailbox<M> {
     } catch {
       // The mailbox is already closed; a throwing onCrash has no loop left to break.
     }
+    this.close()
   }
 }

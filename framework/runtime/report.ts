@@ -111,3 +111,13 @@ export const developmentStack = (error: LiveError): { stack?: string } => {
   const stack = error.cause instanceof Error ? error.cause.stack : error.stack
   return stack ? { stack } : {}
 }
+
+/**
+ * Reports a join that did not mount: a refusal (bad token, `refuse()`) is the client's problem,
+ * a warning; a mount that threw is a bug of the app, an error with its stack.
+ */
+export const reportJoinFailure = (report: Reporter, error: unknown, topic: string): void => {
+  const isCrash = error instanceof LiveError ? error.code === 'view.crashed' : true
+  if (isCrash) report(error, { kind: 'crash', level: 'error', topic })
+  else report(error, { kind: 'join-refused', level: 'warn', topic })
+}

@@ -346,7 +346,7 @@ export class Switchboard {
     this.#waiting.delete(connection)
   }
 
-  // Only sockets holding diffs back are polled for a drained buffer, not every socket.
+  // Only congested sockets (diffs held back, reading paused) are polled for a drained buffer.
   readonly #waiting = new Set<Connection>()
   readonly #watchWaiting = (connection: Connection): void => {
     this.#waiting.add(connection)
@@ -387,7 +387,7 @@ export class Switchboard {
   #drain(): void {
     for (const connection of this.#waiting) {
       connection.flushWaiting()
-      if (connection.waitingCount === 0 || !connection.isOpen) this.#waiting.delete(connection)
+      if (!connection.isWaiting) this.#waiting.delete(connection)
     }
   }
 }

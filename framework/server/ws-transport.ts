@@ -14,9 +14,18 @@ export class WsTransport implements Transport {
     this.#ws.send(text, TEXT_FRAME)
   }
   close(code: number, reason: string): void {
+    // A socket paused for congestion would never read the client's close frame, and the close
+    // handshake would hang until ws's 30 s timer.
+    if (this.#ws.isPaused) this.#ws.resume()
     this.#ws.close(code, reason.slice(0, 120))
   }
   get bufferedAmount(): number {
     return this.#ws.bufferedAmount
+  }
+  pause(): void {
+    this.#ws.pause()
+  }
+  resume(): void {
+    this.#ws.resume()
   }
 }

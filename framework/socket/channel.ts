@@ -116,8 +116,11 @@ type ChannelBroadcast = { readonly channelEvent: string; readonly payload: unkno
 const isChannelBroadcast = (m: unknown): m is ChannelBroadcast =>
   typeof m === 'object' && m !== null && typeof (m as ChannelBroadcast).channelEvent === 'string'
 
+/** Where a channel event's reply goes: `error` set when the handler failed or the channel ended. */
+type ChannelReply = (reply: unknown, error?: LiveError) => void
+
 type ChannelMessage =
-  | { kind: 'in'; event: string; payload: Record<string, unknown>; done: (reply: unknown, error?: LiveError) => void }
+  | { kind: 'in'; event: string; payload: Record<string, unknown>; done: ChannelReply }
   | { kind: 'info'; message: unknown }
 
 /** Runs one joined channel as a process: one message at a time, resources released on end. */
@@ -149,6 +152,10 @@ export class ChannelProcess {
         this.#report(crash, { kind: 'crash', level: 'error', topic, name: Class.name })
         this.stop('crash')
         this.#onCrash(crash)
+      },
+      // Events queued behind a crash or a leave are answered, never left hanging.
+      (msg) => {
+        if (msg.kind === 'in') msg.done(undefined, this.#endedError())
       },
     )
     const owner = this.#owner
@@ -186,11 +193,17 @@ export class ChannelProcess {
   /** Delivers a client event; resolves with the handler's reply. */
   handleIn(event: string, payload: Record<string, unknown>): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      const done = (reply: unknown, error?: LiveError): void => (error ? reject(error) : resolve(reply))
-      if (!this.#mailbox.post({ kind: 'in', event, payload, done })) {
-        reject(new LiveError('socket.unknown-topic', 'the channel has ended'))
-      }
+      this.postIn(event, payload, (reply, error) => (error ? reject(error) : resolve(reply)))
     })
+  }
+
+  /** As handleIn, calling `done` in the step the handler's reply is known. */
+  postIn(event: string, payload: Record<string, unknown>, done: ChannelReply): void {
+    if (!this.#mailbox.post({ kind: 'in', event, payload, done })) done(undefined, this.#endedError())
+  }
+
+  #endedError(): LiveError {
+    return new LiveError('socket.unknown-topic', `${this.channel.constructor.name} has ended`)
   }
 
   /** Ends the channel and releases its subscriptions and presences. */

@@ -5,18 +5,20 @@
  */
 import { LiveError } from '../errors.ts'
 import { StaticsCache } from '../diff/index.ts'
-import { defaultReporter, developmentStack } from '../runtime/index.ts'
+import { defaultReporter, reportJoinFailure } from '../runtime/index.ts'
 import {
   ViewProcess,
   type MountContext,
   type RenderOutput,
   type ViewClass,
-  type ViewOutlet,
+  type ViewReply,
   type ViewServices,
 } from '../view/index.ts'
 import { ChannelProcess, type ChannelClass } from './channel.ts'
-import { decodeFrame, encodeFrame, frameHead, type FrameAddress, type Inbound } from './frame.ts'
+import { decodeFrame, encodeFrame, errorBody, frameHead, type FrameAddress, type Inbound } from './frame.ts'
 import { CLOSE, SOCKET_TOPIC, VIEW_TOPIC_PREFIX, type CloseCode, type Limits } from './limits.ts'
+import { ViewJoin, type ChannelJoin, type Joined, type JoinHost } from './joined.ts'
+import { Outbound } from './outbound.ts'
 import { TokenBucket } from './token-bucket.ts'
 import type { Transport } from './transport.ts'
 
@@ -43,60 +45,18 @@ export type ConnectionOptions = {
   readonly binding?: string
   /** Called once when the connection ends, whatever the cause. */
   readonly onEnd?: (connection: Connection) => void
-  /** Called when diffs start waiting for the buffer to drain: call flushWaiting() from then on. */
+  /** Called when the socket becomes congested: call flushWaiting() from then on (the drain poll). */
   readonly onWaiting?: (connection: Connection) => void
 }
-
-/**
- * A view joined on a socket. It is also the view process's outlet: a broadcast reaching ten
- * thousand views then touches this record and the connection, not three closures per view.
- */
-class ViewJoin implements ViewOutlet {
-  readonly kind = 'view'
-  readonly joinRef: string
-  readonly topic: string
-  process: ViewProcess | null = null
-  /** False once removed from the socket; checked on every push instead of a map lookup. */
-  isJoined = true
-  readonly #connection: Connection
-
-  constructor(connection: Connection, joinRef: string, topic: string) {
-    this.#connection = connection
-    this.joinRef = joinRef
-    this.topic = topic
-  }
-
-  changed(): void {
-    this.#connection.viewChanged(this)
-  }
-
-  push(event: 'push' | 'patch' | 'redirect', payload: Record<string, unknown>): void {
-    this.#connection.pushTo(this, event, payload)
-  }
-
-  crashed(error: LiveError): void {
-    this.#connection.viewCrashed(this, error)
-  }
-}
-
-type ChannelJoin = {
-  kind: 'channel'
-  joinRef: string
-  topic: string
-  process: ChannelProcess | null
-  isJoined: boolean
-}
-
-type Joined = ViewJoin | ChannelJoin
 
 type State = 'open' | 'closed'
 
 /** The server side of one WebSocket. */
-export class Connection {
+export class Connection implements JoinHost {
   readonly #options: ConnectionOptions
-  // Read on every push: kept here rather than one object further away.
-  readonly #transport: Transport
   readonly #limits: Limits
+  // Every frame goes out through here: the one place the slow-consumer bound is applied.
+  readonly #out: Outbound
   readonly #joins = new Map<string, Joined>()
   readonly #statics = new StaticsCache()
   readonly #bucket: TokenBucket
@@ -104,13 +64,16 @@ export class Connection {
   #state: State = 'open'
   #lastSeenAt = Date.now()
   #overLimitCount = 0
-  #congestedSince: number | null = null
 
   constructor(options: ConnectionOptions) {
     this.#options = options
-    this.#transport = options.transport
     this.#limits = options.limits
     this.#bucket = new TokenBucket(options.limits.eventsPerSecond, options.limits.eventBurst)
+    this.#out = new Outbound(options.transport, options.limits, {
+      tooSlow: (reason) => this.close(CLOSE.TOO_SLOW, reason),
+      failed: (reason) => this.ended(reason),
+      congested: () => this.#options.onWaiting?.(this),
+    })
   }
 
   get isOpen(): boolean {
@@ -125,6 +88,11 @@ export class Connection {
   /** Views whose diffs wait for the socket buffer to drain. */
   get waitingCount(): number {
     return this.#waiting?.size ?? 0
+  }
+
+  /** True while the drain poll must call flushWaiting(): diffs held back or reading paused. */
+  get isWaiting(): boolean {
+    return this.#state === 'open' && (this.waitingCount > 0 || this.#out.isPaused)
   }
 
   /** Handles one WebSocket message. */
@@ -145,19 +113,21 @@ export class Connection {
     }
     if (!decoded.ok) {
       const { address } = decoded
-      if (address?.ref) return this.#reply(address, 'error', errorBody(decoded.error))
+      if (address?.ref) return this.#replyError(address, decoded.error)
       return this.#socketError(decoded.error)
     }
     const frame = decoded.frame
     if (frame.event === 'heartbeat' && frame.topic === SOCKET_TOPIC) {
       return this.#reply(frame, 'ok', {})
     }
-    this.#route(frame).catch((error: unknown) => {
+    try {
+      this.#route(frame)
+    } catch (error) {
       // Routing answers its own errors; reaching here is a bug in Switchboard, not the client.
       const report = this.#options.services.report ?? defaultReporter
       report(error, { kind: 'internal', level: 'error', topic: frame.topic })
-      this.#reply(frame, 'error', errorBody(new LiveError('socket.bad-frame', 'internal error')))
-    })
+      this.#replyError(frame, new LiveError('socket.bad-frame', 'internal error'))
+    }
   }
 
   /** Closes the socket if it has been silent past the heartbeat timeout. */
@@ -167,19 +137,11 @@ export class Connection {
     }
   }
 
-  /** Sends the diffs held back while the buffer was full, coalesced, once it has drained. */
+  /** The drain poll: once the buffer has drained, reads again and sends held diffs, coalesced. */
   flushWaiting(): void {
+    if (this.#state !== 'open' || !this.#out.poll()) return
     const waiting = this.#waiting
-    if (!waiting || waiting.size === 0 || this.#state !== 'open') return
-    if (this.#isCongested()) {
-      // Memory is bounded while held back, but a client that never drains is gone in all but name.
-      const since = (this.#congestedSince ??= Date.now())
-      if (Date.now() - since > this.#limits.maxStallMs) {
-        this.close(CLOSE.TOO_SLOW, `client has not drained for ${this.#limits.maxStallMs} ms`)
-      }
-      return
-    }
-    this.#congestedSince = null
+    if (!waiting) return
     for (const joined of waiting) {
       waiting.delete(joined)
       this.#sendDiff(joined)
@@ -189,7 +151,7 @@ export class Connection {
   /** Closes the socket and ends everything joined on it. */
   close(code: CloseCode, reason: string): void {
     if (this.#state === 'closed') return
-    this.#transport.close(code, reason)
+    this.#options.transport.close(code, reason)
     this.ended(reason)
   }
 
@@ -197,6 +159,7 @@ export class Connection {
   ended(reason = 'closed'): void {
     if (this.#state === 'closed') return
     this.#state = 'closed'
+    // A join still mounting has no process yet: it sees isJoined false and stops its own.
     for (const joined of this.#joins.values()) {
       joined.isJoined = false
       joined.process?.stop(reason)
@@ -206,90 +169,111 @@ export class Connection {
     this.#options.onEnd?.(this)
   }
 
-  async #route(frame: Inbound): Promise<void> {
+  #route(frame: Inbound): void {
     if (frame.event === 'join') return this.#join(frame)
     const joined = this.#joins.get(frame.topic)
-    if (!joined || joined.joinRef !== frame.joinRef || !joined.process) {
-      return this.#reply(frame, 'error', errorBody(notJoined(frame)))
-    }
+    const isCurrent = joined !== undefined && joined.joinRef === frame.joinRef
     if (frame.event === 'leave') {
-      this.#leave(joined, 'left')
+      // A leave for a join already replaced (the client's leave + join on rejoin may cross the
+      // new join's mount) or already gone leaves nothing to stop: it is answered all the same.
+      if (isCurrent) this.#leave(joined, 'left')
       return this.#reply(frame, 'ok', {})
     }
-    try {
-      if (joined.kind === 'channel') {
-        const reply = await joined.process!.handleIn(frame.event, frame.payload)
-        return this.#reply(frame, 'ok', reply)
-      }
-      const output = await this.#viewFrame(joined.process!, frame)
-      this.#replyJson(frame, output ? this.#renderJson(output, 'd') : '{}')
-    } catch (error) {
-      this.#reply(frame, 'error', errorBody(asLiveError(error)))
+    if (!isCurrent) return this.#replyError(frame, notJoined(frame))
+    if (joined.process) return this.#dispatch(joined, frame)
+    // Still mounting: the frame runs once the mount is done (a click while a slow mount awaits).
+    const early = (joined.early ??= [])
+    if (early.length >= this.#limits.eventBurst) {
+      return this.#replyError(frame, new LiveError('socket.rate-limited', 'too many frames while joining'))
     }
+    early.push(frame)
   }
 
-  #viewFrame(process: ViewProcess, frame: Inbound): Promise<RenderOutput | null> {
+  #dispatch(joined: Joined, frame: Inbound): void {
+    if (joined.kind === 'channel') {
+      return joined.process!.postIn(frame.event, frame.payload, (reply, error) =>
+        error ? this.#replyError(frame, error) : this.#reply(frame, 'ok', reply),
+      )
+    }
+    // Answered in the step that takes the diff: no later push diff can overtake the reply.
+    const done: ViewReply = {
+      resolve: (output) => this.#replyJson(frame, output ? this.#renderJson(output, 'd') : '{}'),
+      reject: (error) => this.#replyError(frame, error),
+    }
+    const process = joined.process!
     if (frame.event === 'event') {
       const { event, value } = frame.payload
       if (typeof event !== 'string') {
-        return Promise.reject(new LiveError('socket.bad-frame', 'an event payload needs "event": string'))
+        return done.reject(new LiveError('socket.bad-frame', 'an event payload needs "event": string'))
       }
-      return process.event(event, value ?? {})
+      return process.postEvent(event, value ?? {}, done)
     }
     if (frame.event === 'params') {
       const url = parseUrl(frame.payload.url)
-      if (!url) return Promise.reject(new LiveError('socket.bad-frame', 'params needs an absolute "url"'))
-      return process.params(url)
+      if (!url) return done.reject(new LiveError('socket.bad-frame', 'params needs an absolute "url"'))
+      return process.postParams(url, done)
     }
-    return Promise.reject(
-      new LiveError('socket.bad-frame', `views take join, event, params and leave; got "${frame.event}"`),
-    )
+    const detail = `views take join, event, params and leave; got "${frame.event}"`
+    done.reject(new LiveError('socket.bad-frame', detail))
   }
 
-  async #join(frame: Inbound): Promise<void> {
+  #join(frame: Inbound): void {
     const { topic, joinRef } = frame
     if (joinRef === null || frame.ref === null) {
-      return this.#reply(frame, 'error', errorBody(new LiveError('socket.bad-frame', 'a join needs joinRef and ref')))
+      return this.#replyError(frame, new LiveError('socket.bad-frame', 'a join needs joinRef and ref'))
     }
-    if (this.#joins.has(topic)) {
-      return this.#reply(frame, 'error', errorBody(new LiveError('socket.already-joined', `${topic} is already joined; leave it first`)))
+    // A newer join replaces the topic's join, mounted or mounting: the client rejoining after
+    // a crash or reconnect must never be locked out by the join it left behind.
+    const previous = this.#joins.get(topic)
+    if (previous) this.#leave(previous, 'rejoined')
+    const max = this.#limits.maxTopics
+    if (this.#joins.size >= max) {
+      return this.#replyError(frame, new LiveError('socket.too-many-topics', `at most ${max} topics`))
     }
-    if (this.#joins.size >= this.#limits.maxTopics) {
-      return this.#reply(frame, 'error', errorBody(new LiveError('socket.too-many-topics', `at most ${this.#limits.maxTopics} topics per socket`)))
-    }
-    if (topic.startsWith(VIEW_TOPIC_PREFIX)) return this.#joinView(frame, joinRef)
-    return this.#joinChannel(frame, joinRef)
+    const joining = topic.startsWith(VIEW_TOPIC_PREFIX)
+      ? this.#joinView(frame, joinRef)
+      : this.#joinChannel(frame, joinRef)
+    joining.catch((error: unknown) => {
+      console.error('[switchboard] unexpected error joining', error)
+      this.#replyError(frame, new LiveError('socket.bad-frame', 'internal error'))
+    })
   }
 
   async #joinView(frame: Inbound, joinRef: string): Promise<void> {
     const joined = new ViewJoin(this, joinRef, frame.topic)
-    this.#joins.set(frame.topic, joined) // reserved while mounting: a second join is refused
+    this.#joins.set(frame.topic, joined) // reserved while mounting: frames for it wait
+    let process: ViewProcess | undefined
+    let output: RenderOutput
     try {
-      const { View, context } = await this.#options.authorizeView(
-        frame.topic,
-        frame.payload,
-        this.#options.binding ?? '',
-      )
-      const process = new ViewProcess(View, this.#options.services, joined)
-      const output = await process.mount(context)
-      if (this.#joins.get(frame.topic) !== joined || this.#state !== 'open') {
-        return process.stop('left while mounting')
-      }
-      joined.process = process
-      this.#replyJson(frame, this.#renderJson(output, 'r'))
+      const { binding = '', authorizeView } = this.#options
+      const { View, context } = await authorizeView(frame.topic, frame.payload, binding)
+      process = new ViewProcess(View, this.#options.services, joined)
+      output = await process.mount(context)
     } catch (error) {
-      reportJoinFailure(this.#options.services, error, frame.topic)
-      this.#remove(joined)
-      this.#reply(frame, 'error', errorBody(asLiveError(error)))
+      reportJoinFailure(this.#options.services.report ?? defaultReporter, error, frame.topic)
+      return this.#joinFailed(joined, frame, asLiveError(error))
     }
+    if (!this.#isStillJoining(joined)) return this.#abandon(joined, process, frame)
+    joined.process = process
+    this.#replyJson(frame, this.#renderJson(output, 'r'))
+    this.#joinAnswered(joined)
   }
 
   async #joinChannel(frame: Inbound, joinRef: string): Promise<void> {
     const Class = this.#options.findChannel(frame.topic)
     if (!Class) {
-      return this.#reply(frame, 'error', errorBody(new LiveError('socket.unknown-topic', `no channel is routed for "${frame.topic}"`)))
+      const error = new LiveError('socket.unknown-topic', `no channel is routed for "${frame.topic}"`)
+      return this.#replyError(frame, error)
     }
-    const joined: ChannelJoin = { kind: 'channel', joinRef, topic: frame.topic, process: null, isJoined: true }
+    const joined: ChannelJoin = {
+      kind: 'channel',
+      joinRef,
+      topic: frame.topic,
+      process: null,
+      isJoined: true,
+      early: null,
+      held: null,
+    }
     this.#joins.set(frame.topic, joined)
     const process = new ChannelProcess(
       Class,
@@ -301,15 +285,50 @@ export class Connection {
         this.#remove(joined)
       },
     )
+    let reply: unknown
     try {
-      const reply = await process.join(frame.payload, { topic: frame.topic, session: this.#options.session })
-      if (this.#joins.get(frame.topic) !== joined || this.#state !== 'open') return process.stop('left while joining')
-      joined.process = process
-      this.#reply(frame, 'ok', reply)
+      reply = await process.join(frame.payload, { topic: frame.topic, session: this.#options.session })
     } catch (error) {
-      reportJoinFailure(this.#options.services, error, frame.topic)
-      this.#remove(joined)
-      this.#reply(frame, 'error', errorBody(asLiveError(error)))
+      reportJoinFailure(this.#options.services.report ?? defaultReporter, error, frame.topic)
+      return this.#joinFailed(joined, frame, asLiveError(error))
+    }
+    if (!this.#isStillJoining(joined)) return this.#abandon(joined, process, frame)
+    joined.process = process
+    this.#reply(frame, 'ok', reply)
+    this.#joinAnswered(joined)
+  }
+
+  // A process is attached only to a join still current on an open socket: anything else (left,
+  // replaced or socket ended while mounting) would leave a process no one ever stops.
+  #isStillJoining(joined: Joined): boolean {
+    return joined.isJoined && this.#state === 'open' && this.#joins.get(joined.topic) === joined
+  }
+
+  #abandon(joined: Joined, process: ViewProcess | ChannelProcess, frame: Inbound): void {
+    process.stop('left while joining')
+    const detail = `${joined.topic} was left or joined again while joining`
+    this.#joinFailed(joined, frame, new LiveError('socket.unknown-topic', detail))
+  }
+
+  #joinFailed(joined: Joined, frame: Inbound, error: LiveError): void {
+    this.#remove(joined)
+    this.#replyError(frame, error)
+    // The frames that waited for this join get its error: their loading states clear.
+    for (const early of joined.early ?? []) this.#replyError(early, error)
+    joined.early = null
+    joined.held = null
+  }
+
+  // After the join's reply (it may have closed a congested socket): pushes made while mounting,
+  // then the frames that waited, in the order the client sent them.
+  #joinAnswered(joined: Joined): void {
+    const { held, early } = joined
+    joined.held = null
+    joined.early = null
+    for (const [event, payload] of held ?? []) this.pushTo(joined, event, payload)
+    for (const frame of early ?? []) {
+      if (!joined.isJoined) this.#replyError(frame, notJoined(frame))
+      else this.#dispatch(joined, frame)
     }
   }
 
@@ -333,12 +352,11 @@ export class Connection {
   /** @internal A view re-rendered outside a client event (ViewJoin.changed). */
   viewChanged(joined: ViewJoin): void {
     if (this.#state !== 'open' || !joined.isJoined) return
-    if (this.#isCongested()) {
+    if (this.#out.isCongested()) {
+      if (this.#state !== 'open') return // it was too far behind and is closed now
       // The client holds the last sent tree; later diffs are taken against it, so holding back
       // loses nothing and costs one pending tree per view, not a queue of frames.
-      const waiting = (this.#waiting ??= new Set())
-      if (waiting.size === 0) this.#options.onWaiting?.(this)
-      waiting.add(joined)
+      ;(this.#waiting ??= new Set()).add(joined)
       return
     }
     this.#sendDiff(joined)
@@ -358,15 +376,6 @@ export class Connection {
     this.#write(output.pushFrame(joined.joinRef))
   }
 
-  #isCongested(): boolean {
-    const buffered = this.#transport.bufferedAmount
-    if (buffered > this.#limits.closeAboveBytes) {
-      this.close(CLOSE.TOO_SLOW, `client is ${buffered} bytes behind`)
-      return true
-    }
-    return buffered > this.#limits.coalesceAboveBytes
-  }
-
   #renderJson(output: RenderOutput, key: 'r' | 'd'): string {
     return renderBody(output, key, this.#statics.take(output.templates))
   }
@@ -378,7 +387,7 @@ export class Connection {
       return this.close(CLOSE.RATE_LIMITED, 'too many frames per second')
     }
     const error = new LiveError('socket.rate-limited', 'slow down')
-    if (address?.ref) return this.#reply(address, 'error', errorBody(error))
+    if (address?.ref) return this.#replyError(address, error)
     this.#socketError(error)
   }
 
@@ -387,15 +396,23 @@ export class Connection {
     this.#write(encodeFrame(address.joinRef, address.ref, address.topic, 'reply', { status, response }))
   }
 
+  #replyError(address: FrameAddress, error: LiveError): void {
+    this.#reply(address, 'error', errorBody(error))
+  }
+
   #replyJson(address: Inbound, responseJson: string): void {
     if (address.ref === null) return
     const head = frameHead(address.joinRef, address.ref, address.topic, 'reply')
     this.#write(`${head}{"status":"ok","response":${responseJson}}]`)
   }
 
-  /** @internal Pushes an event frame to a joined view or channel. */
+  /** @internal Pushes an event frame to a joined view or channel (held while it mounts). */
   pushTo(joined: Joined, event: string, payload: unknown): void {
-    if (!joined.isJoined && event !== 'error') return
+    if (event === 'error') return this.#write(encodeFrame(joined.joinRef, null, joined.topic, event, payload))
+    if (!joined.isJoined) return
+    // Made during mount (pushEvent, redirect, a channel push in join): the client's hooks are
+    // not mounted before the join's reply, so it goes right after it (issue 10, item 24).
+    if (!joined.process) return void (joined.held ??= []).push([event, payload])
     this.#write(encodeFrame(joined.joinRef, null, joined.topic, event, payload))
   }
 
@@ -404,12 +421,7 @@ export class Connection {
   }
 
   #write(text: string | Uint8Array): void {
-    if (this.#state !== 'open') return
-    try {
-      this.#transport.send(text)
-    } catch (error) {
-      this.ended(`send failed: ${asLiveError(error).message}`)
-    }
+    if (this.#state === 'open') this.#out.write(text)
   }
 }
 
@@ -417,22 +429,6 @@ export class Connection {
 const renderBody = (output: RenderOutput, key: 'r' | 'd', table: object | undefined): string => {
   const body = `"${key}":${output.json}`
   return table ? `{"t":${JSON.stringify(table)},${body}}` : `{${body}}`
-}
-
-const errorBody = (error: LiveError): { code: string; reason: string; stack?: string } => ({
-  code: error.code,
-  reason: error.message,
-  ...developmentStack(error),
-})
-
-// A refused join (bad token, refuse()) is the client's problem: warn. A mount that threw is a
-// bug of the app: error, with its stack.
-const reportJoinFailure = (services: ViewServices, error: unknown, topic: string): void => {
-  const isCrash = asLiveError(error).code === 'view.crashed'
-  const context = isCrash
-    ? ({ kind: 'crash', level: 'error', topic } as const)
-    : ({ kind: 'join-refused', level: 'warn', topic } as const)
-  ;(services.report ?? defaultReporter)(error, context)
 }
 
 const notJoined = (frame: Inbound): LiveError =>

@@ -3,6 +3,7 @@
  * exception across the socket.
  */
 import { LiveError } from '../errors.ts'
+import { developmentStack } from '../runtime/index.ts'
 
 /** A decoded client frame. */
 export type Inbound = {
@@ -78,3 +79,13 @@ export const frameHead = (
   event: string,
 ): string =>
   `[${JSON.stringify(joinRef)},${JSON.stringify(ref)},${JSON.stringify(topic)},${JSON.stringify(event)},`
+
+/**
+ * The payload of an error reply or push. `reason` is the detail alone, verbatim (a channel's
+ * `refuse('pick a nickname first')` arrives as written); the code travels beside it.
+ */
+export const errorBody = (error: LiveError): { code: string; reason: string; stack?: string } => ({
+  code: error.code,
+  reason: error.detail,
+  ...developmentStack(error),
+})

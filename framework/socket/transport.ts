@@ -5,4 +5,11 @@ export type Transport = {
   close(code: number, reason: string): void
   /** Bytes queued and not yet written to the network. */
   readonly bufferedAmount: number
+  /**
+   * Stops reading the client's frames while the socket is congested (TCP then pushes back on a
+   * client that keeps sending). Optional only for transports that cannot: ws and testing have it.
+   */
+  pause?(): void
+  /** Reads the client's frames again after pause(). */
+  resume?(): void
 }

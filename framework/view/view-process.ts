@@ -65,10 +65,16 @@ type Message =
   | { kind: 'info'; message: unknown }
   | { kind: 'patch'; url: URL } // the view's own pushPatch
 
-type Settle = {
+/**
+ * Where the answer to a client frame goes. Called in the same synchronous step that takes the
+ * frame's diff, so no push diff taken later can reach the socket before it (issue 10, item 10).
+ */
+export type ViewReply = {
   resolve: (output: RenderOutput | null) => void
   reject: (error: LiveError) => void
 }
+
+type Settle = ViewReply
 
 type Status = 'mounting' | 'running' | 'ended'
 
@@ -102,6 +108,10 @@ export class ViewProcess implements ViewHost {
     this.#mailbox = new Mailbox<Message>(
       (msg) => this.#handle(msg),
       (error, msg) => this.#crash(error, msg),
+      // Frames queued behind a crash or a stop are answered, never left hanging.
+      (msg) => {
+        if (msg.kind === 'event' || msg.kind === 'params') msg.done.reject(this.#endedError())
+      },
     )
     LiveView.attachHost(this.view, this)
   }
@@ -133,19 +143,22 @@ export class ViewProcess implements ViewHost {
 
   /** Runs a declared event handler; resolves with the diff it caused, or null. */
   event(name: string, value: unknown): Promise<RenderOutput | null> {
-    return new Promise((resolve, reject) => {
-      const done = { resolve, reject }
-      if (!this.#mailbox.post({ kind: 'event', name, value, done })) reject(this.#endedError())
-    })
+    return new Promise((resolve, reject) => this.postEvent(name, value, { resolve, reject }))
   }
 
   /** Runs handleParams for a URL change within the view. */
   params(url: URL): Promise<RenderOutput | null> {
-    return new Promise((resolve, reject) => {
-      if (!this.#mailbox.post({ kind: 'params', url, done: { resolve, reject } })) {
-        reject(this.#endedError())
-      }
-    })
+    return new Promise((resolve, reject) => this.postParams(url, { resolve, reject }))
+  }
+
+  /** As event(), answering `done` synchronously with the diff as soon as it is taken. */
+  postEvent(name: string, value: unknown, done: ViewReply): void {
+    if (!this.#mailbox.post({ kind: 'event', name, value, done })) done.reject(this.#endedError())
+  }
+
+  /** As params(), answering `done` synchronously with the diff as soon as it is taken. */
+  postParams(url: URL, done: ViewReply): void {
+    if (!this.#mailbox.post({ kind: 'params', url, done })) done.reject(this.#endedError())
   }
 
   /** Queues a message for handleInfo. */
@@ -279,6 +292,9 @@ export class ViewProcess implements ViewHost {
   }
 
   #release(reason: string): void {
+    // Once only: a crash's reply is written synchronously and may close the socket, which stops
+    // this view from inside #crash before #crash releases it.
+    if (this.#status === 'ended') return
     this.#status = 'ended'
     this.#mailbox.close()
     this.#timers.clear()

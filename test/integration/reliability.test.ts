@@ -7,7 +7,7 @@ import { connect as connectTcp, type Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { BACKOFF_BASE_MS, BACKOFF_CAP_MS } from '../../client/backoff.ts'
 import { CRASH_LIMIT } from '../../client/view.ts'
-import { CLOSE, html, LiveView, type Limits, type MountContext } from '../../framework/index.ts'
+import { Channel, CLOSE, html, LiveView, type Limits, type MountContext } from '../../framework/index.ts'
 import { connectRaw, loadPage, type RawClient, type RawFrame } from './raw-client.ts'
 import { openPage, startServer, waitFor, type TestPage, type TestServer } from './support.ts'
 import { CounterView } from './views.ts'
@@ -111,6 +111,22 @@ class CrashSoonView extends LiveView<object> {
   }
   handleInfo() {
     throw new Error('info handler always fails')
+  }
+}
+
+/** A counter with an event that always throws. */
+class BoomView extends LiveView<{ count: number }> {
+  mount() {
+    return { count: 0 }
+  }
+  render({ count }: { count: number }) {
+    return html`<p>${count}</p>`
+  }
+  events = {
+    inc: () => this.assign({ count: this.state.count + 1 }),
+    boom: () => {
+      throw new Error('boom')
+    },
   }
 }
 
@@ -237,6 +253,23 @@ describe('a crashing view', () => {
     Array.from({ length: CRASH_LIMIT - 1 }, (_, n) => Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** n))
       .reduce((a, b) => a + b, 0) + 5_000
 
+  // Issue 10 item 8: of fifty frames queued behind crashes, up to 44 were never answered.
+  it('answers every event queued behind a crash with a coded error', async () => {
+    const server = await start({ '/boom': BoomView, '/counter': CounterView })
+    const page = await loadPage(server.url, '/boom')
+    const client = await connectRaw(server.url, page)
+    expect((await client.join(page, '1')).status).toBe('ok')
+    const topic = `lv:${page.roots[0]!.id}`
+    client.send(['1', 'boom', topic, 'event', { type: 'click', event: 'boom', value: {} }])
+    for (let i = 0; i < 5; i++) client.send(['1', `inc${i}`, topic, 'event', { type: 'click', event: 'inc', value: {} }])
+    expect(await client.reply('boom')).toMatchObject({ status: 'error', response: { code: 'view.crashed' } })
+    for (let i = 0; i < 5; i++) {
+      expect(await client.reply(`inc${i}`, 2000)).toMatchObject({ status: 'error', response: { code: 'view.crashed' } })
+    }
+    client.ws.close()
+    await expectAlive(server)
+  })
+
   it('gives up with the permanent error state when mount throws every time', async () => {
     BrokenMountView.mounts = 0
     const server = await start({ '/broken': BrokenMountView })
@@ -300,6 +333,73 @@ describe('a client that stops reading', () => {
   })
 })
 
+/** Answers every event with its payload: a client that sends big events gets big replies. */
+class EchoChannel extends Channel {
+  handleIn(_event: string, payload: Record<string, unknown>) {
+    return payload
+  }
+}
+
+describe('a client that stops reading but keeps sending', () => {
+  // Issue 10 item 3: replies bypassed the bound; the server buffered 41 MiB for one such client.
+  it('stops reading its frames and closes it with TOO_SLOW, its replies bounded', async () => {
+    const limits = { coalesceAboveBytes: 32 * 1024, closeAboveBytes: 64 * 1024, maxStallMs: 300, eventsPerSecond: 10_000, eventBurst: 10_000 }
+    const server = await startServer({ '/counter': CounterView }, { limits, channels: { 'echo:*': EchoChannel } })
+    servers.push(server)
+    const upgrades: Socket[] = []
+    server.http.on('upgrade', (_req, socket: Socket) => upgrades.push(socket))
+    const page = await loadPage(server.url, '/counter')
+    const client = await connectRaw(server.url, page)
+    client.send(['1', '1', 'echo:a', 'join', {}])
+    expect((await client.reply('1')).status).toBe('ok')
+    const serverSide = upgrades[0]!
+    const clientSide = (client.ws as unknown as { _socket: Socket })._socket
+    clientSide.pause()
+
+    const pad = 'x'.repeat(60 * 1024)
+    let maxQueued = 0
+    for (let i = 0; server.live.connectionCount > 0 && i < 600; i++) {
+      client.send(['1', `e${i}`, 'echo:a', 'say', { pad }])
+      await new Promise((r) => setTimeout(r, 2))
+      maxQueued = Math.max(maxQueued, serverSide.writableLength)
+    }
+    expect(server.live.connectionCount).toBe(0)
+    expect(maxQueued).toBeLessThanOrEqual(limits.closeAboveBytes + pad.length + 1024)
+    clientSide.resume()
+    expect(await client.closed).toBe(CLOSE.TOO_SLOW)
+    await expectAlive(server)
+  })
+
+  it('reads a paused client again once its buffer drains, and answers every frame', async () => {
+    const limits = { coalesceAboveBytes: 32 * 1024, closeAboveBytes: 64 * 1024 * 1024, eventsPerSecond: 10_000, eventBurst: 10_000 }
+    const server = await startServer({ '/counter': CounterView }, { limits, channels: { 'echo:*': EchoChannel } })
+    servers.push(server)
+    const upgrades: Socket[] = []
+    server.http.on('upgrade', (_req, socket: Socket) => upgrades.push(socket))
+    const page = await loadPage(server.url, '/counter')
+    const client = await connectRaw(server.url, page)
+    client.send(['1', '1', 'echo:a', 'join', {}])
+    expect((await client.reply('1')).status).toBe('ok')
+    const serverSide = upgrades[0]!
+    const clientSide = (client.ws as unknown as { _socket: Socket })._socket
+    clientSide.pause()
+    const pad = 'x'.repeat(60 * 1024)
+    let wasPaused = false
+    let sent = 0
+    // Until the kernel buffers are full and the server's own queue passes the coalescing bound.
+    for (; sent < 400 && !wasPaused; sent++) {
+      client.send(['1', `e${sent}`, 'echo:a', 'say', { pad }])
+      await new Promise((r) => setTimeout(r, 2))
+      wasPaused = serverSide.isPaused()
+    }
+    clientSide.resume()
+    expect(wasPaused).toBe(true)
+    for (let i = 0; i < sent; i++) expect((await client.reply(`e${i}`)).status).toBe('ok')
+    expect(server.live.connectionCount).toBe(1)
+    client.ws.close()
+  })
+})
+
 describe('hostile input over a real socket', () => {
   const routes = { '/counter': CounterView, '/five': [CounterView, CounterView, CounterView, CounterView, CounterView] }
 
@@ -345,7 +445,7 @@ describe('hostile input over a real socket', () => {
     await expectAlive(server)
   })
 
-  it('answers unknown topics, stale joins and unknown events with coded errors', async () => {
+  it('answers unknown topics, stale joinRefs and unknown events with coded errors; a second join replaces the first', async () => {
     const server = await start(routes)
     const { client, page, topic } = await open(server)
     client.send(['9', '1', 'lv:nope', 'event', { event: 'inc', value: {} }])
@@ -357,8 +457,9 @@ describe('hostile input over a real socket', () => {
     expect(await client.reply('4')).toMatchObject({ status: 'error', response: { code: 'socket.unknown-topic' } })
     client.send(['3', '5', topic, 'event', { event: 'constructor', value: {} }])
     expect(await client.reply('5')).toMatchObject({ status: 'error', response: { code: 'view.no-handler' } })
+    // A second join replaces the first (issue 10, item 6): a rejoin is never locked out.
     client.send(['3', '6', topic, 'join', { token: page.roots[0]!.token, url: server.url }])
-    expect(await client.reply('6')).toMatchObject({ status: 'error', response: { code: 'socket.already-joined' } })
+    expect(await client.reply('6')).toMatchObject({ status: 'ok' })
     client.send(['3', '7', topic, 'event', { event: 'inc', value: {} }])
     expect(await client.reply('7')).toMatchObject({ status: 'ok' })
     client.ws.close()

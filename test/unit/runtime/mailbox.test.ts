@@ -97,4 +97,29 @@ describe('Mailbox', () => {
     await tick()
     expect(handle).not.toHaveBeenCalled()
   })
+
+  it('hands every message a close leaves queued to onDrop, oldest first', () => {
+    const dropped: number[] = []
+    const mailbox = new Mailbox<number>(vi.fn(), vi.fn(), (n) => dropped.push(n))
+    mailbox.post(1)
+    mailbox.post(2)
+    mailbox.close()
+    expect(dropped).toEqual([1, 2])
+    mailbox.post(3) // refused by post, not dropped: the poster learns from the false
+    expect(dropped).toEqual([1, 2])
+  })
+
+  it('settles the messages queued behind a crash after the crashing one', async () => {
+    const log: string[] = []
+    const mailbox = new Mailbox<number>(
+      (n) => {
+        if (n === 1) throw new Error('boom')
+      },
+      (_, n) => log.push(`crash ${n}`),
+      (n) => log.push(`drop ${n}`),
+    )
+    for (let n = 1; n <= 4; n++) mailbox.post(n)
+    await tick()
+    expect(log).toEqual(['crash 1', 'drop 2', 'drop 3', 'drop 4'])
+  })
 })
