@@ -19,6 +19,8 @@ export type RedisAdapterOptions = {
 
 const DEFAULT_URL = 'redis://127.0.0.1:6379'
 const DEFAULT_TIMEOUT_MS = 1000
+// Until its first connection, the adapter waits up to this many timeouts for it (then fails fast).
+const STARTUP_GRACE = 5
 
 /**
  * Carries broadcasts between nodes over Redis pub/sub with two connections: a subscriber
@@ -40,8 +42,8 @@ export class RedisAdapter implements PubSubAdapter {
   #subscriber: Redis
   #topics = new Set<string>()
   #hooks: AdapterHooks | null = null
-  // Settle on each connection's first 'ready' (or the timeout): what a node does while it starts
-  // waits for that once, instead of failing because the socket was not open yet.
+  // Settle on each connection's first 'ready' (or the startup grace): what a node does while it
+  // starts waits for that once, instead of failing because the socket was not open yet.
   #publisherStarted: Promise<void>
   #subscriberStarted: Promise<void>
   #isStarted = false
@@ -62,8 +64,9 @@ export class RedisAdapter implements PubSubAdapter {
     this.#subscriber = failFastRedis(url, timeoutMs, { autoResubscribe: false })
     this.#subscriber.on('message', (channel: string, raw: string) => this.#receive(channel, raw))
     this.#subscriber.on('ready', () => this.#resubscribe())
-    this.#publisherStarted = firstReady(this.#publisher, timeoutMs)
-    this.#subscriberStarted = firstReady(this.#subscriber, timeoutMs)
+    // A loaded machine may take a while to connect the first time: give that a grace period.
+    this.#publisherStarted = firstReady(this.#publisher, STARTUP_GRACE * timeoutMs)
+    this.#subscriberStarted = firstReady(this.#subscriber, STARTUP_GRACE * timeoutMs)
     void Promise.all([this.#publisherStarted, this.#subscriberStarted]).then(() => (this.#isStarted = true))
     // A first connection that fails is retried by ioredis like any later one.
     for (const connection of [this.#publisher, this.#subscriber]) {
