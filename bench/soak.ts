@@ -8,7 +8,8 @@
  *
  * Beside them run the hostile clients of bench/soak/hostile.ts (SOAK_HOSTILE, default 1, scales
  * how many of each): resets during the upgrade, join/leave churn on the dashboard's presence,
- * paused readers that keep sending, and events sent before the join reply.
+ * paused readers that keep sending (on a view and on a channel the soak server registers), and
+ * events sent before the join reply.
  *
  * It prints frames sent, the errors answered (error replies, socket errors, close codes), frames
  * left unanswered (must be 0), crashes (the child exiting, or errors on its stderr: must be 0),
@@ -21,7 +22,14 @@ import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { WebSocket } from 'ws'
-import { hostileReport, runChurn, runEarlyEvents, runPausedReaders, runResets } from './soak/hostile.ts'
+import {
+  hostileReport,
+  runChurn,
+  runEarlyEvents,
+  runPausedChannelReaders,
+  runPausedReaders,
+  runResets,
+} from './soak/hostile.ts'
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 30)
 const CLIENTS = Number(process.env.SOAK_CLIENTS ?? 50)
@@ -277,6 +285,7 @@ await Promise.all([
   ...times(4 * HOSTILE, () => runResets(base, deadline)),
   ...times(4 * HOSTILE, () => runChurn(base, deadline)),
   ...times(2 * HOSTILE, () => runPausedReaders(base, deadline)),
+  ...times(2 * HOSTILE, () => runPausedChannelReaders(base, deadline)),
   ...times(2 * HOSTILE, () => runEarlyEvents(base, deadline)),
 ])
 clearInterval(sampler)

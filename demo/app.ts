@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
-import { developmentSecret, Switchboard, type Cluster, type Layout } from '../framework/index.ts'
+import { developmentSecret, Switchboard, type ChannelClass, type Cluster, type Layout } from '../framework/index.ts'
 import { Fleet, type FleetOptions } from './sim/index.ts'
 import { CounterView } from './views/counter.ts'
 import { createDashboardView } from './views/dashboard.ts'
@@ -48,6 +48,8 @@ export type DemoOptions = {
   readonly fleet?: Omit<FleetOptions, 'pubsub' | 'cluster'>
   /** Run as a node of this cluster: shared pub/sub, each tenant's simulator once per cluster. */
   readonly cluster?: Cluster
+  /** Channels to serve beside the demo's views (the soak adds one; the demo itself has none). */
+  readonly channels?: Readonly<Record<string, ChannelClass>>
 }
 
 /** A running demo server. */
@@ -63,6 +65,7 @@ export const createApp = async (options: DemoOptions = {}) => {
   const live = new Switchboard({
     secret: options.secret ?? developmentSecret(),
     ...(options.cluster ? { pubsub: options.cluster.pubsub } : {}),
+    ...(options.channels ? { channels: options.channels } : {}),
   })
   const fleet = await Fleet.start({
     ...options.fleet,

@@ -22,7 +22,7 @@ export { Channel, refuse, JoinRefused, CLOSE, DEFAULT_LIMITS } from './socket/in
 export type { ChannelClass, ChannelContext, Limits } from './socket/index.ts'
 
 export { PubSub, MemoryAdapter, RedisAdapter } from './pubsub/index.ts'
-export type { PubSubAdapter, PubSubOptions, RedisAdapterOptions } from './pubsub/index.ts'
+export type { PubSubAdapter, PubSubOptions, PubSubStats, RedisAdapterOptions } from './pubsub/index.ts'
 
 export { PresenceTracker } from './presence/index.ts'
 export type { PresenceDiffMessage, PresenceTrackerOptions } from './presence/index.ts'

@@ -7,10 +7,12 @@
  *   at once, sometimes before the join is answered;
  * - paused readers: tabs that stop reading their socket while they keep sending signup
  *   `validate` events whose replies echo a large value (the server must close them, 4001);
+ * - paused channel readers: the same on a channel (`ping:*`, which the soak server registers
+ *   itself): each `ping` is answered with its large payload and broadcast to the topic;
  * - events before the join reply: tabs that send events right after their join.
  *
  * Each runner loops until the deadline; `hostileReport()` prints what happened and says which
- * cases failed. The demo has no channel, so paused readers run on the signup view only.
+ * cases failed.
  */
 import { connect, type Socket } from 'node:net'
 import { WebSocket } from 'ws'
@@ -25,6 +27,7 @@ const counts = {
   resets: new Map<string, number>(),
   churn: { joins: 0, leaves: 0, ok: 0, unanswered: 0, errors: new Map<string, number>() },
   paused: { sessions: 0, framesSent: 0, closes: new Map<string, number>() },
+  pausedChannel: { sessions: 0, framesSent: 0, closes: new Map<string, number>() },
   early: { sessions: 0, events: 0, ok: 0, unanswered: 0, errors: new Map<string, number>() },
 }
 let failedSessions = 0 // a page or socket that could not be had: counted, then tried again
@@ -183,30 +186,54 @@ export const runChurn = async (base: string, deadline: number): Promise<void> =>
 // --- paused readers -------------------------------------------------------------------------
 
 /** Tabs that stop reading while they keep sending large-echo events, until `deadline`. */
-export const runPausedReaders = async (base: string, deadline: number): Promise<void> => {
+export const runPausedReaders = (base: string, deadline: number): Promise<void> =>
+  runPaused(base, deadline, counts.paused, async (client, page) => {
+    await client.request(join(page))
+    return (r) => [r, r, page.topic, 'event', { type: 'change', event: 'validate', value: { _target: 'name', name: BIG } }]
+  })
+
+/** The same on a channel: every `ping` comes back as a reply and as a broadcast, unread. */
+export const runPausedChannelReaders = (base: string, deadline: number): Promise<void> =>
+  runPaused(base, deadline, counts.pausedChannel, async (client) => {
+    const topic = 'ping:lobby'
+    let joinRef = ''
+    const joined = await client.request((r) => [(joinRef = r), r, topic, 'join', { nick: `paused-${Math.random()}` }])
+    if (joined?.status !== 'ok') throw new Error(`channel join failed: ${joined?.code ?? 'no reply'}`)
+    return (r) => [joinRef, r, topic, 'ping', { text: BIG }]
+  })
+
+const BIG = 'n'.repeat(ECHO_CHARS)
+type Counts = { sessions: number; framesSent: number; closes: Map<string, number> }
+type Client = Awaited<ReturnType<typeof open>>
+
+const runPaused = async (
+  base: string,
+  deadline: number,
+  count: Counts,
+  // Joins, and returns how to build the frame to send over and over.
+  setUp: (client: Client, page: Page) => Promise<(ref: string) => unknown[]>,
+): Promise<void> => {
   while (Date.now() + PAUSE_MS < deadline) {
     const session = async (): Promise<void> => {
       const page = await loadPage(base, '/signup')
       const client = await open(base, page)
-      await client.request(join(page))
-      counts.paused.sessions++
+      const frame = await setUp(client, page)
+      count.sessions++
       const socket = (client.ws as unknown as { _socket: Socket })._socket
       socket.pause() // stop reading: the kernel buffers fill, then the server's
-      const name = 'n'.repeat(ECHO_CHARS)
       const stopAt = Date.now() + PAUSE_MS
       let ref = 1000
       while (Date.now() < stopAt && client.ws.readyState === client.ws.OPEN) {
         // Below the rate limit, and never more than a megabyte queued on this side.
         if (client.ws.bufferedAmount < 1 << 20) {
-          const r = String(++ref)
-          client.ws.send(JSON.stringify([r, r, page.topic, 'event', { type: 'change', event: 'validate', value: { _target: 'name', name } }]))
-          counts.paused.framesSent++
+          client.ws.send(JSON.stringify(frame(String(++ref))))
+          count.framesSent++
         }
         await sleep(25)
       }
       socket.resume()
       const code = await Promise.race([client.closed, sleep(CLOSE_WAIT_MS).then(() => 'still open')])
-      bump(counts.paused.closes, code)
+      bump(count.closes, code)
       if (code === 'still open') {
         client.ws.terminate()
         await client.closed
@@ -253,17 +280,20 @@ const sum = (map: Map<string, number>): number => [...map.values()].reduce((a, b
 
 /** Lines for the soak's summary, and the hostile cases that failed (empty when all held). */
 export const hostileReport = (): { lines: string; failures: string[] } => {
-  const { resets, churn, paused, early } = counts
+  const { resets, churn, paused, pausedChannel, early } = counts
   const failures: string[] = []
   // A leave racing its join may be refused; a view still mounted after its tab left is not.
   if (churn.unanswered > 0 || churn.errors.has('socket.already-joined')) failures.push('join/leave churn')
   const notClosed = sum(paused.closes) - (paused.closes.get('4001') ?? 0)
   if (paused.sessions === 0 || notClosed > 0) failures.push('paused readers')
+  const channelNotClosed = sum(pausedChannel.closes) - (pausedChannel.closes.get('4001') ?? 0)
+  if (pausedChannel.sessions === 0 || channelNotClosed > 0) failures.push('paused channel readers')
   if (early.unanswered > 0 || early.ok !== early.events) failures.push('events before the join reply')
   const lines = `
 resets during upgrade ${sum(resets)}  (${list(resets)})
 join/leave churn     ${churn.joins} joins + ${churn.leaves} leaves: ${churn.ok} ok, errors ${list(churn.errors)}, unanswered ${churn.unanswered}
 paused readers       ${paused.sessions} sessions, ${paused.framesSent} frames sent unread; closes after the pause: ${list(paused.closes)} (must all be 4001)
+paused channel       ${pausedChannel.sessions} sessions, ${pausedChannel.framesSent} frames sent unread; closes after the pause: ${list(pausedChannel.closes)} (must all be 4001)
 events before reply  ${early.sessions} sessions, ${early.events} events: ${early.ok} ok, errors ${list(early.errors)}, unanswered ${early.unanswered}
 hostile sessions     ${failedSessions} could not load a page or open a socket
 hostile cases failed ${failures.join(', ') || 'none'}`

@@ -1,7 +1,16 @@
 /**
- * The tenants' simulators under one supervisor, found by tenant name in a registry. A crashed
- * simulator is restarted from init by the supervisor and re-registered under its name; callers
- * look it up again on every use, so they never hold a stale handle.
+ * The tenants' simulators in a supervision tree, found by tenant name in a registry:
+ *
+ *   fleet (root, restarted by the Fleet after a pause if it ever gives up)
+ *   └─ tenant:<name> supervisor, one per tenant
+ *      └─ <name> simulator
+ *
+ * A crashed simulator is restarted from init by its tenant's supervisor and re-registered under
+ * its name; callers look it up again on every use, so they never hold a stale handle. A tenant
+ * crashing too often makes its own supervisor give up; the root restarts that supervisor (and
+ * so the simulator) and the other tenants never notice. Should the root give up too, the Fleet
+ * starts the whole tree again after a backoff: the demo's fault button (any visitor may press
+ * it) can slow a tenant down, never stop the fleet for good.
  */
 import {
   Registry,
@@ -32,14 +41,28 @@ export type FleetOptions = {
    * on failover) instead of under a supervisor in this process.
    */
   readonly cluster?: Cluster
+  /** Pause before the tree starts again after its root gave up; doubles per retry, default 1000. */
+  readonly rootRestartMs?: number
 } & Partial<Pick<TenantArgs, 'publishMs' | 'tickMs' | 'seed' | 'initialExcursions'>>
+
+// One tenant crashing this often stops its own supervisor (the root restarts it)...
+const TENANT_INTENSITY = { maxRestarts: 5, withinMs: 10_000 }
+// ...and tenant supervisors crashing this often stop the root (the Fleet restarts the tree).
+const ROOT_INTENSITY = { maxRestarts: 10, withinMs: 60_000 }
+const MAX_ROOT_RESTART_MS = 30_000
 
 /** The running simulators of every tenant. */
 export class Fleet {
   readonly tenants: readonly TenantConfig[]
   readonly #registry: Registry<TenantProcess>
-  readonly #supervisor: Supervisor
+  #supervisor: Supervisor
   readonly #clustered: ClusterKind<TenantTypes> | undefined
+  #starts = new Map<string, number>()
+  #restartTree: (() => Promise<Supervisor>) | undefined
+  #rootRestartMs = 1000
+  #rootRestarts = 0
+  #retry: NodeJS.Timeout | undefined
+  #isStopped = false
 
   private constructor(
     tenants: readonly TenantConfig[],
@@ -55,20 +78,57 @@ export class Fleet {
 
   /** Starts one simulator per tenant: supervised here, or once across `options.cluster`. */
   static async start(options: FleetOptions): Promise<Fleet> {
-    const { pubsub, tenants = TENANTS, cluster, ...rest } = options
+    const { pubsub, tenants = TENANTS, cluster, rootRestartMs = 1000, ...rest } = options
     if (cluster) return Fleet.#startClustered(cluster, tenants, { pubsub, ...rest })
     const registry = new Registry<TenantProcess>()
-    const children = tenants.map((tenant) => ({
-      id: tenant.name,
+    let fleet: Fleet | undefined
+    // Simulator starts per tenant, at any level of the tree: restarts() reads them.
+    const starts = new Map<string, number>()
+    const simulator = (tenant: TenantConfig) => () => {
+      starts.set(tenant.name, (starts.get(tenant.name) ?? 0) + 1)
+      return registry.register(tenant.name, spawn(TenantSimulator, { tenant, pubsub, ...rest }))
+    }
+    const tenantSupervisor = (tenant: TenantConfig) => ({
+      id: `tenant:${tenant.name}`,
       start: () =>
-        registry.register(tenant.name, spawn(TenantSimulator, { tenant, pubsub, ...rest })),
-    }))
-    const supervisor = await new Supervisor(children, {
-      name: 'fleet',
-      intensity: { maxRestarts: 5, withinMs: 10_000 },
-      onGiveUp: (error) => console.error('[demo] the fleet supervisor gave up', error),
-    }).start()
-    return new Fleet(tenants, registry, supervisor)
+        new Supervisor([{ id: tenant.name, start: simulator(tenant) }], {
+          name: `tenant:${tenant.name}`,
+          intensity: TENANT_INTENSITY,
+        }).start(),
+    })
+    const startTree = (): Promise<Supervisor> =>
+      new Supervisor(tenants.map(tenantSupervisor), {
+        name: 'fleet',
+        intensity: ROOT_INTENSITY,
+        onGiveUp: (error) => {
+          if (fleet) fleet.#rootGaveUp(error)
+        },
+      }).start()
+    fleet = new Fleet(tenants, registry, await startTree())
+    fleet.#starts = starts
+    fleet.#restartTree = startTree
+    fleet.#rootRestartMs = rootRestartMs
+    return fleet
+  }
+
+  /** The root gave up: start the tree again after a pause that grows while it keeps failing. */
+  #rootGaveUp(error: unknown): void {
+    if (this.#isStopped || this.#restartTree === undefined) return
+    const delay = Math.min(this.#rootRestartMs * 2 ** this.#rootRestarts, MAX_ROOT_RESTART_MS)
+    this.#rootRestarts++
+    console.error(`[demo] the fleet supervisor gave up; starting it again in ${delay} ms`, error)
+    this.#retry = setTimeout(() => {
+      this.#retry = undefined
+      if (this.#isStopped) return
+      this.#restartTree!().then(
+        (root) => {
+          if (this.#isStopped) return void root.stop().catch(() => {})
+          this.#supervisor = root
+        },
+        (startError: unknown) => this.#rootGaveUp(startError),
+      )
+    }, delay)
+    this.#retry.unref()
   }
 
   // Every node defines the kind and asks for every tenant; each runs on one node only.
@@ -134,13 +194,20 @@ export class Fleet {
     return this.whereis(name)?.send('fault') ?? false
   }
 
-  /** How often a tenant's simulator was restarted. */
+  /** How often a tenant's simulator was restarted, at any level of the tree. */
   restarts(name: string): number {
-    return this.#supervisor.whichChildren().find((c) => c.id === name)?.restarts ?? 0
+    return Math.max(0, (this.#starts.get(name) ?? 0) - 1)
+  }
+
+  /** How often the whole tree was started again because its root gave up. */
+  get rootRestarts(): number {
+    return this.#rootRestarts
   }
 
   /** Stops every simulator. */
   stop(): Promise<void> {
+    this.#isStopped = true
+    clearTimeout(this.#retry)
     return this.#supervisor.stop()
   }
 }

@@ -24,7 +24,11 @@ const FormValues = z.object({
   terms: z.string().optional(),
 })
 type Values = z.infer<typeof FormValues>
-type Field = 'name' | 'email' | 'password' | 'plan' | 'terms'
+const FIELDS = ['name', 'email', 'password', 'plan', 'terms'] as const
+type Field = (typeof FIELDS)[number]
+// `_target` comes from the client: only the form's own field names may enter the state, or a
+// client sending a new name per event grows it without bound.
+const isField = (name: unknown): name is Field => FIELDS.includes(name as Field)
 
 type State = {
   values: Values
@@ -87,15 +91,15 @@ export class SignupView extends LiveView<State> {
 
   events = {
     validate: on(FormValues, (values) => {
-      const target = values._target as Field | undefined
+      const target = values._target
       const touched =
-        target && !this.state.touched.includes(target) ? [...this.state.touched, target] : this.state.touched
+        isField(target) && !this.state.touched.includes(target) ? [...this.state.touched, target] : this.state.touched
       this.assign({ values, errors: check(values), touched })
     }),
     save: on(FormValues, (values) => {
       const errors = check(values)
       if (Object.keys(errors).length > 0) {
-        this.assign({ values, errors, touched: ['name', 'email', 'password', 'plan', 'terms'] })
+        this.assign({ values, errors, touched: [...FIELDS] })
         return
       }
       this.assign({ welcomed: values.name.trim() })

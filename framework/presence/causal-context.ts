@@ -37,7 +37,12 @@ export const joinContexts = (a: CausalContext, b: CausalContext): CausalContext 
 /** A context holding exactly the given dots. */
 export const contextOf = (dots: Iterable<{ node: string; counter: number }>): CausalContext => {
   const byNode = new Map<string, number[]>()
-  for (const { node, counter } of dots) byNode.set(node, [...(byNode.get(node) ?? []), counter])
+  for (const { node, counter } of dots) {
+    // push, not spread: a node closing with 100k presences must not copy its list per dot.
+    const counters = byNode.get(node)
+    if (counters === undefined) byNode.set(node, [counter])
+    else counters.push(counter)
+  }
   return compactParts([...byNode].map(([node, counters]) => [node, 0, counters]))
 }
 

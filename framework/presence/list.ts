@@ -61,7 +61,8 @@ const onlyIn = (
   return byTopic
 }
 
-const group = (entries: readonly PresenceEntry[]): PresenceList => {
+/** Groups entries by key, keeping their order within a key. */
+export const group = (entries: readonly PresenceEntry[]): PresenceList => {
   const byKey = new Map<string, ListedMeta[]>()
   for (const { key, meta, ref } of entries) {
     const metas = byKey.get(key)

@@ -1,11 +1,12 @@
 import { LiveError, unreachable } from '../errors.ts'
 import type { PubSub } from '../pubsub/index.ts'
-import { maxSeen } from './causal-context.ts'
-import { diffStates, list } from './list.ts'
+import { contextOf } from './causal-context.ts'
 import type { PresenceList } from './list.ts'
-import { isRecord, own } from './record.ts'
-import { addEntry, emptyState, merge, nodeDown, refOf, removeDots, sliceOf } from './state.ts'
-import type { Change, Dot, PresenceMeta, PresenceState } from './state.ts'
+import { isRecord } from './record.ts'
+import { Replica, diffsOf } from './replica.ts'
+import type { ReplicaChange } from './replica.ts'
+import { merge, refOf } from './state.ts'
+import type { Dot, PresenceDelta, PresenceMeta, PresenceState } from './state.ts'
 import { decodeWire, isNodeId } from './wire.ts'
 import type { PresenceWire } from './wire.ts'
 
@@ -56,8 +57,10 @@ export class PresenceTracker {
   #topicPrefix: string
   #nodeTimeoutMs: number
   #onError: (error: unknown) => void
-  #state: PresenceState = emptyState()
+  // Indexed by node, topic and dot: a change costs what it touches, not what the node holds.
+  #replica = new Replica()
   #owned = new Map<unknown, Map<string, Owned>>()
+  #size = 0
   #lastSeen = new Map<string, number>()
   #timer: NodeJS.Timeout
   #isClosed = false
@@ -93,9 +96,7 @@ export class PresenceTracker {
 
   /** Presences tracked by owners on this node; a leak check should see it return to 0. */
   get size(): number {
-    let size = 0
-    for (const owned of this.#owned.values()) size += owned.size
-    return size
+    return this.#size
   }
 
   /** Marks `owner` present on `topic` under `key`; returns the ref of the new meta. */
@@ -108,10 +109,10 @@ export class PresenceTracker {
         `the owner already tracks key ${JSON.stringify(key)} on "${topic}"; call update() instead`,
       )
     }
-    const change = addEntry(this.#state, this.#node, { topic, key, meta })
-    this.#remember(owner, { topic, key, dot: change.dot })
-    this.#applyLocal(change)
-    return refOf(change.dot)
+    const addition = this.#replica.additionOf(this.#node, { topic, key, meta })
+    this.#remember(owner, { topic, key, dot: addition.dot })
+    this.#applyLocal(addition.delta)
+    return refOf(addition.dot)
   }
 
   /** Replaces the meta `owner` tracks for (topic, key); listed as a leave plus a join. */
@@ -124,10 +125,9 @@ export class PresenceTracker {
         `the owner tracks no key ${JSON.stringify(key)} on "${topic}"; call track() first`,
       )
     }
-    const removal = removeDots(this.#state, [previous.dot])
-    const addition = addEntry(removal.state, this.#node, { topic, key, meta })
+    const addition = this.#replica.additionOf(this.#node, { topic, key, meta })
     this.#remember(owner, { topic, key, dot: addition.dot })
-    this.#applyLocal({ state: addition.state, delta: merge(removal.delta, addition.delta) })
+    this.#applyLocal(merge(removalOf([previous.dot]), addition.delta))
     return refOf(addition.dot)
   }
 
@@ -138,8 +138,9 @@ export class PresenceTracker {
     const entry = owned?.get(slot)
     if (owned === undefined || entry === undefined) return
     owned.delete(slot)
+    this.#size--
     if (owned.size === 0) this.#owned.delete(owner)
-    this.#applyLocal(removeDots(this.#state, [entry.dot]))
+    this.#applyLocal(removalOf([entry.dot]))
   }
 
   /** Removes every presence of `owner`; a view or channel calls this when it ends. */
@@ -147,12 +148,13 @@ export class PresenceTracker {
     const owned = this.#owned.get(owner)
     if (owned === undefined) return
     this.#owned.delete(owner)
-    this.#applyLocal(removeDots(this.#state, [...owned.values()].map((entry) => entry.dot)))
+    this.#size -= owned.size
+    this.#applyLocal(removalOf([...owned.values()].map((entry) => entry.dot)))
   }
 
   /** Everyone present on `topic`, on every node this one hears from. */
   list(topic: string): PresenceList {
-    return list(this.#state, topic)
+    return this.#replica.list(topic)
   }
 
   /**
@@ -163,17 +165,17 @@ export class PresenceTracker {
     if (this.#isClosed) return
     clearInterval(this.#timer)
     const dots = [...this.#owned.values()].flatMap((owned) => [...owned.values()].map((e) => e.dot))
-    const farewell = dots.length > 0 ? this.#send(this.#topicPrefix, this.#deltaOf(dots)) : null
+    const farewell =
+      dots.length > 0
+        ? this.#send(this.#topicPrefix, { type: 'delta', node: this.#node, delta: removalOf(dots) })
+        : null
     this.#isClosed = true
     this.#owned.clear()
+    this.#size = 0
     this.#lastSeen.clear()
-    this.#state = emptyState()
+    this.#replica.clear()
     await farewell
     if (!this.#pubsub.isClosed) this.#pubsub.unsubscribeOwner(this)
-  }
-
-  #deltaOf(dots: Dot[]): PresenceWire {
-    return { type: 'delta', node: this.#node, delta: removeDots(this.#state, dots).delta }
   }
 
   #receive(message: unknown): void {
@@ -183,7 +185,7 @@ export class PresenceTracker {
     switch (wire.type) {
       case 'heartbeat':
         // Behind this peer's clock: we missed a delta (or just met it), so fetch its slice.
-        if ((own(this.#state.clock, wire.node) ?? 0) < wire.clock) {
+        if (this.#replica.clockOf(wire.node) < wire.clock) {
           this.#send(this.#directTopic(wire.node), { type: 'sync', node: this.#node })
         }
         return
@@ -195,7 +197,7 @@ export class PresenceTracker {
         this.#send(this.#directTopic(wire.node), {
           type: 'state',
           node: this.#node,
-          state: sliceOf(this.#state, this.#node),
+          state: this.#replica.sliceOf(this.#node),
         })
         return
       default:
@@ -205,19 +207,18 @@ export class PresenceTracker {
 
   /** A node is the authority for its own entries only; anything else in its message is dropped. */
   #applyRemote(node: string, delta: PresenceState): void {
-    this.#replace(merge(this.#state, sliceOf(delta, node)))
+    this.#announce(this.#replica.apply(delta, node))
   }
 
-  #applyLocal(change: Change): void {
-    this.#replace(change.state)
-    this.#send(this.#topicPrefix, { type: 'delta', node: this.#node, delta: change.delta })
+  #applyLocal(delta: PresenceDelta): void {
+    this.#announce(this.#replica.apply(delta, this.#node))
+    this.#send(this.#topicPrefix, { type: 'delta', node: this.#node, delta })
   }
 
-  #replace(next: PresenceState): void {
-    const diffs = diffStates(this.#state, next)
-    this.#state = next
-    if (this.#pubsub.isClosed) return
-    for (const [topic, { joins, leaves }] of diffs) {
+  /** Tells local subscribers of each touched topic what joined and left: the delta, no scan. */
+  #announce(change: ReplicaChange): void {
+    if (this.#pubsub.isClosed || (change.joins.length === 0 && change.leaves.length === 0)) return
+    for (const [topic, { joins, leaves }] of diffsOf(change)) {
       const message: PresenceDiffMessage = { event: 'presence_diff', joins, leaves }
       void this.#pubsub.localBroadcast(topic, message)
     }
@@ -225,13 +226,13 @@ export class PresenceTracker {
 
   #tick(): void {
     if (this.#isClosed || this.#pubsub.isClosed) return
-    const clock = maxSeen(this.#state, this.#node)
+    const clock = this.#replica.maxSeen(this.#node)
     this.#send(this.#topicPrefix, { type: 'heartbeat', node: this.#node, clock })
     const now = Date.now()
     for (const [node, seenAt] of this.#lastSeen) {
       if (now - seenAt <= this.#nodeTimeoutMs) continue
       this.#lastSeen.delete(node)
-      this.#replace(nodeDown(this.#state, node))
+      this.#announce(this.#replica.nodeDown(node))
     }
   }
 
@@ -242,7 +243,9 @@ export class PresenceTracker {
 
   #remember(owner: unknown, entry: Owned): void {
     const owned = this.#owned.get(owner) ?? new Map<string, Owned>()
-    owned.set(slotOf(entry.topic, entry.key), entry)
+    const slot = slotOf(entry.topic, entry.key)
+    if (!owned.has(slot)) this.#size++
+    owned.set(slot, entry)
     this.#owned.set(owner, owned)
   }
 
@@ -266,6 +269,9 @@ export class PresenceTracker {
     }
   }
 }
+
+/** The delta removing `dots` wherever it is merged: their context, no entries. */
+const removalOf = (dots: Iterable<Dot>): PresenceDelta => ({ ...contextOf(dots), entries: {} })
 
 const slotOf = (topic: string, key: string): string => JSON.stringify([topic, key])
 

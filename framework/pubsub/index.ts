@@ -1,6 +1,6 @@
 /** Topics and fan-out behind an adapter interface: in-memory by default, Redis for many nodes. */
 export { PubSub } from './pubsub.ts'
-export type { PubSubHandler, PubSubOptions, SubscribeOptions } from './pubsub.ts'
+export type { PubSubHandler, PubSubOptions, PubSubStats, SubscribeOptions } from './pubsub.ts'
 export type {
   AdapterDeliver,
   AdapterErrorHandler,

@@ -30,8 +30,18 @@ export type PubSubOptions = {
   readonly sliceSize?: number
   /** Called when a handler throws; delivery to the others goes on. Default: console.error. */
   readonly onHandlerError?: HandlerErrorReporter
-  /** Called when the transport fails (connection, bad envelope). Default: console.error. */
+  /**
+   * Called when the transport fails (a publish or subscription Redis could not take, a bad
+   * envelope). Default: console.error, once when publishes start failing and once when they
+   * recover (the failures in between are counted in `stats.remoteFailures`).
+   */
   readonly onAdapterError?: (error: unknown) => void
+}
+
+/** Counters of a `PubSub`, for metrics and health checks. */
+export type PubSubStats = {
+  /** Broadcasts local subscribers got but the transport failed to carry to other nodes. */
+  readonly remoteFailures: number
 }
 
 const NO_OWNER: unique symbol = Symbol('no owner')
@@ -57,6 +67,9 @@ export class PubSub {
   #tokenCount = 0
   #adapterOps = new Set<Promise<void>>()
   #onAdapterError: (error: unknown) => void
+  #isDefaultReporter: boolean
+  #remoteFailures = 0
+  #failingSince: number | null = null
   #isClosed = false
 
   constructor(options: PubSubOptions = {}) {
@@ -67,6 +80,7 @@ export class PubSub {
     }
     this.#adapter = options.adapter ?? new MemoryAdapter()
     this.#onAdapterError = options.onAdapterError ?? reportAdapterError
+    this.#isDefaultReporter = options.onAdapterError === undefined
     this.#queue = new DeliveryQueue(sliceSize, options.onHandlerError ?? reportHandlerError)
     this.#adapter.start({
       deliver: (topic, message, from) => this.#deliverRemote(topic, message, from),
@@ -77,6 +91,11 @@ export class PubSub {
   /** The id of this node, as the adapter knows it. */
   get nodeId(): string {
     return this.#adapter.nodeId
+  }
+
+  /** Counters: `remoteFailures`, broadcasts delivered here that other nodes did not get. */
+  get stats(): PubSubStats {
+    return { remoteFailures: this.#remoteFailures }
   }
 
   /** True once `close()` was called. */
@@ -169,15 +188,55 @@ export class PubSub {
   /**
    * Local subscribers get the message from the queue directly; the adapter carries it to other
    * nodes and drops our own echo, so local delivery happens exactly once. Resolves when local
-   * delivery is done and the transport accepted the message.
+   * delivery is done: a transport that is down or slow never holds the caller (a view, a
+   * channel) and never rejects; its failures are counted and reported. Only a message no other
+   * node could decode rejects, since that is the caller's bug, not the network's.
    */
   async #publish(topic: string, message: unknown, owner: unknown): Promise<void> {
     this.#assertOpen('broadcast')
     assertTopic(topic)
     const from = owner === NO_OWNER ? null : this.#tokenOf(owner)
-    const remote = this.#adapter.publish(topic, message, from)
-    const local = this.#queue.push(topic, message, this.#snapshot(topic, owner))
-    await Promise.all([local, remote])
+    let refused: unknown = null
+    const remote = this.#remote(topic, message, from).then(
+      () => this.#remoteSucceeded(),
+      (error: unknown) => {
+        if (isNotSerializable(error)) refused = error
+        else this.#remoteFailed(error)
+      },
+    )
+    this.#track(remote)
+    await this.#queue.push(topic, message, this.#snapshot(topic, owner))
+    // The adapter encodes before it sends, so a refusal has settled by now.
+    if (refused !== null) throw refused
+  }
+
+  #remote(topic: string, message: unknown, from: string | null): Promise<void> {
+    try {
+      return this.#adapter.publish(topic, message, from)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+
+  #remoteFailed(error: unknown): void {
+    this.#remoteFailures++
+    if (!this.#isDefaultReporter) return this.#onAdapterError(error)
+    if (this.#failingSince !== null) return
+    this.#failingSince = this.#remoteFailures
+    console.error(
+      '[switchboard] pubsub: broadcasts reach this node only, the transport failed; further ' +
+        'failures are counted in pubsub.stats.remoteFailures until it recovers',
+      error,
+    )
+  }
+
+  #remoteSucceeded(): void {
+    if (this.#failingSince === null) return
+    const failed = this.#remoteFailures - this.#failingSince + 1
+    this.#failingSince = null
+    if (this.#isDefaultReporter) {
+      console.error(`[switchboard] pubsub: the transport recovered after ${failed} failed broadcasts`)
+    }
   }
 
   #deliverRemote(topic: string, message: unknown, from: string | null): void {
@@ -241,9 +300,13 @@ export class PubSub {
   }
 
   #adapterOp(operation: Promise<void>): void {
-    const tracked = operation.catch((error: unknown) => this.#onAdapterError(error))
-    this.#adapterOps.add(tracked)
-    void tracked.finally(() => this.#adapterOps.delete(tracked))
+    this.#track(operation.catch((error: unknown) => this.#onAdapterError(error)))
+  }
+
+  /** Keeps a transport operation (that never rejects) for `settled()` and `close()`. */
+  #track(operation: Promise<void>): void {
+    this.#adapterOps.add(operation)
+    void operation.finally(() => this.#adapterOps.delete(operation))
   }
 
   #assertOpen(action: string): void {
@@ -261,6 +324,9 @@ const assertTopic = (topic: unknown): void => {
     throw new LiveError('pubsub.bad-topic', `got ${JSON.stringify(topic)}; pass a non-empty string`)
   }
 }
+
+const isNotSerializable = (error: unknown): boolean =>
+  error instanceof LiveError && error.code === 'pubsub.not-serializable'
 
 const reportHandlerError: HandlerErrorReporter = (error, topic) => {
   console.error(`[switchboard] a pubsub handler on topic "${topic}" threw`, error)

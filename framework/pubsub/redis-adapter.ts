@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import { LiveError } from '../errors.ts'
+import { failFastRedis } from '../store/index.ts'
 import type { AdapterHooks, PubSubAdapter } from './adapter.ts'
 import { decodeEnvelope, encodeEnvelope } from './envelope.ts'
 
@@ -12,15 +13,25 @@ export type RedisAdapterOptions = {
   readonly nodeId?: string
   /** Prepended to every topic to form the Redis channel; default `switchboard:`. */
   readonly prefix?: string
+  /** A Redis command (publish, subscribe) that has no answer by then fails; default 1000. */
+  readonly timeoutMs?: number
 }
 
 const DEFAULT_URL = 'redis://127.0.0.1:6379'
+const DEFAULT_TIMEOUT_MS = 1000
+// Until its first connection, the adapter waits up to this many timeouts for it (then fails fast).
+const STARTUP_GRACE = 5
 
 /**
  * Carries broadcasts between nodes over Redis pub/sub with two connections: a subscriber
  * connection (Redis forbids other commands on it) and a publisher. Only topics with local
  * subscribers are subscribed on Redis. Each message is JSON `{ origin, from, message }`; a node
  * drops its own echoes because `PubSub` already delivered them locally.
+ *
+ * Both connections are the store's fail-fast kind: while Redis is away a publish fails at once
+ * (or after `timeoutMs` on a link that went silent) instead of queueing for ioredis's retries,
+ * and they reconnect on their own. The adapter remembers its topics and subscribes them again
+ * whenever the subscriber connection comes back, including topics added during the outage.
  *
  * @example new PubSub({ adapter: new RedisAdapter({ url: process.env.REDIS_URL }) })
  */
@@ -29,21 +40,38 @@ export class RedisAdapter implements PubSubAdapter {
   #prefix: string
   #publisher: Redis
   #subscriber: Redis
+  #topics = new Set<string>()
   #hooks: AdapterHooks | null = null
+  // Settle on each connection's first 'ready' (or the startup grace): what a node does while it
+  // starts waits for that once, instead of failing because the socket was not open yet.
+  #publisherStarted: Promise<void>
+  #subscriberStarted: Promise<void>
+  #isStarted = false
 
   constructor(options: RedisAdapterOptions = {}) {
     const { url = DEFAULT_URL, nodeId = randomUUID(), prefix = 'switchboard:' } = options
+    const { timeoutMs = DEFAULT_TIMEOUT_MS } = options
     if (nodeId === '') {
       throw new LiveError('pubsub.bad-option', 'RedisAdapter got an empty nodeId; omit it')
     }
+    if (!(timeoutMs > 0)) {
+      throw new LiveError('pubsub.bad-option', `RedisAdapter timeoutMs must be > 0, got ${timeoutMs}`)
+    }
     this.nodeId = nodeId
     this.#prefix = prefix
-    this.#publisher = new Redis(url)
-    this.#subscriber = new Redis(url)
-    // ioredis reconnects on its own; errors are reported, never thrown into the event loop.
-    this.#publisher.on('error', (error: unknown) => this.#hooks?.onError(error))
-    this.#subscriber.on('error', (error: unknown) => this.#hooks?.onError(error))
+    this.#publisher = failFastRedis(url, timeoutMs)
+    // Resubscribing is ours (on 'ready'): ioredis would forget topics added while it was away.
+    this.#subscriber = failFastRedis(url, timeoutMs, { autoResubscribe: false })
     this.#subscriber.on('message', (channel: string, raw: string) => this.#receive(channel, raw))
+    this.#subscriber.on('ready', () => this.#resubscribe())
+    // A loaded machine may take a while to connect the first time: give that a grace period.
+    this.#publisherStarted = firstReady(this.#publisher, STARTUP_GRACE * timeoutMs)
+    this.#subscriberStarted = firstReady(this.#subscriber, STARTUP_GRACE * timeoutMs)
+    void Promise.all([this.#publisherStarted, this.#subscriberStarted]).then(() => (this.#isStarted = true))
+    // A first connection that fails is retried by ioredis like any later one.
+    for (const connection of [this.#publisher, this.#subscriber]) {
+      connection.connect().catch(() => {})
+    }
   }
 
   start(hooks: AdapterHooks): void {
@@ -51,21 +79,33 @@ export class RedisAdapter implements PubSubAdapter {
   }
 
   async subscribe(topic: string): Promise<void> {
-    await this.#subscriber.subscribe(this.#prefix + topic)
+    this.#topics.add(topic)
+    if (!this.#isStarted) await this.#subscriberStarted
+    // Not connected: the 'ready' handler subscribes every remembered topic when it is back.
+    if (this.#subscriber.status === 'ready') await this.#subscriber.subscribe(this.#prefix + topic)
   }
 
   async unsubscribe(topic: string): Promise<void> {
-    await this.#subscriber.unsubscribe(this.#prefix + topic)
+    this.#topics.delete(topic)
+    if (this.#subscriber.status === 'ready') await this.#subscriber.unsubscribe(this.#prefix + topic)
   }
 
   async publish(topic: string, message: unknown, from: string | null): Promise<void> {
     const raw = encodeEnvelope({ origin: this.nodeId, from, message })
+    if (!this.#isStarted) await this.#publisherStarted
     await this.#publisher.publish(this.#prefix + topic, raw)
   }
 
   async close(): Promise<void> {
     this.#hooks = null
-    await Promise.allSettled([this.#subscriber.quit(), this.#publisher.quit()])
+    this.#topics.clear()
+    await Promise.allSettled([this.#subscriber, this.#publisher].map(closeConnection))
+  }
+
+  #resubscribe(): void {
+    if (this.#topics.size === 0) return
+    const channels = [...this.#topics].map((topic) => this.#prefix + topic)
+    this.#subscriber.subscribe(...channels).catch((error: unknown) => this.#hooks?.onError(error))
   }
 
   #receive(channel: string, raw: string): void {
@@ -76,4 +116,19 @@ export class RedisAdapter implements PubSubAdapter {
     if (envelope.origin === this.nodeId) return
     hooks.deliver(channel.slice(this.#prefix.length), envelope.message, envelope.from)
   }
+}
+
+/** Resolves on the connection's first 'ready', or after `timeoutMs` if it has none by then. */
+const firstReady = (connection: Redis, timeoutMs: number): Promise<void> =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs)
+    timer.unref()
+    connection.once('ready', () => (clearTimeout(timer), resolve()))
+  })
+
+/** QUIT when connected (pending replies arrive first); otherwise stop reconnecting at once. */
+const closeConnection = async (connection: Redis): Promise<void> => {
+  if (connection.status === 'ready') {
+    await connection.quit().catch(() => connection.disconnect())
+  } else connection.disconnect()
 }

@@ -83,11 +83,12 @@ const canConnect = (port: number): Promise<boolean> =>
 /**
  * A TCP proxy to `targetPort`. While blackholed it forwards nothing in either direction, as a
  * network that silently stops carrying packets: bytes wait (as TCP would retransmit them) and
- * flow again, in order, when the link heals. Connections stay open throughout.
+ * flow again, in order, when the link heals. Connections stay open throughout. `port` (default:
+ * any free one) lets a closed proxy start again where its clients reconnect: an outage.
  */
 export type Proxy = { readonly port: number; blackhole(on: boolean): void; close(): Promise<void> }
 
-export const startProxy = async (targetPort: number): Promise<Proxy> => {
+export const startProxy = async (targetPort: number, port = 0): Promise<Proxy> => {
   let isBlackholed = false
   const sockets = new Set<Socket>()
   const server: Server = createServer((client) => {
@@ -102,7 +103,7 @@ export const startProxy = async (targetPort: number): Promise<Proxy> => {
     client.on('data', (chunk) => upstream.write(chunk))
     upstream.on('data', (chunk) => client.write(chunk))
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
   return {
     port: (server.address() as AddressInfo).port,
     blackhole: (on) => {

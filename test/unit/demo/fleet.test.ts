@@ -82,6 +82,36 @@ describe('Fleet', () => {
     expect(after.sources).toHaveLength(200)
   })
 
+  it('keeps every simulator coming back however often visitors press the fault button', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
+    pubsub = new PubSub()
+    fleet = await Fleet.start({ pubsub, tenants: TENANTS, publishMs: 50, rootRestartMs: 20 })
+    const running = fleet
+    const crash = async (name: string) => {
+      await vi.waitFor(() => expect(running.whereis(name)).toBeDefined(), { timeout: 5000, interval: 5 })
+      const before = running.whereis(name)
+      expect(running.injectFault(name)).toBe(true)
+      await vi.waitFor(
+        () => {
+          const now = running.whereis(name)
+          expect(now).toBeDefined()
+          expect(now).not.toBe(before)
+        },
+        { timeout: 5000, interval: 5 },
+      )
+    }
+    // Seven clicks used to make the one fleet supervisor give up for good.
+    for (let i = 0; i < 7; i++) await crash('north')
+    expect(fleet.rootRestarts).toBe(0) // north's own supervisor gave up; the root restarted it
+    // Enough clicks to make the root give up as well: the Fleet starts the tree again.
+    for (let i = 0; i < 70 && fleet.rootRestarts === 0; i++) await crash('north')
+    expect(fleet.rootRestarts).toBe(1)
+    await crash('north')
+    await vi.waitFor(async () => expect((await running.snapshot('south')).sources).toHaveLength(200))
+    expect(logged).toHaveBeenCalledWith(expect.stringMatching(/gave up; starting it again/), expect.anything())
+    logged.mockRestore()
+  }, 30_000)
+
   it('answers with an empty snapshot for a tenant it does not run', async () => {
     const { fleet } = await start()
     expect(await fleet.snapshot('west')).toMatchObject({ tenant: 'west', sources: [], seq: 0 })

@@ -80,6 +80,34 @@ describe('PresenceTracker', () => {
     expect(tracker.size).toBe(1)
   })
 
+  it('lists one topic and untracks one owner correctly among hundreds of topics and owners', async () => {
+    const { pubsub, tracker } = cluster()('a')
+    const owners = Array.from({ length: 600 }, (_, i) => ({ i }))
+    for (const [i, owner] of owners.entries()) {
+      tracker.track(owner, `room:${i % 200}`, `user:${i}`, { i })
+      tracker.track(owner, `lobby:${i % 7}`, `user:${i}`, { i })
+    }
+    const leaving = owners[5]!
+    const watched = ['room:5', 'room:6', 'lobby:5', 'lobby:6'].map((t) => [t, inbox(pubsub, t)] as const)
+    tracker.untrackOwner(leaving)
+    tracker.untrack(owners[6]!, 'room:6', 'user:6')
+    await pubsub.settled()
+    // room:5 held users 5, 205, 405; only the leaving owner is gone, from its own two topics.
+    expect(Object.keys(tracker.list('room:5'))).toEqual(['user:205', 'user:405'])
+    expect(Object.keys(tracker.list('room:6'))).toEqual(['user:206', 'user:406'])
+    expect(Object.keys(tracker.list('lobby:5')).length).toBe(84) // 85 minus the leaving owner
+    expect(Object.keys(tracker.list('lobby:6')).length).toBe(85)
+    expect(tracker.list('lobby:6')['user:6']?.metas).toEqual([{ i: 6, ref: expect.any(String) }])
+    const leavesOf = (topic: string) =>
+      watched.find(([t]) => t === topic)![1].flatMap((m) => Object.keys(m.leaves))
+    expect(leavesOf('room:5')).toEqual(['user:5'])
+    expect(leavesOf('lobby:5')).toEqual(['user:5'])
+    expect(leavesOf('room:6')).toEqual(['user:6'])
+    expect(leavesOf('lobby:6')).toEqual([])
+    expect(tracker.size).toBe(1197)
+    expect(tracker.list('nobody-here')).toEqual({})
+  })
+
   it('announces an update as a leave of the old meta and a join of the new', async () => {
     const { pubsub, tracker } = cluster()('a')
     const view = {}

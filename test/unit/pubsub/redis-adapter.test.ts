@@ -1,29 +1,9 @@
-import { Redis } from 'ioredis'
 import { describe } from 'vitest'
 import { RedisAdapter } from '../../../framework/pubsub/index.ts'
 import { pubsubContract } from './contract.ts'
+import { REDIS_URL, isRedisAnswering } from './redis-probe.ts'
 
-const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379'
-
-const probe = async (): Promise<boolean> => {
-  const client = new Redis(REDIS_URL, {
-    lazyConnect: true,
-    connectTimeout: 500,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  })
-  client.on('error', () => {})
-  try {
-    await client.connect()
-    return (await client.ping()) === 'PONG'
-  } catch {
-    return false
-  } finally {
-    client.disconnect()
-  }
-}
-
-const isRedisUp = await probe()
+const isRedisUp = await isRedisAnswering()
 if (!isRedisUp) {
   console.warn(`[pubsub] skipping the RedisAdapter contract: no Redis answered at ${REDIS_URL}`)
 }

@@ -1,0 +1,102 @@
+/**
+ * Redis goes away under a running node: broadcasts still reach this node's subscribers at once,
+ * never wait for ioredis's retries, never reject (awaited or not), are counted as remote
+ * failures, and cross nodes again when Redis is back. The outage is a TCP proxy in front of the
+ * machine's Redis, closed and started again on its port, or left open but silent.
+ */
+import { setTimeout as sleep } from 'node:timers/promises'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { PubSub, RedisAdapter } from '../../../framework/pubsub/index.ts'
+import { startProxy, type Proxy } from '../../cluster/harness.ts'
+import { REDIS_URL, isRedisAnswering } from './redis-probe.ts'
+
+const REDIS_PORT = Number(new URL(REDIS_URL).port || 6379)
+const isRedisUp = await isRedisAnswering()
+if (!isRedisUp) console.warn(`[pubsub] skipping the Redis outage tests: no Redis answered at ${REDIS_URL}`)
+
+const open: { close(): Promise<void> }[] = []
+afterEach(async () => {
+  for (const closable of open.splice(0).reverse()) await closable.close()
+  vi.restoreAllMocks()
+})
+
+/** Resolves to 'resolved', or to 'pending' if `promise` is still pending after `ms`. */
+const within = (promise: Promise<unknown>, ms: number): Promise<'resolved' | 'pending'> =>
+  Promise.race([promise.then(() => 'resolved' as const), sleep(ms).then(() => 'pending' as const)])
+
+/** Repeats `attempt` until `done()` holds; false if it never did. */
+const eventually = async (attempt: () => Promise<void>, done: () => boolean, tries = 100): Promise<boolean> => {
+  for (let i = 0; i < tries && !done(); i++) {
+    await attempt()
+    await sleep(100)
+  }
+  return done()
+}
+
+const nodes = async (proxy: Proxy) => {
+  const prefix = `switchboard-outage:${process.pid}:${Math.random().toString(36).slice(2)}:`
+  const viaProxy = `redis://127.0.0.1:${proxy.port}`
+  const a = new PubSub({ adapter: new RedisAdapter({ url: viaProxy, prefix, timeoutMs: 300 }) })
+  const b = new PubSub({ adapter: new RedisAdapter({ url: REDIS_URL, prefix, timeoutMs: 300 }) })
+  open.push(b, a)
+  const seenByA: unknown[] = []
+  const seenByB: unknown[] = []
+  a.subscribe('room', (m) => seenByA.push(m))
+  b.subscribe('room', (m) => seenByB.push(m))
+  await Promise.all([a.settled(), b.settled()])
+  expect(await eventually(() => a.broadcast('room', 'hello'), () => seenByB.includes('hello'))).toBe(true)
+  return { a, b, seenByA, seenByB }
+}
+
+describe.skipIf(!isRedisUp)('pubsub through a Redis outage', () => {
+  it('resolves broadcasts on local delivery while Redis is down, counts the failures, and carries them again when it returns', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
+    let proxy = await startProxy(REDIS_PORT)
+    open.push({ close: () => proxy.close() })
+    const { a, b, seenByA, seenByB } = await nodes(proxy)
+
+    await proxy.close() // Redis is gone for node a: its connections drop, it keeps reconnecting
+    await sleep(100)
+    expect(await within(a.broadcast('room', 'during'), 2000)).toBe('resolved')
+    expect(seenByA).toContain('during')
+    // Fire and forget, as docs/channels.md shows: none of these may reject (vitest fails the
+    // run on an unhandled rejection).
+    for (let i = 0; i < 20; i++) a.broadcast('room', `forgotten ${i}`)
+    const addedDuringOutage: unknown[] = []
+    a.subscribe('late', (m) => addedDuringOutage.push(m))
+    expect(await within(a.settled(), 2000)).toBe('resolved')
+    expect(a.stats.remoteFailures).toBeGreaterThanOrEqual(21)
+    expect(seenByB).not.toContain('during')
+    expect(logged).toHaveBeenCalledTimes(1) // once when failing starts, not once per broadcast
+
+    proxy = await startProxy(REDIS_PORT, proxy.port) // Redis is back
+    const failures = a.stats.remoteFailures
+    expect(await eventually(() => a.broadcast('room', 'after'), () => seenByB.includes('after'))).toBe(true)
+    expect(await eventually(() => b.broadcast('room', 'back'), () => seenByA.includes('back'))).toBe(true)
+    // A topic first subscribed while Redis was away is subscribed once it returns.
+    expect(await eventually(() => b.broadcast('late', 'late'), () => addedDuringOutage.includes('late'))).toBe(true)
+    expect(a.stats.remoteFailures - failures).toBeLessThan(30)
+    expect(logged.mock.calls.at(-1)?.[0]).toMatch(/recovered/)
+  })
+
+  it('fails publishes within the command timeout when the link to Redis goes silent', async () => {
+    const onAdapterError = vi.fn()
+    const proxy = await startProxy(REDIS_PORT)
+    open.push(proxy)
+    const a = new PubSub({
+      adapter: new RedisAdapter({ url: `redis://127.0.0.1:${proxy.port}`, timeoutMs: 300 }),
+      onAdapterError,
+    })
+    open.push(a)
+    const seen: unknown[] = []
+    a.subscribe('room', (m) => seen.push(m))
+    await a.settled()
+    proxy.blackhole(true)
+    expect(await within(a.broadcast('room', 'silent'), 2000)).toBe('resolved')
+    expect(seen).toEqual(['silent'])
+    expect(await within(a.settled(), 3000)).toBe('resolved')
+    expect(a.stats.remoteFailures).toBe(1)
+    expect(onAdapterError).toHaveBeenCalledTimes(1)
+    proxy.blackhole(false)
+  })
+})
