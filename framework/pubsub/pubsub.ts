@@ -28,7 +28,10 @@ export type PubSubOptions = {
   readonly adapter?: PubSubAdapter
   /** Handler calls per slice before delivery yields to the event loop; default 2500. */
   readonly sliceSize?: number
-  /** Called when a handler throws; delivery to the others goes on. Default: console.error. */
+  /**
+   * Called when a handler throws (delivery to the others goes on) or a broadcast is refused
+   * (`pubsub.not-serializable`, a closed PubSub). Default: console.error.
+   */
   readonly onHandlerError?: HandlerErrorReporter
   /**
    * Called when the transport fails (a publish or subscription Redis could not take, a bad
@@ -68,6 +71,7 @@ export class PubSub {
   #adapterOps = new Set<Promise<void>>()
   #onAdapterError: (error: unknown) => void
   #isDefaultReporter: boolean
+  readonly #onHandlerError: HandlerErrorReporter
   #remoteFailures = 0
   #failingSince: number | null = null
   #isClosed = false
@@ -81,7 +85,8 @@ export class PubSub {
     this.#adapter = options.adapter ?? new MemoryAdapter()
     this.#onAdapterError = options.onAdapterError ?? reportAdapterError
     this.#isDefaultReporter = options.onAdapterError === undefined
-    this.#queue = new DeliveryQueue(sliceSize, options.onHandlerError ?? reportHandlerError)
+    this.#onHandlerError = options.onHandlerError ?? reportHandlerError
+    this.#queue = new DeliveryQueue(sliceSize, this.#onHandlerError)
     this.#adapter.start({
       deliver: (topic, message, from) => this.#deliverRemote(topic, message, from),
       onError: (error) => this.#onAdapterError(error),
@@ -146,12 +151,20 @@ export class PubSub {
 
   /** Sends `message` to every subscriber of `topic` on every node. */
   broadcast(topic: string, message: unknown): Promise<void> {
-    return this.#publish(topic, message, NO_OWNER)
+    return this.#heard(topic, this.#publish(topic, message, NO_OWNER))
   }
 
   /** Like broadcast, but subscriptions held by `owner` (on this node) do not receive it. */
   broadcastFrom(owner: unknown, topic: string, message: unknown): Promise<void> {
-    return this.#publish(topic, message, owner)
+    return this.#heard(topic, this.#publish(topic, message, owner))
+  }
+
+  // A refused broadcast (a BigInt no other node could decode, a closed PubSub) is the caller's
+  // bug, but `this.broadcast(...)` is often not awaited: a rejection nobody handles would end the
+  // process. It is reported here, and a caller that awaits still sees it.
+  #heard(topic: string, sent: Promise<void>): Promise<void> {
+    sent.then(undefined, (error: unknown) => this.#onHandlerError(error, topic))
+    return sent
   }
 
   /** Sends `message` to the subscribers of `topic` on this node only. */
@@ -329,7 +342,7 @@ const isNotSerializable = (error: unknown): boolean =>
   error instanceof LiveError && error.code === 'pubsub.not-serializable'
 
 const reportHandlerError: HandlerErrorReporter = (error, topic) => {
-  console.error(`[switchboard] a pubsub handler on topic "${topic}" threw`, error)
+  console.error(`[switchboard] a pubsub handler or broadcast on topic "${topic}" failed`, error)
 }
 
 const reportAdapterError = (error: unknown): void => {

@@ -83,6 +83,27 @@ describe('PubSub', () => {
     await pubsub.close()
   })
 
+  it('reports a refused broadcast nobody awaits instead of leaving an unhandled rejection', async () => {
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      const onHandlerError = vi.fn()
+      const pubsub = new PubSub({ onHandlerError })
+      void pubsub.broadcast('t', { n: 1n }) // fire and forget, as a view's handler might
+      await pubsub.settled()
+      await new Promise((resolve) => setTimeout(resolve, 10)) // unhandled rejections surface here
+      expect(unhandled).toEqual([])
+      expect(onHandlerError).toHaveBeenCalledWith(
+        expect.objectContaining({ code: 'pubsub.not-serializable' }),
+        't',
+      )
+      await pubsub.close()
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+  })
+
   it('reports an undecodable envelope from the transport instead of throwing', async () => {
     const onAdapterError = vi.fn()
     const adapter = new MemoryAdapter()
