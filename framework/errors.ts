@@ -34,6 +34,7 @@ export const ERRORS = {
   'presence.already-tracked': 'this owner already tracks a presence for the topic and key',
   'presence.not-tracked': 'this owner tracks no presence for the topic and key',
   'presence.closed': 'the presence tracker was closed',
+  'presence.owner-exited': 'a process that has exited cannot track a presence',
   // store
   'store.stale-write': 'the write carries an older fencing token than the stored state',
   'store.version-conflict': 'the write expected another version of the stored state',

@@ -1,5 +1,6 @@
 import { LiveError, unreachable } from '../errors.ts'
 import type { PubSub } from '../pubsub/index.ts'
+import { isLifecycle } from '../runtime/index.ts'
 import { contextOf } from './causal-context.ts'
 import type { PresenceList } from './list.ts'
 import { isRecord } from './record.ts'
@@ -60,6 +61,9 @@ export class PresenceTracker {
   // Indexed by node, topic and dot: a change costs what it touches, not what the node holds.
   #replica = new Replica()
   #owned = new Map<unknown, Map<string, Owned>>()
+  // Owners that are processes (spawn): the exit listener that untracks them, by owner. Views and
+  // channels untrack themselves when they end; a process's presences must not outlive it either.
+  #exitWatches = new Map<unknown, () => void>()
   #size = 0
   #lastSeen = new Map<string, number>()
   #timer: NodeJS.Timeout
@@ -102,6 +106,10 @@ export class PresenceTracker {
   /** Marks `owner` present on `topic` under `key`; returns the ref of the new meta. */
   track(owner: unknown, topic: string, key: string, meta: PresenceMeta): string {
     this.#assertUsable(topic, key, meta)
+    if (isLifecycle(owner) && !owner.isAlive) {
+      const detail = `a process that has exited tracked "${key}" on "${topic}"`
+      throw new LiveError('presence.owner-exited', detail)
+    }
     const owned = this.#owned.get(owner)
     if (owned?.has(slotOf(topic, key))) {
       throw new LiveError(
@@ -139,7 +147,7 @@ export class PresenceTracker {
     if (owned === undefined || entry === undefined) return
     owned.delete(slot)
     this.#size--
-    if (owned.size === 0) this.#owned.delete(owner)
+    if (owned.size === 0) this.#forget(owner)
     this.#applyLocal(removalOf([entry.dot]))
   }
 
@@ -147,7 +155,7 @@ export class PresenceTracker {
   untrackOwner(owner: unknown): void {
     const owned = this.#owned.get(owner)
     if (owned === undefined) return
-    this.#owned.delete(owner)
+    this.#forget(owner)
     this.#size -= owned.size
     this.#applyLocal(removalOf([...owned.values()].map((entry) => entry.dot)))
   }
@@ -171,6 +179,8 @@ export class PresenceTracker {
         : null
     this.#isClosed = true
     this.#owned.clear()
+    for (const detach of this.#exitWatches.values()) detach()
+    this.#exitWatches.clear()
     this.#size = 0
     this.#lastSeen.clear()
     this.#replica.clear()
@@ -246,7 +256,16 @@ export class PresenceTracker {
     const slot = slotOf(entry.topic, entry.key)
     if (!owned.has(slot)) this.#size++
     owned.set(slot, entry)
+    if (owned.size === 1 && isLifecycle(owner) && !this.#exitWatches.has(owner)) {
+      this.#exitWatches.set(owner, owner.onExit(() => this.untrackOwner(owner)))
+    }
     this.#owned.set(owner, owned)
+  }
+
+  #forget(owner: unknown): void {
+    this.#owned.delete(owner)
+    this.#exitWatches.get(owner)?.()
+    this.#exitWatches.delete(owner)
   }
 
   #directTopic(node: string): string {
