@@ -82,9 +82,10 @@ export const storeContract = (name: string, open: OpenStore): void => {
 
     it('keeps a key whose ttl a later write removed', async () => {
       const k = key()
-      await store.put(k, 'short', { ifVersion: 0, fence: 1, ttlMs: 60 })
+      // The ttl must outlast the second put on a loaded machine (60 ms did not, under CI load).
+      await store.put(k, 'short', { ifVersion: 0, fence: 1, ttlMs: 1_000 })
       await store.put(k, 'kept', { ifVersion: 1, fence: 1 })
-      await sleep(150)
+      await sleep(1_200)
       expect((await store.get(k))?.value).toBe('kept')
     })
 
