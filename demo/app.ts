@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
-import { developmentSecret, Switchboard, type ChannelClass, type Cluster, type Layout } from '../framework/index.ts'
+import { developmentSecret, Switchboard, type ChannelClass, type Cluster, type Layout, type Logger } from '../framework/index.ts'
 import { Fleet, type FleetOptions } from './sim/index.ts'
 import { CounterView } from './views/counter.ts'
 import { createDashboardView } from './views/dashboard.ts'
@@ -50,6 +50,8 @@ export type DemoOptions = {
   readonly cluster?: Cluster
   /** Channels to serve beside the demo's views (the soak adds one; the demo itself has none). */
   readonly channels?: Readonly<Record<string, ChannelClass>>
+  /** Where crashes and refused joins are logged; default the console (the soak reads JSON lines). */
+  readonly logger?: Logger
 }
 
 /** A running demo server. */
@@ -66,6 +68,7 @@ export const createApp = async (options: DemoOptions = {}) => {
     secret: options.secret ?? developmentSecret(),
     ...(options.cluster ? { pubsub: options.cluster.pubsub } : {}),
     ...(options.channels ? { channels: options.channels } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
   })
   const fleet = await Fleet.start({
     ...options.fleet,

@@ -4,7 +4,7 @@
  * stop reading a channel. It prints `{"url": …}` once listening and exits when its stdin closes,
  * so it never outlives the soak, even one killed with SIGKILL.
  */
-import { Channel } from '../../framework/index.ts'
+import { Channel, type Logger } from '../../framework/index.ts'
 import { startDemo } from '../../demo/app.ts'
 
 /**
@@ -25,7 +25,20 @@ class PingChannel extends Channel {
   }
 }
 
-const demo = await startDemo({ port: 0, channels: { 'ping:*': PingChannel } })
+/**
+ * One JSON line per report on stderr, so the soak can tell a refused join (warn: forged and
+ * replayed tokens are part of its traffic) from a crash (error), stack and all on one line.
+ */
+const line =
+  (level: string) =>
+  (object: Record<string, unknown>, message = ''): void => {
+    const { err, ...fields } = object
+    const error = err instanceof Error ? { message: err.message, stack: err.stack } : err
+    process.stderr.write(`${JSON.stringify({ level, message, ...fields, err: error })}\n`)
+  }
+const logger: Logger = { error: line('error'), warn: line('warn'), info: line('info'), debug: line('debug') }
+
+const demo = await startDemo({ port: 0, channels: { 'ping:*': PingChannel }, logger })
 process.stdout.write(`${JSON.stringify({ url: demo.url })}\n`)
 
 const stop = (): void => {
