@@ -5,7 +5,7 @@
  */
 import { LiveError } from '../errors.ts'
 import { StaticsCache } from '../diff/index.ts'
-import { defaultReporter, reportJoinFailure } from '../runtime/index.ts'
+import { defaultReporter, reportJoinFailure, type ErrorContext } from '../runtime/index.ts'
 import {
   ViewProcess,
   type MountContext,
@@ -15,7 +15,17 @@ import {
   type ViewServices,
 } from '../view/index.ts'
 import { ChannelProcess, type ChannelClass } from './channel.ts'
-import { decodeFrame, encodeFrame, errorBody, frameHead, type FrameAddress, type Inbound } from './frame.ts'
+import {
+  asLiveError,
+  decodeFrame,
+  encodeFrame,
+  errorBody,
+  frameHead,
+  notJoined,
+  parseUrl,
+  type FrameAddress,
+  type Inbound,
+} from './frame.ts'
 import { CLOSE, SOCKET_TOPIC, VIEW_TOPIC_PREFIX, type CloseCode, type Limits } from './limits.ts'
 import { ViewJoin, type ChannelJoin, type Joined, type JoinHost } from './joined.ts'
 import { Outbound } from './outbound.ts'
@@ -124,8 +134,7 @@ export class Connection implements JoinHost {
       this.#route(frame)
     } catch (error) {
       // Routing answers its own errors; reaching here is a bug in Switchboard, not the client.
-      const report = this.#options.services.report ?? defaultReporter
-      report(error, { kind: 'internal', level: 'error', topic: frame.topic })
+      this.#report(error, { kind: 'internal', level: 'error', topic: frame.topic })
       this.#replyError(frame, new LiveError('socket.bad-frame', 'internal error'))
     }
   }
@@ -228,15 +237,25 @@ export class Connection implements JoinHost {
     if (previous) this.#leave(previous, 'rejoined')
     const max = this.#limits.maxTopics
     if (this.#joins.size >= max) {
-      return this.#replyError(frame, new LiveError('socket.too-many-topics', `at most ${max} topics`))
+      return this.#refuseJoin(frame, new LiveError('socket.too-many-topics', `at most ${max} topics`))
     }
     const joining = topic.startsWith(VIEW_TOPIC_PREFIX)
       ? this.#joinView(frame, joinRef)
       : this.#joinChannel(frame, joinRef)
     joining.catch((error: unknown) => {
-      console.error('[switchboard] unexpected error joining', error)
+      this.#report(error, { kind: 'internal', level: 'error', topic })
       this.#replyError(frame, new LiveError('socket.bad-frame', 'internal error'))
     })
+  }
+
+  // Every join turned away is logged (issue 10, item 17), not only those a mount refused.
+  #refuseJoin(frame: Inbound, error: LiveError): void {
+    this.#report(error, { kind: 'join-refused', level: 'warn', topic: frame.topic })
+    this.#replyError(frame, error)
+  }
+
+  #report(error: unknown, context: ErrorContext): void {
+    ;(this.#options.services.report ?? defaultReporter)(error, context)
   }
 
   async #joinView(frame: Inbound, joinRef: string): Promise<void> {
@@ -263,7 +282,7 @@ export class Connection implements JoinHost {
     const Class = this.#options.findChannel(frame.topic)
     if (!Class) {
       const error = new LiveError('socket.unknown-topic', `no channel is routed for "${frame.topic}"`)
-      return this.#replyError(frame, error)
+      return this.#refuseJoin(frame, error)
     }
     const joined: ChannelJoin = {
       kind: 'channel',
@@ -429,21 +448,4 @@ export class Connection implements JoinHost {
 const renderBody = (output: RenderOutput, key: 'r' | 'd', table: object | undefined): string => {
   const body = `"${key}":${output.json}`
   return table ? `{"t":${JSON.stringify(table)},${body}}` : `{${body}}`
-}
-
-const notJoined = (frame: Inbound): LiveError =>
-  new LiveError('socket.unknown-topic', `"${frame.topic}" is not joined on this socket (joinRef ${frame.joinRef})`)
-
-const asLiveError = (error: unknown): LiveError =>
-  error instanceof LiveError
-    ? error
-    : new LiveError('view.crashed', error instanceof Error ? error.message : String(error), { cause: error })
-
-const parseUrl = (value: unknown): URL | null => {
-  if (typeof value !== 'string') return null
-  try {
-    return new URL(value)
-  } catch {
-    return null
-  }
 }

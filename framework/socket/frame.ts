@@ -89,3 +89,23 @@ export const errorBody = (error: LiveError): { code: string; reason: string; sta
   reason: error.detail,
   ...developmentStack(error),
 })
+
+/** The error for a frame whose topic is not joined under its joinRef. */
+export const notJoined = (frame: Inbound): LiveError =>
+  new LiveError('socket.unknown-topic', `"${frame.topic}" is not joined on this socket (joinRef ${frame.joinRef})`)
+
+/** A thrown value as a LiveError: anything else is a crash (`view.crashed`) with it as cause. */
+export const asLiveError = (error: unknown): LiveError =>
+  error instanceof LiveError
+    ? error
+    : new LiveError('view.crashed', error instanceof Error ? error.message : String(error), { cause: error })
+
+/** An absolute URL from a payload field, or null. */
+export const parseUrl = (value: unknown): URL | null => {
+  if (typeof value !== 'string') return null
+  try {
+    return new URL(value)
+  } catch {
+    return null
+  }
+}

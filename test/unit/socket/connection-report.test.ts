@@ -33,7 +33,7 @@ class Picky extends Channel {
 
 type Sent = [string | null, string | null, string, string, Record<string, unknown>]
 
-const setup = () => {
+const setup = (limits = DEFAULT_LIMITS) => {
   const logger = recordingLogger()
   const services = { ...testServices(), report: createReporter(logger) }
   const sent: Sent[] = []
@@ -44,14 +44,14 @@ const setup = () => {
       close: () => {},
     },
     services,
-    limits: DEFAULT_LIMITS,
+    limits,
     session: {},
     authorizeView: async (_topic, payload) => {
       const View = { fragile: Fragile, broken: BrokenMount }[String(payload.token)]
       if (!View) throw new LiveError('session.bad-token', 'the token does not verify')
       return { View, context: { params: {}, session: {}, isConnected: true, url: new URL('http://x/'), form: {} } }
     },
-    findChannel: () => Picky,
+    findChannel: (topic) => (topic.startsWith('room:') ? Picky : undefined),
   })
   const send = (frame: unknown) => connection.receive(JSON.stringify(frame), false)
   const settle = () => new Promise((resolve) => setTimeout(resolve, 5))
@@ -78,6 +78,19 @@ describe('Connection reports', () => {
     await settle()
     expect(logger.lines).toMatchObject([
       { level: 'warn', object: { kind: 'join-refused', code: 'socket.join-refused', topic: 'room:1' } },
+    ])
+  })
+
+  it('logs a join to a topic no channel serves, and one past the topic limit, at warn', async () => {
+    const { logger, send, settle } = setup({ ...DEFAULT_LIMITS, maxTopics: 1 })
+    send(['1', '1', 'nowhere:1', 'join', {}])
+    send(['2', '2', 'lv:a', 'join', { token: 'fragile', url: 'http://x/' }])
+    await settle()
+    send(['3', '3', 'lv:b', 'join', { token: 'fragile', url: 'http://x/' }])
+    await settle()
+    expect(logger.lines).toMatchObject([
+      { level: 'warn', object: { kind: 'join-refused', code: 'socket.unknown-topic', topic: 'nowhere:1' } },
+      { level: 'warn', object: { kind: 'join-refused', code: 'socket.too-many-topics', topic: 'lv:b' } },
     ])
   })
 
