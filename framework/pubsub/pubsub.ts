@@ -1,4 +1,5 @@
 import { LiveError } from '../errors.ts'
+import { now, onAdapterState, onBroadcast } from '../telemetry/index.ts'
 import type { PubSubAdapter } from './adapter.ts'
 import { DEFAULT_SLICE_SIZE, DeliveryQueue } from './delivery-queue.ts'
 import type { HandlerErrorReporter, Subscription } from './delivery-queue.ts'
@@ -55,7 +56,11 @@ export class PubSub {
       throw new LiveError('pubsub.bad-option', detail)
     }
     this.#adapter = options.adapter ?? new MemoryAdapter()
-    this.#onAdapterError = options.onAdapterError ?? reportAdapterError
+    const onAdapterError = options.onAdapterError ?? reportAdapterError
+    this.#onAdapterError = (error) => {
+      if (onAdapterState.hasSubscribers) adapterFailed(this.#adapter, error)
+      onAdapterError(error)
+    }
     this.#queue = new DeliveryQueue(sliceSize, options.onHandlerError ?? reportHandlerError)
     this.#adapter.start({
       deliver: (topic, message, from) => this.#deliverRemote(topic, message, from),
@@ -159,9 +164,12 @@ export class PubSub {
     this.#assertOpen('broadcast')
     assertTopic(topic)
     const from = owner === NO_OWNER ? null : this.#tokenOf(owner)
+    const startedAt = onBroadcast.hasSubscribers ? now() : -1
     const remote = this.#adapter.publish(topic, message, from)
-    const local = this.#queue.push(topic, message, this.#snapshot(topic, owner))
+    const targets = this.#snapshot(topic, owner)
+    const local = this.#queue.push(topic, message, targets)
     await Promise.all([local, remote])
+    if (startedAt >= 0) broadcasted(topic, targets.length, startedAt, 'local')
   }
 
   #deliverRemote(topic: string, message: unknown, from: string | null): void {
@@ -169,7 +177,12 @@ export class PubSub {
     const targets = this.#snapshot(topic, NO_OWNER).filter(
       (subscription) => from === null || this.#tokenOf(subscription.owner) !== from,
     )
-    void this.#queue.push(topic, message, targets)
+    const delivered = this.#queue.push(topic, message, targets)
+    if (onBroadcast.hasSubscribers) {
+      const startedAt = now()
+      const report = (): void => broadcasted(topic, targets.length, startedAt, 'remote')
+      void delivered.then(report, report)
+    }
   }
 
   #snapshot(topic: string, skipOwner: unknown): Subscription[] {
@@ -238,3 +251,14 @@ const reportHandlerError: HandlerErrorReporter = (error, topic) => {
 const reportAdapterError = (error: unknown): void => {
   console.error('[switchboard] pubsub adapter error', error)
 }
+
+// Telemetry (framework/telemetry): called only after the channel's hasSubscribers.
+const broadcasted = (
+  topic: string,
+  subscribers: number,
+  startedAt: number,
+  origin: 'local' | 'remote',
+): void => onBroadcast.publish({ topic, subscribers, durationMs: now() - startedAt, origin })
+
+const adapterFailed = ({ constructor, nodeId }: PubSubAdapter, error: unknown): void =>
+  onAdapterState.publish({ adapter: constructor.name, nodeId, state: 'error', error })

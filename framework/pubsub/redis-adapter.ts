@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import { LiveError } from '../errors.ts'
+import { onAdapterState } from '../telemetry/index.ts'
 import type { AdapterHooks, PubSubAdapter } from './adapter.ts'
 import { decodeEnvelope, encodeEnvelope } from './envelope.ts'
 
@@ -44,6 +45,10 @@ export class RedisAdapter implements PubSubAdapter {
     this.#publisher.on('error', (error: unknown) => this.#hooks?.onError(error))
     this.#subscriber.on('error', (error: unknown) => this.#hooks?.onError(error))
     this.#subscriber.on('message', (channel: string, raw: string) => this.#receive(channel, raw))
+    // The subscriber connection decides whether other nodes' messages arrive: it is the state.
+    this.#subscriber.on('ready', () => this.#report('ready'))
+    this.#subscriber.on('reconnecting', () => this.#report('reconnecting'))
+    this.#subscriber.on('end', () => this.#report('closed'))
   }
 
   start(hooks: AdapterHooks): void {
@@ -66,6 +71,12 @@ export class RedisAdapter implements PubSubAdapter {
   async close(): Promise<void> {
     this.#hooks = null
     await Promise.allSettled([this.#subscriber.quit(), this.#publisher.quit()])
+  }
+
+  #report(state: 'ready' | 'reconnecting' | 'closed'): void {
+    if (onAdapterState.hasSubscribers) {
+      onAdapterState.publish({ adapter: 'RedisAdapter', nodeId: this.nodeId, state, error: null })
+    }
   }
 
   #receive(channel: string, raw: string): void {

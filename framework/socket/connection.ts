@@ -6,6 +6,16 @@
 import { LiveError } from '../errors.ts'
 import { StaticsCache } from '../diff/index.ts'
 import {
+  now,
+  onDiff,
+  onError,
+  onEvent,
+  onJoin,
+  onLeave,
+  onRateLimit,
+  onSlowConsumer,
+} from '../telemetry/index.ts'
+import {
   ViewProcess,
   type MountContext,
   type RenderOutput,
@@ -173,6 +183,7 @@ export class Connection {
       // Memory is bounded while held back, but a client that never drains is gone in all but name.
       const since = (this.#congestedSince ??= Date.now())
       if (Date.now() - since > this.#limits.maxStallMs) {
+        if (onSlowConsumer.hasSubscribers) slowConsumer('closed', this.#transport, 'stalled')
         this.close(CLOSE.TOO_SLOW, `client has not drained for ${this.#limits.maxStallMs} ms`)
       }
       return
@@ -197,6 +208,7 @@ export class Connection {
     this.#state = 'closed'
     for (const joined of this.#joins.values()) {
       joined.isJoined = false
+      if (onLeave.hasSubscribers) left(joined, reason)
       joined.process?.stop(reason)
     }
     this.#joins.clear()
@@ -214,15 +226,20 @@ export class Connection {
       this.#leave(joined, 'left')
       return this.#reply(frame, 'ok', {})
     }
+    const startedAt = onEvent.hasSubscribers ? now() : -1
     try {
       if (joined.kind === 'channel') {
         const reply = await joined.process!.handleIn(frame.event, frame.payload)
         return this.#reply(frame, 'ok', reply)
       }
       const output = await this.#viewFrame(joined.process!, frame)
-      this.#replyJson(frame, output ? this.#renderJson(output, 'd') : '{}')
+      const body = output ? this.#renderJson(output, 'd') : '{}'
+      this.#replyJson(frame, body)
+      if (output && onDiff.hasSubscribers) diffed(joined, Buffer.byteLength(body), 'reply')
+      if (startedAt >= 0) evented(joined, frame, startedAt, null)
     } catch (error) {
       this.#reply(frame, 'error', errorBody(asLiveError(error)))
+      if (startedAt >= 0) evented(joined, frame, startedAt, asLiveError(error).code)
     }
   }
 
@@ -261,6 +278,7 @@ export class Connection {
 
   async #joinView(frame: Inbound, joinRef: string): Promise<void> {
     const joined = new ViewJoin(this, joinRef, frame.topic)
+    const startedAt = onJoin.hasSubscribers ? now() : -1
     this.#joins.set(frame.topic, joined) // reserved while mounting: a second join is refused
     try {
       const { View, context } = await this.#options.authorizeView(
@@ -274,6 +292,7 @@ export class Connection {
         return process.stop('left while mounting')
       }
       joined.process = process
+      if (startedAt >= 0) joinedAt(joined, View.name, startedAt)
       this.#replyJson(frame, this.#renderJson(output, 'r'))
     } catch (error) {
       this.#remove(joined)
@@ -287,6 +306,7 @@ export class Connection {
       return this.#reply(frame, 'error', errorBody(new LiveError('socket.unknown-topic', `no channel is routed for "${frame.topic}"`)))
     }
     const joined: ChannelJoin = { kind: 'channel', joinRef, topic: frame.topic, process: null, isJoined: true }
+    const startedAt = onJoin.hasSubscribers ? now() : -1
     this.#joins.set(frame.topic, joined)
     const process = new ChannelProcess(
       Class,
@@ -295,6 +315,7 @@ export class Connection {
       (event, payload) => this.pushTo(joined, event, payload),
       (error) => {
         this.pushTo(joined, 'error', errorBody(error))
+        if (onLeave.hasSubscribers) left(joined, 'crash')
         this.#remove(joined)
       },
     )
@@ -302,6 +323,7 @@ export class Connection {
       const reply = await process.join(frame.payload, { topic: frame.topic, session: this.#options.session })
       if (this.#joins.get(frame.topic) !== joined || this.#state !== 'open') return process.stop('left while joining')
       joined.process = process
+      if (startedAt >= 0) joinedAt(joined, Class.name, startedAt)
       this.#reply(frame, 'ok', reply)
     } catch (error) {
       this.#remove(joined)
@@ -310,6 +332,7 @@ export class Connection {
   }
 
   #leave(joined: Joined, reason: string): void {
+    if (onLeave.hasSubscribers) left(joined, reason)
     this.#remove(joined)
     joined.process?.stop(reason)
   }
@@ -323,6 +346,7 @@ export class Connection {
   /** @internal A view crashed and ended (ViewJoin.crashed): the client hears why, the join goes. */
   viewCrashed(joined: ViewJoin, error: LiveError): void {
     this.pushTo(joined, 'error', errorBody(error))
+    if (onLeave.hasSubscribers) left(joined, 'crash')
     this.#remove(joined)
   }
 
@@ -333,6 +357,9 @@ export class Connection {
       // The client holds the last sent tree; later diffs are taken against it, so holding back
       // loses nothing and costs one pending tree per view, not a queue of frames.
       const waiting = (this.#waiting ??= new Set())
+      if (waiting.size === 0 && this.isOpen && onSlowConsumer.hasSubscribers) {
+        slowConsumer('held', this.#transport, 'buffer over coalesceAboveBytes')
+      }
       if (waiting.size === 0) this.#options.onWaiting?.(this)
       waiting.add(joined)
       return
@@ -346,17 +373,23 @@ export class Connection {
     if (!output) return
     const table = output.templates.size === 0 ? undefined : this.#statics.take(output.templates)
     if (table) {
-      this.#write(`${frameHead(joined.joinRef, null, joined.topic, 'diff')}${renderBody(output, 'd', table)}]`)
+      const head = frameHead(joined.joinRef, null, joined.topic, 'diff')
+      const text = `${head}${renderBody(output, 'd', table)}]`
+      this.#write(text)
+      if (onDiff.hasSubscribers) diffed(joined, Buffer.byteLength(text), 'push')
       return
     }
     // The common case, the short push `[joinRef,diff]`: bytes shared by every view sending the
     // same diff under the same joinRef.
-    this.#write(output.pushFrame(joined.joinRef))
+    const frame = output.pushFrame(joined.joinRef)
+    this.#write(frame)
+    if (onDiff.hasSubscribers) diffed(joined, frame.byteLength, 'push')
   }
 
   #isCongested(): boolean {
     const buffered = this.#transport.bufferedAmount
     if (buffered > this.#limits.closeAboveBytes) {
+      if (onSlowConsumer.hasSubscribers) slowConsumer('closed', this.#transport, 'buffer over closeAboveBytes')
       this.close(CLOSE.TOO_SLOW, `client is ${buffered} bytes behind`)
       return true
     }
@@ -370,6 +403,10 @@ export class Connection {
   #overLimit(address: FrameAddress | null): void {
     this.#overLimitCount++
     // A client that keeps sending while refused is not a browser with a burst; cut it off.
+    if (onRateLimit.hasSubscribers) {
+      const action = this.#overLimitCount > this.#limits.eventBurst ? 'closed' : 'refused'
+      onRateLimit.publish({ action, topic: address?.topic ?? null })
+    }
     if (this.#overLimitCount > this.#limits.eventBurst) {
       return this.close(CLOSE.RATE_LIMITED, 'too many frames per second')
     }
@@ -380,6 +417,7 @@ export class Connection {
 
   #reply(address: { joinRef: string | null; ref: string | null; topic: string }, status: 'ok' | 'error', response: unknown): void {
     if (address.ref === null) return
+    if (status === 'error' && onError.hasSubscribers) erred(response, address.topic)
     this.#write(encodeFrame(address.joinRef, address.ref, address.topic, 'reply', { status, response }))
   }
 
@@ -392,10 +430,12 @@ export class Connection {
   /** @internal Pushes an event frame to a joined view or channel. */
   pushTo(joined: Joined, event: string, payload: unknown): void {
     if (!joined.isJoined && event !== 'error') return
+    if (event === 'error' && onError.hasSubscribers) erred(payload, joined.topic)
     this.#write(encodeFrame(joined.joinRef, null, joined.topic, event, payload))
   }
 
   #socketError(error: LiveError): void {
+    if (onError.hasSubscribers) onError.publish({ code: error.code, topic: SOCKET_TOPIC })
     this.#write(encodeFrame(null, null, SOCKET_TOPIC, 'error', errorBody(error)))
   }
 
@@ -436,3 +476,41 @@ const parseUrl = (value: unknown): URL | null => {
     return null
   }
 }
+
+// Telemetry (framework/telemetry): each is called only after its channel's hasSubscribers.
+const nameOf = (joined: Joined): string =>
+  joined.kind === 'view'
+    ? (joined.process?.view.constructor.name ?? '')
+    : (joined.process?.channel.constructor.name ?? '')
+
+const joinedAt = (joined: Joined, name: string, startedAt: number): void => {
+  const { kind, topic } = joined
+  onJoin.publish({ kind, name, instance: joined.process!, topic, durationMs: now() - startedAt })
+}
+
+const left = (joined: Joined, reason: string): void => {
+  // A join still mounting was never announced, so its end is not either.
+  const { kind, topic, process: instance } = joined
+  if (instance) onLeave.publish({ kind, name: nameOf(joined), instance, topic, reason })
+}
+
+const diffed = (joined: Joined, bytes: number, cause: 'push' | 'reply'): void => {
+  const { topic, process: instance } = joined
+  if (instance) onDiff.publish({ view: nameOf(joined), instance, topic, bytes, cause })
+}
+
+const evented = (joined: Joined, frame: Inbound, startedAt: number, code: string | null): void => {
+  const { topic, process: instance } = joined
+  if (joined.kind !== 'view' || !instance) return
+  const event = frame.event === 'event' ? String(frame.payload.event) : frame.event
+  const durationMs = now() - startedAt
+  onEvent.publish({ view: nameOf(joined), instance, topic, event, durationMs, code })
+}
+
+const erred = (response: unknown, topic: string): void => {
+  const code = typeof response === 'object' && response !== null && 'code' in response ? response.code : null
+  onError.publish({ code: typeof code === 'string' ? code : 'unknown', topic })
+}
+
+const slowConsumer = (action: 'held' | 'closed', transport: Transport, reason: string): void =>
+  onSlowConsumer.publish({ action, bufferedBytes: transport.bufferedAmount, reason })
