@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { developmentSecret, Switchboard, type Cluster, type Layout } from '../framework/index.ts'
+import { opsAuthorize } from './ops.ts'
 import { Fleet, type FleetOptions } from './sim/index.ts'
 import { CounterView } from './views/counter.ts'
 import { createDashboardView } from './views/dashboard.ts'
@@ -48,6 +49,8 @@ export type DemoOptions = {
   readonly fleet?: Omit<FleetOptions, 'pubsub' | 'cluster'>
   /** Run as a node of this cluster: shared pub/sub, each tenant's simulator once per cluster. */
   readonly cluster?: Cluster
+  /** Token for /system and /metrics; default SWITCHBOARD_OPS_TOKEN (open in development without). */
+  readonly opsToken?: string
 }
 
 /** A running demo server. */
@@ -89,6 +92,10 @@ export const createApp = async (options: DemoOptions = {}) => {
   app.get('/t/:tenant', dashboard)
   app.get('/counter', live.page(CounterView, { title: 'Counter', layout }))
   app.get('/signup', live.page(SignupView, { title: 'Sign up', layout }))
+  // Operator routes: SWITCHBOARD_OPS_TOKEN guards them (see ops.ts and docs/deploy.md).
+  const authorize = opsAuthorize(options.opsToken)
+  app.get('/system', live.dashboard({ authorize, supervisors: () => ({ fleet: fleet.supervisor }) }))
+  app.get('/metrics', live.metrics({ authorize }))
   return { app, live, fleet }
 }
 

@@ -88,6 +88,11 @@ export class PubSub {
     return this.#topics.get(topic)?.size ?? 0
   }
 
+  /** Each topic with local subscribers and their count, for monitoring (walks every topic). */
+  *topicSizes(): IterableIterator<readonly [string, number]> {
+    for (const [topic, subscribers] of this.#topics) yield [topic, subscribers.size]
+  }
+
   /** Calls `handler` with every message on `topic` from now on; returns the unsubscribe. */
   subscribe(topic: string, handler: PubSubHandler, options: SubscribeOptions = {}): () => void {
     this.#assertOpen('subscribe')

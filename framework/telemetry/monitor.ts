@@ -158,6 +158,16 @@ export class SystemMonitor {
     this.#snapshot = this.#take(0)
   }
 
+  /** The sampling period in ms. */
+  get sampleMs(): number {
+    return this.#sampleMs
+  }
+
+  /** Samples kept in `snapshot.history`. */
+  get historyLength(): number {
+    return this.#historyLength
+  }
+
   /** The newest snapshot. */
   get snapshot(): SystemSnapshot {
     return this.#snapshot
