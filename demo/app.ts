@@ -43,6 +43,8 @@ ${head}
 /** Options for the demo server. */
 export type DemoOptions = {
   readonly port?: number
+  /** The address to listen on; default 127.0.0.1 (a container sets HOST=0.0.0.0). */
+  readonly host?: string
   /** Signing secret; default `developmentSecret()` (SWITCHBOARD_SECRET, required in production). */
   readonly secret?: string
   /** Simulator settings (tests shorten intervals or fix the seed). */
@@ -104,7 +106,7 @@ export const startDemo = async (options: DemoOptions = {}): Promise<Demo> => {
   const { app, live, fleet } = await createApp(options)
   return new Promise((resolve) => {
     const server = serve(
-      { fetch: app.fetch, port: options.port ?? 3000, hostname: '127.0.0.1' },
+      { fetch: app.fetch, port: options.port ?? 3000, hostname: options.host ?? '127.0.0.1' },
       (info: AddressInfo) => {
         resolve({
           url: `http://127.0.0.1:${info.port}`,
