@@ -23,6 +23,13 @@ export type MetricsOptions = {
   readonly defaultMetrics?: boolean
 }
 
+const PER_HANDLE_METRICS = [
+  'nodejs_active_handles',
+  'nodejs_active_handles_total',
+  'nodejs_active_resources',
+  'nodejs_active_resources_total',
+  'process_open_fds',
+]
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
 const MAILBOX_BUCKETS = [0, 1, 2, 5, 10, 25, 50, 100, 250, 1000]
 const FANOUT_BUCKETS = [0, 1, 10, 100, 1000, 10_000, 100_000]
@@ -164,7 +171,12 @@ export class Metrics {
       listen('switchboard:rate-limit', (e) => limited.inc({ action: e.action })),
       listen('switchboard:pubsub:adapter', (e) => adapter.inc({ state: e.state })),
     )
-    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry })
+    if (options.defaultMetrics ?? true) {
+      collectDefaultMetrics({ register: this.registry })
+      // These list every libuv handle or open file at each scrape: with 10,000 sockets that is
+      // arrays of 10,000+ objects per scrape. switchboard_connections says the same for free.
+      for (const name of PER_HANDLE_METRICS) this.registry.removeSingleMetric(name)
+    }
   }
 
   /** The `Content-Type` of `text()`. */
