@@ -54,7 +54,7 @@ export type DiffEvent = {
   readonly view: string
   readonly instance: object
   readonly topic: string
-  /** Bytes of the whole frame as written (UTF-8). */
+  /** UTF-8 bytes written: the whole frame of a push; the diff body (`{"d":…}`) of a reply. */
   readonly bytes: number
   /** 'push' after an info, timer or broadcast; 'reply' answering a client event. */
   readonly cause: 'push' | 'reply'

@@ -9,6 +9,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { listen } from './channels.ts'
+import { HotCounter, HotHistogram } from './hot-metrics.ts'
 
 /** Whole-node figures read at scrape time. */
 export type MetricsSources = {
@@ -61,12 +62,16 @@ export class Metrics {
       labelNames: ['kind', 'name'],
       registers,
     })
-    const mailbox = new Histogram({
-      name: 'switchboard_view_mailbox_length',
-      help: 'Messages queued in a view mailbox after a render',
-      buckets: MAILBOX_BUCKETS,
-      registers,
-    })
+    // Render and diff fire once per view per broadcast: they go through the hot-metrics path.
+    const registry = this.registry
+    const mailboxMetric = new HotHistogram(
+      'switchboard_view_mailbox_length',
+      'Messages queued in a view mailbox after a render',
+      registry,
+      MAILBOX_BUCKETS,
+      null,
+    )
+    const mailbox = mailboxMetric.series()
     const eventSecondsMetric = new Histogram({
       name: 'switchboard_view_event_duration_seconds',
       help: 'Client event to reply, mailbox wait included',
@@ -75,14 +80,13 @@ export class Metrics {
       registers,
     })
     const eventSeconds = cached((view) => eventSecondsMetric.labels({ view }))
-    const renderSecondsMetric = new Histogram({
-      name: 'switchboard_view_render_duration_seconds',
-      help: 'One view render (shared renders included)',
-      labelNames: ['view'],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    })
-    const renderSeconds = cached((view) => renderSecondsMetric.labels({ view }))
+    const renderSecondsMetric = new HotHistogram(
+      'switchboard_view_render_duration_seconds',
+      'One view render (shared renders included)',
+      registry,
+      LATENCY_BUCKETS,
+      'view',
+    )
     const mountSecondsMetric = new Histogram({
       name: 'switchboard_view_mount_duration_seconds',
       help: 'Connected mount and first render',
@@ -91,13 +95,12 @@ export class Metrics {
       registers,
     })
     const mountSeconds = cached((view) => mountSecondsMetric.labels({ view }))
-    const bytesOutMetric = new Counter({
-      name: 'switchboard_diff_bytes_total',
-      help: 'Bytes of diffs written to sockets',
-      labelNames: ['view'],
-      registers,
-    })
-    const bytesOut = cached((view) => bytesOutMetric.labels({ view }))
+    const bytesOutMetric = new HotCounter(
+      'switchboard_diff_bytes_total',
+      'Bytes of diffs written to sockets',
+      registry,
+      'view',
+    )
     const errorsMetric = new Counter({
       name: 'switchboard_errors_total',
       help: 'Coded errors sent to clients',
@@ -155,11 +158,11 @@ export class Metrics {
       listen('switchboard:leave', (e) => joined.dec({ kind: e.kind, name: e.name })),
       listen('switchboard:view:event', (e) => eventSeconds(e.view).observe(e.durationMs / 1000)),
       listen('switchboard:view:render', (e) => {
-        renderSeconds(e.view).observe(e.durationMs / 1000)
-        mailbox.observe(e.mailbox)
+        renderSecondsMetric.observe(renderSecondsMetric.series(e.view), e.durationMs / 1000)
+        mailboxMetric.observe(mailbox, e.mailbox)
       }),
       listen('switchboard:view:mount', (e) => mountSeconds(e.view).observe(e.durationMs / 1000)),
-      listen('switchboard:diff', (e) => bytesOut(e.view).inc(e.bytes)),
+      listen('switchboard:diff', (e) => void (bytesOutMetric.series(e.view).value += e.bytes)),
       listen('switchboard:error', (e) => errors(e.code).inc()),
       listen('switchboard:crash', (e) => crashes.inc({ kind: e.kind })),
       listen('switchboard:supervisor:restart', (e) => restarts(e.supervisor).inc()),
