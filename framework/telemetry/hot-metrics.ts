@@ -1,8 +1,8 @@
 /**
  * Histograms and counters for the events that fire once per view per broadcast (render, diff):
  * 10,000 views make 10,000 observations a tick. prom-client validates and hashes the labels on
- * every `observe`, even through a `labels()` child, which made the metrics endpoint cost a third
- * more CPU per broadcast. These keep one typed array per label value, updated in a few adds, and
+ * every `observe`, even through a `labels()` child. These keep one typed array per label value,
+ * updated in a few adds, and
  * build prom-client's exposition values only when the registry is scraped.
  */
 import type { Metric, Registry } from 'prom-client'
