@@ -15,10 +15,14 @@ COPY client ./client
 COPY framework ./framework
 COPY demo ./demo
 RUN npm run build
-# Keep production dependencies plus tsx, which runs the TypeScript sources on Node 20.
-RUN TSX_VERSION="$(node -p "require('./package.json').devDependencies.tsx")" \
-  && npm prune --omit=dev \
-  && npm install --no-save --omit=dev "tsx@${TSX_VERSION}"
+# Keep production dependencies plus the dev dependencies the demo runs with: tsx runs the
+# TypeScript sources on Node 20, and the demo's forms validate with zod. npm would prune those
+# again, so they go to /opt/runtime and are linked in.
+RUN npm prune --omit=dev \
+  && RUNTIME_PACKAGES="tsx zod" \
+  && npm install --prefix /opt/runtime --no-save --no-package-lock $(for p in $RUNTIME_PACKAGES; do \
+    node -p "'$p@' + require('./package.json').devDependencies['$p']"; done) \
+  && for p in $RUNTIME_PACKAGES; do ln -s "/opt/runtime/node_modules/$p" "node_modules/$p"; done
 
 # Run: no compilers, no dev dependencies, not root.
 FROM node:20-bookworm-slim
@@ -28,6 +32,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
+COPY --from=build /opt/runtime /opt/runtime
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --from=build --chown=node:node /app/framework ./framework
 COPY --from=build --chown=node:node /app/demo ./demo

@@ -2,8 +2,7 @@
  * Histograms and counters for the events that fire once per view per broadcast (render, diff):
  * 10,000 views make 10,000 observations a tick. prom-client validates and hashes the labels on
  * every `observe`, even through a `labels()` child. These keep one typed array per label value,
- * updated in a few adds, and
- * build prom-client's exposition values only when the registry is scraped.
+ * updated in a few adds, and build prom-client's exposition values only when it is scraped.
  */
 import type { Metric, Registry } from 'prom-client'
 
