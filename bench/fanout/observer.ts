@@ -14,7 +14,27 @@ const attr = (html: string, pattern: RegExp, what: string): string => {
 }
 
 /** Opens the dashboard at `base`/system and scrapes `base`/metrics every second; returns the stop. */
-export const observe = async (base: string): Promise<() => void> => {
+export const observe = async (
+  base: string,
+  watch = { metrics: true, dashboard: true },
+): Promise<() => void> => {
+  const ws = watch.dashboard ? await openDashboard(base) : null
+  let scrapes = 0
+  const scraper = setInterval(() => {
+    if (!watch.metrics) return
+    fetch(`${base}/metrics`)
+      .then((r) => r.text())
+      .then(() => void scrapes++)
+      .catch((error: unknown) => console.error('[observer] scrape failed', error))
+  }, 1000)
+  return () => {
+    clearInterval(scraper)
+    ws?.close()
+    console.error(`[observer] ${scrapes} scrapes`)
+  }
+}
+
+const openDashboard = async (base: string): Promise<WebSocket> => {
   const { body, cookie } = await fetchPage(`${base}/system`)
   const csrf = attr(body, /<meta name="csrf-token" content="([^"]+)"/, 'csrf meta')
   const id = attr(body, /<div id="([^"]+)" data-sb-root/, 'live root')
@@ -30,18 +50,10 @@ export const observe = async (base: string): Promise<() => void> => {
   })
   ws.on('error', () => {})
   // Heartbeats keep the dashboard's socket open through a long run.
-  const heartbeat = setInterval(() => ws.send(JSON.stringify([null, 'hb', 'switchboard', 'heartbeat', {}])), 20_000)
-  let scrapes = 0
-  const scraper = setInterval(() => {
-    fetch(`${base}/metrics`)
-      .then((r) => r.text())
-      .then(() => void scrapes++)
-      .catch((error: unknown) => console.error('[observer] scrape failed', error))
-  }, 1000)
-  return () => {
-    clearInterval(heartbeat)
-    clearInterval(scraper)
-    ws.close()
-    console.error(`[observer] ${scrapes} scrapes`)
-  }
+  const heartbeat = setInterval(
+    () => ws.send(JSON.stringify([null, 'hb', 'switchboard', 'heartbeat', {}])),
+    20_000,
+  )
+  ws.on('close', () => clearInterval(heartbeat))
+  return ws
 }

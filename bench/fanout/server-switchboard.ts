@@ -32,16 +32,19 @@ class DashboardView extends LiveView<Tick> {
 const live = new Switchboard({ secret: 'fanout-bench-secret-0123456789abcdef' })
 const app = new Hono()
 app.get('/', live.page(DashboardView, { title: 'Fanout' }))
-// FANOUT_TELEMETRY=observed: metrics scraped every second and the system dashboard open.
-const isObserved = process.env.FANOUT_TELEMETRY === 'observed'
-if (isObserved) {
-  app.get('/metrics', live.metrics({ authorize: () => true }))
-  app.get('/system', live.dashboard({ authorize: () => true }))
+// FANOUT_TELEMETRY=observed: metrics scraped every second and the system dashboard open;
+// `metrics` or `dashboard` alone to tell their costs apart.
+const telemetry = process.env.FANOUT_TELEMETRY ?? ''
+const watch = {
+  metrics: telemetry === 'observed' || telemetry === 'metrics',
+  dashboard: telemetry === 'observed' || telemetry === 'dashboard',
 }
+if (watch.metrics) app.get('/metrics', live.metrics({ authorize: () => true }))
+if (watch.dashboard) app.get('/system', live.dashboard({ authorize: () => true }))
 const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
   const ready = () => emit({ event: 'ready', port: info.port, fdLimit: fdLimit() })
-  if (!isObserved) return ready()
-  observe(`http://127.0.0.1:${info.port}`).then(ready, (error: unknown) => {
+  if (!watch.metrics && !watch.dashboard) return ready()
+  observe(`http://127.0.0.1:${info.port}`, watch).then(ready, (error: unknown) => {
     console.error('[fanout] the telemetry observer failed to start', error)
     process.exit(1)
   })
