@@ -8,7 +8,15 @@
  * `npm run bench:broadcast`; BROADCAST_N (default 10000), BROADCAST_ROUNDS (default 200; a fifth
  * of that for the unshared views).
  */
-import { LiveView, PubSub, DEFAULT_LIMITS, type Rendered } from '../framework/index.ts'
+import {
+  DEFAULT_LIMITS,
+  listen,
+  LiveView,
+  Metrics,
+  PubSub,
+  SystemMonitor,
+  type Rendered,
+} from '../framework/index.ts'
 import { Connection, type Transport } from '../framework/socket/index.ts'
 import { shareableRender } from '../framework/view/sharing.ts'
 import { dashboard, initialTick, metricsAt, type Tick } from './shared/dashboard.ts'
@@ -20,6 +28,22 @@ const ROUNDS = Number(process.env.BROADCAST_ROUNDS ?? 200)
 const UNSHARED_ROUNDS = Math.max(10, Math.round(ROUNDS / 5))
 const WARM_UP = 20
 const TOPIC = 'metrics'
+
+// BROADCAST_TELEMETRY=listen|metrics|monitor (comma-separated): the same rounds with telemetry
+// consumers subscribed — empty listeners, the Prometheus metrics, a watched system monitor.
+const consumers = (process.env.BROADCAST_TELEMETRY ?? '').split(',').filter(Boolean)
+if (consumers.includes('listen')) {
+  listen('switchboard:view:render', () => {})
+  listen('switchboard:diff', () => {})
+}
+if (consumers.includes('metrics')) {
+  new Metrics({ connections: () => N, topics: () => 1, presences: () => 0 }, { defaultMetrics: false })
+}
+if (consumers.includes('monitor')) {
+  const topics = (): [string, number][] => [[TOPIC, N]]
+  const sources = { connections: () => N, topics, presences: () => 0, presenceTotal: () => 0 }
+  new SystemMonitor(sources).start().watch()
+}
 
 class SharedDashboard extends LiveView<Tick> {
   mount(): Tick {

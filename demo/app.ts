@@ -6,7 +6,15 @@ import { readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
-import { developmentSecret, Switchboard, type ChannelClass, type Cluster, type Layout, type Logger } from '../framework/index.ts'
+import {
+  developmentSecret,
+  Switchboard,
+  type ChannelClass,
+  type Cluster,
+  type Layout,
+  type Logger,
+} from '../framework/index.ts'
+import { opsAuthorize } from './ops.ts'
 import { Fleet, type FleetOptions } from './sim/index.ts'
 import { CounterView } from './views/counter.ts'
 import { createDashboardView } from './views/dashboard.ts'
@@ -42,6 +50,8 @@ ${head}
 /** Options for the demo server. */
 export type DemoOptions = {
   readonly port?: number
+  /** The address to listen on; default 127.0.0.1 (a container sets HOST=0.0.0.0). */
+  readonly host?: string
   /** Signing secret; default `developmentSecret()` (SWITCHBOARD_SECRET, required in production). */
   readonly secret?: string
   /** Simulator settings (tests shorten intervals or fix the seed). */
@@ -52,6 +62,8 @@ export type DemoOptions = {
   readonly channels?: Readonly<Record<string, ChannelClass>>
   /** Where crashes and refused joins are logged; default the console (the soak reads JSON lines). */
   readonly logger?: Logger
+  /** Token for /system and /metrics; default SWITCHBOARD_OPS_TOKEN (open in development without). */
+  readonly opsToken?: string
 }
 
 /** A running demo server. */
@@ -95,6 +107,10 @@ export const createApp = async (options: DemoOptions = {}) => {
   app.get('/t/:tenant', dashboard)
   app.get('/counter', live.page(CounterView, { title: 'Counter', layout }))
   app.get('/signup', live.page(SignupView, { title: 'Sign up', layout }))
+  // Operator routes: SWITCHBOARD_OPS_TOKEN guards them (see ops.ts and docs/deploy.md).
+  const authorize = opsAuthorize(options.opsToken)
+  app.get('/system', live.dashboard({ authorize, supervisors: () => ({ fleet: fleet.supervisor }) }))
+  app.get('/metrics', live.metrics({ authorize }))
   return { app, live, fleet }
 }
 
@@ -103,7 +119,7 @@ export const startDemo = async (options: DemoOptions = {}): Promise<Demo> => {
   const { app, live, fleet } = await createApp(options)
   return new Promise((resolve) => {
     const server = serve(
-      { fetch: app.fetch, port: options.port ?? 3000, hostname: '127.0.0.1' },
+      { fetch: app.fetch, port: options.port ?? 3000, hostname: options.host ?? '127.0.0.1' },
       (info: AddressInfo) => {
         resolve({
           url: `http://127.0.0.1:${info.port}`,

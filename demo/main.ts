@@ -23,7 +23,8 @@ await startCluster({ workers }, async () => {
         ...(process.env.SWITCHBOARD_STORE ? { store: process.env.SWITCHBOARD_STORE } : {}),
       })
     : undefined
-  const demo = await startDemo({ port, ...(cluster ? { cluster } : {}) })
+  const host = process.env.HOST ?? '127.0.0.1'
+  const demo = await startDemo({ port, host, ...(cluster ? { cluster } : {}) })
   const where = cluster ? ` as node ${cluster.node}` : ''
   console.log(`Switchboard demo on ${demo.url.replace('127.0.0.1', 'localhost')}${where}`)
 

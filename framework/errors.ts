@@ -74,6 +74,7 @@ export const ERRORS = {
   'server.bad-config': 'the server options are invalid',
   'server.bad-origin': 'the WebSocket upgrade came from an origin that is not allowed',
   'server.bad-csrf': 'the CSRF token is missing or does not match',
+  'server.unauthorized': 'an operator route (metrics, dashboard) refused the request in authorize',
 } as const
 
 export type ErrorCode = keyof typeof ERRORS

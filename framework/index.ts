@@ -84,8 +84,36 @@ export type {
   WorkersOptions,
 } from './cluster/index.ts'
 
+export { CHANNELS, listen, Metrics, openTelemetry, SystemMonitor } from './telemetry/index.ts'
+export type {
+  AdapterStateEvent,
+  BroadcastEvent,
+  CrashEvent,
+  DiffEvent,
+  ErrorEvent,
+  JoinEvent,
+  LeaveEvent,
+  MetricsOptions,
+  MetricsSources,
+  MonitorOptions,
+  MonitorSources,
+  OpenTelemetryOptions,
+  RateLimitEvent,
+  RestartEvent,
+  SlowConsumerEvent,
+  SupervisorLike,
+  SystemSnapshot,
+  TelemetryEvents,
+  ViewEventEvent,
+  ViewMountEvent,
+  ViewRenderEvent,
+} from './telemetry/index.ts'
+
 export { Switchboard, defaultLayout, developmentSecret } from './server/index.ts'
 export type {
+  AuthorizeRequest,
+  DashboardOptions,
+  MetricsRouteOptions,
   DevelopmentSecretOptions,
   Layout,
   LayoutParts,

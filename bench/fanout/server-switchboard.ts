@@ -9,6 +9,7 @@ import { Hono } from 'hono'
 import { LiveView, Switchboard, type Rendered } from '../../framework/index.ts'
 import { emit, fdLimit, onCommands } from '../shared/children.ts'
 import { dashboard, initialTick, type Tick } from '../shared/dashboard.ts'
+import { observe } from './observer.ts'
 import { runTicks } from './ticker.ts'
 
 const TOPIC = 'metrics'
@@ -31,8 +32,22 @@ class DashboardView extends LiveView<Tick> {
 const live = new Switchboard({ secret: 'fanout-bench-secret-0123456789abcdef' })
 const app = new Hono()
 app.get('/', live.page(DashboardView, { title: 'Fanout' }))
+// FANOUT_TELEMETRY=observed: metrics scraped every second and the system dashboard open;
+// `metrics` or `dashboard` alone to tell their costs apart.
+const telemetry = process.env.FANOUT_TELEMETRY ?? ''
+const watch = {
+  metrics: telemetry === 'observed' || telemetry === 'metrics',
+  dashboard: telemetry === 'observed' || telemetry === 'dashboard',
+}
+if (watch.metrics) app.get('/metrics', live.metrics({ authorize: () => true }))
+if (watch.dashboard) app.get('/system', live.dashboard({ authorize: () => true }))
 const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
-  emit({ event: 'ready', port: info.port, fdLimit: fdLimit() })
+  const ready = () => emit({ event: 'ready', port: info.port, fdLimit: fdLimit() })
+  if (!watch.metrics && !watch.dashboard) return ready()
+  observe(`http://127.0.0.1:${info.port}`, watch).then(ready, (error: unknown) => {
+    console.error('[fanout] the telemetry observer failed to start', error)
+    process.exit(1)
+  })
 })
 live.attach(server)
 

@@ -151,6 +151,11 @@ export class Fleet {
     return new Fleet(tenants, new Registry<TenantProcess>(), supervisor, kind)
   }
 
+  /** The supervisor of the simulators (shown on the system dashboard). */
+  get supervisor(): Supervisor {
+    return this.#supervisor
+  }
+
   /** The tenant called `name`, if there is one. */
   find(name: string): TenantConfig | undefined {
     return this.tenants.find((t) => t.name === name)

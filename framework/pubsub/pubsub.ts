@@ -1,5 +1,6 @@
 import { LiveError } from '../errors.ts'
 import { isLifecycle } from '../runtime/index.ts'
+import { now, onAdapterState, onBroadcast } from '../telemetry/index.ts'
 import type { PubSubAdapter } from './adapter.ts'
 import { DEFAULT_SLICE_SIZE, DeliveryQueue } from './delivery-queue.ts'
 import type { HandlerErrorReporter, Subscription } from './delivery-queue.ts'
@@ -83,7 +84,11 @@ export class PubSub {
       throw new LiveError('pubsub.bad-option', detail)
     }
     this.#adapter = options.adapter ?? new MemoryAdapter()
-    this.#onAdapterError = options.onAdapterError ?? reportAdapterError
+    const onAdapterError = options.onAdapterError ?? reportAdapterError
+    this.#onAdapterError = (error) => {
+      if (onAdapterState.hasSubscribers) adapterFailed(this.#adapter, error)
+      onAdapterError(error)
+    }
     this.#isDefaultReporter = options.onAdapterError === undefined
     this.#onHandlerError = options.onHandlerError ?? reportHandlerError
     this.#queue = new DeliveryQueue(sliceSize, this.#onHandlerError)
@@ -116,6 +121,11 @@ export class PubSub {
   /** Local subscribers of `topic`. */
   subscriberCount(topic: string): number {
     return this.#topics.get(topic)?.size ?? 0
+  }
+
+  /** Each topic with local subscribers and their count, for monitoring (walks every topic). */
+  *topicSizes(): IterableIterator<readonly [string, number]> {
+    for (const [topic, subscribers] of this.#topics) yield [topic, subscribers.size]
   }
 
   /** Calls `handler` with every message on `topic` from now on; returns the unsubscribe. */
@@ -209,6 +219,7 @@ export class PubSub {
     this.#assertOpen('broadcast')
     assertTopic(topic)
     const from = owner === NO_OWNER ? null : this.#tokenOf(owner)
+    const startedAt = onBroadcast.hasSubscribers ? now() : -1
     let refused: unknown = null
     const remote = this.#remote(topic, message, from).then(
       () => this.#remoteSucceeded(),
@@ -218,7 +229,9 @@ export class PubSub {
       },
     )
     this.#track(remote)
-    await this.#queue.push(topic, message, this.#snapshot(topic, owner))
+    const targets = this.#snapshot(topic, owner)
+    await this.#queue.push(topic, message, targets)
+    if (startedAt >= 0) broadcasted(topic, targets.length, startedAt, 'local')
     // The adapter encodes before it sends, so a refusal has settled by now.
     if (refused !== null) throw refused
   }
@@ -234,6 +247,7 @@ export class PubSub {
   #remoteFailed(error: unknown): void {
     this.#remoteFailures++
     if (!this.#isDefaultReporter) return this.#onAdapterError(error)
+    if (onAdapterState.hasSubscribers) adapterFailed(this.#adapter, error)
     if (this.#failingSince !== null) return
     this.#failingSince = this.#remoteFailures
     console.error(
@@ -257,7 +271,12 @@ export class PubSub {
     const targets = this.#snapshot(topic, NO_OWNER).filter(
       (subscription) => from === null || this.#tokenOf(subscription.owner) !== from,
     )
-    void this.#queue.push(topic, message, targets)
+    const delivered = this.#queue.push(topic, message, targets)
+    if (onBroadcast.hasSubscribers) {
+      const startedAt = now()
+      const report = (): void => broadcasted(topic, targets.length, startedAt, 'remote')
+      void delivered.then(report, report)
+    }
   }
 
   #snapshot(topic: string, skipOwner: unknown): Subscription[] {
@@ -348,3 +367,14 @@ const reportHandlerError: HandlerErrorReporter = (error, topic) => {
 const reportAdapterError = (error: unknown): void => {
   console.error('[switchboard] pubsub adapter error', error)
 }
+
+// Telemetry (framework/telemetry): called only after the channel's hasSubscribers.
+const broadcasted = (
+  topic: string,
+  subscribers: number,
+  startedAt: number,
+  origin: 'local' | 'remote',
+): void => onBroadcast.publish({ topic, subscribers, durationMs: now() - startedAt, origin })
+
+const adapterFailed = ({ constructor, nodeId }: PubSubAdapter, error: unknown): void =>
+  onAdapterState.publish({ adapter: constructor.name, nodeId, state: 'error', error })

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import { LiveError } from '../errors.ts'
 import { failFastRedis } from '../store/index.ts'
+import { onAdapterState } from '../telemetry/index.ts'
 import type { AdapterHooks, PubSubAdapter } from './adapter.ts'
 import { decodeEnvelope, encodeEnvelope } from './envelope.ts'
 
@@ -72,6 +73,10 @@ export class RedisAdapter implements PubSubAdapter {
     for (const connection of [this.#publisher, this.#subscriber]) {
       connection.connect().catch(() => {})
     }
+    // The subscriber connection decides whether other nodes' messages arrive: it is the state.
+    this.#subscriber.on('ready', () => this.#report('ready'))
+    this.#subscriber.on('reconnecting', () => this.#report('reconnecting'))
+    this.#subscriber.on('end', () => this.#report('closed'))
   }
 
   start(hooks: AdapterHooks): void {
@@ -106,6 +111,12 @@ export class RedisAdapter implements PubSubAdapter {
     if (this.#topics.size === 0) return
     const channels = [...this.#topics].map((topic) => this.#prefix + topic)
     this.#subscriber.subscribe(...channels).catch((error: unknown) => this.#hooks?.onError(error))
+  }
+
+  #report(state: 'ready' | 'reconnecting' | 'closed'): void {
+    if (onAdapterState.hasSubscribers) {
+      onAdapterState.publish({ adapter: 'RedisAdapter', nodeId: this.nodeId, state, error: null })
+    }
   }
 
   #receive(channel: string, raw: string): void {

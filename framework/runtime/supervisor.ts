@@ -7,6 +7,7 @@
  * abnormally with `runtime.max-restarts`, and its parent treats that like any crash.
  */
 import { LiveError } from '../errors.ts'
+import { messageOf, onCrash, onRestart, stackOf } from '../telemetry/index.ts'
 import { isAbnormalExit, type ExitReason, type Lifecycle } from './lifecycle.ts'
 import { spawn, type Process } from './process.ts'
 
@@ -205,6 +206,7 @@ export class Supervisor implements Lifecycle {
       if (entry.isDynamic) this.#entries.splice(this.#entries.indexOf(entry), 1)
       return
     }
+    if (onCrash.hasSubscribers) crashed(`${this.#name}/${entry.spec.id}`, child, reason.error)
     const restart = this.#strategy === 'one-for-one' ? [entry] : this.#running(entry)
     if (this.#strategy === 'one-for-all') await this.#stopChildren(this.#entries)
     await this.#restart(restart, entry.spec.id, reason.error)
@@ -221,6 +223,7 @@ export class Supervisor implements Lifecycle {
       // Throwing crashes the supervisor: terminate stops the children, the parent is told.
       if (!this.#mayRestart()) throw this.#giveUpError(id, lastError)
       for (const entry of entries) entry.restarts++
+      if (onRestart.hasSubscribers) restarted(this.#name, entries)
       try {
         for (const entry of entries) await this.#launch(entry)
         return
@@ -300,4 +303,14 @@ const checkOptions = (
     }
     ids.add(id)
   }
+}
+
+// Telemetry (framework/telemetry): called only after the channel's hasSubscribers.
+const crashed = (name: string, instance: object, error: unknown): void => {
+  const message = messageOf(error)
+  onCrash.publish({ kind: 'process', name, instance, error, message, stack: stackOf(error) })
+}
+
+const restarted = (supervisor: string, entries: readonly Entry[]): void => {
+  for (const e of entries) onRestart.publish({ supervisor, child: e.spec.id, restarts: e.restarts })
 }

@@ -6,3 +6,8 @@ export type { DevelopmentSecretOptions } from './development-secret.ts'
 export type { Layout, LayoutParts } from './layout.ts'
 export { signToken, verifyToken } from './token.ts'
 export type { TokenClaims } from './token.ts'
+export type {
+  AuthorizeRequest,
+  DashboardOptions,
+  MetricsRouteOptions,
+} from './telemetry-routes.ts'

@@ -38,6 +38,11 @@ import { matchRoute } from './route-params.ts'
 import { DEFAULT_SOCKET_PATH, resolveConfig, type ServerConfig } from './server-config.ts'
 import { csrfBinding, safeEqual, signToken, verifyToken } from './token.ts'
 import { checkUpgrade, guardSocket, refuseUpgrade, tryUrl } from './upgrade.ts'
+import {
+  TelemetryRoutes,
+  type DashboardOptions,
+  type MetricsRouteOptions,
+} from './telemetry-routes.ts'
 import { WsTransport } from './ws-transport.ts'
 
 /** Options of a Switchboard instance. */
@@ -113,6 +118,7 @@ export class Switchboard {
   readonly #sweeper: ReturnType<typeof setInterval>
   readonly #drainer: ReturnType<typeof setInterval>
   #clientScript: string | null = null
+  #telemetry: TelemetryRoutes | null = null
 
   constructor(options: SwitchboardOptions) {
     this.#config = resolveConfig(options)
@@ -282,10 +288,30 @@ export class Switchboard {
     })
   }
 
+  /** Prometheus metrics of this node (opt-in), behind `authorize`; see docs/deploy.md. */
+  metrics(options: MetricsRouteOptions): Handler {
+    return this.#telemetryRoutes().metrics(options)
+  }
+
+  /** The live system dashboard page (opt-in), behind `authorize`; see docs/deploy.md. */
+  dashboard(options: DashboardOptions): Handler {
+    return this.#telemetryRoutes().dashboard(options)
+  }
+
+  #telemetryRoutes(): TelemetryRoutes {
+    return (this.#telemetry ??= new TelemetryRoutes({
+      connections: () => this.connectionCount,
+      pubsub: this.pubsub,
+      presence: this.presence,
+      page: (View, options) => this.page(View, options),
+    }))
+  }
+
   /** Closes every socket and stops the timers; the HTTP server is the caller's to close. */
   async close(): Promise<void> {
     clearInterval(this.#sweeper)
     clearInterval(this.#drainer)
+    this.#telemetry?.close()
     for (const connection of this.#connections) connection.close(CLOSE.GOING_AWAY, 'server shutting down')
     this.#wss.close()
     await this.presence.close()

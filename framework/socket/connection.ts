@@ -6,6 +6,7 @@
 import { LiveError } from '../errors.ts'
 import { StaticsCache } from '../diff/index.ts'
 import { defaultReporter, reportJoinFailure, type ErrorContext } from '../runtime/index.ts'
+import { now, onDiff, onError, onEvent, onJoin, onLeave, onRateLimit, onSlowConsumer } from '../telemetry/index.ts'
 import {
   ViewProcess,
   type MountContext,
@@ -29,6 +30,7 @@ import {
 import { CLOSE, SOCKET_TOPIC, VIEW_TOPIC_PREFIX, type CloseCode, type Limits } from './limits.ts'
 import { ViewJoin, type ChannelJoin, type Joined, type JoinHost } from './joined.ts'
 import { Outbound } from './outbound.ts'
+import { diffed, erred, evented, joinedAt, left, slowConsumer } from './socket-telemetry.ts'
 import { TokenBucket } from './token-bucket.ts'
 import type { Transport } from './transport.ts'
 
@@ -80,7 +82,10 @@ export class Connection implements JoinHost {
     this.#limits = options.limits
     this.#bucket = new TokenBucket(options.limits.eventsPerSecond, options.limits.eventBurst)
     this.#out = new Outbound(options.transport, options.limits, {
-      tooSlow: (reason) => this.close(CLOSE.TOO_SLOW, reason),
+      tooSlow: (reason) => {
+        if (onSlowConsumer.hasSubscribers) slowConsumer('closed', this.#out.buffered, reason)
+        this.close(CLOSE.TOO_SLOW, reason)
+      },
       failed: (reason) => this.ended(reason),
       congested: () => this.#options.onWaiting?.(this),
     })
@@ -171,6 +176,7 @@ export class Connection implements JoinHost {
     // A join still mounting has no process yet: it sees isJoined false and stops its own.
     for (const joined of this.#joins.values()) {
       joined.isJoined = false
+      if (onLeave.hasSubscribers) left(joined, reason)
       joined.process?.stop(reason)
     }
     this.#joins.clear()
@@ -205,9 +211,18 @@ export class Connection implements JoinHost {
       )
     }
     // Answered in the step that takes the diff: no later push diff can overtake the reply.
+    const startedAt = onEvent.hasSubscribers ? now() : -1
     const done: ViewReply = {
-      resolve: (output) => this.#replyJson(frame, output ? this.#renderJson(output, 'd') : '{}'),
-      reject: (error) => this.#replyError(frame, error),
+      resolve: (output) => {
+        const body = output ? this.#renderJson(output, 'd') : '{}'
+        this.#replyJson(frame, body)
+        if (output && onDiff.hasSubscribers) diffed(joined, Buffer.byteLength(body), 'reply')
+        if (startedAt >= 0) evented(joined, frame, startedAt, null)
+      },
+      reject: (error) => {
+        this.#replyError(frame, error)
+        if (startedAt >= 0) evented(joined, frame, startedAt, error.code)
+      },
     }
     const process = joined.process!
     if (frame.event === 'event') {
@@ -260,6 +275,7 @@ export class Connection implements JoinHost {
 
   async #joinView(frame: Inbound, joinRef: string): Promise<void> {
     const joined = new ViewJoin(this, joinRef, frame.topic)
+    const startedAt = onJoin.hasSubscribers ? now() : -1
     this.#joins.set(frame.topic, joined) // reserved while mounting: frames for it wait
     let process: ViewProcess | undefined
     let output: RenderOutput
@@ -274,6 +290,7 @@ export class Connection implements JoinHost {
     }
     if (!this.#isStillJoining(joined)) return this.#abandon(joined, process, frame)
     joined.process = process
+    if (startedAt >= 0) joinedAt(joined, process.view.constructor.name, startedAt)
     this.#replyJson(frame, this.#renderJson(output, 'r'))
     this.#joinAnswered(joined)
   }
@@ -293,6 +310,7 @@ export class Connection implements JoinHost {
       early: null,
       held: null,
     }
+    const startedAt = onJoin.hasSubscribers ? now() : -1
     this.#joins.set(frame.topic, joined)
     const process = new ChannelProcess(
       Class,
@@ -301,6 +319,7 @@ export class Connection implements JoinHost {
       (event, payload) => this.pushTo(joined, event, payload),
       (error) => {
         this.pushTo(joined, 'error', errorBody(error))
+        if (onLeave.hasSubscribers) left(joined, 'crash')
         this.#remove(joined)
       },
     )
@@ -313,6 +332,7 @@ export class Connection implements JoinHost {
     }
     if (!this.#isStillJoining(joined)) return this.#abandon(joined, process, frame)
     joined.process = process
+    if (startedAt >= 0) joinedAt(joined, Class.name, startedAt)
     this.#reply(frame, 'ok', reply)
     this.#joinAnswered(joined)
   }
@@ -352,6 +372,7 @@ export class Connection implements JoinHost {
   }
 
   #leave(joined: Joined, reason: string): void {
+    if (onLeave.hasSubscribers) left(joined, reason)
     this.#remove(joined)
     joined.process?.stop(reason)
   }
@@ -365,6 +386,7 @@ export class Connection implements JoinHost {
   /** @internal A view crashed and ended (ViewJoin.crashed): the client hears why, the join goes. */
   viewCrashed(joined: ViewJoin, error: LiveError): void {
     this.pushTo(joined, 'error', errorBody(error))
+    if (onLeave.hasSubscribers) left(joined, 'crash')
     this.#remove(joined)
   }
 
@@ -375,7 +397,11 @@ export class Connection implements JoinHost {
       if (this.#state !== 'open') return // it was too far behind and is closed now
       // The client holds the last sent tree; later diffs are taken against it, so holding back
       // loses nothing and costs one pending tree per view, not a queue of frames.
-      ;(this.#waiting ??= new Set()).add(joined)
+      const waiting = (this.#waiting ??= new Set())
+      if (waiting.size === 0 && onSlowConsumer.hasSubscribers) {
+        slowConsumer('held', this.#out.buffered, 'buffer over coalesceAboveBytes')
+      }
+      waiting.add(joined)
       return
     }
     this.#sendDiff(joined)
@@ -387,12 +413,17 @@ export class Connection implements JoinHost {
     if (!output) return
     const table = output.templates.size === 0 ? undefined : this.#statics.take(output.templates)
     if (table) {
-      this.#write(`${frameHead(joined.joinRef, null, joined.topic, 'diff')}${renderBody(output, 'd', table)}]`)
+      const head = frameHead(joined.joinRef, null, joined.topic, 'diff')
+      const text = `${head}${renderBody(output, 'd', table)}]`
+      this.#write(text)
+      if (onDiff.hasSubscribers) diffed(joined, Buffer.byteLength(text), 'push')
       return
     }
     // The common case, the short push `[joinRef,diff]`: bytes shared by every view sending the
     // same diff under the same joinRef.
-    this.#write(output.pushFrame(joined.joinRef))
+    const frame = output.pushFrame(joined.joinRef)
+    this.#write(frame)
+    if (onDiff.hasSubscribers) diffed(joined, frame.byteLength, 'push')
   }
 
   #renderJson(output: RenderOutput, key: 'r' | 'd'): string {
@@ -402,6 +433,10 @@ export class Connection implements JoinHost {
   #overLimit(address: FrameAddress | null): void {
     this.#overLimitCount++
     // A client that keeps sending while refused is not a browser with a burst; cut it off.
+    if (onRateLimit.hasSubscribers) {
+      const action = this.#overLimitCount > this.#limits.eventBurst ? 'closed' : 'refused'
+      onRateLimit.publish({ action, topic: address?.topic ?? null })
+    }
     if (this.#overLimitCount > this.#limits.eventBurst) {
       return this.close(CLOSE.RATE_LIMITED, 'too many frames per second')
     }
@@ -412,6 +447,7 @@ export class Connection implements JoinHost {
 
   #reply(address: { joinRef: string | null; ref: string | null; topic: string }, status: 'ok' | 'error', response: unknown): void {
     if (address.ref === null) return
+    if (status === 'error' && onError.hasSubscribers) erred(response, address.topic)
     this.#write(encodeFrame(address.joinRef, address.ref, address.topic, 'reply', { status, response }))
   }
 
@@ -427,7 +463,10 @@ export class Connection implements JoinHost {
 
   /** @internal Pushes an event frame to a joined view or channel (held while it mounts). */
   pushTo(joined: Joined, event: string, payload: unknown): void {
-    if (event === 'error') return this.#write(encodeFrame(joined.joinRef, null, joined.topic, event, payload))
+    if (event === 'error') {
+      if (onError.hasSubscribers) erred(payload, joined.topic)
+      return this.#write(encodeFrame(joined.joinRef, null, joined.topic, event, payload))
+    }
     if (!joined.isJoined) return
     // Made during mount (pushEvent, redirect, a channel push in join): the client's hooks are
     // not mounted before the join's reply, so it goes right after it (issue 10, item 24).
@@ -436,6 +475,7 @@ export class Connection implements JoinHost {
   }
 
   #socketError(error: LiveError): void {
+    if (onError.hasSubscribers) onError.publish({ code: error.code, topic: SOCKET_TOPIC })
     this.#write(encodeFrame(null, null, SOCKET_TOPIC, 'error', errorBody(error)))
   }
 

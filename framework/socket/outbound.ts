@@ -37,6 +37,11 @@ export class Outbound {
     this.#events = events
   }
 
+  /** Bytes waiting in the transport's send buffer. */
+  get buffered(): number {
+    return this.#transport.bufferedAmount
+  }
+
   /** True while reading is paused because the buffer is above the coalescing bound. */
   get isPaused(): boolean {
     return this.#isPaused

@@ -8,6 +8,7 @@ import { LiveError } from '../errors.ts'
 import { diffTree, encodeNode, type TemplateSink } from '../diff/index.ts'
 import type { PubSub } from '../pubsub/index.ts'
 import { containResult, defaultReporter, Mailbox, Timers, type Reporter } from '../runtime/index.ts'
+import { messageOf, now, onCrash, onMount, onRender, stackOf } from '../telemetry/index.ts'
 import { buildTree, Rendered, type TreeNode } from '../template/index.ts'
 import {
   LiveView,
@@ -123,6 +124,7 @@ export class ViewProcess implements ViewHost {
 
   /** Mounts and renders in full; a throw here means the join fails and nothing stays behind. */
   async mount(context: MountContext): Promise<RenderOutput> {
+    const startedAt = onMount.hasSubscribers ? now() : 0
     try {
       this.#href = context.url.href
       this.#pathname = context.url.pathname
@@ -134,8 +136,10 @@ export class ViewProcess implements ViewHost {
       this.#sentTree = tree
       this.#status = 'running'
       const templates: TemplateSink = new Set()
+      if (onMount.hasSubscribers) this.#mounted(startedAt, true)
       return new RenderOutput(encodeNode(tree, templates), templates)
     } catch (error) {
+      if (onMount.hasSubscribers) this.#mounted(startedAt, false)
       if (this.#status !== 'ended') this.#release('mount failed')
       throw asCrash(this.view, 'mount', error)
     }
@@ -270,21 +274,44 @@ export class ViewProcess implements ViewHost {
   }
 
   #render(): TreeNode {
+    const startedAt = onRender.hasSubscribers ? now() : -1
     this.#isDirty = false
     const state = this.view.state
     const shared = sharedRender(this.view, state)
     if (shared) {
       if (shared.state !== state) LiveView.setState(this.view, shared.state)
+      if (startedAt >= 0) this.#rendered(startedAt, true)
       return shared.tree
     }
     const tree = buildTree(renderOf(this.view))
     shareRender(this.view, state, tree)
+    if (startedAt >= 0) this.#rendered(startedAt, false)
     return tree
+  }
+
+  #rendered(startedAt: number, isShared: boolean): void {
+    const durationMs = now() - startedAt
+    const mailbox = this.#mailbox.pending
+    const view = this.view.constructor.name
+    onRender.publish({ view, instance: this, durationMs, isShared, mailbox })
+  }
+
+  // Telemetry (framework/telemetry): called only when someone listens.
+  #mounted(startedAt: number, ok: boolean): void {
+    const durationMs = now() - startedAt
+    onMount.publish({ view: this.view.constructor.name, instance: this, durationMs, ok })
+  }
+
+  #crashed(error: unknown): void {
+    const name = this.view.constructor.name
+    const message = messageOf(error)
+    onCrash.publish({ kind: 'view', name, instance: this, error, message, stack: stackOf(error) })
   }
 
   #crash(error: unknown, msg: Message): void {
     if (this.#status === 'ended') return
     const crash = asCrash(this.view, msg.kind, error)
+    if (onCrash.hasSubscribers) this.#crashed(error)
     if (msg.kind !== 'info' && msg.kind !== 'patch') msg.done.reject(crash)
     this.#report(crash, { kind: 'crash', level: 'error', name: this.view.constructor.name })
     this.#release(`crash: ${crash.message}`)
