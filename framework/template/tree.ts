@@ -4,6 +4,7 @@
  * joins one into a string.
  */
 import { LiveError } from '../errors.ts'
+import { JS } from '../js/index.ts'
 import { analyse, type Hole, type TemplateInfo } from './context.ts'
 import {
   BLOCKED_URL,
@@ -113,6 +114,8 @@ const isBlockedGroup = (hole: Hole, values: readonly unknown[]): boolean => {
 
 const scalar = (value: unknown, hole: Hole): string => {
   if (typeof value === 'string') return value
+  // A client command list is JSON text, escaped below like any attribute value.
+  if (value instanceof JS) return value.toString()
   if (typeof value === 'number' || typeof value === 'bigint') return String(value)
   throw new LiveError(
     value instanceof Rendered || value instanceof KeyedList || Array.isArray(value)
