@@ -4,6 +4,7 @@
  * `live-update="ignore"` and runs client hooks (`live-hook`).
  */
 import morphdomModule from 'morphdom'
+import { reapplyCommands } from './commands.ts'
 import { NODE_ATTRIBUTE } from './tree.ts'
 
 // morphdom's typings say `export default` from a CommonJS package, which NodeNext reads as
@@ -110,6 +111,7 @@ export const morph = (
       isElement(node) ? node.id || (isMount ? null : node.getAttribute(NODE_ATTRIBUTE)) : null,
     onBeforeElUpdated: (fromEl, toEl) => {
       keepUserState(fromEl, toEl)
+      reapplyCommands(fromEl, toEl)
       return true
     },
     // morphdom reports an element before morphing its children: call `updated` at the end.
