@@ -4,7 +4,7 @@
  * element carries `sb-<type>-loading`; a submitting form's submit buttons are disabled.
  */
 import { dictionary, serializeForm } from './form.ts'
-import { isCommandList, isHidden, runCommands } from './commands.ts'
+import { isCommandList, isDisplayed, runCommands } from './commands.ts'
 import { pageLoading } from './loading.ts'
 import { patchUrl } from './navigation.ts'
 import { ROOT_SELECTOR, viewTopic, type Payload } from './protocol.ts'
@@ -144,7 +144,7 @@ export const bindDom = (sender: ViewSender, doc: Document = document): void => {
     // Before the click's own bindings: a click that shows an element is not a click away from it.
     for (const el of doc.querySelectorAll<HTMLElement>('[live-click-away]')) {
       const event = el.getAttribute('live-click-away')
-      if (!event || el.contains(e.target as Node) || isHidden(el)) continue
+      if (!event || el.contains(e.target as Node) || !isDisplayed(el)) continue
       trigger(sender, el, 'click', event, liveValues(el))
     }
     const link = closest(e, 'a[live-patch]') as HTMLAnchorElement | null | undefined

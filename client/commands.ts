@@ -62,8 +62,11 @@ const setClasses = (el: Element, names: unknown, isOn: (name: string) => boolean
   }
 }
 
-/** True when the element is not displayed. */
-export const isHidden = (el: Element): boolean => getComputedStyle(el).display === 'none'
+const isHidden = (el: Element): boolean => getComputedStyle(el).display === 'none'
+
+/** True when neither the element nor an ancestor has display none. */
+export const isDisplayed = (el: Element | null): boolean =>
+  !el || (!isHidden(el) && isDisplayed(el.parentElement))
 
 // Classes on for `time` ms, then off (and forgotten), then `after`.
 const transition = (el: HTMLElement, names: unknown, time: unknown, after?: () => void): void => {

@@ -244,7 +244,8 @@ describe('bindings users expect (issue 12 item 4)', () => {
 
   it('sends live-click-away for a click outside the shown element only', () => {
     page(`<div id="menu" live-click-away="close"><b>in</b></div><p id="out">out</p>
-      <div id="gone" style="display: none" live-click-away="never"></div>`)
+      <div id="gone" style="display: none" live-click-away="never"></div>
+      <div style="display: none"><p live-click-away="never">in a hidden parent</p></div>`)
     $('b').click()
     expect(sent).toEqual([])
     $('#out').click()
