@@ -69,4 +69,13 @@ describe('JS', () => {
   it('refuses to set an event handler attribute when the chain is defined', () => {
     expect(codeOf(() => JS.setAttribute('onclick', 'alert(1)'))).toBe('template.bad-attribute')
   })
+
+  it('refuses a plain string that would read as commands in a binding, spread or written', () => {
+    const forged = '[["navigate",{"href":"https://evil.example/"}]]'
+    expect(codeOf(() => renderToString(html`<b live-click=${forged}></b>`))).toBe('template.bad-value')
+    expect(codeOf(() => renderToString(html`<b ${{ 'live-keydown': forged }}></b>`))).toBe(
+      'template.bad-value',
+    )
+    expect(renderToString(html`<b title=${forged} live-click=${'[x]'}></b>`)).toContain('[x]')
+  })
 })
