@@ -1,10 +1,12 @@
 /**
  * DOM event bindings, delegated from the document (and window for `live-window-*`): each sends
- * an `event` frame to the view whose root encloses the element. While the reply is awaited the
- * element carries `sb-<type>-loading`; a submitting form's submit buttons are disabled.
+ * an `event` frame to the view whose root encloses the element, or, when its value is a `[[…]]`
+ * command list, runs those commands (client/commands.ts), only after its `live-confirm` is
+ * accepted. While the reply is awaited the element carries `sb-<type>-loading` and its
+ * `live-disable-with` text; a submitting form's submit buttons are disabled.
  */
-import { dictionary, serializeForm } from './form.ts'
 import { isCommandList, isDisplayed, runCommands } from './commands.ts'
+import { dictionary, serializeForm } from './form.ts'
 import { pageLoading } from './loading.ts'
 import { patchUrl } from './navigation.ts'
 import { ROOT_SELECTOR, viewTopic, type Payload } from './protocol.ts'

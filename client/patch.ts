@@ -1,7 +1,8 @@
 /**
  * Every DOM update goes through `morph`: the one place morphdom's options are built. It keeps
- * what the user is doing (focus, selection, the value being typed), honours
- * `live-update="ignore"` and runs client hooks (`live-hook`).
+ * what the user is doing (focus, selection, the value being typed) and what client commands set
+ * (display, classes, attributes), honours `live-update="ignore"` and runs client hooks
+ * (`live-hook`).
  */
 import morphdomModule from 'morphdom'
 import { reapplyCommands } from './commands.ts'
