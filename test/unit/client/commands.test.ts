@@ -141,6 +141,18 @@ describe('client commands', () => {
     expect(error).toHaveBeenCalledWith('switchboard: client.unsafe-url', 'https://evil.example/')
   })
 
+  it('navigates to another page, announcing page loading of kind redirect', () => {
+    const assign = vi.spyOn(location, 'assign').mockImplementation(() => {})
+    const kinds: string[] = []
+    const note = (e: Event) => kinds.push((e as CustomEvent).detail.kind)
+    window.addEventListener('sb:page-loading-start', note)
+    page(html`<button id="n" live-click=${JS.navigate('/orders?page=2')}>n</button>`)
+    $('#n').click()
+    window.removeEventListener('sb:page-loading-start', note)
+    expect(assign).toHaveBeenCalledWith(new URL('/orders?page=2', location.href).href)
+    expect(kinds).toEqual(['redirect'])
+  })
+
   it('refuses to navigate to a script URL', () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => {})
     const before = location.href
