@@ -81,11 +81,13 @@ const send = (
   const buttons = type === 'submit' ? el.querySelectorAll<HTMLButtonElement>(SUBMIT_BUTTONS) : []
   const disabled = [...buttons].filter((b) => !b.disabled)
   const swaps = swapsOf(el, type).map((b) => [b, b.textContent, b.disabled] as const)
-  el.classList.add(loading)
+  // The loading class marks what this event holds, so patches before its reply keep it held.
+  const held = [el, ...disabled, ...swaps.map(([b]) => b)]
+  for (const h of held) h.classList.add(loading)
   for (const b of disabled) b.disabled = true
   for (const [b] of swaps) (b.textContent = b.getAttribute('live-disable-with')), (b.disabled = true)
   sender.pushView(topic, 'event', { type, event, value }, () => {
-    el.classList.remove(loading)
+    for (const h of held) h.classList.remove(loading)
     for (const b of disabled) b.disabled = false
     for (const [b, text, wasDisabled] of swaps) (b.textContent = text), (b.disabled = wasDisabled)
   })

@@ -73,8 +73,12 @@ export const dispatchToHooks = (root: Element, event: string, payload: unknown):
 const isElement = (node: Node): node is HTMLElement => node.nodeType === 1
 
 const keepUserState = (from: HTMLElement, to: HTMLElement): void => {
-  // The reply that ends an event may arrive after other patches: keep its loading class.
-  for (const c of from.classList) if (/^sb-.*-loading$/.test(c)) to.classList.add(c)
+  // The reply that ends an event may arrive after other patches: keep its loading class, and
+  // what it holds (a disabled button, its live-disable-with text) until that reply.
+  let isHeld = false
+  for (const c of from.classList) if (/^sb-.*-loading$/.test(c)) to.classList.add(c), (isHeld = true)
+  if (isHeld && (from as HTMLButtonElement).disabled) (to as HTMLButtonElement).disabled = true
+  if (isHeld && from.hasAttribute('live-disable-with')) to.textContent = from.textContent
   if (from !== document.activeElement) return
   if (from instanceof HTMLSelectElement) {
     const values = [...from.options].filter((o) => o.selected).map((o) => o.value)

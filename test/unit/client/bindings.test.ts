@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { bindDom, type ViewSender } from '../../../client/bindings.ts'
+import { morph } from '../../../client/patch.ts'
 import type { Payload } from '../../../client/protocol.ts'
 
 type Sent = { topic: string; event: string; payload: Payload; done?: () => void }
@@ -226,6 +227,18 @@ describe('bindings users expect (issue 12 item 4)', () => {
   it('shows the live-disable-with text on a disabled button until the reply, then restores it', () => {
     page(`<button live-click="save" live-disable-with="Saving…">Save</button>`)
     $('button').click()
+    expect($('button').textContent).toBe('Saving…')
+    expect($<HTMLButtonElement>('button').disabled).toBe(true)
+    sent[0]?.done?.()
+    expect($('button').textContent).toBe('Save')
+    expect($<HTMLButtonElement>('button').disabled).toBe(false)
+  })
+
+  it('keeps a pending button disabled with its live-disable-with text through other patches', () => {
+    page(`<div id="box"><button live-click="save" live-disable-with="Saving…">Save</button></div>`)
+    $('button').click()
+    const server = '<div id="box"><button live-click="save" live-disable-with="Saving…">Save</button></div>'
+    morph($('#box'), server, () => {})
     expect($('button').textContent).toBe('Saving…')
     expect($<HTMLButtonElement>('button').disabled).toBe(true)
     sent[0]?.done?.()
