@@ -1,9 +1,14 @@
 /**
  * DOM event bindings, delegated from the document (and window for `live-window-*`): each sends
- * an `event` frame to the view whose root encloses the element. While the reply is awaited the
- * element carries `sb-<type>-loading`; a submitting form's submit buttons are disabled.
+ * an `event` frame to the view whose root encloses the element, or, when its value is a `[[…]]`
+ * command list, runs those commands (client/commands.ts), only after its `live-confirm` is
+ * accepted. While the reply is awaited the element carries `sb-<type>-loading` and its
+ * `live-disable-with` text; a submitting form's submit buttons are disabled.
  */
+import { isCommandList, isDisplayed, runCommands } from './commands.ts'
 import { dictionary, serializeForm } from './form.ts'
+import { pageLoading } from './loading.ts'
+import { patchUrl } from './navigation.ts'
 import { ROOT_SELECTOR, viewTopic, type Payload } from './protocol.ts'
 
 /** Where bindings send: the socket routes a view's frames to that view. */
@@ -54,28 +59,80 @@ const limited = (el: Element, run: () => void): void => {
   else fire()
 }
 
-const send = (sender: ViewSender, el: Element, type: string, event: string, value: Payload) => {
-  const topic = topicOf(el)
+// Elements that show their `live-disable-with` text while the event is pending: the element
+// itself, or a submitting form's buttons.
+const swapsOf = (el: Element, type: string): HTMLButtonElement[] => {
+  if (type === 'submit') return [...el.querySelectorAll<HTMLButtonElement>('[live-disable-with]')]
+  return el.hasAttribute('live-disable-with') ? [el as HTMLButtonElement] : []
+}
+
+// `to` is the element whose view receives the event (a command's push target); `el` shows it.
+const send = (
+  sender: ViewSender,
+  el: Element,
+  type: string,
+  event: string,
+  value: Payload,
+  to: Element = el,
+) => {
+  const topic = topicOf(to)
   if (!topic) return
   const loading = `sb-${type}-loading`
   const buttons = type === 'submit' ? el.querySelectorAll<HTMLButtonElement>(SUBMIT_BUTTONS) : []
   const disabled = [...buttons].filter((b) => !b.disabled)
-  el.classList.add(loading)
+  const swaps = swapsOf(el, type).map((b) => [b, b.textContent, b.disabled] as const)
+  // The loading class marks what this event holds, so patches before its reply keep it held.
+  const held = [el, ...disabled, ...swaps.map(([b]) => b)]
+  for (const h of held) h.classList.add(loading)
   for (const b of disabled) b.disabled = true
+  for (const [b] of swaps) (b.textContent = b.getAttribute('live-disable-with')), (b.disabled = true)
   sender.pushView(topic, 'event', { type, event, value }, () => {
-    el.classList.remove(loading)
+    for (const h of held) h.classList.remove(loading)
     for (const b of disabled) b.disabled = false
+    for (const [b, text, wasDisabled] of swaps) (b.textContent = text), (b.disabled = wasDisabled)
   })
+}
+
+// Sends a view its new URL (a live patch), announced as page loading until the reply.
+const sendParams = (sender: ViewSender, topic: string, url: string): void =>
+  sender.pushView(topic, 'params', { url }, pageLoading('patch'))
+
+/**
+ * Runs the binding `event` of `el`: once its `live-confirm` is accepted, a command list
+ * (client/commands.ts) or an event name sent to the view with `value`.
+ */
+const trigger = (sender: ViewSender, el: Element, type: string, event: string, value: Payload) => {
+  const question = el.getAttribute('live-confirm')
+  if (question !== null && !confirm(question)) return
+  if (!isCommandList(event)) return send(sender, el, type, event, value)
+  runCommands(event, el, {
+    push: (name, extra, to) => send(sender, el, type, name, { ...value, ...extra }, to),
+    patch: (href, isReplace) => {
+      const topic = topicOf(el)
+      const url = patchUrl(href, isReplace)
+      if (topic && url) sendParams(sender, topic, url.href)
+    },
+  })
+}
+
+// `live-key="Escape"`, or with modifiers that must be held: `ctrl+k`, `shift+Enter`.
+const KEY_FILTER = /^((?:(?:ctrl|shift|alt|meta)\+)*)(.+)$/
+
+const isWantedKey = (wanted: string | null, e: KeyboardEvent): boolean => {
+  const [, mods = '', key] = (wanted && KEY_FILTER.exec(wanted.toLowerCase())) || []
+  if (!key) return true
+  const held = (mod: 'ctrl' | 'shift' | 'alt' | 'meta') => !mods.includes(`${mod}+`) || e[`${mod}Key`]
+  return key === e.key.toLowerCase() && held('ctrl') && held('shift') && held('alt') && held('meta')
 }
 
 // A binding on `el` named by `attr` for the DOM event `e` (key, focus and blur kinds).
 const fire = (sender: ViewSender, el: Element, attr: string, e: Event): void => {
   const event = el.getAttribute(attr)
   const key = (e as KeyboardEvent).key
-  const wanted = el.getAttribute('live-key')
-  if (!event || (key !== undefined && wanted && wanted.toLowerCase() !== key.toLowerCase())) return
-  const value = key === undefined ? liveValues(el) : { key, ...liveValues(el) }
-  limited(el, () => send(sender, el, e.type, event, value))
+  const isKey = key !== undefined
+  if (!event || (isKey && !isWantedKey(el.getAttribute('live-key'), e as KeyboardEvent))) return
+  const value = isKey ? { key, ...liveValues(el) } : liveValues(el)
+  limited(el, () => trigger(sender, el, e.type, event, value))
 }
 
 /** Installs the delegated listeners on `doc` and its window; call once per page. */
@@ -88,6 +145,12 @@ export const bindDom = (sender: ViewSender, doc: Document = document): void => {
   const sentOnInput = new WeakSet<EventTarget>()
 
   on(doc, 'click', (e) => {
+    // Before the click's own bindings: a click that shows an element is not a click away from it.
+    for (const el of doc.querySelectorAll<HTMLElement>('[live-click-away]')) {
+      const event = el.getAttribute('live-click-away')
+      if (!event || el.contains(e.target as Node) || !isDisplayed(el)) continue
+      trigger(sender, el, 'click', event, liveValues(el))
+    }
     const link = closest(e, 'a[live-patch]') as HTMLAnchorElement | null | undefined
     const topic = link && topicOf(link)
     const { button, metaKey, ctrlKey, shiftKey, altKey } = e as MouseEvent
@@ -96,11 +159,11 @@ export const bindDom = (sender: ViewSender, doc: Document = document): void => {
     if (link && topic && isHere && !(button || metaKey || ctrlKey || shiftKey || altKey)) {
       e.preventDefault()
       history.pushState(null, '', link.href)
-      return sender.pushView(topic, 'params', { url: link.href })
+      return sendParams(sender, topic, link.href)
     }
     const el = closest(e, '[live-click]')
     const event = el?.getAttribute('live-click')
-    if (el && event) limited(el, () => send(sender, el, 'click', event, liveValues(el)))
+    if (el && event) limited(el, () => trigger(sender, el, 'click', event, liveValues(el)))
   })
 
   on(doc, 'submit', (e) => {
@@ -109,7 +172,7 @@ export const bindDom = (sender: ViewSender, doc: Document = document): void => {
     if (!event || !topicOf(form)) return
     e.preventDefault()
     const value = { ...liveValues(form), ...serializeForm(form, (e as SubmitEvent).submitter) }
-    send(sender, form, 'submit', event, value)
+    trigger(sender, form, 'submit', event, value)
   })
 
   // Text fields fire `input` per keystroke and `change` on blur, boxes and selects both at once:
@@ -126,7 +189,7 @@ export const bindDom = (sender: ViewSender, doc: Document = document): void => {
     } else if (el.getAttribute('live-debounce') === 'blur') return
     else sentOnInput.add(input)
     limited(el, () => {
-      send(sender, form, 'change', event, { ...serializeForm(form), _target: input.name })
+      trigger(sender, form, 'change', event, { ...serializeForm(form), _target: input.name })
     })
   }
   on(doc, 'input', onChange)
@@ -150,7 +213,7 @@ export const bindDom = (sender: ViewSender, doc: Document = document): void => {
 
   on(win, 'popstate', () => {
     for (const root of doc.querySelectorAll(ROOT_SELECTOR)) {
-      sender.pushView(viewTopic(root), 'params', { url: win.location.href })
+      sendParams(sender, viewTopic(root), win.location.href)
     }
   })
 }

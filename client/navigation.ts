@@ -6,6 +6,7 @@
  * this page's URL, so it stays on this origin. Anything else is refused with a console error
  * and the browser stays where it is.
  */
+import { pageLoading } from './loading.ts'
 
 // The server's rule (framework/view/redirect-target.ts), checked again here: a path (`/…`, not
 // `//` or `/\`, which browsers read as another host), a query, or an http(s) URL, with no
@@ -25,11 +26,12 @@ export const safeUrl = (to: unknown, isSameOrigin = false): URL | null => {
 /** Follows a `redirect` push: loads another page. */
 export const redirect = (to: unknown): void => {
   const url = safeUrl(to)
-  if (url) location.assign(url.href)
+  if (url) pageLoading('redirect'), location.assign(url.href)
 }
 
-/** Follows a `patch` push: a new (or the replaced) history entry of this page. */
-export const patchUrl = (to: unknown, isReplace: boolean): void => {
+/** Follows a `patch` push: a new (or the replaced) history entry of this page; the URL or null. */
+export const patchUrl = (to: unknown, isReplace: boolean): URL | null => {
   const url = safeUrl(to, true)
   if (url) history[isReplace ? 'replaceState' : 'pushState'](null, '', url.href)
+  return url
 }

@@ -1,9 +1,11 @@
 /**
  * Every DOM update goes through `morph`: the one place morphdom's options are built. It keeps
- * what the user is doing (focus, selection, the value being typed), honours
- * `live-update="ignore"` and runs client hooks (`live-hook`).
+ * what the user is doing (focus, selection, the value being typed) and what client commands set
+ * (display, classes, attributes), honours `live-update="ignore"` and runs client hooks
+ * (`live-hook`).
  */
 import morphdomModule from 'morphdom'
+import { reapplyCommands } from './commands.ts'
 import { NODE_ATTRIBUTE } from './tree.ts'
 
 // morphdom's typings say `export default` from a CommonJS package, which NodeNext reads as
@@ -71,8 +73,12 @@ export const dispatchToHooks = (root: Element, event: string, payload: unknown):
 const isElement = (node: Node): node is HTMLElement => node.nodeType === 1
 
 const keepUserState = (from: HTMLElement, to: HTMLElement): void => {
-  // The reply that ends an event may arrive after other patches: keep its loading class.
-  for (const c of from.classList) if (/^sb-.*-loading$/.test(c)) to.classList.add(c)
+  // The reply that ends an event may arrive after other patches: keep its loading class, and
+  // what it holds (a disabled button, its live-disable-with text) until that reply.
+  let isHeld = false
+  for (const c of from.classList) if (/^sb-.*-loading$/.test(c)) to.classList.add(c), (isHeld = true)
+  if (isHeld && (from as HTMLButtonElement).disabled) (to as HTMLButtonElement).disabled = true
+  if (isHeld && from.hasAttribute('live-disable-with')) to.textContent = from.textContent
   if (from !== document.activeElement) return
   if (from instanceof HTMLSelectElement) {
     const values = [...from.options].filter((o) => o.selected).map((o) => o.value)
@@ -110,6 +116,7 @@ export const morph = (
       isElement(node) ? node.id || (isMount ? null : node.getAttribute(NODE_ATTRIBUTE)) : null,
     onBeforeElUpdated: (fromEl, toEl) => {
       keepUserState(fromEl, toEl)
+      reapplyCommands(fromEl, toEl)
       return true
     },
     // morphdom reports an element before morphing its children: call `updated` at the end.

@@ -5,6 +5,7 @@
  */
 import { backoff } from './backoff.ts'
 import { collectForms, restoreForm, serializeForm, type FormValues } from './form.ts'
+import { pageLoading } from './loading.ts'
 import { patchUrl, redirect } from './navigation.ts'
 import { dispatchToHooks, morph, type PushEvent } from './patch.ts'
 import { viewTopic, type Link, type Member, type Payload } from './protocol.ts'
@@ -56,7 +57,9 @@ export class View implements Member {
     const form = collectForms(this.el)
     const token = this.el.getAttribute('data-sb-token') ?? ''
     const payload = { token, url: location.href, params: {}, form }
+    const stop = pageLoading('join')
     const ref = this.#link.send(this.topic, 'join', payload, null, (status, response) => {
+      stop()
       // Only the current join mounts: a reply to one since left or crashed is stale.
       if (ref !== this.joinRef) return
       if (status === 'ok') this.#mount(response, form)

@@ -8,6 +8,9 @@ export type { ErrorCode } from './errors.ts'
 export { html, raw, each, memo, renderToString } from './template/index.ts'
 export type { Rendered, SafeHtml, KeyedList } from './template/index.ts'
 
+export { JS } from './js/index.ts'
+export type { Command, DispatchOptions, DisplayOptions, PushOptions } from './js/index.ts'
+
 export { LiveView, on } from './view/index.ts'
 export type {
   EventHandler,

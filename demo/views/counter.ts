@@ -1,8 +1,12 @@
-import { html, LiveView } from '../../framework/index.ts'
+import { html, JS, LiveView } from '../../framework/index.ts'
 
 type State = { count: number }
 
-/** The smallest live view: a number and three buttons. */
+// The dialog opens and closes in the browser (client commands, no round trip); its +5 / +50
+// buttons are ordinary events whose patches leave it open.
+const closeDialog = JS.hide('#add-dialog').focus('#open-add')
+
+/** The smallest live view: a number, three buttons, a dialog and a confirmed reset. */
 export class CounterView extends LiveView<State> {
   mount(): State {
     return { count: 0 }
@@ -16,6 +20,20 @@ export class CounterView extends LiveView<State> {
         <button live-click="dec" aria-label="decrement">−</button>
         <button live-click="inc" aria-label="increment">+</button>
         <button live-click="add" live-value-by="10">+10</button>
+        <button id="open-add" live-click=${JS.show('#add-dialog', { display: 'flex' }).focusFirst('#add-dialog .dialog-actions')}>Add…</button>
+        <button live-click="reset" live-confirm="Reset the counter to 0?" live-disable-with="Resetting…">Reset</button>
+      </div>
+      <div id="add-dialog" class="dialog-backdrop" style="display: none" role="dialog" aria-modal="true"
+        aria-labelledby="add-title" live-window-keydown=${closeDialog} live-key="Escape">
+        <div class="dialog" live-click-away=${closeDialog}>
+          <h3 id="add-title">Add to the counter</h3>
+          <p>The counter is at <strong data-testid="dialog-count">${count}</strong>.</p>
+          <div class="row dialog-actions">
+            <button live-click="add" live-value-by="5">+5</button>
+            <button live-click="add" live-value-by="50">+50</button>
+            <button class="primary" live-click=${closeDialog}>Done</button>
+          </div>
+        </div>
       </div>
     </section>`
   }
@@ -24,5 +42,6 @@ export class CounterView extends LiveView<State> {
     inc: () => this.assign({ count: this.state.count + 1 }),
     dec: () => this.assign({ count: this.state.count - 1 }),
     add: ({ by }: { by?: unknown }) => this.assign({ count: this.state.count + Number(by ?? 0) }),
+    reset: () => this.assign({ count: 0 }),
   }
 }

@@ -4,6 +4,7 @@
  * joins one into a string.
  */
 import { LiveError } from '../errors.ts'
+import { JS } from '../js/index.ts'
 import { analyse, type Hole, type TemplateInfo } from './context.ts'
 import {
   BLOCKED_URL,
@@ -112,7 +113,14 @@ const isBlockedGroup = (hole: Hole, values: readonly unknown[]): boolean => {
 }
 
 const scalar = (value: unknown, hole: Hole): string => {
-  if (typeof value === 'string') return value
+  if (typeof value === 'string') {
+    // Only JS writes command lists: a string that reads as one (user data in a binding) would
+    // run commands it was never meant to, so it is refused rather than guessed at.
+    if (value.startsWith('[[') && hole.name.startsWith('live-')) throw forgedCommands(hole)
+    return value
+  }
+  // A client command list is JSON text, escaped below like any attribute value.
+  if (value instanceof JS) return value.toString()
   if (typeof value === 'number' || typeof value === 'bigint') return String(value)
   throw new LiveError(
     value instanceof Rendered || value instanceof KeyedList || Array.isArray(value)
@@ -121,6 +129,13 @@ const scalar = (value: unknown, hole: Hole): string => {
     `the "${hole.name}" attribute got ${describe(value)}; attributes take strings and numbers`,
   )
 }
+
+const forgedCommands = (hole: Hole): LiveError =>
+  new LiveError(
+    'template.bad-value',
+    `the "${hole.name}" binding got a string starting with "[[", which the client would run as ` +
+      'client commands; build commands with JS, and never put user data in a binding',
+  )
 
 // Finite numbers stay numbers; NaN and Infinity have no JSON form and travel as text.
 const numberSlot = (value: number): Slot => (Number.isFinite(value) ? value : String(value))

@@ -23,7 +23,24 @@ const importsOf = (file: string): string[] =>
     relative(ROOT, resolve(ROOT, dirname(file), m[1] as string)),
   )
 
-const ORDER = ['errors.ts', 'telemetry', 'template', 'diff', 'runtime', 'store', 'pubsub', 'presence', 'cluster', 'view', 'dashboard', 'socket', 'server', 'testing', 'index.ts']
+const ORDER = [
+  'errors.ts',
+  'telemetry',
+  'js',
+  'template',
+  'diff',
+  'runtime',
+  'store',
+  'pubsub',
+  'presence',
+  'cluster',
+  'view',
+  'dashboard',
+  'socket',
+  'server',
+  'testing',
+  'index.ts',
+]
 const areaOf = (file: string): string => file.split('/')[1] as string
 
 describe('imports', () => {

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { bindDom, type ViewSender } from '../../../client/bindings.ts'
+import { morph } from '../../../client/patch.ts'
 import type { Payload } from '../../../client/protocol.ts'
 
 type Sent = { topic: string; event: string; payload: Payload; done?: () => void }
@@ -195,5 +196,112 @@ describe('bindings', () => {
     expect(sent.map((s) => [s.topic, s.event, s.payload])).toEqual([
       ['lv:v', 'params', { url: location.href }],
     ])
+  })
+})
+
+describe('bindings users expect (issue 12 item 4)', () => {
+  it('sends nothing when the live-confirm question is dismissed', () => {
+    // happy-dom has no window.confirm; a browser's answers are stubbed.
+    const confirm = vi.fn(() => false)
+    vi.stubGlobal('confirm', confirm)
+    page(`<button live-click="delete" live-confirm="Delete this?">x</button>`)
+    $('button').click()
+    expect(confirm).toHaveBeenCalledWith('Delete this?')
+    expect(sent).toEqual([])
+    confirm.mockReturnValue(true)
+    $('button').click()
+    expect(sent.map((s) => s.payload.event)).toEqual(['delete'])
+    vi.unstubAllGlobals()
+  })
+
+  it('runs no command of a list whose live-confirm is dismissed', () => {
+    vi.stubGlobal('confirm', () => false)
+    page(`<p id="m">m</p><button live-confirm="Sure?"
+      live-click='[["hide",{"to":"#v #m"}],["push",{"event":"gone"}]]'>x</button>`)
+    $('button').click()
+    expect($('#m').style.display).toBe('')
+    expect(sent).toEqual([])
+    vi.unstubAllGlobals()
+  })
+
+  it('shows the live-disable-with text on a disabled button until the reply, then restores it', () => {
+    page(`<button live-click="save" live-disable-with="Saving…">Save</button>`)
+    $('button').click()
+    expect($('button').textContent).toBe('Saving…')
+    expect($<HTMLButtonElement>('button').disabled).toBe(true)
+    sent[0]?.done?.()
+    expect($('button').textContent).toBe('Save')
+    expect($<HTMLButtonElement>('button').disabled).toBe(false)
+  })
+
+  it('keeps a pending button disabled with its live-disable-with text through other patches', () => {
+    page(`<div id="box"><button live-click="save" live-disable-with="Saving…">Save</button></div>`)
+    $('button').click()
+    const server = '<div id="box"><button live-click="save" live-disable-with="Saving…">Save</button></div>'
+    morph($('#box'), server, () => {})
+    expect($('button').textContent).toBe('Saving…')
+    expect($<HTMLButtonElement>('button').disabled).toBe(true)
+    sent[0]?.done?.()
+    expect($('button').textContent).toBe('Save')
+    expect($<HTMLButtonElement>('button').disabled).toBe(false)
+  })
+
+  it('swaps the live-disable-with text of a submitting form’s button until the reply', () => {
+    page(`<form live-submit="save"><button live-disable-with="Saving…">Save</button></form>`)
+    $('form').dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }))
+    expect($('button').textContent).toBe('Saving…')
+    sent[0]?.done?.()
+    expect($('button').textContent).toBe('Save')
+    expect($<HTMLButtonElement>('button').disabled).toBe(false)
+  })
+
+  it('sends live-click-away for a click outside the shown element only', () => {
+    page(`<div id="menu" live-click-away="close"><b>in</b></div><p id="out">out</p>
+      <div id="gone" style="display: none" live-click-away="never"></div>
+      <div style="display: none"><p live-click-away="never">in a hidden parent</p></div>`)
+    $('b').click()
+    expect(sent).toEqual([])
+    $('#out').click()
+    expect(sent.map((s) => s.payload)).toEqual([{ type: 'click', event: 'close', value: {} }])
+  })
+
+  it('does not close a menu with click-away on the click that opens it', () => {
+    page(`<div id="menu" style="display: none" live-click-away='[["hide",{}]]'>menu</div>
+      <button live-click='[["show",{"to":"#v #menu"}]]'>open</button>`)
+    $('button').click()
+    expect($('#menu').style.display).toBe('block')
+    document.getElementById('v')!.click()
+    expect($('#menu').style.display).toBe('none')
+  })
+
+  it('sends live-window-keydown only when the live-key modifiers are held', () => {
+    page(`<div live-window-keydown="palette" live-key="ctrl+k"></div>`)
+    key(document.body, 'keydown', 'k')
+    document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'k', ctrlKey: true, bubbles: true }))
+    expect(sent.map((s) => s.payload)).toEqual([
+      { type: 'keydown', event: 'palette', value: { key: 'k' } },
+    ])
+  })
+
+  it('sends live-window-keyup filtered by live-key', () => {
+    page(`<div live-window-keyup="close" live-key="Escape"></div>`)
+    key(document.body, 'keyup', 'Enter')
+    key(document.body, 'keyup', 'Escape')
+    expect(sent.map((s) => s.payload.event)).toEqual(['close'])
+  })
+
+  it('announces page loading around a live patch, stopped by its reply', () => {
+    const seen: string[] = []
+    const note = (e: Event) => seen.push(`${e.type}:${(e as CustomEvent).detail.kind}`)
+    window.addEventListener('sb:page-loading-start', note)
+    window.addEventListener('sb:page-loading-stop', note)
+    page(`<a href="/orders?page=3" live-patch>Next</a>`)
+    $('a').click()
+    expect(seen).toEqual(['sb:page-loading-start:patch'])
+    sent[0]?.done?.()
+    sent[0]?.done?.()
+    expect(seen).toEqual(['sb:page-loading-start:patch', 'sb:page-loading-stop:patch'])
+    window.removeEventListener('sb:page-loading-start', note)
+    window.removeEventListener('sb:page-loading-stop', note)
   })
 })
