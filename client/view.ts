@@ -26,6 +26,11 @@ const GONE = /^(view\.crashed|socket\.unknown-topic)$/
 const report = ({ code, reason, stack }: Payload): void =>
   console.error(`switchboard: ${code}: ${reason}${stack ? `\n${stack}` : ''}`)
 
+// The title a view's render gave, sent only when it changed (`"ti"`, docs/protocol.md).
+const showPage = ({ ti }: Payload): void => {
+  if (typeof ti === 'string') document.title = ti
+}
+
 /** A live view root and its join. */
 export class View implements Member {
   readonly topic: string
@@ -115,6 +120,7 @@ export class View implements Member {
       tree.mount(response.r)
       this.#tree = tree
       morph(this.el, this.#wrap(tree.html(true)), this.#pushHook, true, true)
+      showPage(response)
     } catch (error) {
       return this.#fail(error)
     }
@@ -135,12 +141,13 @@ export class View implements Member {
     }
   }
 
-  #update({ t, d }: Payload): void {
+  #update(payload: Payload): void {
     const tree = this.#tree
     if (!tree) return
     try {
-      tree.addStatics(t)
-      if (d !== undefined) this.#patch(tree, tree.merge(d))
+      tree.addStatics(payload.t)
+      if (payload.d !== undefined) this.#patch(tree, tree.merge(payload.d))
+      showPage(payload)
     } catch (error) {
       this.#fail(error)
     }

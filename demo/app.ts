@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
-import { developmentSecret, Switchboard, type ChannelClass, type Cluster, type Layout, type Logger } from '../framework/index.ts'
+import { developmentSecret, escapeHtml, Switchboard, type ChannelClass, type Cluster, type Layout, type Logger } from '../framework/index.ts'
 import { Fleet, type FleetOptions } from './sim/index.ts'
 import { CounterView } from './views/counter.ts'
 import { createDashboardView } from './views/dashboard.ts'
@@ -25,9 +25,9 @@ const layout: Layout = ({ title, head, body, csrfToken, scriptUrl, socketPath })
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="csrf-token" content="${csrfToken}">
-<meta name="sb-socket" content="${socketPath}">
-<title>${title} · Switchboard</title>
+<meta name="csrf-token" content="${escapeHtml(csrfToken)}">
+<meta name="sb-socket" content="${escapeHtml(socketPath)}">
+<title>${escapeHtml(title)}</title>
 <link rel="stylesheet" href="/demo/style.css">
 ${head}
 <script src="${scriptUrl}" defer></script>

@@ -55,6 +55,10 @@ export class SignupView extends LiveView<State> {
     return { values: FormValues.parse({}), errors: {}, touched: [], welcomed: null }
   }
 
+  title({ welcomed }: State) {
+    return welcomed === null ? 'Sign up · Switchboard' : `Welcome, ${welcomed} · Switchboard`
+  }
+
   render(state: State) {
     if (state.welcomed !== null) {
       return html`<section class="card"><h2>Welcome, ${state.welcomed}!</h2>

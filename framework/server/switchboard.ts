@@ -81,6 +81,7 @@ export type SwitchboardOptions = {
 
 /** Options of one page route. */
 export type PageOptions = {
+  /** The page title when no view on the page has a `title()`. */
   readonly title?: string | ((c: Context) => string)
   /** Trusted markup for <head>: stylesheets, meta tags. */
   readonly head?: string
@@ -177,8 +178,11 @@ export class Switchboard {
         roots.push(this.#root(names[n] as string, render.rendered, context, { routeParams, route }, csrf))
       }
       const layout = options.layout ?? defaultLayout
+      // A view's own title() wins: the page option is only the fallback (issue 11, item 2).
+      const viewTitle = renders.find((render) => render.kind === 'rendered' && render.title !== undefined)
       const title =
-        typeof options.title === 'function' ? options.title(c) : (options.title ?? names.join(' '))
+        (viewTitle?.kind === 'rendered' ? viewTitle.title : undefined) ??
+        (typeof options.title === 'function' ? options.title(c) : (options.title ?? names.join(' ')))
       const document = layout({
         title,
         head: options.head ?? '',

@@ -7,11 +7,11 @@
 import type { Rendered } from '../template/index.ts'
 import { LiveView, type MountContext, type PresenceListing, type ViewClass, type ViewHost } from './live-view.ts'
 import { checkPatchTarget, checkRedirectTarget } from './redirect-target.ts'
-import { mountState, renderOf } from './view-process.ts'
+import { mountState, renderOf, titleOf } from './view-process.ts'
 
 /** What a dead render produced: the view's HTML, or the location mount sent the browser to. */
 export type DeadRender =
-  | { readonly kind: 'rendered'; readonly rendered: Rendered }
+  | { readonly kind: 'rendered'; readonly rendered: Rendered; readonly title?: string }
   | { readonly kind: 'redirect'; readonly location: string }
 
 /**
@@ -24,7 +24,8 @@ export const renderDead = async (View: ViewClass, context: MountContext): Promis
   LiveView.attachHost(view, host)
   await mountState(view, context, () => host.location !== null)
   if (host.location !== null) return { kind: 'redirect', location: host.location }
-  return { kind: 'rendered', rendered: renderOf(view) }
+  const rendered = renderOf(view)
+  return view.title ? { kind: 'rendered', rendered, title: titleOf(view) } : { kind: 'rendered', rendered }
 }
 
 const noop = (): void => {}

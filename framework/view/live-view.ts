@@ -81,6 +81,13 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
   /** Renders the state; called after mount and after every message that assigned. */
   abstract render(state: S): Rendered
 
+  /**
+   * The page title for the state, or leave it out to keep the page's own. The dead render puts
+   * it in the layout's <title>; live, a changed title travels with the diff and the browser's
+   * tab follows. `title({ tenant }) { return \`${tenant.name} · alerts\` }`
+   */
+  title?(state: S): string
+
   /** Messages from pub/sub, timers and other processes. */
   handleInfo?(message: unknown): void | Promise<void>
 

@@ -17,6 +17,7 @@ import {
   type ViewHost,
 } from './live-view.ts'
 import { EndedHost } from './ended-host.ts'
+import { PageMeta } from './page-meta.ts'
 import { checkPatchTarget, checkRedirectTarget } from './redirect-target.ts'
 import { runHandler } from './schema.ts'
 import {
@@ -96,6 +97,8 @@ export class ViewProcess implements ViewHost {
   #isDirty = false
   #sentTree: TreeNode | null = null
   #pendingTree: TreeNode | null = null
+  // Title and flash, beside the tree; only a view with a title() or a flash has one.
+  #meta: PageMeta | null = null
   // Counted among its class's live views until released (once, however it ends): the last one
   // out drops the class's shared renders.
   #isCounted = true
@@ -134,7 +137,7 @@ export class ViewProcess implements ViewHost {
       this.#sentTree = tree
       this.#status = 'running'
       const templates: TemplateSink = new Set()
-      return new RenderOutput(encodeNode(tree, templates), templates)
+      return new RenderOutput(encodeNode(tree, templates), templates, this.#meta?.take())
     } catch (error) {
       if (this.#status !== 'ended') this.#release('mount failed')
       throw asCrash(this.view, 'mount', error)
@@ -171,6 +174,15 @@ export class ViewProcess implements ViewHost {
    * could not send (a slow client) calls this later and gets every change coalesced into one.
    */
   takeDiff(): RenderOutput | null {
+    if (!this.#sentTree) return null // not mounted yet, or ended
+    const output = this.#takeTreeDiff()
+    // The view's own title and flash ride beside the (possibly shared) diff, in its own frame.
+    const meta = this.#meta?.isChanged ? this.#meta.take() : ''
+    if (!meta) return output
+    return output ? output.withMeta(meta) : new RenderOutput(null, new Set(), meta)
+  }
+
+  #takeTreeDiff(): RenderOutput | null {
     const next = this.#pendingTree
     const prev = this.#sentTree
     if (!next || !prev) return null
@@ -272,6 +284,8 @@ export class ViewProcess implements ViewHost {
   #render(): TreeNode {
     this.#isDirty = false
     const state = this.view.state
+    // Per view, even when the tree is shared: a title is part of what this view's state shows.
+    if (this.view.title) (this.#meta ??= new PageMeta()).setTitle(titleOf(this.view))
     const shared = sharedRender(this.view, state)
     if (shared) {
       if (shared.state !== state) LiveView.setState(this.view, shared.state)
@@ -428,6 +442,9 @@ export const mountState = async (
   LiveView.setState(view, { ...(await view.mount(context)) })
   if (!isRedirected()) await view.handleParams?.({ ...context.params }, context.url)
 }
+
+/** The view's title() for its state, as text (the dead render uses it too). */
+export const titleOf = (view: LiveView<object>): string => String(view.title?.(view.state) ?? '')
 
 /** Calls the view's render and checks it returned a template (the dead render uses it too). */
 export const renderOf = (view: LiveView<object>): Rendered => {
