@@ -4,6 +4,7 @@
  * and, after CRASH_LIMIT crashes in CRASH_WINDOW_MS, stays in the error state for good.
  */
 import { backoff } from './backoff.ts'
+import { carryFlash, showFlash } from './flash.ts'
 import { collectForms, restoreForm, serializeForm, type FormValues } from './form.ts'
 import { patchUrl, redirect } from './navigation.ts'
 import { dispatchToHooks, morph, type PushEvent } from './patch.ts'
@@ -26,9 +27,11 @@ const GONE = /^(view\.crashed|socket\.unknown-topic)$/
 const report = ({ code, reason, stack }: Payload): void =>
   console.error(`switchboard: ${code}: ${reason}${stack ? `\n${stack}` : ''}`)
 
-// The title a view's render gave, sent only when it changed (`"ti"`, docs/protocol.md).
-const showPage = ({ ti }: Payload): void => {
+// What a view shows outside its root, sent only when it changed (docs/protocol.md): the
+// title its render gave (`"ti"`) and its flash (`"f"`).
+const showPage = ({ ti, f }: Payload): void => {
   if (typeof ti === 'string') document.title = ti
+  showFlash(f)
 }
 
 /** A live view root and its join. */
@@ -91,7 +94,10 @@ export class View implements Member {
     const { to, event: name } = payload
     if (event === 'diff') this.#update(payload)
     else if (event === 'error') this.#crash(this.joinRef, payload)
-    else if (event === 'redirect') redirect(to)
+    else if (event === 'redirect') {
+      carryFlash(payload.flash)
+      redirect(to)
+    }
     else if (event === 'patch') patchUrl(to, payload.replace === true)
     else if (event === 'push') {
       dispatchToHooks(this.el, String(name), payload.payload)

@@ -20,7 +20,7 @@ const HOOKS = publicFile('hooks.js')
 // Loaded before the client, deferred like it; hooks.js copes with either order (see there).
 const HOOKS_HEAD = '<script src="/demo/hooks.js" defer></script>'
 
-const layout: Layout = ({ title, head, body, csrfToken, scriptUrl, socketPath }) => `<!doctype html>
+const layout: Layout = ({ title, head, body, csrfToken, scriptUrl, socketPath, flash }) => `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -35,7 +35,7 @@ ${head}
 <body>
 <header class="top"><a class="brand" href="/">Switchboard</a>
 <nav><a href="/">Dashboard</a><a href="/counter">Counter</a><a href="/signup">Sign up</a></nav></header>
-<main class="page">${body}</main>
+<main class="page">${flash}${body}</main>
 </body>
 </html>`
 

@@ -8,7 +8,7 @@ import { LiveError } from '../errors.ts'
 import { diffTree, encodeNode, type TemplateSink } from '../diff/index.ts'
 import type { PubSub } from '../pubsub/index.ts'
 import { containResult, defaultReporter, Mailbox, Timers, type Reporter } from '../runtime/index.ts'
-import { buildTree, Rendered, type TreeNode } from '../template/index.ts'
+import { buildTree, type TreeNode } from '../template/index.ts'
 import {
   LiveView,
   type MountContext,
@@ -17,8 +17,9 @@ import {
   type ViewHost,
 } from './live-view.ts'
 import { EndedHost } from './ended-host.ts'
-import { PageMeta } from './page-meta.ts'
+import { PageMeta, type Flash } from './page-meta.ts'
 import { checkPatchTarget, checkRedirectTarget } from './redirect-target.ts'
+import { mountState, renderOf, titleOf } from './render-steps.ts'
 import { runHandler } from './schema.ts'
 import {
   RenderOutput,
@@ -45,6 +46,8 @@ export type ViewServices = {
   readonly presence?: PresenceService | undefined
   /** Where crashes and failed terminates are reported; default: the console. */
   readonly report?: Reporter | undefined
+  /** Signs flash a redirect carries to the next page (the server's secret); without it, none is. */
+  readonly signFlash?: ((flash: Flash) => string) | undefined
 }
 
 /** What the process tells its connection. */
@@ -131,6 +134,7 @@ export class ViewProcess implements ViewHost {
       this.#pathname = context.url.pathname
       this.#paramsFor = context.paramsFor
       this.#routeParams = context.paramsFor?.(context.url) ?? routeParamsOf(context)
+      for (const [kind, message] of Object.entries(context.flash ?? {})) this.putFlash(kind, message)
       await mountState(this.view, context)
       if (this.#status === 'ended') throw this.#endedError() // stopped while mount awaited
       const tree = this.#render()
@@ -407,7 +411,21 @@ export class ViewProcess implements ViewHost {
   }
 
   redirect(to: string): void {
-    this.#outlet.push('redirect', { to: checkRedirectTarget(to) })
+    const target = checkRedirectTarget(to)
+    // Flash not shown here goes with the browser, signed, for the next page (page-meta.ts).
+    const flash = this.#meta?.takeForRedirect()
+    const signed = flash && this.#services.signFlash?.(flash)
+    this.#outlet.push('redirect', signed ? { to: target, flash: signed } : { to: target })
+  }
+
+  putFlash(kind: string, message: string): void {
+    ;(this.#meta ??= new PageMeta()).putFlash(kind, message)
+    this.#isDirty = true // a reply or diff goes out even when the state did not change
+  }
+
+  clearFlash(kind?: string): void {
+    this.#meta?.clearFlash(kind)
+    this.#isDirty = true
   }
 }
 
@@ -425,33 +443,5 @@ const asCrash = (view: LiveView<object>, phase: string, error: unknown): LiveErr
     'view.crashed',
     `${view.constructor.name} threw in ${phase}: ${detail}`,
     { cause: error },
-  )
-}
-
-/**
- * The same first steps live and dead: mount gives the state, then handleParams sees the URL
- * (unless mount redirected: the dead render stops there). The state starts as a copy of what
- * mount returned: rendered states may be frozen and shared (sharing.ts), and that must never
- * reach an object the application still holds elsewhere.
- */
-export const mountState = async (
-  view: LiveView<object>,
-  context: MountContext,
-  isRedirected: () => boolean = () => false,
-): Promise<void> => {
-  LiveView.setState(view, { ...(await view.mount(context)) })
-  if (!isRedirected()) await view.handleParams?.({ ...context.params }, context.url)
-}
-
-/** The view's title() for its state, as text (the dead render uses it too). */
-export const titleOf = (view: LiveView<object>): string => String(view.title?.(view.state) ?? '')
-
-/** Calls the view's render and checks it returned a template (the dead render uses it too). */
-export const renderOf = (view: LiveView<object>): Rendered => {
-  const rendered = view.render(view.state)
-  if (rendered instanceof Rendered) return rendered
-  throw new LiveError(
-    'view.bad-render',
-    `${view.constructor.name}.render() returned ${typeof rendered}; return html\`...\``,
   )
 }

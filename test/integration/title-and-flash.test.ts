@@ -22,9 +22,59 @@ class BoardView extends LiveView<Board> {
   }
 }
 
+/** Flashes on save, and on its way to the landing page. */
+class EditorView extends LiveView<{ saved: number }> {
+  mount() {
+    return { saved: 0 }
+  }
+  render({ saved }: { saved: number }) {
+    return html`<p id="saved">${saved}</p><button id="save" live-click="save">save</button>
+      <button id="publish" live-click="publish">publish</button>`
+  }
+  events = {
+    save: () => {
+      this.assign({ saved: this.state.saved + 1 })
+      this.putFlash('info', `Saved <${this.state.saved}>`)
+    },
+    publish: () => {
+      this.putFlash('info', 'Published')
+      this.redirect('/landing')
+    },
+  }
+}
+
+class LandingView extends LiveView<{ n: number }> {
+  mount() {
+    return { n: 0 }
+  }
+  render() {
+    return html`<p id="landing">landing</p>`
+  }
+}
+
+/** Sends visitors away during the dead render, with a reason. */
+class GuardedView extends LiveView<{ n: number }> {
+  mount() {
+    this.putFlash('error', 'Sign in first')
+    this.redirect('/landing')
+    return { n: 0 }
+  }
+  render() {
+    return html`<p>never</p>`
+  }
+}
+
+const flashText = (page: { document: Document }): string[] =>
+  [...page.document.querySelectorAll('#sb-flash .sb-flash')].map((p) => p.textContent ?? '')
+
 let server: TestServer
 beforeAll(async () => {
-  server = await startServer({ '/board': BoardView })
+  server = await startServer({
+    '/board': BoardView,
+    '/editor': EditorView,
+    '/landing': LandingView,
+    '/guarded': GuardedView,
+  })
 })
 afterAll(() => server.close())
 
@@ -40,5 +90,51 @@ describe('page title', () => {
     page.$('#rename')!.click()
     await waitFor(() => page.document.title === 'Launch · Boards', 'the new title')
     expect(page.text('#name')).toBe('Launch')
+  })
+})
+
+describe('flash', () => {
+  it('shows a flash put in an event in the layout region, and a click dismisses it', async () => {
+    const page = await openPage(`${server.url}/editor`)
+    expect(flashText(page)).toEqual([])
+    page.$('#save')!.click()
+    await waitFor(() => flashText(page).length === 1, 'the flash')
+    expect(flashText(page)).toEqual(['Saved <1>'])
+    expect(page.$('#sb-flash [data-kind="info"]')!.innerHTML).toBe('Saved &lt;1&gt;')
+    ;(page.$('#sb-flash .sb-flash') as HTMLElement).click()
+    expect(flashText(page)).toEqual([])
+  })
+
+  it('shows the flash of a live redirect once on the next page, and not after a reload', async () => {
+    const page = await openPage(`${server.url}/editor`)
+    const frame = page.page.mainFrame
+    // After the redirect the frame holds a new document: read it through the frame each time.
+    const now = () => ({ document: frame.document as unknown as Document })
+    const isLanded = () => now().document.querySelector('#landing [data-sb-root], #landing') !== null
+    const isConnected = () => now().document.querySelector('[data-sb-root].sb-connected') !== null
+    page.$('#publish')!.click()
+    await waitFor(() => isLanded() && isConnected(), 'the landing page, connected')
+    expect(frame.url).toBe(`${server.url}/landing`)
+    expect(flashText(now())).toEqual(['Published'])
+    await page.page.goto(`${server.url}/landing`)
+    await waitFor(isConnected, 'the reloaded page, connected')
+    expect(flashText(now())).toEqual([])
+  })
+
+  it('carries a flash from a dead-render redirect in a signed cookie the next page clears', async () => {
+    const away = await fetch(`${server.url}/guarded`, { redirect: 'manual' })
+    expect(away.status).toBe(302)
+    const cookie = /sb_flash=([^;]+)/.exec(away.headers.get('set-cookie') ?? '')![1]!
+    const landing = await fetch(`${server.url}/landing`, { headers: { cookie: `sb_flash=${cookie}` } })
+    const body = await landing.text()
+    expect(body).toContain('<p class="sb-flash" data-kind="error" role="alert">Sign in first</p>')
+    expect(landing.headers.get('set-cookie')).toMatch(/sb_flash=;.*Max-Age=0/)
+  })
+
+  it('ignores a tampered flash cookie and clears it', async () => {
+    const forged = `${Buffer.from(JSON.stringify({ f: { info: 'Call us' }, exp: Date.now() + 9e6 })).toString('base64url')}.AAAA`
+    const landing = await fetch(`${server.url}/landing`, { headers: { cookie: `sb_flash=${forged}` } })
+    expect(await landing.text()).toContain('<div id="sb-flash" aria-live="polite"></div>')
+    expect(landing.headers.get('set-cookie')).toMatch(/sb_flash=;.*Max-Age=0/)
   })
 })
