@@ -1,6 +1,6 @@
 /** The HTML document a page route renders around a view's root element. */
 import { escapeHtml } from '../template/index.ts'
-import type { Flash } from '../view/index.ts'
+import type { DeadRender } from '../view/index.ts'
 
 /** What a layout gets to build the document. */
 export type LayoutParts = {
@@ -29,10 +29,20 @@ export type LayoutParts = {
 /** Builds a page from its parts; replace it through `page(View, { layout })`. */
 export type Layout = (parts: LayoutParts) => string
 
-/** The flash region as the client also builds it (client/flash.ts): same element, same classes. */
-export const renderFlash = (flash: Flash | null): string => {
+/** A page's title: the first view's own title() wins; the page option is only the fallback. */
+export const pageTitle = (renders: readonly DeadRender[], fallback: () => string): string => {
+  for (const render of renders) if (render.kind === 'rendered' && render.title !== undefined) return render.title
+  return fallback()
+}
+
+/**
+ * The flash region with the messages of a page's views, as the client builds it too
+ * (client/flash.ts): same element, same classes, one message per kind.
+ */
+export const renderFlash = (renders: readonly DeadRender[]): string => {
+  const flash = new Map(renders.flatMap((render) => Object.entries(render.flash ?? {})))
   let messages = ''
-  for (const [kind, message] of Object.entries(flash ?? {})) {
+  for (const [kind, message] of flash) {
     messages += `<p class="sb-flash" data-kind="${escapeHtml(kind)}" role="alert">${escapeHtml(message)}</p>`
   }
   return `<div id="sb-flash" aria-live="polite">${messages}</div>`

@@ -16,7 +16,12 @@ import { mountState, renderOf, titleOf } from './render-steps.ts'
  * what mount put, by kind.
  */
 export type DeadRender =
-  | { readonly kind: 'rendered'; readonly rendered: Rendered; readonly title?: string; readonly flash?: Flash }
+  | {
+      readonly kind: 'rendered'
+      readonly rendered: Rendered
+      readonly title?: string
+      readonly flash?: Flash
+    }
   | { readonly kind: 'redirect'; readonly location: string; readonly flash?: Flash }
 
 /**

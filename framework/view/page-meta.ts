@@ -25,7 +25,8 @@ export class PageMeta {
   #title: string | undefined
   #sentTitle: string | undefined
   // Per kind: the message to show, or null to remove it. Empty once sent.
-  #changes: Record<string, string | null> = {}
+  // No prototype: a kind is any string, `__proto__` included.
+  #changes: Record<string, string | null> = Object.create(null)
   #hasChanges = false
   // Kinds the client was last told to show, so clearFlash() can remove them all.
   readonly #shown = new Set<string>()
@@ -72,7 +73,7 @@ export class PageMeta {
         if (message === null) this.#shown.delete(kind)
         else this.#shown.add(kind)
       }
-      this.#changes = {}
+      this.#changes = Object.create(null)
       this.#hasChanges = false
     }
     return json
@@ -81,7 +82,7 @@ export class PageMeta {
   /** The messages put and not yet shown, taken: a redirect carries them to the next page. */
   takeForRedirect(): Flash | null {
     const flash = this.pendingFlash()
-    this.#changes = {}
+    this.#changes = Object.create(null)
     this.#hasChanges = false
     return flash
   }
