@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { html, LiveView } from '../../framework/index.ts'
+import { connectRaw, loadPage } from './raw-client.ts'
 import { openPage, startServer, waitFor, type TestServer } from './support.ts'
 
 type Board = { name: string; count: number }
@@ -136,5 +137,30 @@ describe('flash', () => {
     const landing = await fetch(`${server.url}/landing`, { headers: { cookie: `sb_flash=${forged}` } })
     expect(await landing.text()).toContain('<div id="sb-flash" aria-live="polite"></div>')
     expect(landing.headers.get('set-cookie')).toMatch(/sb_flash=;.*Max-Age=0/)
+  })
+
+  it('shows the signed flash a join presents (as a live navigate will), and ignores a forged one', async () => {
+    const editor = await loadPage(server.url, '/editor')
+    const from = await connectRaw(server.url, editor)
+    await from.join(editor, '1')
+    from.send(['1', '2', `lv:${editor.roots[0]!.id}`, 'event', { type: 'click', event: 'publish', value: {} }])
+    await from.reply('2')
+    const redirect = (await waitFor(() => from.frames.find((f) => f[3] === 'redirect'), 'the redirect push'))!
+    const signed = redirect[4].flash
+    expect(redirect[4].to).toBe('/landing')
+    expect(typeof signed).toBe('string')
+
+    const landing = await loadPage(server.url, '/landing', editor.cookie)
+    const to = await connectRaw(server.url, landing)
+    const root = landing.roots[0]!
+    const joinWith = (ref: string, flash: unknown) => {
+      to.send([ref, ref, `lv:${root.id}`, 'join', { token: root.token, url: `${server.url}/landing`, flash }])
+      return to.reply(ref)
+    }
+    expect((await joinWith('1', signed)).response.f).toEqual({ info: 'Published' })
+    const forged = `${Buffer.from(JSON.stringify({ f: { info: 'Call us' }, exp: Date.now() + 9e6 })).toString('base64url')}.AAAA`
+    expect((await joinWith('3', forged)).response).not.toHaveProperty('f')
+    from.ws.close()
+    to.ws.close()
   })
 })
