@@ -4,6 +4,7 @@
  * `window.Switchboard`: `Switchboard.hooks.Chart = {…}`, `Switchboard.socket.channel('room:1')`.
  */
 import { bindDom } from './bindings.ts'
+import { bindFlash } from './flash.ts'
 import { hooks } from './patch.ts'
 import { ROOT_SELECTOR } from './protocol.ts'
 import { PresenceList } from './presence.ts'
@@ -28,6 +29,7 @@ Object.assign(hooks, (window as { Switchboard?: { hooks?: object } }).Switchboar
 
 const boot = (): void => {
   bindDom(socket)
+  bindFlash()
   for (const el of document.querySelectorAll<HTMLElement>(ROOT_SELECTOR)) socket.joinView(el)
   socket.connect()
 }

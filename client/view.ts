@@ -4,6 +4,7 @@
  * and, after CRASH_LIMIT crashes in CRASH_WINDOW_MS, stays in the error state for good.
  */
 import { backoff } from './backoff.ts'
+import { carryFlash, showFlash } from './flash.ts'
 import { collectForms, restoreForm, serializeForm, type FormValues } from './form.ts'
 import { pageLoading } from './loading.ts'
 import { patchUrl, redirect } from './navigation.ts'
@@ -26,6 +27,13 @@ const GONE = /^(view\.crashed|socket\.unknown-topic)$/
 // Every error the server names reaches the console, with the server's stack in development.
 const report = ({ code, reason, stack }: Payload): void =>
   console.error(`switchboard: ${code}: ${reason}${stack ? `\n${stack}` : ''}`)
+
+// What a view shows outside its root, sent only when it changed (docs/protocol.md): the
+// title its render gave (`"ti"`) and its flash (`"f"`).
+const showPage = ({ ti, f }: Payload): void => {
+  if (typeof ti === 'string') document.title = ti
+  showFlash(f)
+}
 
 /** A live view root and its join. */
 export class View implements Member {
@@ -89,7 +97,10 @@ export class View implements Member {
     const { to, event: name } = payload
     if (event === 'diff') this.#update(payload)
     else if (event === 'error') this.#crash(this.joinRef, payload)
-    else if (event === 'redirect') redirect(to)
+    else if (event === 'redirect') {
+      carryFlash(payload.flash)
+      redirect(to)
+    }
     else if (event === 'patch') patchUrl(to, payload.replace === true)
     else if (event === 'push') {
       dispatchToHooks(this.el, String(name), payload.payload)
@@ -118,6 +129,7 @@ export class View implements Member {
       tree.mount(response.r)
       this.#tree = tree
       morph(this.el, this.#wrap(tree.html(true)), this.#pushHook, true, true)
+      showPage(response)
     } catch (error) {
       return this.#fail(error)
     }
@@ -138,12 +150,13 @@ export class View implements Member {
     }
   }
 
-  #update({ t, d }: Payload): void {
+  #update(payload: Payload): void {
     const tree = this.#tree
     if (!tree) return
     try {
-      tree.addStatics(t)
-      if (d !== undefined) this.#patch(tree, tree.merge(d))
+      tree.addStatics(payload.t)
+      if (payload.d !== undefined) this.#patch(tree, tree.merge(payload.d))
+      showPage(payload)
     } catch (error) {
       this.#fail(error)
     }

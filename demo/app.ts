@@ -8,6 +8,7 @@ import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import {
   developmentSecret,
+  escapeHtml,
   Switchboard,
   type ChannelClass,
   type Cluster,
@@ -28,14 +29,14 @@ const HOOKS = publicFile('hooks.js')
 // Loaded before the client, deferred like it; hooks.js copes with either order (see there).
 const HOOKS_HEAD = '<script src="/demo/hooks.js" defer></script>'
 
-const layout: Layout = ({ title, head, body, csrfToken, scriptUrl, socketPath }) => `<!doctype html>
+const layout: Layout = ({ title, head, body, csrfToken, scriptUrl, socketPath, flash }) => `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="csrf-token" content="${csrfToken}">
-<meta name="sb-socket" content="${socketPath}">
-<title>${title} · Switchboard</title>
+<meta name="csrf-token" content="${escapeHtml(csrfToken)}">
+<meta name="sb-socket" content="${escapeHtml(socketPath)}">
+<title>${escapeHtml(title)}</title>
 <link rel="stylesheet" href="/demo/style.css">
 ${head}
 <script src="${scriptUrl}" defer></script>
@@ -43,7 +44,7 @@ ${head}
 <body>
 <header class="top"><a class="brand" href="/">Switchboard</a>
 <nav><a href="/">Dashboard</a><a href="/counter">Counter</a><a href="/signup">Sign up</a></nav></header>
-<main class="page">${body}</main>
+<main class="page">${flash}${body}</main>
 </body>
 </html>`
 

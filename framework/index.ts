@@ -5,7 +5,7 @@
 export { LiveError, isLiveError, ERRORS } from './errors.ts'
 export type { ErrorCode } from './errors.ts'
 
-export { html, raw, each, memo, renderToString } from './template/index.ts'
+export { html, raw, each, memo, renderToString, escapeHtml } from './template/index.ts'
 export type { Rendered, SafeHtml, KeyedList } from './template/index.ts'
 
 export { JS } from './js/index.ts'

@@ -12,6 +12,10 @@ export class CounterView extends LiveView<State> {
     return { count: 0 }
   }
 
+  title({ count }: State) {
+    return `Counter: ${count} · Switchboard`
+  }
+
   render({ count }: State) {
     return html`<section class="card counter">
       <h2>Counter</h2>

@@ -132,6 +132,11 @@ export const createDashboardView = (fleet: Fleet) =>
       return { ...state, operators: operatorsFrom(this.listPresence(presenceTopic(place.tenant))) }
     }
 
+    title({ tenant }: DashboardState): string {
+      const label = fleet.tenants.find((t) => t.name === tenant)?.label ?? tenant
+      return `${label} · Operator dashboard · Switchboard`
+    }
+
     render(state: DashboardState): Rendered {
       const { snapshot, selectedId } = state
       const selected = selectedId ? snapshot.sources.find((s) => s.id === selectedId) : undefined

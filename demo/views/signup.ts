@@ -55,10 +55,16 @@ export class SignupView extends LiveView<State> {
     return { values: FormValues.parse({}), errors: {}, touched: [], welcomed: null }
   }
 
+  title({ welcomed }: State) {
+    return welcomed === null ? 'Sign up · Switchboard' : `Welcome, ${welcomed} · Switchboard`
+  }
+
   render(state: State) {
     if (state.welcomed !== null) {
       return html`<section class="card"><h2>Welcome, ${state.welcomed}!</h2>
-        <p>Your account is ready.</p><button live-click="again">Sign up someone else</button></section>`
+        <p>Your account is ready.</p>
+        <div class="row"><button live-click="dashboard">Open the dashboard</button>
+        <button live-click="again">Sign up someone else</button></div></section>`
     }
     const { values } = state
     const error = (field: Field) =>
@@ -103,7 +109,13 @@ export class SignupView extends LiveView<State> {
         return
       }
       this.assign({ welcomed: values.name.trim() })
+      this.putFlash('info', `Account created for ${values.email.trim()}.`)
     }),
     again: () => this.assign(this.mount()),
+    // The flash goes with the redirect and shows once on the dashboard.
+    dashboard: () => {
+      this.putFlash('info', `Welcome aboard, ${this.state.welcomed ?? 'operator'}: here is your fleet.`)
+      this.redirect('/')
+    },
   }
 }

@@ -1,5 +1,6 @@
 /** The HTML document a page route renders around a view's root element. */
 import { escapeHtml } from '../template/index.ts'
+import type { DeadRender } from '../view/index.ts'
 
 /** What a layout gets to build the document. */
 export type LayoutParts = {
@@ -17,13 +18,38 @@ export type LayoutParts = {
    * script, where the client looks for it (without it the client assumes `/live/websocket`).
    */
   readonly socketPath: string
+  /**
+   * The flash region, `<div id="sb-flash">` with one `<p class="sb-flash" data-kind="…">` per
+   * message: print it once, outside the live roots. The client fills it as views flash and
+   * removes a message when it is clicked; without it, the client adds one at the top of <body>.
+   */
+  readonly flash: string
 }
 
 /** Builds a page from its parts; replace it through `page(View, { layout })`. */
 export type Layout = (parts: LayoutParts) => string
 
+/** A page's title: the first view's own title() wins; the page option is only the fallback. */
+export const pageTitle = (renders: readonly DeadRender[], fallback: () => string): string => {
+  for (const render of renders) if (render.kind === 'rendered' && render.title !== undefined) return render.title
+  return fallback()
+}
+
+/**
+ * The flash region with the messages of a page's views, as the client builds it too
+ * (client/flash.ts): same element, same classes, one message per kind.
+ */
+export const renderFlash = (renders: readonly DeadRender[]): string => {
+  const flash = new Map(renders.flatMap((render) => Object.entries(render.flash ?? {})))
+  let messages = ''
+  for (const [kind, message] of flash) {
+    messages += `<p class="sb-flash" data-kind="${escapeHtml(kind)}" role="alert">${escapeHtml(message)}</p>`
+  }
+  return `<div id="sb-flash" aria-live="polite">${messages}</div>`
+}
+
 /** A plain HTML5 document. */
-export const defaultLayout: Layout = ({ title, head, body, csrfToken, scriptUrl, socketPath }) =>
+export const defaultLayout: Layout = ({ title, head, body, csrfToken, scriptUrl, socketPath, flash }) =>
   `<!doctype html>
 <html lang="en">
 <head>
@@ -36,6 +62,7 @@ ${head}
 <script src="${escapeHtml(scriptUrl)}" defer></script>
 </head>
 <body>
+${flash}
 ${body}
 </body>
 </html>

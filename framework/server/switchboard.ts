@@ -31,9 +31,10 @@ import {
   type Limits,
 } from '../socket/index.ts'
 import { renderToString, type Rendered } from '../template/index.ts'
-import { renderDead, type MountContext, type ViewClass, type ViewServices } from '../view/index.ts'
+import { renderDead, type Flash, type MountContext, type ViewClass, type ViewServices } from '../view/index.ts'
 import { csrfCookieName, isCsrfMatch, issueCsrf, isSignedCsrf } from './csrf-cookie.ts'
-import { defaultLayout, type Layout } from './layout.ts'
+import { putFlashCookie, readFlash, signFlash, takeFlashCookie } from './flash-cookie.ts'
+import { defaultLayout, pageTitle, renderFlash, type Layout } from './layout.ts'
 import { matchRoute } from './route-params.ts'
 import { DEFAULT_SOCKET_PATH, resolveConfig, type ServerConfig } from './server-config.ts'
 import { csrfBinding, safeEqual, signToken, verifyToken } from './token.ts'
@@ -86,6 +87,7 @@ export type SwitchboardOptions = {
 
 /** Options of one page route. */
 export type PageOptions = {
+  /** The page title when no view on the page has a `title()`. */
   readonly title?: string | ((c: Context) => string)
   /** Trusted markup for <head>: stylesheets, meta tags. */
   readonly head?: string
@@ -139,7 +141,8 @@ export class Switchboard {
       new PresenceTracker(this.pubsub, {
         onError: (error) => report(error, { kind: 'internal', level: 'error', name: 'presence' }),
       })
-    this.#services = { pubsub: this.pubsub, presence: this.presence, report }
+    const signed = (flash: Flash): string => signFlash(this.#config.secret, flash)
+    this.#services = { pubsub: this.pubsub, presence: this.presence, report, signFlash: signed }
     const sweepMs = Math.min(5000, this.limits.heartbeatTimeoutMs / 4)
     this.#sweeper = setInterval(() => this.#sweep(), sweepMs)
     this.#sweeper.unref()
@@ -174,24 +177,33 @@ export class Switchboard {
       // Route params win over the query, here and on every later URL (issue 10, item 12).
       const params = { ...Object.fromEntries(url.searchParams), ...routeParams }
       const session = (await options.session?.(c)) ?? {}
-      const context: MountContext = { params, session, isConnected: false, url, form: {} }
+      // Flash the page before sent (a redirect); each view may show it, the layout prints it once.
+      const given = takeFlashCookie(c, this.#config.secret)
+      const context: MountContext = {
+        ...{ params, session, isConnected: false, url, form: {} },
+        ...(given ? { flash: given } : {}),
+      }
       const renders = await Promise.all(list.map((View) => renderDead(View, context)))
       const roots: string[] = []
       for (const [n, render] of renders.entries()) {
         // Nothing of a page whose mount redirected may reach the browser (issue 10, item 9).
-        if (render.kind === 'redirect') return c.redirect(render.location, 302)
+        if (render.kind === 'redirect') {
+          if (render.flash) putFlashCookie(c, this.#config.secret, render.flash)
+          return c.redirect(render.location, 302)
+        }
         roots.push(this.#root(names[n] as string, render.rendered, context, { routeParams, route }, csrf))
       }
       const layout = options.layout ?? defaultLayout
-      const title =
-        typeof options.title === 'function' ? options.title(c) : (options.title ?? names.join(' '))
       const document = layout({
-        title,
+        title: pageTitle(renders, () =>
+          typeof options.title === 'function' ? options.title(c) : (options.title ?? names.join(' ')),
+        ),
         head: options.head ?? '',
         body: roots.join('\n'),
         csrfToken: csrf,
         scriptUrl: this.#config.scriptUrl,
         socketPath: this.#config.socketPath,
+        flash: renderFlash(renders),
       })
       // Without the meta the client dials the default path and the page hangs in sb-loading.
       if (this.#config.socketPath !== DEFAULT_SOCKET_PATH && !document.includes('sb-socket')) {
@@ -394,7 +406,12 @@ export class Switchboard {
       next.pathname === claims.u ? claims.p : route === undefined ? null : matchRoute(route, next.pathname)
     const routeParams = paramsFor(url) ?? {}
     const params = { ...Object.fromEntries(url.searchParams), ...routeParams }
-    const context: MountContext = { params, session: claims.s, isConnected: true, url, form, paramsFor }
+    // A live navigate (issue 11, item 1) presents the flash it carries as the join's `flash`.
+    const flash = readFlash(this.#config.secret, payload.flash)
+    const context: MountContext = {
+      ...{ params, session: claims.s, isConnected: true, url, form, paramsFor },
+      ...(flash ? { flash } : {}),
+    }
     return { View, context }
   }
 

@@ -412,9 +412,8 @@ export class Connection implements JoinHost {
     const output = joined.process.takeDiff()
     if (!output) return
     const table = output.templates.size === 0 ? undefined : this.#statics.take(output.templates)
-    if (table) {
-      const head = frameHead(joined.joinRef, null, joined.topic, 'diff')
-      const text = `${head}${renderBody(output, 'd', table)}]`
+    if (table || output.meta) {
+      const text = `${frameHead(joined.joinRef, null, joined.topic, 'diff')}${output.body('d', table)}]`
       this.#write(text)
       if (onDiff.hasSubscribers) diffed(joined, Buffer.byteLength(text), 'push')
       return
@@ -427,7 +426,7 @@ export class Connection implements JoinHost {
   }
 
   #renderJson(output: RenderOutput, key: 'r' | 'd'): string {
-    return renderBody(output, key, this.#statics.take(output.templates))
+    return output.body(key, this.#statics.take(output.templates))
   }
 
   #overLimit(address: FrameAddress | null): void {
@@ -482,10 +481,4 @@ export class Connection implements JoinHost {
   #write(text: string | Uint8Array): void {
     if (this.#state === 'open') this.#out.write(text)
   }
-}
-
-// `{"t":…,"d":…}` around an output's JSON, which is shared by every view that sends it.
-const renderBody = (output: RenderOutput, key: 'r' | 'd', table: object | undefined): string => {
-  const body = `"${key}":${output.json}`
-  return table ? `{"t":${JSON.stringify(table)},${body}}` : `{${body}}`
 }

@@ -6,13 +6,23 @@
  */
 import type { Rendered } from '../template/index.ts'
 import { LiveView, type MountContext, type PresenceListing, type ViewClass, type ViewHost } from './live-view.ts'
+import { PageMeta, type Flash } from './page-meta.ts'
 import { checkPatchTarget, checkRedirectTarget } from './redirect-target.ts'
-import { mountState, renderOf } from './view-process.ts'
+import { mountState, renderOf, titleOf } from './render-steps.ts'
 
-/** What a dead render produced: the view's HTML, or the location mount sent the browser to. */
+/**
+ * What a dead render produced: the view's HTML, or the location mount sent the browser to. The
+ * flash is what the page shows (or the redirect carries on): the flash the page was given and
+ * what mount put, by kind.
+ */
 export type DeadRender =
-  | { readonly kind: 'rendered'; readonly rendered: Rendered }
-  | { readonly kind: 'redirect'; readonly location: string }
+  | {
+      readonly kind: 'rendered'
+      readonly rendered: Rendered
+      readonly title?: string
+      readonly flash?: Flash
+    }
+  | { readonly kind: 'redirect'; readonly location: string; readonly flash?: Flash }
 
 /**
  * Mounts and renders a view once without a socket (the dead render of a page request). A
@@ -21,10 +31,16 @@ export type DeadRender =
 export const renderDead = async (View: ViewClass, context: MountContext): Promise<DeadRender> => {
   const view = new View()
   const host = new DeadHost(context.url)
+  for (const [kind, message] of Object.entries(context.flash ?? {})) host.putFlash(kind, message)
   LiveView.attachHost(view, host)
   await mountState(view, context, () => host.location !== null)
-  if (host.location !== null) return { kind: 'redirect', location: host.location }
-  return { kind: 'rendered', rendered: renderOf(view) }
+  const pending = host.meta.pendingFlash()
+  const flash = pending ? { flash: pending } : {}
+  if (host.location !== null) return { kind: 'redirect', location: host.location, ...flash }
+  const rendered = renderOf(view)
+  return view.title
+    ? { kind: 'rendered', rendered, title: titleOf(view), ...flash }
+    : { kind: 'rendered', rendered, ...flash }
 }
 
 const noop = (): void => {}
@@ -34,6 +50,8 @@ class DeadHost implements ViewHost {
   readonly #url: URL
   /** The last redirect or patch asked for, already checked; null while there is none. */
   location: string | null = null
+  /** The flash put so far: the page prints it, or the redirect carries it on. */
+  readonly meta = new PageMeta()
 
   constructor(url: URL) {
     this.#url = url
@@ -50,6 +68,14 @@ class DeadHost implements ViewHost {
   /** Live, a patch changes the URL in place; a page request has no place: it redirects there. */
   pushPatch(to: string): void {
     this.location = checkPatchTarget(to, this.#url)
+  }
+
+  putFlash(kind: string, message: string): void {
+    this.meta.putFlash(kind, message)
+  }
+
+  clearFlash(kind?: string): void {
+    this.meta.clearFlash(kind)
   }
 
   markDirty = noop

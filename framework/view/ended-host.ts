@@ -57,4 +57,6 @@ export class EndedHost implements ViewHost {
   pushEvent = noop
   pushPatch = noop
   redirect = noop
+  putFlash = noop
+  clearFlash = noop
 }

@@ -13,6 +13,7 @@
  */
 import { LiveError } from '../errors.ts'
 import type { Rendered } from '../template/index.ts'
+import type { Flash, FlashKind } from './page-meta.ts'
 import type { EventHandler } from './schema.ts'
 
 /** What `mount` learns about the page being mounted. */
@@ -32,6 +33,11 @@ export type MountContext = {
    * uses it: the new path's route params replace the old ones. Absent outside a routed page.
    */
   readonly paramsFor?: (url: URL) => Readonly<Record<string, string>> | null
+  /**
+   * Flash carried from the page before (a redirect, later a live navigate), already verified;
+   * it is shown through the layout without the view doing anything.
+   */
+  readonly flash?: Flash
 }
 
 /** Who is present on a topic: each key with one meta per tab or device. */
@@ -55,6 +61,8 @@ export type ViewHost = {
   pushEvent(event: string, payload: unknown): void
   pushPatch(to: string, options?: { replace?: boolean }): void
   redirect(to: string): void
+  putFlash(kind: string, message: string): void
+  clearFlash(kind?: string): void
 }
 
 /** Base class of every live view; `S` is the shape of its state. */
@@ -80,6 +88,13 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
 
   /** Renders the state; called after mount and after every message that assigned. */
   abstract render(state: S): Rendered
+
+  /**
+   * The page title for the state, or leave it out to keep the page's own. The dead render puts
+   * it in the layout's <title>; live, a changed title travels with the diff and the browser's
+   * tab follows. `title({ tenant }) { return \`${tenant.name} · alerts\` }`
+   */
+  title?(state: S): string
 
   /** Messages from pub/sub, timers and other processes. */
   handleInfo?(message: unknown): void | Promise<void>
@@ -180,6 +195,20 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
    */
   redirect(to: string): void {
     this.#services().redirect(to)
+  }
+
+  /**
+   * Shows `message` in the layout's flash region (`#sb-flash`), once: it is sent with this
+   * message's reply or diff and then forgotten, so a reload does not show it again. Put before a
+   * `redirect()`, it is shown by the next page instead. One message per kind; a new one replaces it.
+   */
+  putFlash(kind: FlashKind, message: string): void {
+    this.#services().putFlash(kind, message)
+  }
+
+  /** Removes the flash of one kind, or every flash shown, from the page. */
+  clearFlash(kind?: FlashKind): void {
+    this.#services().clearFlash(kind)
   }
 
   #services(): ViewHost {

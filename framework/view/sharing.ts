@@ -21,14 +21,33 @@ import { toJson, type Wire, type TemplateSink } from '../diff/index.ts'
 import type { TreeNode } from '../template/index.ts'
 import { LiveView } from './live-view.ts'
 
-/** A render or diff ready to send; its JSON is encoded once however many sockets send it. */
+/**
+ * A render or diff ready to send; its JSON is encoded once however many sockets send it. `meta`
+ * holds one view's own payload members (`"ti"`, `"f"`: page-meta.ts), never shared; a wire of
+ * null is an output with no tree change, sent for its meta alone.
+ */
 export class RenderOutput {
   readonly wire: Wire
   readonly templates: TemplateSink
+  readonly meta: string
   #json: string | undefined
-  constructor(wire: Wire, templates: TemplateSink) {
+  constructor(wire: Wire, templates: TemplateSink, meta = '') {
     this.wire = wire
     this.templates = templates
+    this.meta = meta
+  }
+
+  /** This output with one view's meta members added; the shared one is left as it was. */
+  withMeta(meta: string): RenderOutput {
+    return meta ? new RenderOutput(this.wire, this.templates, meta) : this
+  }
+
+  /** The payload `{"t":…,"r"|"d":…,"ti":…,"f":…}`; `table` is the statics not yet sent. */
+  body(key: 'r' | 'd', table: object | undefined): string {
+    const members = table ? [`"t":${JSON.stringify(table)}`] : []
+    if (this.wire !== null) members.push(`"${key}":${this.json}`)
+    if (this.meta) members.push(this.meta)
+    return `{${members.join(',')}}`
   }
   /** The wire value as JSON, encoded on first use. */
   get json(): string {
@@ -37,7 +56,7 @@ export class RenderOutput {
 
   #pushFrames: Map<string, Buffer> | undefined
   /**
-   * The short diff push `[joinRef,diff]` as UTF-8 bytes. Views joined under the same joinRef (one
+   * The short diff push `[joinRef,diff]` as UTF-8 bytes (an output with meta has no short form). Views joined under the same joinRef (one
    * view per tab: nearly always "1") send the very same buffer, so a broadcast's frame is made
    * once, not once per socket. A few distinct joinRefs are kept; past that each is made fresh.
    */

@@ -9,7 +9,7 @@ import { diffTree, encodeNode, type TemplateSink } from '../diff/index.ts'
 import type { PubSub } from '../pubsub/index.ts'
 import { containResult, defaultReporter, Mailbox, Timers, type Reporter } from '../runtime/index.ts'
 import { messageOf, now, onCrash, onMount, onRender, stackOf } from '../telemetry/index.ts'
-import { buildTree, Rendered, type TreeNode } from '../template/index.ts'
+import { buildTree, type TreeNode } from '../template/index.ts'
 import {
   LiveView,
   type MountContext,
@@ -18,7 +18,9 @@ import {
   type ViewHost,
 } from './live-view.ts'
 import { EndedHost } from './ended-host.ts'
+import { PageMeta, type Flash } from './page-meta.ts'
 import { checkPatchTarget, checkRedirectTarget } from './redirect-target.ts'
+import { mountState, renderOf, titleOf } from './render-steps.ts'
 import { runHandler } from './schema.ts'
 import {
   RenderOutput,
@@ -45,6 +47,8 @@ export type ViewServices = {
   readonly presence?: PresenceService | undefined
   /** Where crashes and failed terminates are reported; default: the console. */
   readonly report?: Reporter | undefined
+  /** Signs flash a redirect carries to the next page (the server's secret); without it, none is. */
+  readonly signFlash?: ((flash: Flash) => string) | undefined
 }
 
 /** What the process tells its connection. */
@@ -97,6 +101,8 @@ export class ViewProcess implements ViewHost {
   #isDirty = false
   #sentTree: TreeNode | null = null
   #pendingTree: TreeNode | null = null
+  // Title and flash, beside the tree; only a view with a title() or a flash has one.
+  #meta: PageMeta | null = null
   // Counted among its class's live views until released (once, however it ends): the last one
   // out drops the class's shared renders.
   #isCounted = true
@@ -130,6 +136,7 @@ export class ViewProcess implements ViewHost {
       this.#pathname = context.url.pathname
       this.#paramsFor = context.paramsFor
       this.#routeParams = context.paramsFor?.(context.url) ?? routeParamsOf(context)
+      for (const [kind, message] of Object.entries(context.flash ?? {})) this.putFlash(kind, message)
       await mountState(this.view, context)
       if (this.#status === 'ended') throw this.#endedError() // stopped while mount awaited
       const tree = this.#render()
@@ -137,7 +144,7 @@ export class ViewProcess implements ViewHost {
       this.#status = 'running'
       const templates: TemplateSink = new Set()
       if (onMount.hasSubscribers) this.#mounted(startedAt, true)
-      return new RenderOutput(encodeNode(tree, templates), templates)
+      return new RenderOutput(encodeNode(tree, templates), templates, this.#meta?.take())
     } catch (error) {
       if (onMount.hasSubscribers) this.#mounted(startedAt, false)
       if (this.#status !== 'ended') this.#release('mount failed')
@@ -175,6 +182,15 @@ export class ViewProcess implements ViewHost {
    * could not send (a slow client) calls this later and gets every change coalesced into one.
    */
   takeDiff(): RenderOutput | null {
+    if (!this.#sentTree) return null // not mounted yet, or ended
+    const output = this.#takeTreeDiff()
+    // The view's own title and flash ride beside the (possibly shared) diff, in its own frame.
+    const meta = this.#meta?.isChanged ? this.#meta.take() : ''
+    if (!meta) return output
+    return output ? output.withMeta(meta) : new RenderOutput(null, new Set(), meta)
+  }
+
+  #takeTreeDiff(): RenderOutput | null {
     const next = this.#pendingTree
     const prev = this.#sentTree
     if (!next || !prev) return null
@@ -277,6 +293,8 @@ export class ViewProcess implements ViewHost {
     const startedAt = onRender.hasSubscribers ? now() : -1
     this.#isDirty = false
     const state = this.view.state
+    // Per view, even when the tree is shared: a title is part of what this view's state shows.
+    if (this.view.title) (this.#meta ??= new PageMeta()).setTitle(titleOf(this.view))
     const shared = sharedRender(this.view, state)
     if (shared) {
       if (shared.state !== state) LiveView.setState(this.view, shared.state)
@@ -420,7 +438,21 @@ export class ViewProcess implements ViewHost {
   }
 
   redirect(to: string): void {
-    this.#outlet.push('redirect', { to: checkRedirectTarget(to) })
+    const target = checkRedirectTarget(to)
+    // Flash not shown here goes with the browser, signed, for the next page (page-meta.ts).
+    const flash = this.#meta?.takeForRedirect()
+    const signed = flash && this.#services.signFlash?.(flash)
+    this.#outlet.push('redirect', signed ? { to: target, flash: signed } : { to: target })
+  }
+
+  putFlash(kind: string, message: string): void {
+    ;(this.#meta ??= new PageMeta()).putFlash(kind, message)
+    this.#isDirty = true // a reply or diff goes out even when the state did not change
+  }
+
+  clearFlash(kind?: string): void {
+    this.#meta?.clearFlash(kind)
+    this.#isDirty = true
   }
 }
 
@@ -438,30 +470,5 @@ const asCrash = (view: LiveView<object>, phase: string, error: unknown): LiveErr
     'view.crashed',
     `${view.constructor.name} threw in ${phase}: ${detail}`,
     { cause: error },
-  )
-}
-
-/**
- * The same first steps live and dead: mount gives the state, then handleParams sees the URL
- * (unless mount redirected: the dead render stops there). The state starts as a copy of what
- * mount returned: rendered states may be frozen and shared (sharing.ts), and that must never
- * reach an object the application still holds elsewhere.
- */
-export const mountState = async (
-  view: LiveView<object>,
-  context: MountContext,
-  isRedirected: () => boolean = () => false,
-): Promise<void> => {
-  LiveView.setState(view, { ...(await view.mount(context)) })
-  if (!isRedirected()) await view.handleParams?.({ ...context.params }, context.url)
-}
-
-/** Calls the view's render and checks it returned a template (the dead render uses it too). */
-export const renderOf = (view: LiveView<object>): Rendered => {
-  const rendered = view.render(view.state)
-  if (rendered instanceof Rendered) return rendered
-  throw new LiveError(
-    'view.bad-render',
-    `${view.constructor.name}.render() returned ${typeof rendered}; return html\`...\``,
   )
 }

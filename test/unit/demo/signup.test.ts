@@ -16,4 +16,14 @@ describe('SignupView', () => {
     expect(live.html()).toContain('data-error="name"')
     live.stop()
   })
+
+  it('flashes the new account on a valid submit and titles the page with the name', async () => {
+    const live = await mountView(SignupView)
+    const valid = { name: 'Ada', email: 'ada@example.com', password: 'analytical1', plan: 'team', terms: 'on' }
+    const output = await live.event('save', valid)
+    expect(output?.meta).toBe('"ti":"Welcome, Ada · Switchboard","f":{"info":"Account created for ada@example.com."}')
+    await live.event('dashboard')
+    expect(live.pushes[0]).toMatchObject({ event: 'redirect', payload: { to: '/' } })
+    live.stop()
+  })
 })

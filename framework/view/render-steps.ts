@@ -1,0 +1,35 @@
+/**
+ * The steps a view goes through the same way live and dead: mount then handleParams, render, and
+ * the title. ViewProcess (live) and renderDead (the page request) both call these.
+ */
+import { LiveError } from '../errors.ts'
+import { Rendered } from '../template/index.ts'
+import { LiveView, type MountContext } from './live-view.ts'
+
+/**
+ * The same first steps live and dead: mount gives the state, then handleParams sees the URL
+ * (unless mount redirected: the dead render stops there). The state starts as a copy of what
+ * mount returned: rendered states may be frozen and shared (sharing.ts), and that must never
+ * reach an object the application still holds elsewhere.
+ */
+export const mountState = async (
+  view: LiveView<object>,
+  context: MountContext,
+  isRedirected: () => boolean = () => false,
+): Promise<void> => {
+  LiveView.setState(view, { ...(await view.mount(context)) })
+  if (!isRedirected()) await view.handleParams?.({ ...context.params }, context.url)
+}
+
+/** The view's title() for its state, as text (the dead render uses it too). */
+export const titleOf = (view: LiveView<object>): string => String(view.title?.(view.state) ?? '')
+
+/** Calls the view's render and checks it returned a template (the dead render uses it too). */
+export const renderOf = (view: LiveView<object>): Rendered => {
+  const rendered = view.render(view.state)
+  if (rendered instanceof Rendered) return rendered
+  throw new LiveError(
+    'view.bad-render',
+    `${view.constructor.name}.render() returned ${typeof rendered}; return html\`...\``,
+  )
+}

@@ -1,0 +1,51 @@
+// @vitest-environment happy-dom
+import { readFileSync } from 'node:fs'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { bindFlash, carryFlash, showFlash } from '../../../client/flash.ts'
+
+const messages = () =>
+  [...document.querySelectorAll('#sb-flash .sb-flash')].map((p) => [p.getAttribute('data-kind'), p.textContent])
+
+describe('client flash', () => {
+  beforeEach(() => {
+    document.body.innerHTML = '<div id="sb-flash" aria-live="polite"></div><div data-sb-root></div>'
+    document.cookie = 'sb_flash=;max-age=0;path=/'
+  })
+
+  it('shows the "f" of the reply in docs/protocol.md', () => {
+    const doc = readFileSync(`${process.cwd()}/docs/protocol.md`, 'utf8')
+    const line = doc.split('\n').find((l) => l.includes('"f":{"info":"Saved"}'))!
+    showFlash(JSON.parse(line)[4].response.f)
+    expect(messages()).toEqual([['info', 'Saved']])
+  })
+
+  it('replaces a kind, removes it on null and shows markup as text', () => {
+    showFlash({ info: 'one', error: '<b>bad</b>' })
+    showFlash({ info: 'two', error: null })
+    expect(messages()).toEqual([['info', 'two']])
+    showFlash({ error: '<img src=x onerror=alert(1)>' })
+    expect(document.querySelector('#sb-flash img')).toBeNull()
+    expect(messages()[1]).toEqual(['error', '<img src=x onerror=alert(1)>'])
+  })
+
+  it('adds the region at the top of the body when the layout has none', () => {
+    document.body.innerHTML = '<div data-sb-root></div>'
+    showFlash({ info: 'hi' })
+    expect(document.body.firstElementChild?.id).toBe('sb-flash')
+    expect(messages()).toEqual([['info', 'hi']])
+  })
+
+  it('dismisses a message when it is clicked', () => {
+    bindFlash() // as the client's boot does
+    showFlash({ info: 'Saved', error: 'Nope' })
+    ;(document.querySelector('[data-kind=info]') as HTMLElement).click()
+    expect(messages()).toEqual([['error', 'Nope']])
+  })
+
+  it('keeps a signed flash for the next page and refuses anything else', () => {
+    carryFlash('a;path=/evil')
+    expect(document.cookie).not.toContain('sb_flash=a')
+    carryFlash('eyJmIjp7fX0.c2ln-_')
+    expect(document.cookie).toContain('sb_flash=eyJmIjp7fX0.c2ln-_')
+  })
+})
