@@ -110,7 +110,23 @@ export const createApp = async (options: DemoOptions = {}) => {
   app.get('/signup', live.page(SignupView, { title: 'Sign up', layout }))
   // Operator routes: SWITCHBOARD_OPS_TOKEN guards them (see ops.ts and docs/deploy.md).
   const authorize = opsAuthorize(options.opsToken)
-  app.get('/system', live.dashboard({ authorize, supervisors: () => ({ fleet: fleet.supervisor }) }))
+  const { cluster } = options
+  app.get(
+    '/system',
+    live.dashboard({
+      authorize,
+      supervisors: () => ({ fleet: fleet.supervisor }),
+      // On a cluster (REDIS_URL), every node as this one sees it; alone, this node.
+      ...(cluster
+        ? {
+            nodes: () =>
+              cluster.membership
+                .list()
+                .map(({ node, status, ageMs }) => ({ node, status, ageMs, isSelf: node === cluster.node })),
+          }
+        : {}),
+    }),
+  )
   app.get('/metrics', live.metrics({ authorize }))
   return { app, live, fleet }
 }

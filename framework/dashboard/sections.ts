@@ -2,7 +2,7 @@
  * The panels of the system dashboard, each a pure function of the monitor's snapshot, so every
  * open dashboard shares one render per sample (framework/view/sharing.ts).
  */
-import type { BusyView, Incident, SystemSnapshot, TreeRow } from '../telemetry/index.ts'
+import type { BusyView, Incident, NodeRow, SystemSnapshot, TreeRow } from '../telemetry/index.ts'
 import { each, html, type Rendered } from '../template/index.ts'
 import { lineChart } from './chart.ts'
 import { bytes, clock, count, duration, ms, rate } from './format.ts'
@@ -178,6 +178,31 @@ const treeRow = (row: TreeRow): Rendered =>
         </ul>`
       : ''}
   </li>`
+
+const nodeRow = (n: NodeRow): Rendered =>
+  html`<tr>
+    <td><b>${n.node}</b>${n.isSelf ? html` <span class="tag">this node</span>` : ''}</td>
+    <td><span class="tag ${n.status === 'up' ? 'ok' : 'bad'}">${n.status}</span></td>
+    <td class="n">${(n.ageMs / 1000).toFixed(1)} s ago</td>
+  </tr>`
+
+/** The nodes of the cluster, up or down, with the age of their last heartbeat. */
+export const nodesPanel = (s: SystemSnapshot): Rendered =>
+  html`<section class="panel" aria-label="Nodes">
+    <h2>Nodes <small>${count(s.nodes.filter((n) => n.status === 'up').length)} up</small></h2>
+    <table>
+      <thead>
+        <tr>
+          <th>Node</th>
+          <th>Status</th>
+          <th class="n">Last heartbeat</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${each(s.nodes, (n) => n.node, nodeRow)}
+      </tbody>
+    </table>
+  </section>`
 
 /** Supervision trees with restart counts. */
 export const treesPanel = (s: SystemSnapshot): Rendered =>

@@ -40,7 +40,7 @@ td { border-bottom: 1px solid #f0f1f4; padding: 5px 6px; }
 .n { text-align: right; font-variant-numeric: tabular-nums; }
 .mono, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
 .tag { display: inline-block; font-size: 11px; padding: 0 6px; border-radius: 8px; background: #eef1f6; color: var(--dim); }
-.tag.warn { background: #fbf1dc; color: var(--warn); } .tag.bad { background: #fbe4e4; color: var(--bad); }
+.tag.ok { background: #dcf3ea; color: var(--s2); } .tag.warn { background: #fbf1dc; color: var(--warn); } .tag.bad { background: #fbe4e4; color: var(--bad); }
 .empty { color: var(--dim); margin: 4px 0; font-style: italic; }
 .tree, .tree ul { list-style: none; margin: 0; padding-left: 16px; }
 .tree { padding-left: 0; }

@@ -12,6 +12,7 @@ import {
   crashesPanel,
   header,
   joinedPanel,
+  nodesPanel,
   slowPanel,
   tiles,
   topicsPanel,
@@ -25,8 +26,8 @@ export const systemPage = ({ snapshot: s, slots }: State): Rendered =>
   html`<div class="sys">
     ${header(s)} ${tiles(s)} ${charts(s, slots)}
     <div class="panels">
-      ${busiestPanel(s)} ${joinedPanel(s)} ${topicsPanel(s)} ${treesPanel(s)} ${slowPanel(s)}
-      ${crashesPanel(s)}
+      ${busiestPanel(s)} ${nodesPanel(s)} ${joinedPanel(s)} ${topicsPanel(s)} ${treesPanel(s)}
+      ${slowPanel(s)} ${crashesPanel(s)}
     </div>
   </div>`
 

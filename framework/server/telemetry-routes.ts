@@ -8,7 +8,7 @@ import { createSystemView, DASHBOARD_STYLE } from '../dashboard/index.ts'
 import { LiveError } from '../errors.ts'
 import type { PresenceTracker } from '../presence/index.ts'
 import type { PubSub } from '../pubsub/index.ts'
-import { Metrics, SystemMonitor, type SupervisorLike } from '../telemetry/index.ts'
+import { Metrics, SystemMonitor, type NodeRow, type SupervisorLike } from '../telemetry/index.ts'
 import type { ViewClass } from '../view/index.ts'
 import type { Layout } from './layout.ts'
 
@@ -29,6 +29,11 @@ export type DashboardOptions = {
   readonly authorize: AuthorizeRequest
   /** Supervision trees to show, by name (read once per sample). */
   readonly supervisors?: () => Readonly<Record<string, SupervisorLike>>
+  /**
+   * The cluster's nodes (read once per sample), e.g. from `cluster.membership.list()`; default
+   * this node alone.
+   */
+  readonly nodes?: () => readonly NodeRow[]
   /** Sampling period of the charts. Default 1000 ms. */
   readonly sampleMs?: number
   readonly title?: string
@@ -84,6 +89,7 @@ export class TelemetryRoutes {
         presenceTotal: () => presence.size,
         nodeId: pubsub.nodeId,
         ...(options.supervisors ? { supervisors: options.supervisors } : {}),
+        ...(options.nodes ? { nodes: options.nodes } : {}),
       },
       options.sampleMs ? { sampleMs: options.sampleMs } : {},
     ).start()

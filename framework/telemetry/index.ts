@@ -48,6 +48,7 @@ export type {
   Incident,
   MonitorOptions,
   MonitorSources,
+  NodeRow,
   Sample,
   SupervisorLike,
   SystemSnapshot,

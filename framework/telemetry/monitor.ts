@@ -31,7 +31,19 @@ export type MonitorSources = {
   readonly presenceTotal: () => number
   /** Supervision trees to show, by name. */
   readonly supervisors?: () => Readonly<Record<string, SupervisorLike>>
+  /** The cluster's nodes as this one sees them; default this node alone. */
+  readonly nodes?: () => readonly NodeRow[]
   readonly nodeId?: string
+}
+
+/** A node of the cluster as the dashboard lists it (from `cluster.membership.list()`). */
+export type NodeRow = {
+  readonly node: string
+  readonly status: 'up' | 'down'
+  /** Time since its last heartbeat. */
+  readonly ageMs: number
+  /** True for the node serving this dashboard. */
+  readonly isSelf: boolean
 }
 
 /** Options of `new SystemMonitor()`. */
@@ -106,6 +118,7 @@ export type SystemSnapshot = {
   }[]
   readonly presenceTotal: number
   readonly trees: readonly TreeRow[]
+  readonly nodes: readonly NodeRow[]
   readonly crashes: readonly Incident[]
   readonly slowConsumers: readonly Incident[]
   readonly totals: {
@@ -331,6 +344,7 @@ export class SystemMonitor {
       trees: Object.entries(this.#sources.supervisors?.() ?? {}).map(([id, s]) =>
         treeOf(id, s, 0, 0),
       ),
+      nodes: this.#sources.nodes?.() ?? [{ node: this.#sources.nodeId ?? 'local', status: 'up', ageMs: 0, isSelf: true }],
       crashes: [...this.#crashes],
       slowConsumers: [...this.#slow],
       totals: { ...this.#totals },

@@ -59,6 +59,8 @@ describe.skipIf(!hasChromium)('system dashboard in the browser', { timeout: 120_
     // The simulator's broadcasts make renders; the busiest table fills once a sample saw them.
     await page.waitForSelector('[aria-label="Busiest views"] tbody tr')
     await page.waitForSelector('[aria-label="Supervision trees"] li:has-text("fleet")')
+    // Alone (no cluster), the node list is this node, up.
+    await page.waitForSelector('[aria-label="Nodes"] tr:has-text("this node"):has-text("up")')
     expect(await page.locator('.chart polyline').count()).toBeGreaterThanOrEqual(6)
     mkdirSync(SHOTS, { recursive: true })
     await page.screenshot({ path: `${SHOTS}/system-dashboard.png`, fullPage: true })

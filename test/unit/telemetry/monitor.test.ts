@@ -153,4 +153,17 @@ describe('SystemMonitor', () => {
       },
     ])
   })
+
+  it('lists the cluster nodes it is given, or this node alone', async () => {
+    const alone = new SystemMonitor({ ...sources, nodeId: 'n1' }, { sampleMs: 20 })
+    monitors.push(alone.start())
+    expect((await nextSample(alone)).nodes).toEqual([{ node: 'n1', status: 'up', ageMs: 0, isSelf: true }])
+    const nodes = [
+      { node: 'a:3000', status: 'up', ageMs: 120, isSelf: true },
+      { node: 'b:3000', status: 'down', ageMs: 31_000, isSelf: false },
+    ] as const
+    const clustered = new SystemMonitor({ ...sources, nodes: () => nodes }, { sampleMs: 20 })
+    monitors.push(clustered.start())
+    expect((await nextSample(clustered)).nodes).toEqual(nodes)
+  })
 })
