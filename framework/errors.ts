@@ -62,7 +62,6 @@ export const ERRORS = {
   // socket / protocol
   'socket.bad-frame': 'the frame is not a valid protocol message',
   'socket.unknown-topic': 'the topic is not joined on this socket',
-  'socket.already-joined': 'the topic is already joined on this socket',
   'socket.unknown-view': 'no view is routed for this join',
   'socket.join-refused': 'the join was refused',
   'socket.too-many-topics': 'the socket joined more topics than allowed',
