@@ -297,7 +297,7 @@ const sum = (map: Map<string, number>): number => [...map.values()].reduce((a, b
 export const hostileReport = (): { lines: string; failures: string[] } => {
   const { resets, churn, paused, pausedChannel, early } = counts
   const failures: string[] = []
-  // A leave racing its join may be refused; a view still mounted after its tab left is not.
+  // Every join and leave is answered; a join its racing leave ended gets socket.unknown-topic.
   if (churn.unanswered > 0) failures.push('join/leave churn')
   const isHeld = (closes: Map<string, number>): boolean =>
     sum(closes) === (closes.get('4001') ?? 0) + (closes.get('answered') ?? 0)
