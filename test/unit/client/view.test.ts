@@ -43,12 +43,16 @@ const joined = (rows = ['a', 'b', 'c']): View => {
 }
 
 beforeEach(() => {
+  // A crash schedules a rejoin with backoff: fake timers keep it from firing after the file's
+  // DOM is gone (it did, on a slow CI run: "location is not defined" in View.rejoin).
+  vi.useFakeTimers()
   document.body.innerHTML =
     '<main id="sb-1" data-sb-root data-sb-token="tok"><ul><li>a</li></ul></main>'
   el = document.getElementById('sb-1')!
   link = fakeLink()
 })
 afterEach(() => {
+  vi.clearAllTimers()
   vi.useRealTimers()
   vi.restoreAllMocks()
 })
