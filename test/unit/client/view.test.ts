@@ -1,31 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { Link, Member, OnReply, Payload } from '../../../client/protocol.ts'
 import { CRASH_LIMIT, View } from '../../../client/view.ts'
-
-type Sent = { topic: string; event: string; payload: Payload; joinRef: string | null; ref: string }
-
-/** A socket stand-in: records frames and lets the test answer them. */
-const fakeLink = () => {
-  const sent: Sent[] = []
-  const replies = new Map<string, OnReply>()
-  let ref = 0
-  type Fake = Link & { sent: Sent[]; reply(ref: string, status: 'ok' | 'error', r: Payload): void }
-  const link: Fake = {
-    statics: new Map(),
-    sent,
-    send(topic, event, payload, joinRef, onReply) {
-      const r = String(++ref)
-      sent.push({ topic, event, payload, joinRef: event === 'join' ? r : joinRef, ref: r })
-      if (onReply) replies.set(r, onReply)
-      return r
-    },
-    add: (member: Member) => member.rejoin(),
-    remove: () => {},
-    reply: (r, status, response) => replies.get(r)?.(status, response),
-  }
-  return link
-}
+import { fakeLink } from './fake-link.ts'
 
 // <ul> with a keyed list of <li> rows: both templates are single elements (rooted, offset 3).
 const STATICS = { '1': ['<ul>', '</ul>', 3], '2': ['<li>', '</li>', 3] }
