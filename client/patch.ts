@@ -47,7 +47,12 @@ export type PushEvent = (event: string, value: object, to?: Element | null) => P
 /** The hook registry: `hooks.Chart = { mounted() {…} }` serves `live-hook="Chart"`. */
 export const hooks: { [name: string]: Hook } = {}
 
-type Live = { hook: HookInstance; handlers: [string, (payload: unknown) => void][]; isDown: boolean }
+// `isDown`: the hook was told `disconnected` and not yet `reconnected`.
+type Live = {
+  hook: HookInstance
+  handlers: [string, (payload: unknown) => void][]
+  isDown: boolean
+}
 const live = new Map<Element, Live>()
 
 const call = (el: Element, name: 'beforeUpdate' | 'updated' | 'destroyed'): void => {

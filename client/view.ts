@@ -9,7 +9,14 @@ import { collectForms, restoreForm, serializeForm, type FormValues } from './for
 import { pageLoading } from './loading.ts'
 import { patchUrl, redirect } from './navigation.ts'
 import { connectHooks, dispatchToHooks, morph, type PushEvent } from './patch.ts'
-import { ROOT_SELECTOR, viewTopic, type Link, type Member, type OnReply, type Payload } from './protocol.ts'
+import {
+  ROOT_SELECTOR,
+  viewTopic,
+  type Link,
+  type Member,
+  type OnReply,
+  type Payload,
+} from './protocol.ts'
 import { ClientTree, NODE_ATTRIBUTE } from './tree.ts'
 
 /** The root's connection classes; it carries exactly one at a time. */
@@ -120,6 +127,8 @@ export class View implements Member {
     if (!this.#isDead) this.#show('sb-disconnected')
   }
 
+  // A hook's push goes to this view, or (pushEventTo) to the view whose root encloses `to`;
+  // `client.no-reply` rejects a push no reply will answer: no such view, not joined, link closed.
   readonly #pushHook: PushEvent = (event, value, to) => {
     const root = to === undefined ? this.el : to?.closest(ROOT_SELECTOR)
     const view = root && views.get(root)
@@ -127,11 +136,14 @@ export class View implements Member {
       const done: OnReply = (status, r) =>
         status === 'ok'
           ? resolve(r)
-          : reject(Object.assign(new Error(`${r.reason ?? status}`), { code: 'client.no-reply' }, r))
+          : reject(
+              Object.assign(new Error(`${r.reason ?? status}`), { code: 'client.no-reply' }, r),
+            )
       if (view) view.push('event', { type: 'hook', event, value }, done)
       else done('timeout', {})
     })
-    // A hook that does not await its push leaves no unhandled rejection: errors are reported.
+    // An error reply's code and reason (and its stack, in development) go on the Error. A hook that
+    // does not await its push leaves no unhandled rejection; View.push reports server errors.
     reply.catch(() => {})
     return reply
   }

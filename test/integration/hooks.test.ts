@@ -48,11 +48,12 @@ const serve = async (View: ViewClass, script: string, port = 0): Promise<TestSer
 const type = (tab: TestPage, text: string): void => {
   const area = tab.$('#draft textarea') as HTMLTextAreaElement
   area.value = text
-  area.dispatchEvent(new (tab.window as unknown as typeof globalThis).Event('input', { bubbles: true }))
+  const { Event } = tab.window as unknown as typeof globalThis
+  area.dispatchEvent(new Event('input', { bubbles: true }))
 }
 
 describe('the hook of docs/guides/hooks.md', () => {
-  it('saves, hears a discard, goes offline and sends its draft again after the server restarts', async () => {
+  it('resends its draft once reconnected to a restarted server', async () => {
     const first = await serve(NoteView, GUIDE_HOOK)
     const tab = await openPage(`${first.url}/`)
     const status = () => tab.text('#draft output')
@@ -92,7 +93,9 @@ type Probe = { pushEvent(event: string, value?: object): Promise<unknown> }
 
 describe("a hook's pushEvent against a real view", () => {
   it("resolves with the reply's response and rejects with the server's code", async () => {
-    const server = await serve(CounterView, 'window.Switchboard={hooks:{Probe:{mounted(){window.probe=this}}}}')
+    const probeHook =
+      'window.Switchboard = { hooks: { Probe: { mounted() { window.probe = this } } } }'
+    const server = await serve(CounterView, probeHook)
     const tab = await openPage(`${server.url}/`)
     const probe = (tab.window as unknown as { probe: Probe }).probe
     expect(await probe.pushEvent('inc')).toEqual({ d: { 0: 1 } })

@@ -1,8 +1,14 @@
-/** A socket stand-in for client unit tests: records the frames a member sends and lets the test answer them. */
+/** A socket stand-in for client unit tests: records what members send, lets the test answer. */
 import type { Link, Member, OnReply, Payload, Status } from '../../../client/protocol.ts'
 
 /** One frame a member sent through the fake link. */
-export type Sent = { topic: string; event: string; payload: Payload; joinRef: string | null; ref: string }
+export type Sent = {
+  topic: string
+  event: string
+  payload: Payload
+  joinRef: string | null
+  ref: string
+}
 
 /** A Link that joins members at once and answers a frame when the test calls `reply(ref, …)`. */
 export const fakeLink = () => {

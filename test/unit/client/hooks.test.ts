@@ -41,7 +41,9 @@ beforeEach(() => {
     '<main id="sb-1" data-sb-root></main><main id="sb-2" data-sb-root></main>'
   link = fakeLink()
   calls = []
-  hooks.Probe = recording('mounted', 'beforeUpdate', 'updated', 'destroyed', 'disconnected', 'reconnected')
+  hooks.Probe = recording(
+    ...(['mounted', 'beforeUpdate', 'updated', 'destroyed', 'disconnected', 'reconnected'] as const),
+  )
 })
 afterEach(() => {
   vi.useRealTimers()
@@ -69,7 +71,13 @@ describe('hook lifecycle', () => {
     expect(calls).toHaveLength(2) // still joining: not reconnected yet
     link.reply(lastSent('join').ref, 'ok', rendered('b'))
     // The rejoin's render is on the page when reconnected runs.
-    expect(calls).toEqual(['mounted a', 'disconnected a', 'beforeUpdate a', 'updated b', 'reconnected b'])
+    expect(calls).toEqual([
+      'mounted a',
+      'disconnected a',
+      'beforeUpdate a',
+      'updated b',
+      'reconnected b',
+    ])
   })
 
   it('calls disconnected when the view crashes and reconnected after its rejoin', () => {
@@ -160,8 +168,9 @@ describe('pushEventTo', () => {
     joined()
     const sent = link.sent.length
     document.body.insertAdjacentHTML('beforeend', '<aside id="outside"></aside>')
-    await expect(probe.pushEventTo('#outside', 'x')).rejects.toMatchObject({ code: 'client.no-reply' })
-    await expect(probe.pushEventTo('#missing', 'x')).rejects.toMatchObject({ code: 'client.no-reply' })
+    const noReply = { code: 'client.no-reply' }
+    await expect(probe.pushEventTo('#outside', 'x')).rejects.toMatchObject(noReply)
+    await expect(probe.pushEventTo('#missing', 'x')).rejects.toMatchObject(noReply)
     expect(link.sent).toHaveLength(sent)
   })
 })
