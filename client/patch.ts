@@ -6,39 +6,56 @@
  */
 import morphdomModule from 'morphdom'
 import { reapplyCommands } from './commands.ts'
+import type { Payload } from './protocol.ts'
 import { NODE_ATTRIBUTE } from './tree.ts'
 
 // morphdom's typings say `export default` from a CommonJS package, which NodeNext reads as
 // `module.exports.default`; bundlers (and vitest) hand over the function itself.
 const morphdom = morphdomModule as unknown as typeof morphdomModule.default
 
-/** A client hook as an app registers it in `window.Switchboard.hooks`. */
+/** A client hook as an app registers it in `window.Switchboard.hooks` (docs/guides/hooks.md). */
 export type Hook = {
   mounted?(this: HookInstance): void
+  beforeUpdate?(this: HookInstance): void
   updated?(this: HookInstance): void
   destroyed?(this: HookInstance): void
+  /** The view lost its server: the socket dropped or the view crashed. */
+  disconnected?(this: HookInstance): void
+  /** The view is joined again after `disconnected`, its DOM already patched. */
+  reconnected?(this: HookInstance): void
   [other: string]: unknown
 }
 
 /** `this` inside a hook's callbacks. */
 export type HookInstance = Hook & {
   el: HTMLElement
-  /** Sends an event to the view, as a binding would (`type: 'hook'`). */
-  pushEvent(event: string, value?: object): void
+  /**
+   * Sends an event to the view, as a binding would (`type: 'hook'`). Resolves with the reply's
+   * response once its diff is applied; rejects with an Error carrying the reply's `code`, or
+   * `client.no-reply` when no reply can come (not joined, the socket closed first).
+   */
+  pushEvent(event: string, value?: object): Promise<Payload>
+  /** As pushEvent, to the view whose root encloses `target` (an element or a selector). */
+  pushEventTo(target: Element | string, event: string, value?: object): Promise<Payload>
   /** Calls `callback` for each `push` of `event` from the view. */
   handleEvent(event: string, callback: (payload: unknown) => void): void
 }
 
-/** What morph needs from its view: a way to send hook events. */
-export type PushEvent = (event: string, value: object) => void
+/** What morph needs from its view: sends a hook event to the view of `to` (default: its own). */
+export type PushEvent = (event: string, value: object, to?: Element | null) => Promise<Payload>
 
 /** The hook registry: `hooks.Chart = { mounted() {…} }` serves `live-hook="Chart"`. */
 export const hooks: { [name: string]: Hook } = {}
 
-type Live = { hook: HookInstance; handlers: [string, (payload: unknown) => void][] }
+// `isDown`: the hook was told `disconnected` and not yet `reconnected`.
+type Live = {
+  hook: HookInstance
+  handlers: [string, (payload: unknown) => void][]
+  isDown: boolean
+}
 const live = new Map<Element, Live>()
 
-const call = (el: Element, name: 'mounted' | 'updated' | 'destroyed'): void => {
+const call = (el: Element, name: 'beforeUpdate' | 'updated' | 'destroyed'): void => {
   const instance = live.get(el)?.hook
   if (name === 'destroyed') live.delete(el)
   instance?.[name]?.()
@@ -49,10 +66,12 @@ const mountHooks = (el: Element, push: PushEvent): void => {
   for (const node of [el, ...el.querySelectorAll('[live-hook]')]) {
     const def = hooks[node.getAttribute('live-hook') ?? '']
     if (!def || live.has(node)) continue
-    const entry: Live = { hook: Object.create(def) as HookInstance, handlers: [] }
+    const entry: Live = { hook: Object.create(def) as HookInstance, handlers: [], isDown: false }
     Object.assign(entry.hook, {
       el: node,
       pushEvent: (event: string, value: object = {}) => push(event, value),
+      pushEventTo: (to: Element | string, event: string, value: object = {}) =>
+        push(event, value, typeof to === 'string' ? document.querySelector(to) : to),
       handleEvent: (event: string, cb: (payload: unknown) => void) => {
         entry.handlers.push([event, cb])
       },
@@ -67,6 +86,19 @@ export const dispatchToHooks = (root: Element, event: string, payload: unknown):
   for (const [el, { handlers }] of live) {
     if (!root.contains(el)) continue
     for (const [name, cb] of handlers) if (name === event) cb(payload)
+  }
+}
+
+/**
+ * Tells the hooks inside `root` that their view lost (`isUp` false) or regained its server. Each
+ * hook hears them in turn, once: never two `disconnected` in a row, nor a `reconnected` it was not
+ * disconnected for (a hook mounted by the rejoin's render).
+ */
+export const connectHooks = (root: Element, isUp: boolean): void => {
+  for (const [el, entry] of live) {
+    if (root.contains(el) && entry.isDown === isUp) {
+      entry.hook[(entry.isDown = !isUp) ? 'disconnected' : 'reconnected']?.()
+    }
   }
 }
 
@@ -115,6 +147,7 @@ export const morph = (
     getNodeKey: (node) =>
       isElement(node) ? node.id || (isMount ? null : node.getAttribute(NODE_ATTRIBUTE)) : null,
     onBeforeElUpdated: (fromEl, toEl) => {
+      call(fromEl, 'beforeUpdate')
       keepUserState(fromEl, toEl)
       reapplyCommands(fromEl, toEl)
       return true

@@ -8,8 +8,15 @@ import { carryFlash, showFlash } from './flash.ts'
 import { collectForms, restoreForm, serializeForm, type FormValues } from './form.ts'
 import { pageLoading } from './loading.ts'
 import { patchUrl, redirect } from './navigation.ts'
-import { dispatchToHooks, morph, type PushEvent } from './patch.ts'
-import { viewTopic, type Link, type Member, type Payload } from './protocol.ts'
+import { connectHooks, dispatchToHooks, morph, type PushEvent } from './patch.ts'
+import {
+  ROOT_SELECTOR,
+  viewTopic,
+  type Link,
+  type Member,
+  type OnReply,
+  type Payload,
+} from './protocol.ts'
 import { ClientTree, NODE_ATTRIBUTE } from './tree.ts'
 
 /** The root's connection classes; it carries exactly one at a time. */
@@ -35,6 +42,9 @@ const showPage = ({ ti, f }: Payload): void => {
   showFlash(f)
 }
 
+// Each root's view, for a hook's pushEventTo.
+const views = new WeakMap<Element, View>()
+
 /** A live view root and its join. */
 export class View implements Member {
   readonly topic: string
@@ -53,6 +63,7 @@ export class View implements Member {
     this.el = el
     this.topic = viewTopic(el)
     this.#show('sb-loading')
+    views.set(el, this)
   }
 
   /** Joins (again), sending the values of the root's forms for recovery. */
@@ -77,19 +88,21 @@ export class View implements Member {
   }
 
   /**
-   * Sends an event (or `params`) to the view; `done` runs after its reply is applied, or once it
-   * failed. While the join is pending the socket holds the frame until the join's reply.
+   * Sends an event (or `params`) to the view; `done` hears the reply after it is applied, or
+   * `timeout` when not joined. While the join is pending the socket holds the frame until the
+   * join's reply.
    */
-  push(event: string, payload: Payload, done?: () => void): void {
+  push(event: string, payload: Payload, done?: OnReply): void {
     const joinRef = this.joinRef
-    if (!joinRef) return done?.()
+    if (!joinRef) return done?.('timeout', {})
     this.#link.send(this.topic, event, payload, joinRef, (status, response) => {
       // A reply for an earlier join (or a push its failed join released) leaves this one alone.
-      if (joinRef !== this.joinRef) return done?.()
-      if (status === 'ok') this.#update(response)
-      else if (status === 'error' && GONE.test(`${response.code}`)) this.#crash(joinRef, response)
-      else if (status === 'error') report(response)
-      done?.()
+      if (joinRef === this.joinRef) {
+        if (status === 'ok') this.#update(response)
+        else if (status === 'error' && GONE.test(`${response.code}`)) this.#crash(joinRef, response)
+        else if (status === 'error') report(response)
+      }
+      done?.(status, response)
     })
   }
 
@@ -114,12 +127,31 @@ export class View implements Member {
     if (!this.#isDead) this.#show('sb-disconnected')
   }
 
-  readonly #pushHook: PushEvent = (event, value) =>
-    this.push('event', { type: 'hook', event, value })
+  // A hook's push goes to this view, or (pushEventTo) to the view whose root encloses `to`;
+  // `client.no-reply` rejects a push no reply will answer: no such view, not joined, link closed.
+  readonly #pushHook: PushEvent = (event, value, to) => {
+    const root = to === undefined ? this.el : to?.closest(ROOT_SELECTOR)
+    const view = root && views.get(root)
+    const reply = new Promise<Payload>((resolve, reject) => {
+      const done: OnReply = (status, r) =>
+        status === 'ok'
+          ? resolve(r)
+          : reject(
+              Object.assign(new Error(`${r.reason ?? status}`), { code: 'client.no-reply' }, r),
+            )
+      if (view) view.push('event', { type: 'hook', event, value }, done)
+      else done('timeout', {})
+    })
+    // An error reply's code and reason (and its stack, in development) go on the Error. A hook that
+    // does not await its push leaves no unhandled rejection; View.push reports server errors.
+    reply.catch(() => {})
+    return reply
+  }
 
   #show(state: (typeof STATE_CLASSES)[number]): void {
     this.el.classList.remove(...STATE_CLASSES)
     this.el.classList.add(state)
+    connectHooks(this.el, state === 'sb-connected')
   }
 
   #mount(response: Payload, form: { [id: string]: FormValues }): void {

@@ -8,7 +8,7 @@ import { serve } from '@hono/node-server'
 import { Browser, type BrowserPage } from 'happy-dom'
 import { Hono } from 'hono'
 import { onTestFinished } from 'vitest'
-import { Switchboard, type SwitchboardOptions, type ViewClass } from '../../framework/index.ts'
+import { Switchboard, type PageOptions, type SwitchboardOptions, type ViewClass } from '../../framework/index.ts'
 
 /** A running test server. */
 export type TestServer = {
@@ -20,16 +20,17 @@ export type TestServer = {
   close(): Promise<void>
 }
 
-/** Serves each view at its path, plus the client bundle. */
+/** Serves each view at its path (each page with `page`'s options), plus the client bundle. */
 export const startServer = async (
   routes: Record<string, ViewClass | ViewClass[]>,
   options: Partial<SwitchboardOptions> = {},
   port = 0,
+  page: PageOptions = {},
 ): Promise<TestServer> => {
   const live = new Switchboard({ secret: 'integration-test-secret-0123456789abcdef', ...options })
   const app = new Hono()
   app.get('/switchboard/client.js', live.clientScript())
-  for (const [path, views] of Object.entries(routes)) app.get(path, live.page(views))
+  for (const [path, views] of Object.entries(routes)) app.get(path, live.page(views, page))
   return new Promise((resolve) => {
     const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, (info: AddressInfo) => {
       resolve({

@@ -238,7 +238,7 @@ describe('bindings users expect (issue 12 item 4)', () => {
     page(`<div id="box"><button live-click="save" live-disable-with="Saving…">Save</button></div>`)
     $('button').click()
     const server = '<div id="box"><button live-click="save" live-disable-with="Saving…">Save</button></div>'
-    morph($('#box'), server, () => {})
+    morph($('#box'), server, async () => ({}))
     expect($('button').textContent).toBe('Saving…')
     expect($<HTMLButtonElement>('button').disabled).toBe(true)
     sent[0]?.done?.()

@@ -183,7 +183,7 @@ describe('client commands', () => {
     const serverHtml = (n: number) =>
       `<section id="s"><p>${n}</p><div id="m" class="modal" style="display: none; color: red">
       <button id="open"></button></div></section>`
-    morph($('#s'), serverHtml(2), () => {})
+    morph($('#s'), serverHtml(2), async () => ({}))
     expect($('#s p').textContent).toBe('2')
     expect(display('#m')).toBe('block')
     expect($('#m').style.color).toBe('red')
@@ -196,8 +196,8 @@ describe('client commands', () => {
       <button live-click=${JS.show()}>x</button></div></section>`)
     $('#s button').click()
     expect($('#s button').style.display).toBe('block')
-    morph($('#s'), '<section id="s"><p>gone</p></section>', () => {})
-    morph($('#s'), '<section id="s"><button style="display: none">x</button></section>', () => {})
+    morph($('#s'), '<section id="s"><p>gone</p></section>', async () => ({}))
+    morph($('#s'), '<section id="s"><button style="display: none">x</button></section>', async () => ({}))
     expect($('#s button').style.display).toBe('none')
   })
 })

@@ -1,31 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { Link, Member, OnReply, Payload } from '../../../client/protocol.ts'
 import { CRASH_LIMIT, View } from '../../../client/view.ts'
-
-type Sent = { topic: string; event: string; payload: Payload; joinRef: string | null; ref: string }
-
-/** A socket stand-in: records frames and lets the test answer them. */
-const fakeLink = () => {
-  const sent: Sent[] = []
-  const replies = new Map<string, OnReply>()
-  let ref = 0
-  type Fake = Link & { sent: Sent[]; reply(ref: string, status: 'ok' | 'error', r: Payload): void }
-  const link: Fake = {
-    statics: new Map(),
-    sent,
-    send(topic, event, payload, joinRef, onReply) {
-      const r = String(++ref)
-      sent.push({ topic, event, payload, joinRef: event === 'join' ? r : joinRef, ref: r })
-      if (onReply) replies.set(r, onReply)
-      return r
-    },
-    add: (member: Member) => member.rejoin(),
-    remove: () => {},
-    reply: (r, status, response) => replies.get(r)?.(status, response),
-  }
-  return link
-}
+import { fakeLink } from './fake-link.ts'
 
 // <ul> with a keyed list of <li> rows: both templates are single elements (rooted, offset 3).
 const STATICS = { '1': ['<ul>', '</ul>', 3], '2': ['<li>', '</li>', 3] }
@@ -192,6 +168,7 @@ describe('View', () => {
   })
 
   it('applies no reply that belongs to an earlier join', () => {
+    vi.useFakeTimers() // the crash schedules a rejoin: its timer must not outlive the file
     const view = joined()
     view.push('event', { type: 'click', event: 'add', value: {} })
     const event = link.sent.at(-1)!
@@ -259,6 +236,7 @@ describe('View errors in the console', () => {
   const STACK = 'Error: the handler failed\n    at Counter.boom (counter.ts:12:11)'
 
   it('prints the code, reason and stack of an error push', () => {
+    vi.useFakeTimers() // the crash schedules a rejoin: its timer must not outlive the file
     const error = vi.spyOn(console, 'error').mockImplementation(() => {})
     const view = joined()
     view.onMessage('error', { code: 'view.crashed', reason: 'the handler failed', stack: STACK })
@@ -270,6 +248,7 @@ describe('View errors in the console', () => {
   })
 
   it('prints a crashing reply, a refused join and a refused event with what they carry', () => {
+    vi.useFakeTimers() // the crash schedules a rejoin: its timer must not outlive the file
     const error = vi.spyOn(console, 'error').mockImplementation(() => {})
     const view = joined()
     view.push('event', { type: 'click', event: 'nope', value: {} })
