@@ -168,7 +168,6 @@ describe('View', () => {
   })
 
   it('applies no reply that belongs to an earlier join', () => {
-    vi.useFakeTimers() // the crash schedules a rejoin: its timer must not outlive the file
     const view = joined()
     view.push('event', { type: 'click', event: 'add', value: {} })
     const event = link.sent.at(-1)!
@@ -236,7 +235,6 @@ describe('View errors in the console', () => {
   const STACK = 'Error: the handler failed\n    at Counter.boom (counter.ts:12:11)'
 
   it('prints the code, reason and stack of an error push', () => {
-    vi.useFakeTimers() // the crash schedules a rejoin: its timer must not outlive the file
     const error = vi.spyOn(console, 'error').mockImplementation(() => {})
     const view = joined()
     view.onMessage('error', { code: 'view.crashed', reason: 'the handler failed', stack: STACK })
@@ -248,7 +246,6 @@ describe('View errors in the console', () => {
   })
 
   it('prints a crashing reply, a refused join and a refused event with what they carry', () => {
-    vi.useFakeTimers() // the crash schedules a rejoin: its timer must not outlive the file
     const error = vi.spyOn(console, 'error').mockImplementation(() => {})
     const view = joined()
     view.push('event', { type: 'click', event: 'nope', value: {} })
