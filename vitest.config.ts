@@ -15,8 +15,19 @@ export default defineConfig({
           ...shared,
           name: 'main',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/cluster/**'],
+          exclude: ['test/cluster/**', 'test/e2e/**'],
           sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        // Chromium suites, one file at a time after the rest: each runs a demo server and a
+        // browser, and two at once beside other suites starved the dashboard's page under load.
+        test: {
+          ...shared,
+          name: 'browser',
+          include: ['test/e2e/**/*.test.ts'],
+          sequence: { groupOrder: 1 },
+          fileParallelism: false,
         },
       },
       {
@@ -26,7 +37,7 @@ export default defineConfig({
           ...shared,
           name: 'cluster',
           include: ['test/cluster/**/*.test.ts'],
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
           fileParallelism: false,
         },
       },
