@@ -53,12 +53,17 @@ type Channel = {
   off(event: 'message', listener: (message: unknown) => void): unknown
 }
 
+const ignoreClosedChannel = (): void => {}
+
 /** The IPC channel of this process to its primary, when it is a worker. */
 export const primaryChannel = (): Channel | undefined => {
   const send = process.send?.bind(process)
   if (!send || process.env['SWITCHBOARD_WORKER'] === undefined) return undefined
   return {
-    send: (message) => void send(message),
+    // With a callback, a send after the primary has gone reports to it instead of emitting an
+    // 'error' on process that nobody hears (which would end this worker with an uncaught
+    // exception); node:cluster ends the worker itself on 'disconnect'.
+    send: (message) => void send(message, undefined, {}, ignoreClosedChannel),
     on: (event, listener) => process.on(event, listener),
     off: (event, listener) => process.off(event, listener),
   }

@@ -87,10 +87,13 @@ export class PresenceTracker {
     pubsub.subscribe(this.#directTopic(nodeId), receive, { owner: this })
     this.#timer = setInterval(() => this.#tick(), heartbeatMs).unref()
     // Ask peers for their slices once our subscriptions are live, so the answers reach us.
-    void pubsub.settled().then(() => {
-      this.#send(this.#topicPrefix, { type: 'sync', node: this.#node })
-      this.#tick()
-    })
+    pubsub
+      .settled()
+      .then(() => {
+        this.#send(this.#topicPrefix, { type: 'sync', node: this.#node })
+        this.#tick()
+      })
+      .catch(this.#onError)
   }
 
   /** This node's id in presence state. */
