@@ -1,6 +1,8 @@
 /** Launches Debian's Chromium through playwright-core, or says why it cannot. */
 import { existsSync } from 'node:fs'
 import { chromium, type Browser } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
+import { startDemo, type Demo, type DemoOptions } from '../../demo/app.ts'
 
 /** Where Debian installs Chromium (`apt-get install chromium`); .ci/run installs it. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -26,3 +28,20 @@ export const launchChromium = (): Promise<Browser> =>
       '--disable-sync',
     ],
   })
+
+/**
+ * The demo on an ephemeral port and one Chromium, started before the suite's tests and closed
+ * after them; read `suite.demo` and `suite.browser` inside the tests.
+ */
+export const demoInChromium = (options: DemoOptions = {}): { demo: Demo; browser: Browser } => {
+  const suite = {} as { demo: Demo; browser: Browser }
+  beforeAll(async () => {
+    suite.demo = await startDemo({ port: 0, ...options })
+    suite.browser = await launchChromium()
+  })
+  afterAll(async () => {
+    await suite.browser?.close()
+    await suite.demo?.close()
+  })
+  return suite
+}

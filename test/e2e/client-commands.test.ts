@@ -1,25 +1,15 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startDemo, type Demo } from '../../demo/app.ts'
-import { hasChromium, launchChromium } from './browser.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { demoInChromium, hasChromium } from './browser.ts'
 
 describe.skipIf(!hasChromium)('client commands in headless Chromium', () => {
-  let demo: Demo
-  let browser: Browser
-  beforeAll(async () => {
-    demo = await startDemo({ port: 0 })
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await demo?.close()
-  })
+  const suite = demoInChromium()
 
   const counter = async (): Promise<{ page: Page; frames: string[] }> => {
-    const page = await browser.newPage()
+    const page = await suite.browser.newPage()
     const frames: string[] = []
     page.on('websocket', (ws) => ws.on('framesent', (f) => frames.push(String(f.payload))))
-    await page.goto(`${demo.url}/counter`)
+    await page.goto(`${suite.demo.url}/counter`)
     await page.waitForSelector('[data-sb-root].sb-connected')
     return { page, frames }
   }

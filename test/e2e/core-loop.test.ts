@@ -1,30 +1,19 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startDemo, type Demo } from '../../demo/app.ts'
-import { hasChromium, launchChromium } from './browser.ts'
+import { describe, expect, it } from 'vitest'
+import { demoInChromium, hasChromium } from './browser.ts'
 
 describe.skipIf(!hasChromium)('core loop in headless Chromium', () => {
-  let demo: Demo
-  let browser: Browser
-  beforeAll(async () => {
-    demo = await startDemo({ port: 0 })
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await demo?.close()
-  })
+  const suite = demoInChromium()
 
   it('counts on click and validates the signup form as the user types', async () => {
-    const page = await browser.newPage()
-    await page.goto(`${demo.url}/counter`)
+    const page = await suite.browser.newPage()
+    await page.goto(`${suite.demo.url}/counter`)
     await page.waitForSelector('[data-sb-root].sb-connected')
     await page.click('button[aria-label=increment]')
     await page.click('button[aria-label=increment]')
     await page.click('text=+10')
     await page.waitForFunction(() => document.querySelector('[data-testid=count]')?.textContent === '12')
 
-    await page.goto(`${demo.url}/signup`)
+    await page.goto(`${suite.demo.url}/signup`)
     await page.waitForSelector('[data-sb-root].sb-connected')
     await page.fill('input[name=email]', 'not-an-email')
     await page.waitForSelector('[data-error=email]')
@@ -40,10 +29,10 @@ describe.skipIf(!hasChromium)('core loop in headless Chromium', () => {
 
   // The reply to a valid submit switches the view's root template (issue 10 #7).
   it('welcomes the user after a valid signup, without remounting the form', async () => {
-    const page = await browser.newPage()
+    const page = await suite.browser.newPage()
     const frames: string[] = []
     page.on('websocket', (ws) => ws.on('framesent', (f) => frames.push(String(f.payload))))
-    await page.goto(`${demo.url}/signup`)
+    await page.goto(`${suite.demo.url}/signup`)
     await page.waitForSelector('[data-sb-root].sb-connected')
     await page.fill('input[name=name]', 'Ada')
     await page.fill('input[name=email]', 'ada@example.com')

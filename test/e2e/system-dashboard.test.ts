@@ -4,42 +4,29 @@
  */
 import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startDemo, type Demo } from '../../demo/app.ts'
-import { hasChromium, launchChromium } from './browser.ts'
+import { describe, expect, it } from 'vitest'
+import { demoInChromium, hasChromium } from './browser.ts'
 
 const SHOTS = resolve('test-results/screenshots')
 const CONNECTED = '[data-sb-root].sb-connected'
 
 describe.skipIf(!hasChromium)('system dashboard in the browser', { timeout: 120_000 }, () => {
-  let demo: Demo
-  let browser: Browser
-
-  beforeAll(async () => {
-    demo = await startDemo({ port: 0, opsToken: 'e2e-ops-token' })
-    browser = await launchChromium()
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    await demo?.close()
-  })
+  const suite = demoInChromium({ opsToken: 'e2e-ops-token' })
 
   it('refuses the dashboard without the operator token', async () => {
-    const response = await fetch(`${demo.url}/system`)
+    const response = await fetch(`${suite.demo.url}/system`)
     expect(response.status).toBe(401)
   })
 
   it('shows live figures that change while the demo runs, and the views it serves', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 1400 } })
+    const context = await suite.browser.newContext({ viewport: { width: 1280, height: 1400 } })
     const operator = await context.newPage()
-    await operator.goto(`${demo.url}/`)
+    await operator.goto(`${suite.demo.url}/`)
     await operator.waitForSelector(CONNECTED)
 
     const page = await context.newPage()
     page.on('pageerror', (error) => console.error('[e2e] page error:', error))
-    await page.goto(`${demo.url}/system?token=e2e-ops-token`)
+    await page.goto(`${suite.demo.url}/system?token=e2e-ops-token`)
     await page.waitForSelector(CONNECTED)
     const sampled = '[data-figure="sampled"]'
     const first = await page.locator(sampled).innerText()

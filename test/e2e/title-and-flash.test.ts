@@ -1,23 +1,12 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startDemo, type Demo } from '../../demo/app.ts'
-import { hasChromium, launchChromium } from './browser.ts'
+import { describe, expect, it } from 'vitest'
+import { demoInChromium, hasChromium } from './browser.ts'
 
 describe.skipIf(!hasChromium)('title and flash in headless Chromium', () => {
-  let demo: Demo
-  let browser: Browser
-  beforeAll(async () => {
-    demo = await startDemo({ port: 0 })
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await demo?.close()
-  })
+  const suite = demoInChromium()
 
   it('flashes after a signup submit, carries the next flash to the dashboard once, and titles each page', async () => {
-    const page = await browser.newPage()
-    await page.goto(`${demo.url}/signup`)
+    const page = await suite.browser.newPage()
+    await page.goto(`${suite.demo.url}/signup`)
     await page.waitForSelector('[data-sb-root].sb-connected')
     expect(await page.title()).toBe('Sign up · Switchboard')
     await page.fill('input[name=name]', 'Ada')
@@ -36,7 +25,7 @@ describe.skipIf(!hasChromium)('title and flash in headless Chromium', () => {
     await page.waitForSelector('#sb-flash .sb-flash', { state: 'detached' })
 
     // The redirect carries the next flash to the dashboard, shown there once.
-    await Promise.all([page.waitForURL(`${demo.url}/`), page.click('text=Open the dashboard')])
+    await Promise.all([page.waitForURL(`${suite.demo.url}/`), page.click('text=Open the dashboard')])
     await page.waitForSelector('[data-sb-root].sb-connected')
     expect(await page.textContent('#sb-flash')).toBe('Welcome aboard, Ada: here is your fleet.')
     expect(await page.title()).toMatch(/· Operator dashboard · Switchboard$/)

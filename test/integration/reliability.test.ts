@@ -341,9 +341,9 @@ class EchoChannel extends Channel {
 }
 
 describe('a client that stops reading but keeps sending', () => {
-  // Issue 10 item 3: replies bypassed the bound; the server buffered 41 MiB for one such client.
-  it('stops reading its frames and closes it with TOO_SLOW, its replies bounded', async () => {
-    const limits = { coalesceAboveBytes: 32 * 1024, closeAboveBytes: 64 * 1024, maxStallMs: 300, eventsPerSecond: 10_000, eventBurst: 10_000 }
+  // A raw client joined to an echo channel that has stopped reading its socket (paused), with
+  // the server's side of that socket to watch its send queue.
+  const pausedOnEcho = async (limits: Partial<Limits>) => {
     const server = await startServer({ '/counter': CounterView }, { limits, channels: { 'echo:*': EchoChannel } })
     servers.push(server)
     const upgrades: Socket[] = []
@@ -355,6 +355,13 @@ describe('a client that stops reading but keeps sending', () => {
     const serverSide = upgrades[0]!
     const clientSide = (client.ws as unknown as { _socket: Socket })._socket
     clientSide.pause()
+    return { server, client, serverSide, clientSide }
+  }
+
+  // Issue 10 item 3: replies bypassed the bound; the server buffered 41 MiB for one such client.
+  it('stops reading its frames and closes it with TOO_SLOW, its replies bounded', async () => {
+    const limits = { coalesceAboveBytes: 32 * 1024, closeAboveBytes: 64 * 1024, maxStallMs: 300, eventsPerSecond: 10_000, eventBurst: 10_000 }
+    const { server, client, serverSide, clientSide } = await pausedOnEcho(limits)
 
     const pad = 'x'.repeat(60 * 1024)
     let maxQueued = 0
@@ -372,17 +379,7 @@ describe('a client that stops reading but keeps sending', () => {
 
   it('reads a paused client again once its buffer drains, and answers every frame', async () => {
     const limits = { coalesceAboveBytes: 32 * 1024, closeAboveBytes: 64 * 1024 * 1024, eventsPerSecond: 10_000, eventBurst: 10_000 }
-    const server = await startServer({ '/counter': CounterView }, { limits, channels: { 'echo:*': EchoChannel } })
-    servers.push(server)
-    const upgrades: Socket[] = []
-    server.http.on('upgrade', (_req, socket: Socket) => upgrades.push(socket))
-    const page = await loadPage(server.url, '/counter')
-    const client = await connectRaw(server.url, page)
-    client.send(['1', '1', 'echo:a', 'join', {}])
-    expect((await client.reply('1')).status).toBe('ok')
-    const serverSide = upgrades[0]!
-    const clientSide = (client.ws as unknown as { _socket: Socket })._socket
-    clientSide.pause()
+    const { server, client, serverSide, clientSide } = await pausedOnEcho(limits)
     const pad = 'x'.repeat(60 * 1024)
     let wasPaused = false
     let sent = 0
