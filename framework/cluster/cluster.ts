@@ -113,7 +113,16 @@ export class Cluster {
     this.#storeOption = options.store
     this.#callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS
     this.membership = new Membership(coordinator, { node, epoch }, options)
-    const onError = options.onError ?? ((error: unknown) => console.error('[switchboard] cluster:', error))
+    const report = options.onError ?? ((error: unknown) => console.error('[switchboard] cluster:', error))
+    // Called from timers (lease renewal, reconciling, heartbeats): a hook that throws must not
+    // turn one reported failure into a rejection nobody handles.
+    const onError = (error: unknown): void => {
+      try {
+        report(error)
+      } catch {
+        // Nothing is left to tell.
+      }
+    }
     this.#names = new NamedProcesses({
       node,
       self: memberId({ node, epoch }),

@@ -44,7 +44,9 @@ export class Leases {
 
   /** Starts the renew loop. */
   start(): void {
-    this.#renewer = setInterval(() => void this.#renewAll(), this.#timing.renewMs)
+    // A renewal that fails in any way leaves its leases to run down: the fence timer stops their
+    // processes in time, as for an unanswered renew.
+    this.#renewer = setInterval(() => this.#renewAll().catch(() => {}), this.#timing.renewMs)
     this.#renewer.unref()
   }
 
