@@ -286,17 +286,23 @@ export class Switchboard {
       }
       const refusal = checkUpgrade(request, url, this.#config)
       if (refusal) return refuseUpgrade(socket, '403 Forbidden', refusal)
-      this.#connectSession(request).then(
-        (session) => {
-          if (socket.destroyed) return // the client left while connect() ran
-          if (!session) return refuseUpgrade(socket, '403 Forbidden', 'the app refused this socket')
-          this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, url, session))
-        },
-        (error: unknown) => {
-          this.#report(error, { kind: 'crash', level: 'error', name: 'connect()' })
-          refuseUpgrade(socket, '500 Internal Server Error', 'connect failed')
-        },
-      )
+      this.#connectSession(request)
+        .then(
+          (session) => {
+            if (socket.destroyed) return // the client left while connect() ran
+            if (!session) return refuseUpgrade(socket, '403 Forbidden', 'the app refused this socket')
+            this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, url, session))
+          },
+          (error: unknown) => {
+            this.#report(error, { kind: 'crash', level: 'error', name: 'connect()' })
+            refuseUpgrade(socket, '500 Internal Server Error', 'connect failed')
+          },
+        )
+        // A throw while taking the socket (a bug of ours) costs that socket, not the process.
+        .catch((error: unknown) => {
+          this.#report(error, { kind: 'internal', level: 'error' })
+          socket.destroy()
+        })
     })
   }
 
