@@ -6,7 +6,7 @@
  */
 import { LiveError } from '../errors.ts'
 import { resolveLimits, type Limits } from '../socket/index.ts'
-import { tryUrl } from './upgrade.ts'
+import { tryUrl } from '../view/index.ts'
 
 /** The socket endpoint when `socketPath` is not given. */
 export const DEFAULT_SOCKET_PATH = '/live/websocket'
@@ -71,7 +71,7 @@ export const resolveConfig = (options: ConfigOptions): ServerConfig => {
 const checkOrigins = (origins: readonly string[]): readonly string[] => {
   if (!Array.isArray(origins)) throw bad('allowedOrigins must be an array of origins')
   for (const origin of origins) {
-    const url = typeof origin === 'string' ? tryUrl(origin) : null
+    const url = tryUrl(origin)
     const isOrigin =
       url !== null && /^https?:$/.test(url.protocol) && url.origin === origin && !origin.includes('*')
     if (!isOrigin) {

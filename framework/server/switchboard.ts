@@ -31,14 +31,21 @@ import {
   type Limits,
 } from '../socket/index.ts'
 import { renderToString, type Rendered } from '../template/index.ts'
-import { renderDead, type Flash, type MountContext, type ViewClass, type ViewServices } from '../view/index.ts'
+import {
+  renderDead,
+  tryUrl,
+  type Flash,
+  type MountContext,
+  type ViewClass,
+  type ViewServices,
+} from '../view/index.ts'
 import { csrfCookieName, isCsrfMatch, issueCsrf, isSignedCsrf } from './csrf-cookie.ts'
 import { putFlashCookie, readFlash, signFlash, takeFlashCookie } from './flash-cookie.ts'
 import { defaultLayout, pageTitle, renderFlash, type Layout } from './layout.ts'
 import { matchRoute } from './route-params.ts'
 import { DEFAULT_SOCKET_PATH, resolveConfig, type ServerConfig } from './server-config.ts'
 import { csrfBinding, safeEqual, signToken, verifyToken } from './token.ts'
-import { checkUpgrade, guardSocket, refuseUpgrade, tryUrl } from './upgrade.ts'
+import { checkUpgrade, guardSocket, refuseUpgrade } from './upgrade.ts'
 import {
   TelemetryRoutes,
   type DashboardOptions,
@@ -465,11 +472,8 @@ const loadClientBundle = (): string => {
 const isHttps = (c: Context): boolean => new URL(c.req.url).protocol === 'https:'
 
 const parseUrl = (value: unknown): URL => {
-  try {
-    if (typeof value === 'string') return new URL(value)
-  } catch {
-    // fall through to the error below
-  }
+  const url = tryUrl(value)
+  if (url) return url
   throw new LiveError('socket.bad-frame', 'a view join needs the page "url"')
 }
 

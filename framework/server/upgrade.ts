@@ -11,6 +11,7 @@
  */
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
+import { tryUrl } from '../view/index.ts'
 import { csrfCookieName, isCsrfMatch } from './csrf-cookie.ts'
 
 /** How long a refused socket may sit on an answer its client does not read. */
@@ -77,13 +78,4 @@ const parseCookie = (header: string, name: string): string | null => {
     }
   }
   return null
-}
-
-/** Parses a URL from a request header or line; null when it is not one (never throws). */
-export const tryUrl = (value: string, base?: string): URL | null => {
-  try {
-    return new URL(value, base)
-  } catch {
-    return null
-  }
 }

@@ -8,6 +8,7 @@ import { StaticsCache } from '../diff/index.ts'
 import { defaultReporter, reportJoinFailure, type ErrorContext } from '../runtime/index.ts'
 import { now, onDiff, onError, onEvent, onJoin, onLeave, onRateLimit, onSlowConsumer } from '../telemetry/index.ts'
 import {
+  tryUrl,
   ViewProcess,
   type MountContext,
   type RenderOutput,
@@ -23,7 +24,6 @@ import {
   errorBody,
   frameHead,
   notJoined,
-  parseUrl,
   type FrameAddress,
   type Inbound,
 } from './frame.ts'
@@ -233,7 +233,7 @@ export class Connection implements JoinHost {
       return process.postEvent(event, value ?? {}, done)
     }
     if (frame.event === 'params') {
-      const url = parseUrl(frame.payload.url)
+      const url = tryUrl(frame.payload.url)
       if (!url) return done.reject(new LiveError('socket.bad-frame', 'params needs an absolute "url"'))
       return process.postParams(url, done)
     }

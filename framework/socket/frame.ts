@@ -99,13 +99,3 @@ export const asLiveError = (error: unknown): LiveError =>
   error instanceof LiveError
     ? error
     : new LiveError('view.crashed', error instanceof Error ? error.message : String(error), { cause: error })
-
-/** An absolute URL from a payload field, or null. */
-export const parseUrl = (value: unknown): URL | null => {
-  if (typeof value !== 'string') return null
-  try {
-    return new URL(value)
-  } catch {
-    return null
-  }
-}

@@ -5,7 +5,7 @@ export type { EventHandler, EventValue, StandardSchema, ValidatedHandler } from 
 export { ViewProcess } from './view-process.ts'
 export { renderDead } from './dead-render.ts'
 export type { DeadRender } from './dead-render.ts'
-export { checkPatchTarget, checkRedirectTarget } from './redirect-target.ts'
+export { checkPatchTarget, checkRedirectTarget, tryUrl } from './redirect-target.ts'
 export type { PresenceService, ViewOutlet, ViewReply, ViewServices } from './view-process.ts'
 export { RenderOutput } from './sharing.ts'
 export { PageMeta } from './page-meta.ts'

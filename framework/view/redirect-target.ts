@@ -32,10 +32,10 @@ export const checkRedirectTarget = (to: unknown): string => {
     if (to.startsWith('/')) {
       // Browsers read `//host` and `/\host` as another host: resolving against a sentinel base
       // tells exactly which paths stay on this site.
-      const url = parse(to, BASE)
+      const url = tryUrl(to, BASE)
       if (url?.origin === BASE) return `${url.pathname}${url.search}${url.hash}`
     } else if (/^https?:\/\//i.test(to)) {
-      const url = parse(to)
+      const url = tryUrl(to)
       if (url && (url.protocol === 'http:' || url.protocol === 'https:')) return url.href
     }
   }
@@ -51,8 +51,8 @@ export const checkRedirectTarget = (to: unknown): string => {
  * Relative targets (`?tab=2`, `../items`) resolve against the page.
  */
 export const checkPatchTarget = (to: unknown, pageUrl: URL | string): string => {
-  const page = parse(String(pageUrl))
-  const url = isPlainText(to) && page ? parse(to, page.href) : null
+  const page = tryUrl(String(pageUrl))
+  const url = isPlainText(to) && page ? tryUrl(to, page.href) : null
   if (url && page && url.origin === page.origin) return `${url.pathname}${url.search}${url.hash}`
   throw new LiveError(
     'view.bad-redirect',
@@ -60,7 +60,9 @@ export const checkPatchTarget = (to: unknown, pageUrl: URL | string): string => 
   )
 }
 
-const parse = (value: string, base?: string): URL | null => {
+/** `value` as a URL (resolved against `base`), or null when it is not a string or not a URL. */
+export const tryUrl = (value: unknown, base?: string): URL | null => {
+  if (typeof value !== 'string') return null
   try {
     return new URL(value, base)
   } catch {
