@@ -1,57 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import {
-  addEntry,
-  emptyState,
-  list,
-  merge,
-  nodeDown,
-  removeDots,
-  sliceOf,
-} from '../../../framework/presence/index.ts'
-import type { Dot, PresenceDelta, PresenceList, PresenceState } from '../../../framework/presence/index.ts'
+import { emptyState, list, merge, nodeDown, sliceOf } from '../../../framework/presence/index.ts'
+import type { PresenceList } from '../../../framework/presence/index.ts'
 import { Replica, diffsOf } from '../../../framework/presence/replica.ts'
-
-const NODES = ['n0', 'n1', 'constructor'] as const
-const TOPICS = ['room:1', 'room:2', 'room:3'] as const
-
-type Op = { node: number; isAdd: boolean; topic: number; key: number; pick: number; count: number }
-type Sent = { readonly node: string; readonly delta: PresenceDelta }
-
-const opArb: fc.Arbitrary<Op> = fc.record({
-  node: fc.nat({ max: NODES.length - 1 }),
-  isAdd: fc.boolean(),
-  topic: fc.nat({ max: TOPICS.length - 1 }),
-  key: fc.nat({ max: 3 }),
-  pick: fc.nat(),
-  count: fc.integer({ min: 1, max: 3 }),
-})
-
-/** A history where each node adds and removes (one or several of) its own entries. */
-const historyOf = (ops: readonly Op[]): Sent[] => {
-  const replicas = new Map<string, PresenceState>()
-  const alive = new Map<string, Dot[]>()
-  const sent: Sent[] = []
-  for (const op of ops) {
-    const node = NODES[op.node]!
-    const state = replicas.get(node) ?? emptyState()
-    const dots = alive.get(node) ?? []
-    if (op.isAdd || dots.length === 0) {
-      const meta = { tab: op.pick % 5 }
-      const change = addEntry(state, node, { topic: TOPICS[op.topic]!, key: `u${op.key}`, meta })
-      replicas.set(node, change.state)
-      alive.set(node, [...dots, change.dot])
-      sent.push({ node, delta: change.delta })
-    } else {
-      const gone = dots.filter((_, i) => (i + op.pick) % dots.length < op.count)
-      const change = removeDots(state, gone)
-      replicas.set(node, change.state)
-      alive.set(node, dots.filter((d) => !gone.includes(d)))
-      sent.push({ node, delta: change.delta })
-    }
-  }
-  return sent
-}
+import { historyOf, NODES, opArb, TOPICS } from './history.ts'
 
 const deliveryArb = fc
   .array(opArb, { minLength: 1, maxLength: 40 })

@@ -10,47 +10,11 @@ import {
   removeDots,
   sliceOf,
 } from '../../../framework/presence/index.ts'
-import type { Dot, PresenceDelta, PresenceState } from '../../../framework/presence/index.ts'
-
-// "constructor" as a node id checks that wire keys never reach Object.prototype.
-const NODES = ['n0', 'n1', 'constructor'] as const
-const TOPICS = ['room:1', 'room:2'] as const
-
-type Op = { node: number; isAdd: boolean; topic: number; key: number; pick: number }
-
-const opArb: fc.Arbitrary<Op> = fc.record({
-  node: fc.nat({ max: NODES.length - 1 }),
-  isAdd: fc.boolean(),
-  topic: fc.nat({ max: TOPICS.length - 1 }),
-  key: fc.nat({ max: 3 }),
-  pick: fc.nat(),
-})
+import type { PresenceDelta, PresenceState } from '../../../framework/presence/index.ts'
+import { historyOf, opArb, TOPICS, type Op } from './history.ts'
 
 /** Plays a history where each node adds and removes its own entries; returns its deltas. */
-const deltasOf = (ops: readonly Op[]): PresenceDelta[] => {
-  const replicas = new Map<string, PresenceState>()
-  const alive = new Map<string, Dot[]>()
-  const deltas: PresenceDelta[] = []
-  for (const op of ops) {
-    const node = NODES[op.node]!
-    const state = replicas.get(node) ?? emptyState()
-    const dots = alive.get(node) ?? []
-    if (op.isAdd || dots.length === 0) {
-      const meta = { tab: op.pick % 5 }
-      const change = addEntry(state, node, { topic: TOPICS[op.topic]!, key: `u${op.key}`, meta })
-      replicas.set(node, change.state)
-      alive.set(node, [...dots, change.dot])
-      deltas.push(change.delta)
-    } else {
-      const dot = dots[op.pick % dots.length]!
-      const change = removeDots(state, [dot])
-      replicas.set(node, change.state)
-      alive.set(node, dots.filter((d) => d !== dot))
-      deltas.push(change.delta)
-    }
-  }
-  return deltas
-}
+const deltasOf = (ops: readonly Op[]): PresenceDelta[] => historyOf(ops).map((sent) => sent.delta)
 
 const fold = (deltas: readonly PresenceDelta[]): PresenceState => deltas.reduce(merge, emptyState())
 
