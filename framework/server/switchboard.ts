@@ -109,7 +109,11 @@ export type UpgradeSource = {
   listenerCount(event: 'upgrade'): number
 }
 
-const CLIENT_DIR = fileURLToPath(new URL('../../dist/client/', import.meta.url))
+// The built client: beside the compiled framework in the package (dist/framework/server →
+// dist/client), or under dist/ when the framework runs from its TypeScript source.
+const CLIENT_DIR = fileURLToPath(
+  new URL(import.meta.url.endsWith('.js') ? '../../client/' : '../../dist/client/', import.meta.url),
+)
 // A chunk's name as client/chunks/ spells it; anything else is no chunk (and never a path).
 const CHUNK_NAME = /^[a-z][a-z0-9-]{0,31}$/
 
