@@ -29,6 +29,7 @@ const ORDER = [
   'js',
   'template',
   'diff',
+  'stream',
   'runtime',
   'store',
   'pubsub',
