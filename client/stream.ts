@@ -1,0 +1,104 @@
+/**
+ * Streams in the DOM (docs/protocol.md, "Streams"). The server sends a stream's changes once and
+ * forgets its rows, so the rows live only here, as the children of a `live-update="stream"`
+ * container, which morphdom never touches. A stream slot of the tree renders as a marker
+ * `<template data-sb-st="key">` while it has changes to apply; the patch carries the marker into
+ * the container (a new one, or the one kept on the page: `keepMarker`), and `applyStreams`
+ * then applies the changes there, in order, by the rule of framework/template/stream-slot.ts.
+ *
+ * `live-viewport-top` / `-bottom` on a container send their event when its first / last row
+ * scrolls into view, so an infinite list can load more.
+ */
+
+/** A delete (a dom id), or an insert: dom id, where, limit, the row's HTML. */
+type Op = string | [id: string, at: number, limit: number, html: string]
+
+const MARKER = 'template[data-sb-st]'
+const pending = new Map<number, [reset: unknown, ...ops: Op[]]>()
+let last = 0
+
+/** Holds a stream's changes until a patch applies them; returns the marker's key. */
+export const queueStream = (changes: [unknown, ...Op[]]): number => (pending.set(++last, changes), last)
+
+/** What a stream slot renders: its marker while changes wait, else nothing (the rows stay). */
+export const streamMarker = (key: number): string =>
+  pending.has(key) ? `<template data-sb-st="${key}"></template>` : ''
+
+/** morphdom keeps a stream container's children; its new marker goes in for applyStreams. */
+export const keepMarker = (from: Element, to: Element): void => {
+  const marker = to.querySelector(MARKER)
+  if (marker) from.append(marker)
+}
+
+/**
+ * Applies the changes of every marker inside `el`. `update` morphs a shown row into its new
+ * version; `discard` removes a row (and tells its hooks).
+ */
+export const applyStreams = (
+  el: Element,
+  update: (from: Element, to: Element) => void,
+  discard: (row: Element) => void,
+): void => {
+  for (const marker of el.querySelectorAll(MARKER)) {
+    const box = marker.parentElement as Element
+    const key = +(marker.getAttribute('data-sb-st') as string)
+    const [reset, ...ops] = pending.get(key) ?? []
+    pending.delete(key)
+    marker.remove()
+    if (reset) [...box.children].map(discard)
+    // Every new row parsed at once, in a template (a <tr> stays a <tr>).
+    const parse = document.createElement('template')
+    parse.innerHTML = ops.map((op) => op[3] ?? '').join('')
+    const rows = [...parse.content.children]
+    for (const op of ops) {
+      const id = typeof op === 'string' ? op : op[0]
+      const shown = document.getElementById(id)
+      const old = shown?.parentNode === box ? shown : null
+      if (typeof op === 'string') {
+        if (old) discard(old)
+        continue
+      }
+      const row = rows.shift() as Element
+      row.id = id
+      if (old) {
+        update(old, row)
+        continue
+      }
+      const [, at, limit] = op
+      box.insertBefore(row, at < 0 ? null : box.children[at] ?? null)
+      while (limit && box.children.length > Math.abs(limit)) {
+        discard((limit > 0 ? box.lastElementChild : box.firstElementChild) as Element)
+      }
+    }
+  }
+}
+
+const VIEWPORT = ['live-viewport-top', 'live-viewport-bottom']
+let observer: IntersectionObserver | undefined
+let send: (event: string, to: Element) => void
+const ends = new WeakMap<Element, Element[]>()
+
+// A row entering the view sends its container's event if it is still the first (top) or last
+// (bottom) row: rows change between the observation and the callback.
+const onSeen = (entries: IntersectionObserverEntry[]): void => {
+  for (const { target, isIntersecting } of entries) {
+    const box = target.parentElement
+    if (!isIntersecting || !box) continue
+    VIEWPORT.forEach((name, isBottom) => {
+      const event = box.getAttribute(name)
+      if (event && target === box.children[isBottom ? box.children.length - 1 : 0]) send(event, box)
+    })
+  }
+}
+
+/** Watches the first and last rows of the viewport containers inside `el`. */
+export const watchViewport = (el: Element, push: (event: string, to: Element) => void): void => {
+  send = push
+  for (const box of el.querySelectorAll(`[${VIEWPORT.join('],[')}]`)) {
+    observer ??= new IntersectionObserver(onSeen)
+    const now = [box.firstElementChild, box.lastElementChild].filter((e) => e !== null)
+    for (const old of ends.get(box) ?? []) if (!now.includes(old)) observer.unobserve(old)
+    for (const end of now) observer.observe(end)
+    ends.set(box, now)
+  }
+}
