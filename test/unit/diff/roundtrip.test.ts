@@ -228,7 +228,7 @@ describe('diff and client merge', () => {
         }
         expect(sent).toEqual(['join'])
       }),
-      { numRuns: 200 },
+      { numRuns: 100 },
     )
   })
 
