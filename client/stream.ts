@@ -14,20 +14,19 @@
 type Op = string | [id: string, at: number, limit: number, html: string]
 
 const MARKER = 'template[data-sb-st]'
-const pending = new Map<number, [reset: unknown, ...ops: Op[]]>()
+const pending: { [key: number]: [reset: unknown, ...ops: Op[]] } = {}
 let last = 0
 
 /** Holds a stream's changes until a patch applies them; returns the marker's key. */
-export const queueStream = (changes: [unknown, ...Op[]]): number => (pending.set(++last, changes), last)
+export const queueStream = (changes: [unknown, ...Op[]]): number => ((pending[++last] = changes), last)
 
 /** What a stream slot renders: its marker while changes wait, else nothing (the rows stay). */
 export const streamMarker = (key: number): string =>
-  pending.has(key) ? `<template data-sb-st="${key}"></template>` : ''
+  pending[key] ? `<template data-sb-st="${key}"></template>` : ''
 
 /** morphdom keeps a stream container's children; its new marker goes in for applyStreams. */
 export const keepMarker = (from: Element, to: Element): void => {
-  const marker = to.querySelector(MARKER)
-  if (marker) from.append(marker)
+  from.append(...to.querySelectorAll(MARKER))
 }
 
 /**
@@ -42,8 +41,8 @@ export const applyStreams = (
   for (const marker of el.querySelectorAll(MARKER)) {
     const box = marker.parentElement as Element
     const key = +(marker.getAttribute('data-sb-st') as string)
-    const [reset, ...ops] = pending.get(key) ?? []
-    pending.delete(key)
+    const [reset, ...ops] = pending[key] ?? []
+    delete pending[key]
     marker.remove()
     if (reset) [...box.children].map(discard)
     // Every new row parsed at once, in a template (a <tr> stays a <tr>).
@@ -51,50 +50,42 @@ export const applyStreams = (
     parse.innerHTML = ops.map((op) => op[3] ?? '').join('')
     const rows = [...parse.content.children]
     for (const op of ops) {
-      const id = typeof op === 'string' ? op : op[0]
-      const shown = document.getElementById(id)
-      const old = shown?.parentNode === box ? shown : null
-      if (typeof op === 'string') {
-        if (old) discard(old)
-        continue
-      }
-      const row = rows.shift() as Element
-      row.id = id
-      if (old) {
-        update(old, row)
-        continue
-      }
-      const [, at, limit] = op
-      box.insertBefore(row, at < 0 ? null : box.children[at] ?? null)
-      while (limit && box.children.length > Math.abs(limit)) {
-        discard((limit > 0 ? box.lastElementChild : box.firstElementChild) as Element)
+      const [id, at, limit] = typeof op === 'string' ? [op] : op
+      let old = document.getElementById(id)
+      if (old?.parentNode !== box) old = null
+      if (at === undefined) old && discard(old)
+      else {
+        const row = rows.shift() as Element
+        row.id = id
+        if (old) update(old, row)
+        else box.insertBefore(row, box.children[at < 0 ? 1e9 : at] ?? null)
+        while (!old && limit && box.children.length > Math.abs(limit)) {
+          discard((limit > 0 ? box.lastElementChild : box.firstElementChild) as Element)
+        }
       }
     }
   }
 }
 
-const VIEWPORT = ['live-viewport-top', 'live-viewport-bottom']
 let observer: IntersectionObserver | undefined
 let send: (event: string, to: Element) => void
 const ends = new WeakMap<Element, Element[]>()
 
-// A row entering the view sends its container's event if it is still the first (top) or last
-// (bottom) row: rows change between the observation and the callback.
+// A row entering the view sends its container's event if it is still the last (bottom) or first
+// (top) row: rows change between the observation and the callback.
 const onSeen = (entries: IntersectionObserverEntry[]): void => {
   for (const { target, isIntersecting } of entries) {
     const box = target.parentElement
-    if (!isIntersecting || !box) continue
-    VIEWPORT.forEach((name, isBottom) => {
-      const event = box.getAttribute(name)
-      if (event && target === box.children[isBottom ? box.children.length - 1 : 0]) send(event, box)
-    })
+    const side = target === box?.lastElementChild ? 'bottom' : target === box?.firstElementChild ? 'top' : ''
+    const event = isIntersecting && side && box?.getAttribute(`live-viewport-${side}`)
+    if (event) send(event, box as Element)
   }
 }
 
 /** Watches the first and last rows of the viewport containers inside `el`. */
 export const watchViewport = (el: Element, push: (event: string, to: Element) => void): void => {
   send = push
-  for (const box of el.querySelectorAll(`[${VIEWPORT.join('],[')}]`)) {
+  for (const box of el.querySelectorAll('[live-viewport-top],[live-viewport-bottom]')) {
     observer ??= new IntersectionObserver(onSeen)
     const now = [box.firstElementChild, box.lastElementChild].filter((e) => e !== null)
     for (const old of ends.get(box) ?? []) if (!now.includes(old)) observer.unobserve(old)

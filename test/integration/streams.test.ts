@@ -20,7 +20,7 @@ class FeedView extends LiveView<State> {
   render({ clicks }: State): Rendered {
     return html`<section>
       <p id="clicks">${clicks} clicks</p>
-      <ul id="feed" class=${clicks % 2 ? 'odd' : 'even'} live-update="stream" live-viewport-bottom="older">${this.renderStream('feed', row)}</ul>
+      <ul id="feed" class=${clicks % 2 ? 'odd' : 'even'} live-update="stream" live-viewport-top="newer" live-viewport-bottom="older">${this.renderStream('feed', row)}</ul>
     </section>`
   }
   events = {
@@ -30,6 +30,7 @@ class FeedView extends LiveView<State> {
     edit: ({ id }: EventValue) => this.streamInsert('feed', { id: Number(id), text: `edited ${String(id)}` }),
     remove: ({ id }: EventValue) => this.streamDelete('feed', `feed-${String(id)}`),
     reset: () => this.stream('feed', [{ id: 100, text: 'fresh' }], { reset: true }),
+    newer: () => this.streamInsert('feed', { id: 50, text: 'newer' }, { at: 0 }),
     // The viewport event: older items at the bottom; the server remembers a cursor, not the rows.
     older: () => {
       const oldest = this.state.oldest - 2
@@ -118,6 +119,10 @@ describe('streams in the browser', () => {
     // The new last row is watched instead of the old one.
     expect(observer.watched.has(tab.$('#feed--1') as HTMLElement)).toBe(true)
     expect(observer.watched.has(last)).toBe(false)
+    // The first row sends the top event; a row that is neither first nor last sends nothing.
+    observer.callback([{ target: tab.$('#feed-2'), isIntersecting: true }, { target: tab.$('#feed-3'), isIntersecting: true }])
+    await settle(tab, () => rows(tab)[0] === 'feed-50:newer', 'the newer row')
+    expect(rows(tab)).toHaveLength(6)
   })
 
   it('replaces the rows with what mount streams again after a reconnect', async () => {
