@@ -39,6 +39,11 @@ export class StreamBatch<R> implements StreamOps<R> {
     return out
   }
 
+  /** How many changes it holds (dropped rows included). */
+  get size(): number {
+    return this.#ops.length
+  }
+
   /** True when sending it would change nothing. */
   get isEmpty(): boolean {
     return !this.reset && this.#ops.length === 0

@@ -16,6 +16,14 @@ import { applyStreamOps, buildTree, Rendered, treeToHtml, TreeStream } from '../
 import type { StreamOps, TreeNode } from '../template/index.ts'
 import { StreamBatch } from './batch.ts'
 
+/**
+ * The most changes a stream may hold that were rendered and not sent: renders that pile up
+ * behind a socket too slow to take their diffs (the connection holds diffs back, not frames).
+ * Past it the view ends with `stream.overflow` and the client mounts it afresh, as it would
+ * after a reconnect: one fresh render beats sending a backlog nobody will read.
+ */
+export const MAX_UNSENT_CHANGES = 10_000
+
 /** Where `stream` and `streamInsert` put new rows and how many they keep. */
 export type InsertOptions = {
   /** 0 the top, -1 the bottom (the default), n before the row now at n. */
@@ -108,6 +116,12 @@ export class Streams {
     this.#isRenderingRows = true
     try {
       const rows = entry.items.map((item, id) => rowTree(name, row(item as T, id)))
+      if (entry.unsent && !rows.reset && entry.unsent.size + rows.size > MAX_UNSENT_CHANGES) {
+        throw new LiveError(
+          'stream.overflow',
+          `the stream "${name}" holds ${entry.unsent.size + rows.size} changes its client has not taken (limit ${MAX_UNSENT_CHANGES}); the view is mounted afresh`,
+        )
+      }
       entry.unsent = entry.unsent ? entry.unsent.absorb(rows) : rows
     } finally {
       this.#isRenderingRows = false

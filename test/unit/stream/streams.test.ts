@@ -170,3 +170,22 @@ describe('streams on a view', () => {
     expect(await codeOf('mode', { mode: 'twice' })).toBe('stream.bad-render')
   })
 })
+
+describe('a stream behind a slow client', () => {
+  it('ends the view with stream.overflow when rendered changes pile up untaken', async () => {
+    const { ViewProcess } = await import('../../../framework/view/index.ts')
+    const { testServices } = await import('../../../framework/testing/index.ts')
+    const { MAX_UNSENT_CHANGES } = await import('../../../framework/stream/index.ts')
+    let crash: { cause?: unknown } | null = null
+    // An outlet that never takes a diff: a connection whose socket stays congested.
+    const process = new ViewProcess(LogView, testServices(), { changed: () => {}, push: () => {}, crashed: (e) => (crash = e) })
+    await process.mount({ params: {}, session: {}, isConnected: true, url: new URL('http://x/'), form: {} })
+    const batch = 1000
+    for (let n = 0; n * batch <= MAX_UNSENT_CHANGES && !crash; n++) {
+      process.view.stream('log', Array.from({ length: batch }, (_, i) => ({ id: n * batch + i + 10, text: 'x' })))
+      process.info('render')
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    expect((crash?.cause as { code?: string } | undefined)?.code).toBe('stream.overflow')
+  })
+})
