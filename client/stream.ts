@@ -58,7 +58,7 @@ export const applyStreams = (
         const row = rows.shift() as Element
         row.id = id
         if (old) update(old, row)
-        else box.insertBefore(row, box.children[at < 0 ? 1e9 : at] ?? null)
+        else box.insertBefore(row, at < 0 ? null : box.children[at] ?? null)
         while (!old && limit && box.children.length > Math.abs(limit)) {
           discard((limit > 0 ? box.lastElementChild : box.firstElementChild) as Element)
         }
