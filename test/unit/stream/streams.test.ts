@@ -1,9 +1,10 @@
 import { runInNewContext } from 'node:vm'
 import { setFlagsFromString } from 'node:v8'
 import { describe, expect, it } from 'vitest'
-import { html, LiveView, memo, type Rendered } from '../../../framework/index.ts'
-import { mountView } from '../../../framework/testing/index.ts'
-import { renderDead } from '../../../framework/view/index.ts'
+import { html, LiveView, memo, renderToString, type LiveError, type Rendered } from '../../../framework/index.ts'
+import { MAX_UNSENT_CHANGES } from '../../../framework/stream/index.ts'
+import { mountView, testServices } from '../../../framework/testing/index.ts'
+import { renderDead, ViewProcess } from '../../../framework/view/index.ts'
 
 type Entry = { id: number; text: string }
 type State = { title: string }
@@ -76,7 +77,6 @@ describe('streams on a view', () => {
   it('prints the mounted rows in the dead render', async () => {
     const dead = await renderDead(LogView, { params: {}, session: {}, isConnected: false, url: new URL('http://x/'), form: {} })
     if (dead.kind !== 'rendered') throw new Error('expected a render')
-    const { renderToString } = await import('../../../framework/index.ts')
     expect(renderToString(dead.rendered)).toContain('<li id="log-1">one</li><li id="log-2">two</li>')
   })
 
@@ -173,19 +173,17 @@ describe('streams on a view', () => {
 
 describe('a stream behind a slow client', () => {
   it('ends the view with stream.overflow when rendered changes pile up untaken', async () => {
-    const { ViewProcess } = await import('../../../framework/view/index.ts')
-    const { testServices } = await import('../../../framework/testing/index.ts')
-    const { MAX_UNSENT_CHANGES } = await import('../../../framework/stream/index.ts')
-    let crash: { cause?: unknown } | null = null
+    const ended: { crash: LiveError | null } = { crash: null }
     // An outlet that never takes a diff: a connection whose socket stays congested.
-    const process = new ViewProcess(LogView, testServices(), { changed: () => {}, push: () => {}, crashed: (e) => (crash = e) })
+    const outlet = { changed: () => {}, push: () => {}, crashed: (error: LiveError) => void (ended.crash = error) }
+    const process = new ViewProcess(LogView, testServices(), outlet)
     await process.mount({ params: {}, session: {}, isConnected: true, url: new URL('http://x/'), form: {} })
     const batch = 1000
-    for (let n = 0; n * batch <= MAX_UNSENT_CHANGES && !crash; n++) {
+    for (let n = 0; n * batch <= MAX_UNSENT_CHANGES && !ended.crash; n++) {
       process.view.stream('log', Array.from({ length: batch }, (_, i) => ({ id: n * batch + i + 10, text: 'x' })))
       process.info('render')
       await new Promise((resolve) => setImmediate(resolve))
     }
-    expect((crash?.cause as { code?: string } | undefined)?.code).toBe('stream.overflow')
+    expect((ended.crash?.cause as LiveError | undefined)?.code).toBe('stream.overflow')
   })
 })
