@@ -7,7 +7,7 @@
  */
 import morphdomModule from 'morphdom'
 import { reapplyCommands } from './commands.ts'
-import { ROOT_SELECTOR, type Payload } from './protocol.ts'
+import type { Payload } from './protocol.ts'
 import { applyStreams, keepMarker, watchViewport } from './stream.ts'
 import { NODE_ATTRIBUTE } from './tree.ts'
 
@@ -176,6 +176,6 @@ export const morph = (
   // A target of another tag is replaced, not morphed: hooks mount on what is in the page now.
   for (const node of updated) call(node, 'updated')
   applyStreams(el, (row, next) => morph(row as HTMLElement, next as HTMLElement, push), discard)
-  watchViewport(el.closest(ROOT_SELECTOR) ?? el, (event, box) => void push(event, {}, box, 'viewport'))
+  watchViewport(el, (event, box) => void push(event, {}, box, 'viewport'))
   mountHooks(el, push)
 }

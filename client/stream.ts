@@ -82,10 +82,13 @@ const onSeen = (entries: IntersectionObserverEntry[]): void => {
   }
 }
 
-/** Watches the first and last rows of the viewport containers inside `el`. */
+const VIEWPORT = '[live-viewport-top],[live-viewport-bottom]'
+
+/** Watches the first and last rows of the viewport containers in `el` (itself included). */
 export const watchViewport = (el: Element, push: (event: string, to: Element) => void): void => {
   send = push
-  for (const box of el.querySelectorAll('[live-viewport-top],[live-viewport-bottom]')) {
+  for (const box of [el, ...el.querySelectorAll(VIEWPORT)]) {
+    if (!box.matches(VIEWPORT)) continue
     observer ??= new IntersectionObserver(onSeen)
     const now = [box.firstElementChild, box.lastElementChild].filter((e) => e !== null)
     for (const old of ends.get(box) ?? []) if (!now.includes(old)) observer.unobserve(old)
