@@ -8,7 +8,9 @@
 import morphdomModule from 'morphdom'
 import { reapplyCommands } from './commands.ts'
 import type { Payload } from './protocol.ts'
-import { applyStreams, keepMarker, watchViewport } from './stream.ts'
+import type { watchViewport } from './viewport.ts'
+import { loadChunk } from './chunks.ts'
+import { applyStreams, keepMarker, VIEWPORT } from './stream.ts'
 import { NODE_ATTRIBUTE } from './tree.ts'
 
 // morphdom's typings say `export default` from a CommonJS package, which NodeNext reads as
@@ -176,6 +178,11 @@ export const morph = (
   // A target of another tag is replaced, not morphed: hooks mount on what is in the page now.
   for (const node of updated) call(node, 'updated')
   applyStreams(el, (row, next) => morph(row as HTMLElement, next as HTMLElement, push), discard)
-  watchViewport(el, (event, box) => void push(event, {}, box, 'viewport'))
+  if (el.matches(VIEWPORT) || el.querySelector(VIEWPORT)) {
+    loadChunk<{ watchViewport: typeof watchViewport }>('viewport').then(
+      (chunk) => chunk.watchViewport(el, (event, box) => void push(event, {}, box, 'viewport')),
+      console.error,
+    )
+  }
   mountHooks(el, push)
 }

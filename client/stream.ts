@@ -6,8 +6,8 @@
  * the container (a new one, or the one kept on the page: `keepMarker`), and `applyStreams`
  * then applies the changes there, in order, by the rule of framework/template/stream-slot.ts.
  *
- * `live-viewport-top` / `-bottom` on a container send their event when its first / last row
- * scrolls into view, so an infinite list can load more.
+ * `live-viewport-top` / `-bottom` on a container (client/viewport.ts, a chunk) send their event
+ * when its first / last row scrolls into view, so an infinite list can load more.
  */
 
 /** A delete (a dom id), or an insert: dom id, where, limit, the row's HTML. */
@@ -67,32 +67,5 @@ export const applyStreams = (
   }
 }
 
-let observer: IntersectionObserver | undefined
-let send: (event: string, to: Element) => void
-const ends = new WeakMap<Element, Element[]>()
-
-// A row entering the view sends its container's event if it is still the last (bottom) or first
-// (top) row: rows change between the observation and the callback.
-const onSeen = (entries: IntersectionObserverEntry[]): void => {
-  for (const { target, isIntersecting } of entries) {
-    const box = target.parentElement
-    const side = target === box?.lastElementChild ? 'bottom' : target === box?.firstElementChild ? 'top' : ''
-    const event = isIntersecting && side && box?.getAttribute(`live-viewport-${side}`)
-    if (event) send(event, box as Element)
-  }
-}
-
-const VIEWPORT = '[live-viewport-top],[live-viewport-bottom]'
-
-/** Watches the first and last rows of the viewport containers in `el` (itself included). */
-export const watchViewport = (el: Element, push: (event: string, to: Element) => void): void => {
-  send = push
-  for (const box of [el, ...el.querySelectorAll(VIEWPORT)]) {
-    if (!box.matches(VIEWPORT)) continue
-    observer ??= new IntersectionObserver(onSeen)
-    const now = [box.firstElementChild, box.lastElementChild].filter((e) => e !== null)
-    for (const old of ends.get(box) ?? []) if (!now.includes(old)) observer.unobserve(old)
-    for (const end of now) observer.observe(end)
-    ends.set(box, now)
-  }
-}
+/** The containers that watch their first and last rows (client/viewport.ts). */
+export const VIEWPORT = '[live-viewport-top],[live-viewport-bottom]'

@@ -13,8 +13,11 @@ export type { InsertOptions, RowRender, StreamConfig, StreamOptions } from './st
 export { JS } from './js/index.ts'
 export type { Command, DispatchOptions, DisplayOptions, PushOptions } from './js/index.ts'
 
-export { LiveView, on } from './view/index.ts'
+export { LiveView, loading, on } from './view/index.ts'
 export type {
+  AsyncOutcome,
+  AsyncResult,
+  AsyncTask,
   EventHandler,
   EventValue,
   MountContext,
