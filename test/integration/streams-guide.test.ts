@@ -49,7 +49,11 @@ describe('the example of docs/guides/streams.md', () => {
     expect(texts(tab)).toHaveLength(20)
     expect(texts(tab)[0]).toBe('Activity 500 Hide')
 
-    const observer = (tab.window as unknown as { sbObserver: { callback: Function } }).sbObserver
+    // The viewport chunk loads with the first container that asks for it.
+    const observer = await waitFor(
+      () => (tab.window as unknown as { sbObserver?: { callback: Function } }).sbObserver,
+      'the viewport chunk',
+    )
     observer.callback([{ target: tab.document.querySelector('#activities > li:last-child'), isIntersecting: true }])
     await waitFor(() => texts(tab).length === 40, 'the next page')
     expect(texts(tab)[39]).toBe('Activity 461 Hide')

@@ -110,14 +110,17 @@ describe('streams in the browser', () => {
 
   it('sends the viewport event when the last row scrolls into view, and appends what it loads', async () => {
     const tab = await open()
-    const observer = (tab.window as unknown as { sbObserver: { callback: Function; watched: Set<Element> } }).sbObserver
     const last = tab.$('#feed-1') as HTMLElement
-    expect(observer.watched.has(last)).toBe(true)
+    // The viewport chunk loads with the first container that asks for it.
+    const observer = await waitFor(() => {
+      const seen = (tab.window as unknown as { sbObserver?: { callback: Function; watched: Set<Element> } }).sbObserver
+      return seen?.watched.has(last) && seen
+    }, 'the viewport chunk to watch the last row')
     observer.callback([{ target: last, isIntersecting: true }])
     await settle(tab, () => rows(tab).length === 5, 'the older rows')
     expect(rows(tab).slice(3)).toEqual(['feed-0:item 0', 'feed--1:item -1'])
     // The new last row is watched instead of the old one.
-    expect(observer.watched.has(tab.$('#feed--1') as HTMLElement)).toBe(true)
+    await waitFor(() => observer.watched.has(tab.$('#feed--1') as HTMLElement), 'the new last row watched')
     expect(observer.watched.has(last)).toBe(false)
     // The first row sends the top event; a row that is neither first nor last sends nothing.
     observer.callback([{ target: tab.$('#feed-2'), isIntersecting: true }, { target: tab.$('#feed-3'), isIntersecting: true }])
