@@ -50,10 +50,11 @@ describe('the example of docs/guides/streams.md', () => {
     expect(texts(tab)[0]).toBe('Activity 500 Hide')
 
     // The viewport chunk loads with the first container that asks for it.
-    const observer = await waitFor(
-      () => (tab.window as unknown as { sbObserver?: { callback: Function } }).sbObserver,
+    type Observer = { callback: Function }
+    const observer = (await waitFor(
+      () => (tab.window as unknown as { sbObserver?: Observer }).sbObserver,
       'the viewport chunk',
-    )
+    )) as Observer
     observer.callback([{ target: tab.document.querySelector('#activities > li:last-child'), isIntersecting: true }])
     await waitFor(() => texts(tab).length === 40, 'the next page')
     expect(texts(tab)[39]).toBe('Activity 461 Hide')

@@ -112,10 +112,10 @@ describe('streams in the browser', () => {
     const tab = await open()
     const last = tab.$('#feed-1') as HTMLElement
     // The viewport chunk loads with the first container that asks for it.
-    const observer = await waitFor(() => {
-      const seen = (tab.window as unknown as { sbObserver?: { callback: Function; watched: Set<Element> } }).sbObserver
-      return seen?.watched.has(last) && seen
-    }, 'the viewport chunk to watch the last row')
+    type Observer = { callback: Function; watched: Set<Element> }
+    const observerOf = (): Observer | undefined => (tab.window as unknown as { sbObserver?: Observer }).sbObserver
+    await waitFor(() => observerOf()?.watched.has(last), 'the viewport chunk to watch the last row')
+    const observer = observerOf() as Observer
     observer.callback([{ target: last, isIntersecting: true }])
     await settle(tab, () => rows(tab).length === 5, 'the older rows')
     expect(rows(tab).slice(3)).toEqual(['feed-0:item 0', 'feed--1:item -1'])
