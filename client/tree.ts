@@ -4,11 +4,15 @@
  * enclosing the changes is patched. The exact inverse of the server's encoder (docs/protocol.md).
  */
 
+import { queueStream, streamMarker } from './stream.ts'
+
 type Statics = { readonly id: number; readonly parts: readonly string[]; readonly root: number | null }
 /** A template instance; `key` marks its element in the DOM when the template is one element. */
 type Node = { statics: Statics; slots: Slot[]; readonly key: number }
 type List = { statics: Statics | null; entries: Node[] }
-type Slot = string | number | Node | List
+/** A stream: its rows live in the DOM only; `k` keys its changes until a patch applies them. */
+type Stream = { k: number }
+type Slot = string | number | Node | List | Stream
 type Json = unknown
 
 // Malformed input means the client's tree no longer matches the server's; the view rejoins
@@ -102,6 +106,7 @@ export class ClientTree {
 
   #slotHtml(slot: Slot, isMarked: boolean): string {
     if (typeof slot !== 'object') return '' + slot
+    if ('k' in slot) return streamMarker(slot.k)
     if ('slots' in slot) return this.#nodeHtml(slot, isMarked)
     let out = ''
     for (const entry of slot.entries) out += this.#nodeHtml(entry, isMarked)
@@ -133,6 +138,7 @@ export class ClientTree {
   #decodeSlot(wire: Json): Slot {
     if (typeof wire === 'string' || typeof wire === 'number') return wire
     if (!isObject(wire)) return bad('slot')
+    if ('st' in wire) return this.#decodeStream(wire)
     if ('l' in wire) return this.#decodeList(wire)
     return this.#decodeNode(wire)
   }
@@ -143,6 +149,22 @@ export class ClientTree {
     if (!Array.isArray(entries)) return bad('list')
     list.entries = entries.map((entry) => this.#decodeEntry(list, entry))
     return list
+  }
+
+  // Rows become HTML now (unmarked: no diff ever reaches inside a row); the tree keeps no row.
+  #decodeStream(wire: JsonObject): Stream {
+    const rows: List = { statics: 's' in wire ? this.#statsFor(wire.s) : null, entries: [] }
+    const [reset, ...ops] = wire.st as Json[]
+    return {
+      k: queueStream([
+        reset,
+        ...ops.map((op) =>
+          Array.isArray(op)
+            ? ([op[0], op[1], op[2], this.#nodeHtml(this.#decodeEntry(rows, op[3]), false)] as [string, number, number, string])
+            : String(op),
+        ),
+      ]),
+    }
   }
 
   #markDirty(chain: Node[]): void {
@@ -161,10 +183,10 @@ export class ClientTree {
       const change = diff[key]
       const slot = node.slots[index]
       if (slot === undefined) return bad(`slot ${key}`)
-      if (typeof change === 'string' || !isObject(change) || 's' in change || 'l' in change) {
+      if (typeof change === 'string' || !isObject(change) || 's' in change || 'l' in change || 'st' in change) {
         node.slots[index] = this.#decodeSlot(change)
         this.#markDirty(here)
-      } else if (typeof slot !== 'object') {
+      } else if (typeof slot !== 'object' || 'k' in slot) {
         return bad(`text slot ${key}`)
       } else if ('slots' in slot) {
         this.#mergeNode(slot, change, here)

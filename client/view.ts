@@ -129,7 +129,7 @@ export class View implements Member {
 
   // A hook's push goes to this view, or (pushEventTo) to the view whose root encloses `to`;
   // `client.no-reply` rejects a push no reply will answer: no such view, not joined, link closed.
-  readonly #pushHook: PushEvent = (event, value, to) => {
+  readonly #pushHook: PushEvent = (event, value, to, type = 'hook') => {
     const root = to === undefined ? this.el : to?.closest(ROOT_SELECTOR)
     const view = root && views.get(root)
     const reply = new Promise<Payload>((resolve, reject) => {
@@ -139,7 +139,7 @@ export class View implements Member {
           : reject(
               Object.assign(new Error(`${r.reason ?? status}`), { code: 'client.no-reply' }, r),
             )
-      if (view) view.push('event', { type: 'hook', event, value }, done)
+      if (view) view.push('event', { type, event, value }, done)
       else done('timeout', {})
     })
     // An error reply's code and reason (and its stack, in development) go on the Error. A hook that

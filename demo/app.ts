@@ -16,9 +16,10 @@ import {
   type Logger,
 } from '../framework/index.ts'
 import { opsAuthorize } from './ops.ts'
-import { Fleet, type FleetOptions } from './sim/index.ts'
+import { Fleet, Journal, type FleetOptions } from './sim/index.ts'
 import { CounterView } from './views/counter.ts'
 import { createDashboardView } from './views/dashboard.ts'
+import { createHistoryView } from './views/history.ts'
 import { SignupView } from './views/signup.ts'
 
 const publicFile = (name: string): string =>
@@ -43,7 +44,7 @@ ${head}
 </head>
 <body>
 <header class="top"><a class="brand" href="/">Switchboard</a>
-<nav><a href="/">Dashboard</a><a href="/counter">Counter</a><a href="/signup">Sign up</a></nav></header>
+<nav><a href="/">Dashboard</a><a href="/history">History</a><a href="/counter">Counter</a><a href="/signup">Sign up</a></nav></header>
 <main class="page">${flash}${body}</main>
 </body>
 </html>`
@@ -72,6 +73,8 @@ export type Demo = {
   readonly url: string
   readonly live: Switchboard
   readonly fleet: Fleet
+  /** What happened to each tenant; the history page streams it. */
+  readonly journal: Journal
   close(): Promise<void>
 }
 
@@ -88,7 +91,9 @@ export const createApp = async (options: DemoOptions = {}) => {
     pubsub: live.pubsub,
     ...(options.cluster ? { cluster: options.cluster } : {}),
   })
+  const journal = new Journal(live.pubsub, fleet.tenants.map((t) => t.name))
   const DashboardView = createDashboardView(fleet)
+  const history = live.page(createHistoryView(fleet, journal), { title: 'History', layout })
   const dashboard = live.page(DashboardView, {
     title: 'Operator dashboard',
     layout,
@@ -106,6 +111,8 @@ export const createApp = async (options: DemoOptions = {}) => {
   app.get('/favicon.ico', (c) => c.body(null, 204))
   app.get('/', dashboard)
   app.get('/t/:tenant', dashboard)
+  app.get('/history', history)
+  app.get('/history/:tenant', history)
   app.get('/counter', live.page(CounterView, { title: 'Counter', layout }))
   app.get('/signup', live.page(SignupView, { title: 'Sign up', layout }))
   // Operator routes: SWITCHBOARD_OPS_TOKEN guards them (see ops.ts and docs/deploy.md).
@@ -128,12 +135,12 @@ export const createApp = async (options: DemoOptions = {}) => {
     }),
   )
   app.get('/metrics', live.metrics({ authorize }))
-  return { app, live, fleet }
+  return { app, live, fleet, journal }
 }
 
 /** Starts the demo on `port` (0 picks a free one) and resolves once it listens. */
 export const startDemo = async (options: DemoOptions = {}): Promise<Demo> => {
-  const { app, live, fleet } = await createApp(options)
+  const { app, live, fleet, journal } = await createApp(options)
   return new Promise((resolve) => {
     const server = serve(
       { fetch: app.fetch, port: options.port ?? 3000, hostname: options.host ?? '127.0.0.1' },
@@ -142,7 +149,9 @@ export const startDemo = async (options: DemoOptions = {}): Promise<Demo> => {
           url: `http://127.0.0.1:${info.port}`,
           live,
           fleet,
+          journal,
           close: async () => {
+            journal.stop()
             await live.close()
             await fleet.stop()
             // Browsers keep idle HTTP connections open; without this, close waits for them.

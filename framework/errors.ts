@@ -14,6 +14,11 @@ export const ERRORS = {
   'template.bad-attribute': 'an attribute name given in a tag spread is invalid or unsafe',
   // diff
   'diff.duplicate-key': 'a keyed list holds the same key twice',
+  // stream
+  'stream.bad-options': 'a stream option (at, limit, reset, domId) is invalid',
+  'stream.no-id': 'a stream item has no dom id: give it an id or configure domId',
+  'stream.bad-render': 'a stream is placed where it cannot be sent (twice, in memo(), a row that is not one element)',
+  'stream.overflow': 'a stream holds more changes than its client has taken; the view is mounted afresh',
   // runtime
   'runtime.process-down': 'the process is not running',
   'runtime.call-timeout': 'the process did not reply in time',

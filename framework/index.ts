@@ -8,6 +8,8 @@ export type { ErrorCode } from './errors.ts'
 export { html, raw, each, memo, renderToString, escapeHtml } from './template/index.ts'
 export type { Rendered, SafeHtml, KeyedList } from './template/index.ts'
 
+export type { InsertOptions, RowRender, StreamConfig, StreamOptions } from './stream/index.ts'
+
 export { JS } from './js/index.ts'
 export type { Command, DispatchOptions, DisplayOptions, PushOptions } from './js/index.ts'
 

@@ -10,7 +10,8 @@
  */
 import { PubSub } from '../pubsub/index.ts'
 import { PresenceTracker } from '../presence/index.ts'
-import { treeToHtml } from '../template/index.ts'
+import { observeStreams } from '../stream/index.ts'
+import { applyStreamOps, treeToHtml, type StreamRow, type TreeNode } from '../template/index.ts'
 import {
   ViewProcess,
   type MountContext,
@@ -23,7 +24,7 @@ import type { LiveError } from '../errors.ts'
 /** A view mounted in memory. */
 export type MountedView<V> = {
   readonly view: V
-  /** The view's current HTML. */
+  /** The view's current HTML, with the rows its streams sent, as a browser would hold them. */
   html(): string
   /** Sends a client event through the view's mailbox; resolves once it rendered. */
   event(name: string, value?: Record<string, unknown>): Promise<RenderOutput | null>
@@ -65,6 +66,14 @@ export const mountView = async <V extends ViewClass>(
       crash = error
     },
   })
+  // The server forgets a stream's rows once sent; the browser keeps them, and so does this.
+  const streamRows = new Map<string, StreamRow<TreeNode>[]>()
+  observeStreams(process.view, (name, changes) => {
+    const rows = streamRows.get(name) ?? []
+    streamRows.set(name, applyStreamOps(rows, changes))
+  })
+  const printStream = (stream: { name: string }): string =>
+    (streamRows.get(stream.name) ?? []).map(({ row }) => treeToHtml(row)).join('')
   const url = new URL(options.url ?? 'http://localhost/')
   const context: MountContext = {
     params: { ...Object.fromEntries(url.searchParams), ...options.params },
@@ -79,7 +88,7 @@ export const mountView = async <V extends ViewClass>(
     view: process.view as InstanceType<V>,
     html: () => {
       const tree = process.tree
-      return tree ? treeToHtml(tree) : ''
+      return tree ? treeToHtml(tree, printStream) : ''
     },
     event: (name, value = {}) => process.event(name, value),
     patch: (to) => process.params(new URL(to, url)),

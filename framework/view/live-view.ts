@@ -12,7 +12,14 @@
  * ```
  */
 import { LiveError } from '../errors.ts'
-import type { Rendered } from '../template/index.ts'
+import {
+  Streams,
+  type InsertOptions,
+  type RowRender,
+  type StreamConfig,
+  type StreamOptions,
+} from '../stream/index.ts'
+import type { Rendered, TreeStream } from '../template/index.ts'
 import { loadingFrom, type AsyncKeys, type AsyncOutcome, type AsyncTask, type AsyncValue } from './async.ts'
 import type { Flash, FlashKind } from './page-meta.ts'
 import type { EventHandler } from './schema.ts'
@@ -76,6 +83,7 @@ export type ViewHost = {
 export abstract class LiveView<S extends object = Record<string, unknown>> {
   #state: S | undefined
   #host: ViewHost | undefined
+  #streams: Streams | undefined
   // Loading fields assignAsync set before mount returned the first state: merged into it.
   #loadingBeforeMount: Partial<S> | undefined
 
@@ -221,6 +229,53 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
   /** Removes the flash of one kind, or every flash shown, from the page. */
   clearFlash(kind?: FlashKind): void {
     this.#services().clearFlash(kind)
+  }
+
+  /**
+   * Streams `items` into the collection `name`: the next render sends their rows and the server
+   * forgets them (docs/guides/streams.md). Each goes in at `at` (-1, the bottom, by default; 0 the
+   * top, one after another) and `limit` trims the far end (N keeps the first N rows, -N the last
+   * N); `reset` empties the container first. An item whose dom id is shown updates in place.
+   */
+  stream<T>(name: string, items: Iterable<T>, options?: StreamOptions): void {
+    this.#streamsOf().stream(name, items, options)
+    this.#host?.markDirty()
+  }
+
+  /** Streams one item; see `stream`. */
+  streamInsert<T>(name: string, item: T, options?: InsertOptions): void {
+    this.#streamsOf().insert(name, item, options)
+    this.#host?.markDirty()
+  }
+
+  /** Removes a row from the stream: pass the item, or its dom id as a string. */
+  streamDelete<T>(name: string, itemOrId: T | string): void {
+    this.#streamsOf().delete(name, itemOrId)
+    this.#host?.markDirty()
+  }
+
+  /** Sets how the stream names its rows (default `${name}-${item.id}`), before its first item. */
+  streamConfigure<T>(name: string, config: StreamConfig<T>): void {
+    this.#streamsOf().configure(name, config)
+  }
+
+  /**
+   * Places the stream in the template, inside a container marked for the client:
+   * `` html`<ul id="log" live-update="stream">${this.renderStream('log', (e: Entry, id) =>
+   * html`<li id=${id}>${e.text}</li>`)}</ul>` ``. Renders only the rows queued since the last
+   * render; the client keeps the others in the DOM.
+   */
+  renderStream<T>(name: string, row: RowRender<T>): TreeStream {
+    return this.#streamsOf().place(name, row)
+  }
+
+  #streamsOf(): Streams {
+    return (this.#streams ??= new Streams(this))
+  }
+
+  /** @internal The view's streams, if it ever used one (render sharing is off for it). */
+  static streamsOf(view: LiveView<object>): Streams | undefined {
+    return view.#streams
   }
 
   /**

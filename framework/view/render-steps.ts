@@ -24,9 +24,14 @@ export const mountState = async (
 /** The view's title() for its state, as text (the dead render uses it too). */
 export const titleOf = (view: LiveView<object>): string => String(view.title?.(view.state) ?? '')
 
-/** Calls the view's render and checks it returned a template (the dead render uses it too). */
+/**
+ * Calls the view's render and checks it returned a template (the dead render uses it too). The
+ * view's streams learn which of them the render placed (framework/stream).
+ */
 export const renderOf = (view: LiveView<object>): Rendered => {
+  LiveView.streamsOf(view)?.beginRender()
   const rendered = view.render(view.state)
+  LiveView.streamsOf(view)?.endRender()
   if (rendered instanceof Rendered) return rendered
   throw new LiveError(
     'view.bad-render',

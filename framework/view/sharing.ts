@@ -16,6 +16,10 @@
  * fields or getters. A view that reads `this.user` in render simply renders alone. The cache
  * is dropped when the last view of the class ends, so nothing a user typed outlives their views.
  * `static shareRenders = false` opts a class out.
+ *
+ * A view that uses a stream (framework/stream) never shares, whatever its render says: its tree
+ * carries rows queued for it alone, taken by the one diff that sends them, so another view's
+ * render or diff must never stand in for its own, nor its own for another's (`isStreaming`).
  */
 import { toJson, type Wire, type TemplateSink } from '../diff/index.ts'
 import type { TreeNode } from '../template/index.ts'
@@ -140,6 +144,9 @@ const isSameState = (a: object, b: object): boolean => {
   return count === 0
 }
 
+// The one gate for streams: every sharing path below asks it first.
+const isStreaming = (view: LiveView<object>): boolean => LiveView.streamsOf(view) !== undefined
+
 /**
  * The render another view of the class made from an identical state, if any: its state object
  * and its tree. The caller adopts that state object in place of its own equal one, so ten
@@ -148,7 +155,7 @@ const isSameState = (a: object, b: object): boolean => {
 export const sharedRender = (view: LiveView<object>, state: object): Renders | undefined => {
   const last = renders.get(view.constructor)
   // Only a shareable render is ever recorded; the view must be calling that very function.
-  if (last === undefined || last.render !== view.render) return undefined
+  if (last === undefined || last.render !== view.render || isStreaming(view)) return undefined
   return last.state === state || isSameState(last.state, state) ? last : undefined
 }
 
@@ -159,7 +166,7 @@ export const sharedRender = (view: LiveView<object>, state: object): Renders | u
  */
 export const shareRender = (view: LiveView<object>, state: object, tree: TreeNode): void => {
   const render = shareableRender(view.constructor)
-  if (render !== null && render === view.render) {
+  if (render !== null && render === view.render && !isStreaming(view)) {
     renders.set(view.constructor, { render, state: Object.freeze(state), tree })
   }
 }
@@ -171,6 +178,7 @@ export const sharedDiff = (
   next: TreeNode,
 ): RenderOutput | null | undefined => {
   const last = diffs.get(view.constructor)
+  if (isStreaming(view)) return undefined
   return last && last.prev === prev && last.next === next ? last.output : undefined
 }
 
@@ -184,7 +192,7 @@ export const shareDiff = (
   next: TreeNode,
   output: RenderOutput | null,
 ): void => {
-  if (prev !== next && shareableRender(view.constructor) === view.render) {
+  if (prev !== next && shareableRender(view.constructor) === view.render && !isStreaming(view)) {
     diffs.set(view.constructor, { prev, next, output })
   }
 }

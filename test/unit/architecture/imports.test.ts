@@ -32,6 +32,7 @@ const ORDER = [
   'js',
   'template',
   'diff',
+  'stream',
   'runtime',
   'store',
   'pubsub',

@@ -5,7 +5,19 @@ import type { Link } from '../../../client/protocol.ts'
 import { ClientTree } from '../../../client/tree.ts'
 import { View } from '../../../client/view.ts'
 import { diffTree, encodeNode, StaticsCache, toJson, type TemplateSink } from '../../../framework/diff/index.ts'
-import { buildTree, each, html, memo, Rendered, treeToHtml, type TreeNode } from '../../../framework/template/index.ts'
+import { Streams } from '../../../framework/stream/index.ts'
+import {
+  applyStreamOps,
+  buildTree,
+  each,
+  html,
+  memo,
+  Rendered,
+  renderToString,
+  treeToHtml,
+  type StreamRow,
+  type TreeNode,
+} from '../../../framework/template/index.ts'
 
 // A template model: statics around holes that are either text or a quoted attribute.
 type HoleModel = 'text' | 'attr'
@@ -80,6 +92,35 @@ const serverStep = (cache: StaticsCache, prev: TreeNode | null, next: TreeNode) 
   return wire as { t?: unknown; d: unknown }
 }
 
+// What the DOM shows, without the client's patch markers.
+const markup = (html: string): string => {
+  const el = document.createElement('div')
+  el.innerHTML = html
+  for (const marked of el.querySelectorAll('[data-sb]')) marked.removeAttribute('data-sb')
+  return el.innerHTML
+}
+
+// A live root joined over a fake link: `join` answers the join with a render.
+const liveRoot = () => {
+  document.body.innerHTML = '<div id="sb-1" data-sb-root></div>'
+  const el = document.getElementById('sb-1') as HTMLElement
+  const sent: string[] = []
+  let onJoin: Parameters<Link['send']>[4]
+  const link: Link = {
+    statics: new Map(),
+    send: (_topic, event, _payload, _joinRef, onReply) => {
+      sent.push(event)
+      if (event === 'join') onJoin = onReply
+      return '1'
+    },
+    add: (member) => member.rejoin(),
+    remove: () => {},
+  }
+  const view = new View(link, el)
+  link.add(view)
+  return { el, sent, view, join: (response: Record<string, unknown>) => onJoin?.('ok', response) }
+}
+
 describe('diff and client merge', () => {
   it('keeps the client HTML byte-equal to the server render after every diff', () => {
     fc.assert(
@@ -107,39 +148,18 @@ describe('diff and client merge', () => {
 
   // The same walk through a live view: merge, then patch only the reported targets with morphdom.
   it('keeps the patched DOM equal to the server render after every diff', () => {
-    const markup = (html: string): string => {
-      const el = document.createElement('div')
-      el.innerHTML = html
-      for (const marked of el.querySelectorAll('[data-sb]')) marked.removeAttribute('data-sb')
-      return el.innerHTML
-    }
     fc.assert(
       fc.property(
         fc.array(templateModel(['div', 'section', 'span']), { minLength: 1, maxLength: 5 }),
         seeds,
         (pool, seeds) => {
-          document.body.innerHTML = '<div id="sb-1" data-sb-root></div>'
-          const el = document.getElementById('sb-1') as HTMLElement
-          const sent: string[] = []
-          let onJoin: Parameters<Link['send']>[4]
-          const link: Link = {
-            statics: new Map(),
-            send: (_topic, event, _payload, _joinRef, onReply) => {
-              sent.push(event)
-              if (event === 'join') onJoin = onReply
-              return '1'
-            },
-            add: (member) => member.rejoin(),
-            remove: () => {},
-          }
-          const view = new View(link, el)
-          link.add(view)
+          const { el, sent, join, view } = liveRoot()
           const cache = new StaticsCache()
           let prev: TreeNode | null = null
           for (const seed of seeds) {
             const next = buildTree(renderWith(pool, seed, 2))
             const { t, d } = serverStep(cache, prev, next)
-            if (prev === null) onJoin?.('ok', { t, r: d })
+            if (prev === null) join({ t, r: d })
             else if (d !== null) view.onMessage('diff', { t, d })
             expect(markup(el.innerHTML)).toBe(markup(treeToHtml(next)))
             prev = next
@@ -148,6 +168,67 @@ describe('diff and client merge', () => {
         },
       ),
       { numRuns: 60 },
+    )
+  })
+
+  // Streams: the server sends each change once and keeps no row, the client keeps the rows in the
+  // DOM across re-renders of everything around them. After every step the page must show what a
+  // render of all the rows, each change applied in turn, would show.
+  it('keeps the DOM of a stream equal to its changes applied one by one, across re-renders', () => {
+    type Step = { title: number; wrap: boolean; ops: StreamStep[] }
+    type StreamStep =
+      | { kind: 'insert'; id: number; at: number; limit: number; text: number }
+      | { kind: 'delete'; id: number }
+      | { kind: 'reset' }
+    const streamStep = fc.oneof(
+      { weight: 4, arbitrary: fc.record({ kind: fc.constant('insert' as const), id: fc.nat({ max: 9 }), at: fc.constantFrom(-1, 0, 1, 4), limit: fc.constantFrom(0, 0, 3, -3, 5, -5), text: fc.nat({ max: 3 }) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), id: fc.nat({ max: 9 }) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('reset' as const) }) },
+    )
+    const step = fc.record({ title: fc.nat({ max: 2 }), wrap: fc.boolean(), ops: fc.array(streamStep, { maxLength: 8 }) })
+    type Item = { id: number; text: number }
+    const row = (item: Item, id: string): Rendered => html`<li id=${id} class="r">${item.text}&lt;</li>`
+    const page = (streams: Streams, { title, wrap }: Step): Rendered => {
+      const list = html`<ul id="s" class=${title} live-update="stream">${streams.place('s', row)}</ul>`
+      return html`<h2>${title}</h2>${wrap ? html`<section>${list}</section>` : html`<div>${list}</div>`}`
+    }
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 10 }), (steps) => {
+        const { el, sent, join, view } = liveRoot()
+        // The dead render showed rows the join's reset must replace.
+        el.innerHTML = '<h2>0</h2><div><ul id="s" class="0" live-update="stream"><li id="s-7">stale</li></ul></div>'
+        const streams = new Streams({})
+        const cache = new StaticsCache()
+        let shown: StreamRow<string>[] = []
+        let prev: TreeNode | null = null
+        for (const s of steps) {
+          for (const op of s.ops) {
+            if (op.kind === 'reset') {
+              streams.stream('s', [], { reset: true })
+              shown = []
+            } else if (op.kind === 'delete') {
+              streams.delete('s', `s-${op.id}`)
+              applyStreamOps(shown, { reset: false, ops: [`s-${op.id}`] })
+            } else {
+              const item = { id: op.id, text: op.text }
+              streams.insert('s', item, { at: op.at, limit: op.limit })
+              const one = { id: `s-${op.id}`, at: op.at, limit: op.limit, row: renderToString(row(item, `s-${op.id}`)) }
+              applyStreamOps(shown, { reset: false, ops: [one] })
+            }
+          }
+          streams.beginRender()
+          const next = buildTree(page(streams, s))
+          streams.endRender()
+          const { t, d } = serverStep(cache, prev, next)
+          if (prev === null) join({ t, r: d })
+          else if (d !== null) view.onMessage('diff', { t, d })
+          const expected = treeToHtml(next, () => shown.map((r) => r.row).join(''))
+          expect(markup(el.innerHTML)).toBe(markup(expected))
+          prev = next
+        }
+        expect(sent).toEqual(['join'])
+      }),
+      { numRuns: 100 },
     )
   })
 
