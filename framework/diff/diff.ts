@@ -2,7 +2,7 @@
  * Compares two trees of the same view and returns only what changed: a sparse object of the
  * changed slots, recursing into nested nodes and lists. Pure: no I/O, no per-connection state.
  */
-import type { Slot, TemplateInfo, TreeList, TreeNode } from '../template/index.ts'
+import { ComponentSlot, type Slot, type TemplateInfo, type TreeList, type TreeNode } from '../template/index.ts'
 import { markShared } from './json.ts'
 import {
   encodeEntry,
@@ -38,11 +38,14 @@ const freshDiffNode = (prev: TreeNode, next: TreeNode, sink: TemplateSink): Wire
 const diffSlot = (prev: Slot, next: Slot, sink: TemplateSink): Wire | undefined => {
   if (prev === next) return undefined
   if (typeof next !== 'object') return next
-  if (typeof prev !== 'object') return encodeSlot(next, sink)
+  // A component's place is the same object while it lives: another one is a replacement.
+  if (typeof prev !== 'object' || isComponent(prev) || isComponent(next)) return encodeSlot(next, sink)
   if ('slots' in next) return 'slots' in prev ? diffNode(prev, next, sink) : encodeNode(next, sink)
   if ('slots' in prev) return encodeList(next, sink)
   return diffList(prev, next, sink)
 }
+
+const isComponent = (slot: Slot): slot is ComponentSlot => slot instanceof ComponentSlot
 
 /** Runs of reused old entries ([from, count]) and null for each new entry, in new order. */
 type Order = (readonly [number, number] | null)[]

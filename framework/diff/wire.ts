@@ -5,12 +5,12 @@
  *   node       {"s": id, "0": slot, "1": slot, ...}
  *   list       {"s": id, "l": [[slot, ...], ...]}   entries share template id
  *              {"l": [node, ...]}                   entries differ
- *   slot       "html" | number | node | list
+ *   slot       "html" | number | node | list | {"cid": n}   the last: a component's place
  *   node diff  {"1": slotDiff, ...}                 only changed slots
  *   list diff  {"o": [[from, count] | null, ...], "e": {index: entryDiff | entry}}
  *              {"c": {slot: [value | null, ...]}}  one column of a uniform list: value per entry
  */
-import type { Slot, TemplateInfo, TreeList, TreeNode } from '../template/index.ts'
+import { ComponentSlot, type Slot, type TemplateInfo, type TreeList, type TreeNode } from '../template/index.ts'
 
 /** A JSON value as sent on the wire. */
 export type Wire = string | number | null | Wire[] | { [key: string]: Wire }
@@ -33,6 +33,7 @@ export const encodeNode = (node: TreeNode, sink: TemplateSink): WireObject => {
 export const encodeSlot = (slot: Slot, sink: TemplateSink): Wire => {
   if (typeof slot !== 'object') return slot
   if ('slots' in slot) return encodeNode(slot, sink)
+  if (slot instanceof ComponentSlot) return { cid: slot.cid }
   return encodeList(slot, sink)
 }
 

@@ -38,6 +38,20 @@ export class KeyedList {
   }
 }
 
+/**
+ * A stateful component's place in its view's tree (framework/component renders it). The tree
+ * holds this object, the same one while the component lives; the component's own tree is
+ * rendered, diffed and sent apart from the view's, under `cid`.
+ */
+export class ComponentSlot {
+  readonly cid: number
+  /** @internal The component's newest tree; its view's components set it after each render. */
+  tree: TreeNode | null = null
+  constructor(cid: number) {
+    this.cid = cid
+  }
+}
+
 const isTemplateStrings = (value: unknown): value is TemplateStringsArray =>
   Array.isArray(value) && Array.isArray((value as { raw?: unknown }).raw)
 

@@ -15,13 +15,14 @@ import {
   isDangerousUrl,
 } from './escape.ts'
 import { attributeKind, RAW_TEXT_ELEMENTS } from './html-names.ts'
-import { KeyedList, Rendered, SafeHtml } from './rendered.ts'
+import { ComponentSlot, KeyedList, Rendered, SafeHtml } from './rendered.ts'
 
 /**
  * One dynamic slot after escaping: HTML text, a number (its text needs no escaping, and it
- * travels as a JSON number: two bytes less than a string), a nested node or a list of nodes.
+ * travels as a JSON number: two bytes less than a string), a nested node, a list of nodes or
+ * a stateful component's place.
  */
-export type Slot = string | number | TreeNode | TreeList
+export type Slot = string | number | TreeNode | TreeList | ComponentSlot
 
 /** A template instance: its analysed statics and one slot per hole. */
 export type TreeNode = {
@@ -146,6 +147,7 @@ const textSlot = (value: unknown): Slot => {
   if (typeof value === 'bigint') return String(value)
   if (value instanceof Rendered) return buildTree(value)
   if (value instanceof KeyedList) return buildList(value.entries, value.keys)
+  if (value instanceof ComponentSlot) return value
   if (Array.isArray(value)) return buildList(value.filter(isPresent).map(asEntry), null)
   throw new LiveError(
     'template.bad-value',
@@ -228,6 +230,7 @@ const slotToHtml = (slot: Slot): string => {
   if (typeof slot === 'string') return slot
   if (typeof slot === 'number') return String(slot)
   if ('slots' in slot) return treeToHtml(slot)
+  if (slot instanceof ComponentSlot) return slot.tree ? treeToHtml(slot.tree) : ''
   let out = ''
   for (const entry of slot.entries) out += treeToHtml(entry)
   return out

@@ -25,8 +25,11 @@ export type MountedView<V> = {
   readonly view: V
   /** The view's current HTML. */
   html(): string
-  /** Sends a client event through the view's mailbox; resolves once it rendered. */
-  event(name: string, value?: Record<string, unknown>): Promise<RenderOutput | null>
+  /**
+   * Sends a client event through the view's mailbox; resolves once it rendered. `cid` sends it
+   * to a component, as `live-target` does (the number its `myself` gives).
+   */
+  event(name: string, value?: Record<string, unknown>, cid?: number): Promise<RenderOutput | null>
   /** Sends a URL change (live patch). */
   patch(url: string): Promise<RenderOutput | null>
   /** Delivers a message to handleInfo and waits until it was handled. */
@@ -79,7 +82,7 @@ export const mountView = async <V extends ViewClass>(
       const tree = process.tree
       return tree ? treeToHtml(tree) : ''
     },
-    event: (name, value = {}) => process.event(name, value),
+    event: (name, value = {}, cid) => process.event(name, value, cid),
     patch: (to) => process.params(new URL(to, url)),
     info: async (message) => {
       process.info(message)

@@ -4,6 +4,7 @@
  * response. Redirects are not: a mount that sends an unauthenticated user to `/login` must
  * answer 302 and never render what it protects (issue 10, item 9), as it does live.
  */
+import { Components, renderIn } from '../component/index.ts'
 import type { Rendered } from '../template/index.ts'
 import { LiveView, type MountContext, type PresenceListing, type ViewClass, type ViewHost } from './live-view.ts'
 import { PageMeta, type Flash } from './page-meta.ts'
@@ -37,7 +38,10 @@ export const renderDead = async (View: ViewClass, context: MountContext): Promis
   const pending = host.meta.pendingFlash()
   const flash = pending ? { flash: pending } : {}
   if (host.location !== null) return { kind: 'redirect', location: host.location, ...flash }
-  const rendered = renderOf(view)
+  // Components render as they do live (same cids, so live-target values agree), inline.
+  const components = new Components(View.name)
+  const rendered = renderIn(components, renderOf, view)
+  components.settle(true)
   return view.title
     ? { kind: 'rendered', rendered, title: titleOf(view), ...flash }
     : { kind: 'rendered', rendered, ...flash }
@@ -89,4 +93,5 @@ class DeadHost implements ViewHost {
   sendAfter = (): (() => void) => noop
   every = (): (() => void) => noop
   pushEvent = noop
+  sendUpdate = noop
 }

@@ -59,4 +59,5 @@ export class EndedHost implements ViewHost {
   redirect = noop
   putFlash = noop
   clearFlash = noop
+  sendUpdate = noop
 }

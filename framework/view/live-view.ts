@@ -11,10 +11,11 @@
  * }
  * ```
  */
+import { callComponent, type ComponentClass, type ComponentProps } from '../component/index.ts'
 import { LiveError } from '../errors.ts'
 import type { Rendered } from '../template/index.ts'
 import type { Flash, FlashKind } from './page-meta.ts'
-import type { EventHandler } from './schema.ts'
+import type { EventHandler } from '../schema/index.ts'
 
 /** What `mount` learns about the page being mounted. */
 export type MountContext = {
@@ -63,6 +64,7 @@ export type ViewHost = {
   redirect(to: string): void
   putFlash(kind: string, message: string): void
   clearFlash(kind?: string): void
+  sendUpdate(Component: ComponentClass, id: string | number, props: object): void
 }
 
 /** Base class of every live view; `S` is the shape of its state. */
@@ -209,6 +211,32 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
   /** Removes the flash of one kind, or every flash shown, from the page. */
   clearFlash(kind?: FlashKind): void {
     this.#services().clearFlash(kind)
+  }
+
+  /**
+   * Renders a stateful component in this view's render: `this.component(AlertCard, { id: a.id,
+   * alert: a })`. The id is unique per class in the view; the component keeps its state while
+   * renders keep it, is updated when its props change and destroyed when a render leaves it out.
+   * See docs/guides/components.md.
+   */
+  component<P extends object, S extends object>(
+    Component: ComponentClass<P, S>,
+    props: ComponentProps<P>,
+  ): Rendered {
+    return callComponent(Component, props)
+  }
+
+  /**
+   * Calls `update` of the component rendered as (`Component`, `id`) with its props merged with
+   * `props` (without `update`, `props` are merged into its state), after the current message;
+   * that component alone re-renders. Nothing happens when the view renders no such component.
+   */
+  sendUpdate<P extends object>(
+    Component: ComponentClass<P, object>,
+    id: string | number,
+    props: Partial<P>,
+  ): void {
+    this.#services().sendUpdate(Component as ComponentClass, id, props)
   }
 
   #services(): ViewHost {

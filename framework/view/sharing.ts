@@ -189,6 +189,16 @@ export const shareDiff = (
   }
 }
 
+/**
+ * Stops sharing for the class, for good: one of its views rendered per-view content (stateful
+ * components, framework/component), which no other view may ever be handed.
+ */
+export const unshare = (viewClass: Function): void => {
+  verdicts.set(viewClass, null)
+  renders.delete(viewClass)
+  diffs.delete(viewClass)
+}
+
 /** Counts a view of the class as running; see viewEnded. */
 export const viewStarted = (viewClass: Function): void => {
   liveViews.set(viewClass, (liveViews.get(viewClass) ?? 0) + 1)

@@ -4,6 +4,14 @@
  * once and yields at most one diff. Subscriptions, presences and timers the view took are owned
  * here and released when it ends, however it ends.
  */
+import {
+  componentHandler,
+  Components,
+  renderIn,
+  withComponents,
+  type ComponentClass,
+  type ComponentScope,
+} from '../component/index.ts'
 import { LiveError } from '../errors.ts'
 import { diffTree, encodeNode, type TemplateSink } from '../diff/index.ts'
 import type { PubSub } from '../pubsub/index.ts'
@@ -21,13 +29,14 @@ import { EndedHost } from './ended-host.ts'
 import { PageMeta, type Flash } from './page-meta.ts'
 import { checkPatchTarget, checkRedirectTarget } from './redirect-target.ts'
 import { mountState, renderOf, titleOf } from './render-steps.ts'
-import { runHandler } from './schema.ts'
+import { runHandler } from '../schema/index.ts'
 import {
   RenderOutput,
   shareDiff,
   sharedDiff,
   sharedRender,
   shareRender,
+  unshare,
   viewEnded,
   viewStarted,
 } from './sharing.ts'
@@ -65,7 +74,7 @@ export type ViewOutlet = {
 }
 
 type Message =
-  | { kind: 'event'; name: string; value: unknown; done: Settle }
+  | { kind: 'event'; name: string; value: unknown; done: Settle; cid: unknown } // cid: a component's
   | { kind: 'params'; url: URL; done: Settle }
   | { kind: 'info'; message: unknown }
   | { kind: 'patch'; url: URL } // the view's own pushPatch
@@ -84,7 +93,7 @@ type Settle = ViewReply
 type Status = 'mounting' | 'running' | 'ended'
 
 /** One live view instance and everything it owns. */
-export class ViewProcess implements ViewHost {
+export class ViewProcess implements ViewHost, ComponentScope {
   readonly view: LiveView<object>
   readonly #services: ViewServices
   readonly #outlet: ViewOutlet
@@ -106,6 +115,8 @@ export class ViewProcess implements ViewHost {
   // Counted among its class's live views until released (once, however it ends): the last one
   // out drops the class's shared renders.
   #isCounted = true
+  // Its stateful components (framework/component), made on the first component render.
+  #components: Components | null = null
 
   constructor(View: ViewClass, services: ViewServices, outlet: ViewOutlet) {
     this.view = new View()
@@ -144,7 +155,8 @@ export class ViewProcess implements ViewHost {
       this.#status = 'running'
       const templates: TemplateSink = new Set()
       if (onMount.hasSubscribers) this.#mounted(startedAt, true)
-      return new RenderOutput(encodeNode(tree, templates), templates, this.#meta?.take())
+      const wire = withComponents(this.#components, encodeNode(tree, templates), templates) ?? null
+      return new RenderOutput(wire, templates, this.#meta?.take())
     } catch (error) {
       if (onMount.hasSubscribers) this.#mounted(startedAt, false)
       if (this.#status !== 'ended') this.#release('mount failed')
@@ -152,9 +164,9 @@ export class ViewProcess implements ViewHost {
     }
   }
 
-  /** Runs a declared event handler; resolves with the diff it caused, or null. */
-  event(name: string, value: unknown): Promise<RenderOutput | null> {
-    return new Promise((resolve, reject) => this.postEvent(name, value, { resolve, reject }))
+  /** Runs a declared event handler (of component `cid` if given); resolves with its diff, or null. */
+  event(name: string, value: unknown, cid?: unknown): Promise<RenderOutput | null> {
+    return new Promise((resolve, reject) => this.postEvent(name, value, { resolve, reject }, cid))
   }
 
   /** Runs handleParams for a URL change within the view. */
@@ -163,8 +175,8 @@ export class ViewProcess implements ViewHost {
   }
 
   /** As event(), answering `done` synchronously with the diff as soon as it is taken. */
-  postEvent(name: string, value: unknown, done: ViewReply): void {
-    if (!this.#mailbox.post({ kind: 'event', name, value, done })) done.reject(this.#endedError())
+  postEvent(name: string, value: unknown, done: ViewReply, cid?: unknown): void {
+    if (!this.#mailbox.post({ kind: 'event', name, value, done, cid })) done.reject(this.#endedError())
   }
 
   /** As params(), answering `done` synchronously with the diff as soon as it is taken. */
@@ -193,6 +205,7 @@ export class ViewProcess implements ViewHost {
   #takeTreeDiff(): RenderOutput | null {
     const next = this.#pendingTree
     const prev = this.#sentTree
+    if (prev && this.#components) return this.#takeWithComponents(prev, next)
     if (!next || !prev) return null
     this.#pendingTree = null
     this.#sentTree = next
@@ -206,6 +219,15 @@ export class ViewProcess implements ViewHost {
     return output
   }
 
+  // A view with components shares nothing (see #render); its diff carries theirs under `c`.
+  #takeWithComponents(prev: TreeNode, next: TreeNode | null): RenderOutput | null {
+    const templates: TemplateSink = new Set()
+    const wire = withComponents(this.#components, next ? diffTree(prev, next, templates) : undefined, templates)
+    if (next) this.#sentTree = next
+    this.#pendingTree = null
+    return wire === undefined ? null : new RenderOutput(wire, templates)
+  }
+
   /** Ends the view: handlers stop, owned resources are released, terminate() runs. */
   stop(reason: string): void {
     if (this.#status === 'ended') return
@@ -217,13 +239,17 @@ export class ViewProcess implements ViewHost {
     if (msg.kind === 'params') return this.#afterReply(this.#changeUrl(msg.url), msg.done)
     if (msg.kind === 'patch') return this.#afterInfo(this.#changeUrl(msg.url))
     const events = this.view.events ?? {}
-    const handler = Object.hasOwn(events, msg.name) ? events[msg.name] : undefined
-    if (!handler) {
+    const handler =
+      msg.cid === undefined
+        ? Object.hasOwn(events, msg.name) ? events[msg.name] : undefined
+        : componentHandler(this.#components, msg.cid, msg.name, this.view.constructor.name)
+    if (!handler || handler instanceof LiveError) {
       msg.done.reject(
-        new LiveError(
-          'view.no-handler',
-          `${this.view.constructor.name} got "${msg.name}"; add it to events or drop the binding`,
-        ),
+        handler ??
+          new LiveError(
+            'view.no-handler',
+            `${this.view.constructor.name} got "${msg.name}"; add it to events or drop the binding`,
+          ),
       )
       return this.#afterInfo(undefined) // changes held back for this message still go out
     }
@@ -283,9 +309,10 @@ export class ViewProcess implements ViewHost {
   }
 
   #renderIfDirty(): boolean {
-    if (!this.#isDirty || this.#status !== 'running') return false
+    if (this.#status !== 'running') return false
     // Only the newest render matters: a pending tree not yet sent is simply replaced.
-    this.#pendingTree = this.#render()
+    if (this.#isDirty) this.#pendingTree = this.#render()
+    else if (!this.#components?.settle(false)) return false // only components changed, or nothing
     return true
   }
 
@@ -301,8 +328,13 @@ export class ViewProcess implements ViewHost {
       if (startedAt >= 0) this.#rendered(startedAt, true)
       return shared.tree
     }
-    const tree = buildTree(renderOf(this.view))
-    shareRender(this.view, state, tree)
+    const tree = buildTree(renderIn(this, renderOf, this.view))
+    // Components are this view's own state: a view rendering them never shares (sharing.ts).
+    if (this.#components === null) shareRender(this.view, state, tree)
+    else {
+      unshare(this.view.constructor)
+      this.#components.settle(true)
+    }
     if (startedAt >= 0) this.#rendered(startedAt, false)
     return tree
   }
@@ -347,6 +379,7 @@ export class ViewProcess implements ViewHost {
     this.#services.presence?.untrackOwner(this)
     this.#sentTree = null
     this.#pendingTree = null
+    this.#components = null // destroyed with the view
     if (this.#isCounted) viewEnded(this.view.constructor)
     this.#isCounted = false
     // From here on every helper of the view reaches an inert host (ended-host.ts).
@@ -381,6 +414,15 @@ export class ViewProcess implements ViewHost {
 
   markDirty(): void {
     this.#isDirty = true
+  }
+
+  /** The scope of this view's renders: its components, made on the first component render. */
+  components(): Components {
+    return (this.#components ??= new Components(this.view.constructor.name))
+  }
+
+  sendUpdate(Component: ComponentClass, id: string | number, props: object): void {
+    this.components().sendUpdate(Component, id, props)
   }
 
   subscribe(topic: string): () => void {

@@ -25,6 +25,7 @@ const importsOf = (file: string): string[] =>
 
 const ORDER = [
   'errors.ts',
+  'schema',
   'telemetry',
   'js',
   'template',
@@ -34,6 +35,7 @@ const ORDER = [
   'pubsub',
   'presence',
   'cluster',
+  'component',
   'view',
   'dashboard',
   'socket',

@@ -1,0 +1,296 @@
+/**
+ * The stateful components of one live view: each is state + render + events under a `cid` (a
+ * number unique in the view, never reused), living in the view's process, never a process of
+ * its own. A render of the view (or of a component) that calls `component(Card, { id, … })`
+ * mounts Card the first time, calls `update` when the props changed, and leaves it alone when
+ * they did not; a component no longer rendered by its parent is destroyed with its children.
+ *
+ * Each component's tree is diffed on its own. What changed since the last send travels in the
+ * view's diff under `c`, keyed by cid (docs/protocol.md, "Components"): a component whose
+ * props and state did not change is neither rendered nor sent, and an event, `sendUpdate` or
+ * `assign` in a component re-renders that component alone, not the view.
+ */
+import { LiveError } from '../errors.ts'
+import { diffTree, encodeNode, type TemplateSink, type Wire, type WireObject } from '../diff/index.ts'
+import type { EventHandler } from '../schema/index.ts'
+import { buildTree, ComponentSlot, html, type Rendered, type TreeNode } from '../template/index.ts'
+import { LiveComponent, type ComponentClass, type ComponentHost, type ComponentProps } from './live-component.ts'
+import { idOf, renderIn, type ComponentRenderer, type ComponentScope } from './scope.ts'
+
+type Entry = {
+  readonly cid: number
+  readonly id: string
+  readonly Component: ComponentClass
+  readonly component: LiveComponent<object, object>
+  readonly slot: ComponentSlot
+  /** The props its parent rendered it with last; a render with equal props changes nothing. */
+  props: object
+  /** The component that renders it, or null for the view. */
+  parent: Entry | null
+  /** The components its last render rendered. */
+  children: Set<Entry>
+  /** The tree the client holds; null until sent. */
+  sent: TreeNode | null
+  /** The render pass that last rendered it in: twice in one pass is a duplicate id. */
+  pass: number
+  isDirty: boolean
+  isAlive: boolean
+}
+
+// Wraps a component's place so that it renders anywhere a template result does (lists included).
+const place = (slot: ComponentSlot): Rendered => html`${slot}`
+
+/** The components of one live view. */
+export class Components implements ComponentRenderer, ComponentScope {
+  readonly #viewName: string
+  readonly #byClass = new Map<Function, Map<string, Entry>>()
+  readonly #byCid = new Map<number, Entry>()
+  #nextCid = 1
+  #pass = 1
+  // The renderer running now (null: the view) and the components its render called so far.
+  #renderer: Entry | null = null
+  #called: Set<Entry> | null = null
+  #viewChildren = new Set<Entry>()
+  #dirty: Entry[] = []
+  #updates: [ComponentClass, string, object][] = []
+  // Rendered or destroyed since the last take(): what the next diff carries.
+  readonly #changed = new Set<Entry>()
+  #removed: number[] = []
+
+  constructor(viewName: string) {
+    this.#viewName = viewName
+  }
+
+  components(): this {
+    return this
+  }
+
+  /** A component call from the render now running; returns its place in the caller's tree. */
+  call(Component: ComponentClass, props: ComponentProps<object>): Rendered {
+    const id = idOf(Component, props)
+    const { id: _, ...own } = props
+    let entry = this.#byClass.get(Component)?.get(id)
+    if (entry?.pass === this.#pass) {
+      throw new LiveError('component.duplicate-id', `${this.#viewName} renders ${Component.name} "${id}" twice; give each its own id`)
+    }
+    if (!entry) entry = this.#mount(Component, id, own)
+    else if (!isSameProps(entry.props, own)) {
+      entry.props = own
+      const { component } = entry
+      if (component.update) component.update(own)
+      else component.assign(own)
+    }
+    entry.pass = this.#pass
+    entry.parent = this.#renderer
+    ;(this.#called ??= new Set()).add(entry)
+    return place(entry.slot)
+  }
+
+  /** Queues `update(props)` for a component, applied after the current message's render. */
+  sendUpdate(Component: ComponentClass, id: string | number, props: object): void {
+    this.#updates.push([Component, String(id), props])
+  }
+
+  /**
+   * Finishes a message: after a render of the view (`isViewRendered`) destroys what it no longer
+   * renders, applies queued updates and renders every changed component. True when the next
+   * diff has something of the components to send.
+   */
+  settle(isViewRendered: boolean): boolean {
+    if (isViewRendered) {
+      this.#adopt(null, this.#called ?? new Set())
+      this.#called = null
+    }
+    for (const [Component, id, props] of this.#updates.splice(0)) {
+      const entry = this.#byClass.get(Component)?.get(id)
+      // A component gone since (a pub/sub message about a removed card) has nothing to update.
+      if (!entry) continue
+      if (entry.component.update) entry.component.update({ ...entry.props, ...props })
+      else entry.component.assign(props)
+    }
+    // In the order they changed, parents before the children they mount: cids then follow the
+    // same order in the dead render and the first live one, so live-target values agree.
+    for (let i = 0; i < this.#dirty.length; i++) {
+      const entry = this.#dirty[i] as Entry
+      if (entry.isAlive && entry.isDirty) this.#render(entry)
+    }
+    this.#dirty = []
+    this.#pass++
+    return this.#changed.size > 0 || this.#removed.length > 0
+  }
+
+  /** The handler of `name` in component `cid`, or the coded error to reply with. */
+  handler(cid: unknown, name: string): EventHandler | LiveError {
+    const entry = typeof cid === 'number' ? this.#byCid.get(cid) : undefined
+    if (!entry) return unknownTarget(this.#viewName, cid)
+    const events = entry.component.events ?? {}
+    const handler = Object.hasOwn(events, name) ? events[name] : undefined
+    if (handler) return handler
+    const detail = `${entry.Component.name} "${entry.id}" got "${name}"; add it to its events or drop the binding`
+    return new LiveError('view.no-handler', detail)
+  }
+
+  /**
+   * The components' part of the next diff, `{cid: tree | diff | null}`: a full tree for one the
+   * client has not seen, the diff of one it has, null for one destroyed. Undefined when nothing.
+   */
+  take(sink: TemplateSink): WireObject | undefined {
+    let out: WireObject | undefined
+    for (const entry of this.#changed) {
+      const tree = entry.slot.tree as TreeNode
+      const wire = entry.sent === null ? encodeNode(tree, sink) : diffTree(entry.sent, tree, sink)
+      entry.sent = tree
+      if (wire !== undefined) (out ??= {})[entry.cid] = wire
+    }
+    this.#changed.clear()
+    for (const cid of this.#removed) (out ??= {})[cid] = null
+    this.#removed = []
+    return out
+  }
+
+  #mount(Component: ComponentClass, id: string, props: object): Entry {
+    const cid = this.#nextCid++
+    const component = new Component()
+    const entry: Entry = {
+      cid,
+      id,
+      Component,
+      component,
+      slot: new ComponentSlot(cid),
+      props,
+      parent: null,
+      children: new Set(),
+      sent: null,
+      pass: 0,
+      isDirty: true,
+      isAlive: true,
+    }
+    LiveComponent.attach(component, new EntryHost(this, entry))
+    LiveComponent.setState(component, { ...component.mount(props) })
+    let byId = this.#byClass.get(Component)
+    if (!byId) this.#byClass.set(Component, (byId = new Map()))
+    byId.set(id, entry)
+    this.#byCid.set(cid, entry)
+    this.#dirty.push(entry)
+    return entry
+  }
+
+  /** @internal A component assigned: render it in the next settle. */
+  markDirty(entry: Entry): void {
+    if (entry.isDirty || !entry.isAlive) return
+    entry.isDirty = true
+    this.#dirty.push(entry)
+  }
+
+  #render(entry: Entry): void {
+    const outer = this.#renderer
+    const outerCalls = this.#called
+    this.#renderer = entry
+    this.#called = null
+    let tree: TreeNode
+    let called: Set<Entry>
+    try {
+      tree = buildTree(renderIn(this, renderComponent, entry.component))
+      called = this.#called ?? new Set()
+    } finally {
+      this.#renderer = outer
+      this.#called = outerCalls
+    }
+    entry.isDirty = false
+    this.#adopt(entry, called)
+    entry.slot.tree = tree
+    this.#changed.add(entry)
+  }
+
+  // The renderer's children are now `next`: those it no longer renders (and did not move to
+  // another renderer in the meantime) are destroyed.
+  #adopt(renderer: Entry | null, next: Set<Entry>): void {
+    const previous = renderer ? renderer.children : this.#viewChildren
+    for (const entry of previous) if (!next.has(entry) && entry.parent === renderer) this.#destroy(entry)
+    if (renderer) renderer.children = next
+    else this.#viewChildren = next
+  }
+
+  #destroy(entry: Entry): void {
+    entry.isAlive = false
+    this.#byClass.get(entry.Component)?.delete(entry.id)
+    this.#byCid.delete(entry.cid)
+    this.#changed.delete(entry)
+    if (entry.sent !== null) this.#removed.push(entry.cid)
+    for (const child of entry.children) if (child.parent === entry) this.#destroy(child)
+  }
+}
+
+// What a component reaches of its view's components: one small object per component.
+class EntryHost implements ComponentHost {
+  readonly #components: Components
+  readonly #entry: Entry
+  constructor(components: Components, entry: Entry) {
+    this.#components = components
+    this.#entry = entry
+  }
+  get cid(): number {
+    return this.#entry.cid
+  }
+  get id(): string {
+    return this.#entry.id
+  }
+  markDirty(): void {
+    this.#components.markDirty(this.#entry)
+  }
+  sendUpdate(Component: ComponentClass, id: string | number, props: object): void {
+    this.#components.sendUpdate(Component, id, props)
+  }
+}
+
+/** Calls a component's render and checks it gave one element (its patch target and marker). */
+export const renderComponent = (component: LiveComponent<object, object>): Rendered => {
+  const rendered = component.render(component.state)
+  const root = (rendered as Partial<Rendered> | undefined)?.statics
+  if (root && buildTree(rendered).template.rootOffset !== null) return rendered
+  throw new LiveError(
+    'component.bad-render',
+    `${component.constructor.name}.render() must return html\`\` of one element, with no text or element beside it`,
+  )
+}
+
+/** The handler for an event aimed at component `cid`, or the coded error to reply with. */
+export const componentHandler = (
+  components: Components | null,
+  cid: unknown,
+  name: string,
+  viewName: string,
+): EventHandler | LiveError => components?.handler(cid, name) ?? unknownTarget(viewName, cid)
+
+const unknownTarget = (viewName: string, cid: unknown): LiveError =>
+  new LiveError(
+    'component.unknown-target',
+    `${viewName} renders no component ${JSON.stringify(cid) ?? String(cid)}; it was removed, or live-target names no component`,
+  )
+
+/**
+ * The view's wire (a render or a diff) with its components' changes added under `c`; a copy,
+ * never the given object, which a diff cache may hold.
+ */
+export const withComponents = (
+  components: Components | null,
+  wire: Wire | undefined,
+  sink: TemplateSink,
+): Wire | undefined => {
+  const c = components?.take(sink)
+  if (c === undefined) return wire
+  return { ...(wire as WireObject | undefined), c }
+}
+
+// Equal when every key holds the very same value: what render(props) cannot tell apart.
+const isSameProps = (a: object, b: object): boolean => {
+  const x = a as Record<string, unknown>
+  const y = b as Record<string, unknown>
+  let count = 0
+  for (const key in x) {
+    if (!Object.hasOwn(y, key) || x[key] !== y[key]) return false
+    count++
+  }
+  for (const key in y) if (Object.hasOwn(y, key)) count--
+  return count === 0
+}

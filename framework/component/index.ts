@@ -1,0 +1,5 @@
+export { LiveComponent } from './live-component.ts'
+export type { ComponentClass, ComponentHost, ComponentProps } from './live-component.ts'
+export { Components, componentHandler, withComponents } from './components.ts'
+export { callComponent, renderIn } from './scope.ts'
+export type { ComponentRenderer, ComponentScope } from './scope.ts'

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { html, LiveComponent, LiveView, memo, on } from '../../../framework/index.ts'
+import { mountView } from '../../../framework/testing/index.ts'
+const codeOf = (p: Promise<unknown>): Promise<unknown> => p.then(() => undefined, (e: { code?: unknown }) => e.code)
+
+type CardProps = { title: string }
+type CardState = { title: string; count: number }
+
+const log: string[] = []
+
+class Card extends LiveComponent<CardProps, CardState> {
+  mount({ title }: CardProps) {
+    log.push(`mount ${this.id}`)
+    return { title, count: 0 }
+  }
+  update(props: CardProps) {
+    log.push(`update ${this.id} ${props.title}`)
+    this.assign(props)
+  }
+  render({ title, count }: CardState) {
+    log.push(`render ${this.id}`)
+    return html`<div class="card"><button live-click="inc" live-target="${this.myself}">${title}: ${count}</button></div>`
+  }
+  events = {
+    inc: () => this.assign({ count: this.state.count + 1 }),
+    add: on(z.object({ by: z.number() }), ({ by }) => this.assign({ count: this.state.count + by })),
+  }
+}
+
+type PageState = { cards: string[]; title: string; other: number }
+
+class Page extends LiveView<PageState> {
+  mount() {
+    return { cards: ['a', 'b'], title: 'T', other: 0 }
+  }
+  render({ cards, title, other }: PageState) {
+    return html`<main><p>${other}</p>${cards.map((id) => this.component(Card, { id, title }))}</main>`
+  }
+  events = {
+    set: (value: Record<string, unknown>) => this.assign(value as Partial<PageState>),
+    poke: (value: Record<string, unknown>) => this.sendUpdate(Card, String(value.id), { title: String(value.title) }),
+  }
+}
+
+const cidOf = (html: string, text: string): number => {
+  const match = new RegExp(`live-target="(\\d+)">${text}`).exec(html)
+  return Number(match?.[1])
+}
+
+describe('components', () => {
+  it('mounts each component once and renders it inside the view', async () => {
+    log.length = 0
+    const live = await mountView(Page)
+    expect(live.html()).toBe(
+      '<main><p>0</p><div class="card"><button live-click="inc" live-target="1">T: 0</button></div>' +
+        '<div class="card"><button live-click="inc" live-target="2">T: 0</button></div></main>',
+    )
+    expect(log).toEqual(['mount a', 'mount b', 'render a', 'render b'])
+  })
+
+  it('routes a targeted event to that component alone and sends only its diff', async () => {
+    const live = await mountView(Page)
+    log.length = 0
+    const output = await live.event('inc', {}, cidOf(live.html(), 'T: 0'))
+    expect(log).toEqual(['render a'])
+    expect(output?.json).toBe('{"c":{"1":{"2":1}}}')
+    expect(live.html()).toContain('T: 1')
+    await live.event('add', { by: 5 }, 2)
+    expect(live.html()).toContain('live-target="2">T: 5')
+  })
+
+  it('does not re-render a component whose props did not change', async () => {
+    const live = await mountView(Page)
+    log.length = 0
+    const output = await live.event('set', { other: 1 })
+    expect(log).toEqual([])
+    expect(output?.json).toBe('{"0":1}')
+  })
+
+  it('calls update when the props changed and keeps the state', async () => {
+    const live = await mountView(Page)
+    await live.event('inc', {}, 1)
+    log.length = 0
+    const output = await live.event('set', { title: 'U' })
+    expect(log).toEqual(['update a U', 'update b U', 'render a', 'render b'])
+    expect(output?.json).toBe('{"c":{"1":{"1":"U"},"2":{"1":"U"}}}')
+    expect(live.html()).toContain('U: 1')
+  })
+
+  it('destroys a component its parent no longer renders, and mounts a fresh one after', async () => {
+    const live = await mountView(Page)
+    await live.event('inc', {}, 1)
+    const removed = await live.event('set', { cards: ['b'] })
+    expect(removed?.json).toContain('"c":{"1":null}')
+    log.length = 0
+    const added = await live.event('set', { cards: ['a', 'b'] })
+    expect(log).toEqual(['mount a', 'render a'])
+    expect(live.html()).toContain('live-target="3">T: 0')
+    expect(added?.json).toMatch(/"c":\{"3":\{"0":3,"1":"T","2":0,"s":\d+\}\}/)
+    await expect(live.event('inc', {}, 1)).rejects.toMatchObject({ code: 'component.unknown-target' })
+  })
+
+  it('answers an unknown target or event with a coded error and keeps the view', async () => {
+    const live = await mountView(Page)
+    expect(await codeOf(live.event('inc', {}, 99))).toBe('component.unknown-target')
+    expect(await codeOf(live.event('inc', {}, '1' as unknown as number))).toBe('component.unknown-target')
+    expect(await codeOf(live.event('nope', {}, 1))).toBe('view.no-handler')
+    expect(await codeOf(live.event('add', { by: 'x' }, 1))).toBe('view.invalid-payload')
+    expect(live.crash).toBeNull()
+    await live.event('inc', {}, 1)
+    expect(live.html()).toContain('T: 1')
+  })
+
+  it('applies sendUpdate to that component alone', async () => {
+    const live = await mountView(Page)
+    log.length = 0
+    const output = await live.event('poke', { id: 'b', title: 'Z' })
+    expect(log).toEqual(['update b Z', 'render b'])
+    expect(output?.json).toBe('{"c":{"2":{"1":"Z"}}}')
+    await live.event('poke', { id: 'gone', title: 'Z' })
+  })
+})
