@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { html, LiveComponent, LiveView, memo, on } from '../../../framework/index.ts'
+import { html, LiveComponent, LiveView, memo, on, renderToString, type Rendered, type ViewClass } from '../../../framework/index.ts'
 import { mountView } from '../../../framework/testing/index.ts'
+import { renderDead } from '../../../framework/view/index.ts'
+import { shareableRender } from '../../../framework/view/sharing.ts'
+import { codeOf as codeOfSync } from '../code-of.ts'
 const codeOf = (p: Promise<unknown>): Promise<unknown> => p.then(() => undefined, (e: { code?: unknown }) => e.code)
 
 type CardProps = { title: string }
@@ -119,5 +122,131 @@ describe('components', () => {
     expect(log).toEqual(['update b Z', 'render b'])
     expect(output?.json).toBe('{"c":{"2":{"1":"Z"}}}')
     await live.event('poke', { id: 'gone', title: 'Z' })
+  })
+})
+
+// A render that never says `this` but renders a component through a module-level helper: the
+// class passes the source check of sharing.ts, so only the runtime guard keeps its views apart.
+const card = (id: string): Rendered => LiveView.prototype.component(Card, { id, title: 'S' })
+class Sly extends LiveView<{ ids: string[] }> {
+  mount() {
+    return { ids: SHARED_IDS }
+  }
+  render(state: { ids: string[] }) {
+    return html`<main>${state.ids.map(card)}</main>`
+  }
+}
+const SHARED_IDS = ['a']
+
+class Parent extends LiveComponent<{ kids: string[] }> {
+  mount(props: { kids: string[] }) {
+    return props
+  }
+  render({ kids }: { kids: string[] }) {
+    return html`<div>${kids.map((id) => this.component(Card, { id, title: 'K' }))}</div>`
+  }
+}
+
+class Nest extends LiveView<{ kids: string[] | null }> {
+  mount() {
+    return { kids: ['k1', 'k2'] }
+  }
+  render({ kids }: { kids: string[] | null }) {
+    return html`<section>${kids ? this.component(Parent, { id: 'p', kids }) : 'none'}</section>`
+  }
+  events = { set: (value: Record<string, unknown>) => this.assign(value as { kids: string[] | null }) }
+}
+
+const failing = (render: (view: LiveView<object>) => Rendered) =>
+  class extends LiveView<{ n: number }> {
+    mount() {
+      return { n: 0 }
+    }
+    render() {
+      return render(this)
+    }
+  }
+
+class TwoRoots extends LiveComponent<{}> {
+  mount() {
+    return {}
+  }
+  render() {
+    return html`<p>one</p><p>two</p>`
+  }
+}
+
+const mountError = (View: ViewClass) =>
+  mountView(View).then(
+    () => undefined,
+    (error: { code: string; cause?: { code?: string } }) => `${error.code} ${error.cause?.code}`,
+  )
+
+describe('components and render sharing', () => {
+  it('never shares the renders of a view class that renders components', async () => {
+    expect(shareableRender(Sly)).not.toBeNull() // the source check alone would share it
+    const a = await mountView(Sly)
+    const b = await mountView(Sly)
+    expect(shareableRender(Sly)).toBeNull()
+    await a.event('inc', {}, 1)
+    expect(a.html()).toContain('S: 1')
+    expect(b.html()).toContain('S: 0')
+    const c = await mountView(Sly)
+    expect(c.html()).toContain('S: 0')
+    expect(shareableRender(Page)).toBeNull() // `this.component` in render: never shared at all
+  })
+})
+
+describe('components in the dead render', () => {
+  it('renders them inline with the cids of the first live render', async () => {
+    const url = new URL('http://localhost/')
+    const dead = await renderDead(Nest, { params: {}, session: {}, isConnected: false, url, form: {} })
+    if (dead.kind !== 'rendered') throw new Error('expected a render')
+    const live = await mountView(Nest)
+    expect(renderToString(dead.rendered)).toBe(live.html())
+    expect(live.html()).toContain('live-target="2"')
+  })
+})
+
+describe('nested components', () => {
+  it('destroys the children with their parent', async () => {
+    const live = await mountView(Nest)
+    await live.event('inc', {}, 3)
+    expect(live.html()).toContain('K: 1')
+    const output = await live.event('set', { kids: null })
+    expect(output?.json).toBe('{"0":"none","c":{"1":null,"2":null,"3":null}}')
+    await live.event('set', { kids: ['k1'] })
+    expect(live.html()).toContain('live-target="5">K: 0')
+  })
+
+  it('drops a child its parent no longer renders and keeps the other', async () => {
+    const live = await mountView(Nest)
+    await live.event('inc', {}, 2)
+    const output = await live.event('set', { kids: ['k1'] })
+    expect(output?.json).toMatch(/"c":\{"1":\{.*\},"3":null\}/)
+    expect(live.html()).toContain('K: 1')
+  })
+})
+
+describe('component misuse', () => {
+  it('is refused outside a render', () => {
+    const view = new Page()
+    expect(codeOfSync(() => view.component(Card, { id: 'a', title: 'x' }))).toBe('component.outside-render')
+  })
+
+  it('crashes the mount with the code that says why', async () => {
+    const inMemo = failing((view) => memo({}, () => html`<p>${view.component(Card, { id: 'a', title: 'x' })}</p>`))
+    expect(await mountError(inMemo)).toBe('view.crashed component.in-memo')
+    const twice = failing((view) => html`<p>${view.component(Card, { id: 'a', title: '' })}${view.component(Card, { id: 'a', title: '' })}</p>`)
+    expect(await mountError(twice)).toBe('view.crashed component.duplicate-id')
+    const noId = failing((view) => html`<p>${view.component(Card, { id: '', title: '' })}</p>`)
+    expect(await mountError(noId)).toBe('view.crashed component.bad-id')
+    const twoRoots = failing((view) => html`<p>${view.component(TwoRoots, { id: 1 })}</p>`)
+    expect(await mountError(twoRoots)).toBe('view.crashed component.bad-render')
+  })
+
+  it('lets two classes use the same id', async () => {
+    const both = failing((view) => html`<p>${view.component(Card, { id: 'a', title: '' })}${view.component(Parent, { id: 'a', kids: [] })}</p>`)
+    expect(await mountError(both)).toBeUndefined()
   })
 })
