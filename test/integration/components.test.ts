@@ -96,7 +96,7 @@ describe('components in a page', () => {
     const tab = await openPage(`${server.url}/`)
     const second = await openPage(`${server.url}/`)
     ;(card(tab, 'a1').querySelector('.toggle') as HTMLButtonElement).click()
-    const form = await waitFor(() => card(tab, 'a1').querySelector('form'), 'the form')
+    const form = (await waitFor(() => card(tab, 'a1').querySelector('form'), 'the form')) as HTMLFormElement
     ;(form.querySelector('input') as HTMLInputElement).value = 'on it'
     submit(tab, form)
     await waitFor(() => tab.text('#card-a1 .note') === 'on it', 'the note of a1')
@@ -159,8 +159,9 @@ describe('components on the wire', () => {
     await toggle('4') // opens it again: statics already sent
     await server.live.pubsub.broadcast('alerts', { id: 'a1', text: 'Disk 95% full', level: 'warn' })
     await waitFor(() => texts.length === 4, 'the push')
-    for (const [what, text] of [['first open', texts[0]!], ['close', texts[1]!], ['open again', texts[2]!], ['sendUpdate push', texts[3]!]]) {
-      console.log(`component update, ${what}: ${Buffer.byteLength(text)} B ${text}`)
+    const labels = ['first open', 'close', 'open again', 'sendUpdate push']
+    for (const [i, text] of texts.entries()) {
+      console.log(`component update, ${labels[i]}: ${Buffer.byteLength(text)} B ${text}`)
     }
     expect(texts[1]).toBe(`["1","3","${topic}","reply",{"status":"ok","response":{"d":{"c":{"1":{"4":""}}}}}]`)
     expect(texts[2]).not.toContain('"t":')
