@@ -12,7 +12,7 @@ import {
   type Snapshot,
   type TenantMessage,
 } from '../sim/index.ts'
-import { alertFeed } from './dashboard/alert-feed.ts'
+import { AlertCard, alertFeed } from './dashboard/alert-feed.ts'
 import {
   applyCursor,
   cursorLayer,
@@ -150,7 +150,7 @@ export const createDashboardView = (fleet: Fleet) =>
           </div>
           <aside class="side-col">
             ${presencePanel(state.me, state.operators)}
-            ${alertFeed(snapshot.alerts)}
+            ${alertFeed(snapshot.alerts, (alert) => this.component(AlertCard, { id: alert.id, alert }))}
           </aside>
         </div>
         ${cursorLayer(state.cursors)}
