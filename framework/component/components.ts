@@ -12,7 +12,7 @@
  */
 import { LiveError } from '../errors.ts'
 import { diffTree, encodeNode, type TemplateSink, type Wire, type WireObject } from '../diff/index.ts'
-import type { EventHandler } from '../schema/index.ts'
+import { handlerFor, type EventHandler } from '../schema/index.ts'
 import { buildTree, ComponentSlot, html, type Rendered, type TreeNode } from '../template/index.ts'
 import { LiveComponent, type ComponentClass, type ComponentHost, type ComponentProps } from './live-component.ts'
 import { idOf, renderIn, type ComponentRenderer, type ComponentScope } from './scope.ts'
@@ -123,11 +123,7 @@ export class Components implements ComponentRenderer, ComponentScope {
   handler(cid: unknown, name: string): EventHandler | LiveError {
     const entry = typeof cid === 'number' ? this.#byCid.get(cid) : undefined
     if (!entry) return unknownTarget(this.#viewName, cid)
-    const events = entry.component.events ?? {}
-    const handler = Object.hasOwn(events, name) ? events[name] : undefined
-    if (handler) return handler
-    const detail = `${entry.Component.name} "${entry.id}" got "${name}"; add it to its events or drop the binding`
-    return new LiveError('view.no-handler', detail)
+    return handlerFor(entry.component.events, name, `${entry.Component.name} "${entry.id}"`)
   }
 
   /**

@@ -1,2 +1,2 @@
-export { on, runHandler } from './schema.ts'
+export { handlerFor, on, runHandler } from './schema.ts'
 export type { EventHandler, EventValue, StandardSchema, ValidatedHandler } from './schema.ts'

@@ -4,17 +4,12 @@
  * once and yields at most one diff. Subscriptions, presences and timers the view took are owned
  * here and released when it ends, however it ends.
  */
-import {
-  componentHandler,
-  Components,
-  renderIn,
-  withComponents,
-  type ComponentClass,
-  type ComponentScope,
-} from '../component/index.ts'
+import { componentHandler, Components, renderIn, withComponents } from '../component/index.ts'
+import type { ComponentClass, ComponentScope } from '../component/index.ts'
 import { LiveError } from '../errors.ts'
 import { diffTree, encodeNode, type TemplateSink } from '../diff/index.ts'
 import type { PubSub } from '../pubsub/index.ts'
+import { handlerFor, runHandler } from '../schema/index.ts'
 import { containResult, defaultReporter, Mailbox, Timers, type Reporter } from '../runtime/index.ts'
 import { messageOf, now, onCrash, onMount, onRender, stackOf } from '../telemetry/index.ts'
 import { buildTree, type TreeNode } from '../template/index.ts'
@@ -29,7 +24,6 @@ import { EndedHost } from './ended-host.ts'
 import { PageMeta, type Flash } from './page-meta.ts'
 import { checkPatchTarget, checkRedirectTarget } from './redirect-target.ts'
 import { mountState, renderOf, titleOf } from './render-steps.ts'
-import { runHandler } from '../schema/index.ts'
 import {
   RenderOutput,
   shareDiff,
@@ -74,7 +68,7 @@ export type ViewOutlet = {
 }
 
 type Message =
-  | { kind: 'event'; name: string; value: unknown; done: Settle; cid: unknown } // cid: a component's
+  | { kind: 'event'; name: string; value: unknown; done: Settle; cid: unknown } // a component's
   | { kind: 'params'; url: URL; done: Settle }
   | { kind: 'info'; message: unknown }
   | { kind: 'patch'; url: URL } // the view's own pushPatch
@@ -238,19 +232,13 @@ export class ViewProcess implements ViewHost, ComponentScope {
     if (msg.kind === 'info') return this.#afterInfo(this.view.handleInfo?.(msg.message))
     if (msg.kind === 'params') return this.#afterReply(this.#changeUrl(msg.url), msg.done)
     if (msg.kind === 'patch') return this.#afterInfo(this.#changeUrl(msg.url))
-    const events = this.view.events ?? {}
+    const name = this.view.constructor.name
     const handler =
       msg.cid === undefined
-        ? Object.hasOwn(events, msg.name) ? events[msg.name] : undefined
-        : componentHandler(this.#components, msg.cid, msg.name, this.view.constructor.name)
-    if (!handler || handler instanceof LiveError) {
-      msg.done.reject(
-        handler ??
-          new LiveError(
-            'view.no-handler',
-            `${this.view.constructor.name} got "${msg.name}"; add it to events or drop the binding`,
-          ),
-      )
+        ? handlerFor(this.view.events, msg.name, name)
+        : componentHandler(this.#components, msg.cid, msg.name, name) // live-target's
+    if (handler instanceof LiveError) {
+      msg.done.reject(handler)
       return this.#afterInfo(undefined) // changes held back for this message still go out
     }
     return this.#afterReply(
