@@ -12,7 +12,7 @@ export { JS } from './js/index.ts'
 export type { Command, DispatchOptions, DisplayOptions, PushOptions } from './js/index.ts'
 
 export { LiveView, on } from './view/index.ts'
-export { LiveComponent } from './component/index.ts'
+export { LiveComponent, liveComponent } from './component/index.ts'
 export type { ComponentClass, ComponentProps } from './component/index.ts'
 export type {
   EventHandler,

@@ -1,7 +1,7 @@
 /**
- * The stateful components of one live view: each is state + render + events under a `cid` (a
- * number unique in the view, never reused), living in the view's process, never a process of
- * its own. A render of the view (or of a component) that calls `component(Card, { id, … })`
+ * The stateful components of one live view: each is state + render + events under a `cid`
+ * (cids.ts), living in the view's process, never a process of its own. A render of the view (or
+ * of a component) that calls `liveComponent(Card, { id, … })`
  * mounts Card the first time, calls `update` when the props changed, and leaves it alone when
  * they did not; a component no longer rendered by its parent is destroyed with its children.
  *
@@ -11,9 +11,10 @@
  * `assign` in a component re-renders that component alone, not the view.
  */
 import { LiveError } from '../errors.ts'
-import { diffTree, encodeNode, type TemplateSink, type Wire, type WireObject } from '../diff/index.ts'
+import { diffTree, encodeNode, type TemplateSink, type WireObject } from '../diff/index.ts'
 import { handlerFor, type EventHandler } from '../schema/index.ts'
-import { buildTree, ComponentSlot, html, type Rendered, type TreeNode } from '../template/index.ts'
+import { buildTree, html, type ComponentSlot, type Rendered, type TreeNode } from '../template/index.ts'
+import { cidsOf, type ClassCids } from './cids.ts'
 import { LiveComponent, type ComponentClass, type ComponentHost, type ComponentProps } from './live-component.ts'
 import { idOf, renderIn, type ComponentRenderer, type ComponentScope } from './scope.ts'
 
@@ -29,7 +30,8 @@ type Entry = {
   parent: Entry | null
   /** The components its last render rendered. */
   children: Set<Entry>
-  /** The tree the client holds; null until sent. */
+  /** Its newest tree (null until rendered) and the tree the client holds (null until sent). */
+  tree: TreeNode | null
   sent: TreeNode | null
   /** The render pass that last rendered it in: twice in one pass is a duplicate id. */
   pass: number
@@ -40,13 +42,19 @@ type Entry = {
 // Wraps a component's place so that it renders anywhere a template result does (lists included).
 const place = (slot: ComponentSlot): Rendered => html`${slot}`
 
+/** A component call of a view's render: what another view adopting that render replays. */
+export type ComponentCall = readonly [ComponentClass, ComponentProps<object>]
+
 /** The components of one live view. */
 export class Components implements ComponentRenderer, ComponentScope {
   readonly #viewName: string
+  readonly #cids: ClassCids
   readonly #byClass = new Map<Function, Map<string, Entry>>()
   readonly #byCid = new Map<number, Entry>()
-  #nextCid = 1
   #pass = 1
+  // The calls of the view's render running now, and of its last one.
+  #viewCalls: ComponentCall[] = []
+  #lastViewCalls: readonly ComponentCall[] = []
   // The renderer running now (null: the view) and the components its render called so far.
   #renderer: Entry | null = null
   #called: Set<Entry> | null = null
@@ -57,8 +65,9 @@ export class Components implements ComponentRenderer, ComponentScope {
   readonly #changed = new Set<Entry>()
   #removed: number[] = []
 
-  constructor(viewName: string) {
-    this.#viewName = viewName
+  constructor(viewClass: Function) {
+    this.#viewName = viewClass.name
+    this.#cids = cidsOf(viewClass)
   }
 
   components(): this {
@@ -83,7 +92,33 @@ export class Components implements ComponentRenderer, ComponentScope {
     entry.pass = this.#pass
     entry.parent = this.#renderer
     ;(this.#called ??= new Set()).add(entry)
+    if (this.#renderer === null) this.#viewCalls.push([Component, props])
     return place(entry.slot)
+  }
+
+  /**
+   * The component calls of the view's last render. A view of the class that adopts that render
+   * (sharing.ts) replays them, so its own components get the same props.
+   */
+  get viewCalls(): readonly ComponentCall[] {
+    return this.#lastViewCalls
+  }
+
+  /** Makes the calls of another view's render of the same state, as if this view had rendered. */
+  replay(calls: readonly ComponentCall[]): void {
+    for (const [Component, props] of calls) this.call(Component, props)
+  }
+
+  /** Its newest tree, for the view's HTML (testing). */
+  treeOf(slot: ComponentSlot): TreeNode | null {
+    return this.#byCid.get(slot.cid)?.tree ?? null
+  }
+
+  /** Releases every component's cid: the view ended. */
+  destroy(): void {
+    for (const entry of this.#byCid.values()) this.#cids.release(entry.Component, entry.id)
+    this.#byCid.clear()
+    this.#byClass.clear()
   }
 
   /** Queues `update(props)` for a component, applied after the current message's render. */
@@ -100,6 +135,8 @@ export class Components implements ComponentRenderer, ComponentScope {
     if (isViewRendered) {
       this.#adopt(null, this.#called ?? new Set())
       this.#called = null
+      this.#lastViewCalls = this.#viewCalls
+      this.#viewCalls = []
     }
     for (const [Component, id, props] of this.#updates.splice(0)) {
       const entry = this.#byClass.get(Component)?.get(id)
@@ -132,30 +169,32 @@ export class Components implements ComponentRenderer, ComponentScope {
    */
   take(sink: TemplateSink): WireObject | undefined {
     let out: WireObject | undefined
+    // Removals first: a cid removed and rendered again since (cids.ts) ends with its new tree.
+    for (const cid of this.#removed) (out ??= {})[cid] = null
+    this.#removed = []
     for (const entry of this.#changed) {
-      const tree = entry.slot.tree as TreeNode
+      const tree = entry.tree as TreeNode
       const wire = entry.sent === null ? encodeNode(tree, sink) : diffTree(entry.sent, tree, sink)
       entry.sent = tree
       if (wire !== undefined) (out ??= {})[entry.cid] = wire
     }
     this.#changed.clear()
-    for (const cid of this.#removed) (out ??= {})[cid] = null
-    this.#removed = []
     return out
   }
 
   #mount(Component: ComponentClass, id: string, props: object): Entry {
-    const cid = this.#nextCid++
+    const slot = this.#cids.acquire(Component, id)
     const component = new Component()
     const entry: Entry = {
-      cid,
+      cid: slot.cid,
       id,
       Component,
       component,
-      slot: new ComponentSlot(cid),
+      slot,
       props,
       parent: null,
       children: new Set(),
+      tree: null,
       sent: null,
       pass: 0,
       isDirty: true,
@@ -166,7 +205,7 @@ export class Components implements ComponentRenderer, ComponentScope {
     let byId = this.#byClass.get(Component)
     if (!byId) this.#byClass.set(Component, (byId = new Map()))
     byId.set(id, entry)
-    this.#byCid.set(cid, entry)
+    this.#byCid.set(slot.cid, entry)
     this.#dirty.push(entry)
     return entry
   }
@@ -194,7 +233,7 @@ export class Components implements ComponentRenderer, ComponentScope {
     }
     entry.isDirty = false
     this.#adopt(entry, called)
-    entry.slot.tree = tree
+    entry.tree = tree
     this.#changed.add(entry)
   }
 
@@ -211,6 +250,7 @@ export class Components implements ComponentRenderer, ComponentScope {
     entry.isAlive = false
     this.#byClass.get(entry.Component)?.delete(entry.id)
     this.#byCid.delete(entry.cid)
+    this.#cids.release(entry.Component, entry.id)
     this.#changed.delete(entry)
     if (entry.sent !== null) this.#removed.push(entry.cid)
     for (const child of entry.children) if (child.parent === entry) this.#destroy(child)
@@ -263,20 +303,6 @@ const unknownTarget = (viewName: string, cid: unknown): LiveError =>
     'component.unknown-target',
     `${viewName} renders no component ${JSON.stringify(cid) ?? String(cid)}; it was removed, or live-target names no component`,
   )
-
-/**
- * The view's wire (a render or a diff) with its components' changes added under `c`; a copy,
- * never the given object, which a diff cache may hold.
- */
-export const withComponents = (
-  components: Components | null,
-  wire: Wire | undefined,
-  sink: TemplateSink,
-): Wire | undefined => {
-  const c = components?.take(sink)
-  if (c === undefined) return wire
-  return { ...(wire as WireObject | undefined), c }
-}
 
 // Equal when every key holds the very same value: what render(props) cannot tell apart.
 const isSameProps = (a: object, b: object): boolean => {

@@ -1,7 +1,7 @@
 /**
  * The class a developer extends to write a stateful component: state, render and events, like a
- * view, but living inside a view's process under an id the view gives it. The view renders it
- * with `this.component(Card, { id, ...props })`; events reach it from elements that carry
+ * view, but living inside a view's process under an id the view gives it. A render places it
+ * with `liveComponent(Card, { id, ...props })`; events reach it from elements that carry
  * `live-target=${this.myself}`; a change to its state re-renders it alone.
  *
  * ```ts
@@ -18,7 +18,6 @@
 import { LiveError } from '../errors.ts'
 import type { EventHandler } from '../schema/index.ts'
 import type { Rendered } from '../template/index.ts'
-import { callComponent } from './scope.ts'
 
 /** What a component reaches through its view's components while it lives. */
 export type ComponentHost = {
@@ -28,7 +27,7 @@ export type ComponentHost = {
   sendUpdate(Component: ComponentClass, id: string | number, props: object): void
 }
 
-/** Props given to `component()`: the component's own props plus its `id` in the view. */
+/** Props given to `liveComponent()`: the component's own props plus its `id` in the view. */
 export type ComponentProps<P> = P & { readonly id: string | number }
 
 /** Base class of every stateful component; `P` is what its parent passes, `S` its state. */
@@ -73,14 +72,6 @@ export abstract class LiveComponent<P extends object = Record<string, unknown>, 
   /** The value for `live-target`: events from that element come to this component. */
   get myself(): number {
     return this.#services().cid
-  }
-
-  /** Renders a child component here; see LiveView.component. */
-  component<CP extends object, CS extends object>(
-    Component: ComponentClass<CP, CS>,
-    props: ComponentProps<CP>,
-  ): Rendered {
-    return callComponent(Component, props)
   }
 
   /** Updates another component of the same view, as LiveView.sendUpdate does. */

@@ -29,14 +29,19 @@ export const renderIn = <A, R>(scope: ComponentScope, render: (arg: A) => R, arg
   }
 }
 
-/** Renders a component in the current scope; LiveView.component and LiveComponent.component call it. */
-export const callComponent = <P extends object, S extends object>(
+/**
+ * Renders a stateful component here, in a view's (or a component's) render:
+ * `liveComponent(AlertCard, { id: alert.id, alert })`. The id is unique per class in the view;
+ * the component keeps its state while renders keep it, gets `update(props)` when its props
+ * change and is destroyed when a render leaves it out. See docs/guides/components.md.
+ */
+export const liveComponent = <P extends object, S extends object>(
   Component: ComponentClass<P, S>,
   props: ComponentProps<P>,
 ): Rendered => {
   const { name } = Component
   if (current === null) {
-    throw new LiveError('component.outside-render', `${name} was rendered outside render(); call this.component() in render`)
+    throw new LiveError('component.outside-render', `${name} was rendered outside render(); call liveComponent() in a view's or component's render`)
   }
   if (isMemoRendering()) {
     throw new LiveError(

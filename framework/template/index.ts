@@ -1,6 +1,6 @@
 export { html, raw, each, Rendered, SafeHtml, KeyedList, ComponentSlot } from './rendered.ts'
 export { buildTree, treeToHtml, renderToString } from './tree.ts'
-export type { Slot, TreeNode, TreeList } from './tree.ts'
+export type { ComponentTrees, Slot, TreeNode, TreeList } from './tree.ts'
 export { analyse } from './context.ts'
 export type { TemplateInfo, Hole, HoleKind } from './context.ts'
 export { escapeHtml, escapeUrl, isDangerousUrl, BLOCKED_URL } from './escape.ts'

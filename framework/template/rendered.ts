@@ -39,14 +39,12 @@ export class KeyedList {
 }
 
 /**
- * A stateful component's place in its view's tree (framework/component renders it). The tree
- * holds this object, the same one while the component lives; the component's own tree is
- * rendered, diffed and sent apart from the view's, under `cid`.
+ * A stateful component's place in a view's tree (framework/component renders it): the same
+ * object in every view of the class for the same component. It names the component by `cid` and
+ * holds nothing of any one view; each view renders, diffs and sends the component's tree apart.
  */
 export class ComponentSlot {
   readonly cid: number
-  /** @internal The component's newest tree; its view's components set it after each render. */
-  tree: TreeNode | null = null
   constructor(cid: number) {
     this.cid = cid
   }

@@ -216,23 +216,32 @@ const describe = (value: unknown): string => {
   return `a ${typeof value}`
 }
 
-/** Joins a tree into its HTML: the dead render and the reference the client must match. */
-export const treeToHtml = (node: TreeNode): string => {
+/** The tree of the component at a place, in one view (framework/component). */
+export type ComponentTrees = (slot: ComponentSlot) => TreeNode | null
+
+/**
+ * Joins a tree into its HTML: the dead render and the reference the client must match. A tree
+ * with components needs `components`, the view's component trees (without it they are empty).
+ */
+export const treeToHtml = (node: TreeNode, components?: ComponentTrees): string => {
   const { statics } = node.template
   let out = statics[0] as string
   for (let i = 0; i < node.slots.length; i++) {
-    out += slotToHtml(node.slots[i] as Slot) + (statics[i + 1] as string)
+    out += slotToHtml(node.slots[i] as Slot, components) + (statics[i + 1] as string)
   }
   return out
 }
 
-const slotToHtml = (slot: Slot): string => {
+const slotToHtml = (slot: Slot, components: ComponentTrees | undefined): string => {
   if (typeof slot === 'string') return slot
   if (typeof slot === 'number') return String(slot)
-  if ('slots' in slot) return treeToHtml(slot)
-  if (slot instanceof ComponentSlot) return slot.tree ? treeToHtml(slot.tree) : ''
+  if ('slots' in slot) return treeToHtml(slot, components)
+  if (slot instanceof ComponentSlot) {
+    const tree = components?.(slot)
+    return tree ? treeToHtml(tree, components) : ''
+  }
   let out = ''
-  for (const entry of slot.entries) out += treeToHtml(entry)
+  for (const entry of slot.entries) out += treeToHtml(entry, components)
   return out
 }
 

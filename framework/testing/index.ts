@@ -80,7 +80,7 @@ export const mountView = async <V extends ViewClass>(
     view: process.view as InstanceType<V>,
     html: () => {
       const tree = process.tree
-      return tree ? treeToHtml(tree) : ''
+      return tree ? treeToHtml(tree, (slot) => process.componentTree(slot)) : ''
     },
     event: (name, value = {}, cid) => process.event(name, value, cid),
     patch: (to) => process.params(new URL(to, url)),

@@ -11,7 +11,7 @@
  * }
  * ```
  */
-import { callComponent, type ComponentClass, type ComponentProps } from '../component/index.ts'
+import type { ComponentClass } from '../component/index.ts'
 import { LiveError } from '../errors.ts'
 import type { Rendered } from '../template/index.ts'
 import type { Flash, FlashKind } from './page-meta.ts'
@@ -211,19 +211,6 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
   /** Removes the flash of one kind, or every flash shown, from the page. */
   clearFlash(kind?: FlashKind): void {
     this.#services().clearFlash(kind)
-  }
-
-  /**
-   * Renders a stateful component in this view's render: `this.component(AlertCard, { id: a.id,
-   * alert: a })`. The id is unique per class in the view; the component keeps its state while
-   * renders keep it, is updated when its props change and destroyed when a render leaves it out.
-   * See docs/guides/components.md.
-   */
-  component<P extends object, S extends object>(
-    Component: ComponentClass<P, S>,
-    props: ComponentProps<P>,
-  ): Rendered {
-    return callComponent(Component, props)
   }
 
   /**

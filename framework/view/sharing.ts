@@ -16,8 +16,14 @@
  * fields or getters. A view that reads `this.user` in render simply renders alone. The cache
  * is dropped when the last view of the class ends, so nothing a user typed outlives their views.
  * `static shareRenders = false` opts a class out.
+ *
+ * Stateful components (framework/component) are not shared: a view's tree holds only their
+ * places, the same object in every view of the class for one component (component/cids.ts), and
+ * the render's component calls are kept beside it for a view that adopts it to replay on its own
+ * components, whose states, trees and diffs never leave that view's frame.
  */
-import { toJson, type Wire, type TemplateSink } from '../diff/index.ts'
+import type { ComponentCall } from '../component/index.ts'
+import { toJson, type Wire, type TemplateSink, type WireObject } from '../diff/index.ts'
 import type { TreeNode } from '../template/index.ts'
 import { LiveView } from './live-view.ts'
 
@@ -40,6 +46,16 @@ export class RenderOutput {
   /** This output with one view's meta members added; the shared one is left as it was. */
   withMeta(meta: string): RenderOutput {
     return meta ? new RenderOutput(this.wire, this.templates, meta) : this
+  }
+
+  /**
+   * This output with one view's component changes added under `c` (framework/component): a new
+   * output for that view alone; the shared one is left as it was.
+   */
+  withComponents(c: WireObject | undefined, templates: TemplateSink): RenderOutput {
+    if (c === undefined) return this
+    for (const template of this.templates) templates.add(template)
+    return new RenderOutput({ ...(this.wire as WireObject | null), c }, templates, this.meta)
   }
 
   /** The payload `{"t":…,"r"|"d":…,"ti":…,"f":…}`; `table` is the statics not yet sent. */
@@ -75,7 +91,8 @@ const MAX_PUSH_FRAMES = 8
 
 type Render = LiveView<object>['render']
 
-type Renders = { render: Render; state: object; tree: TreeNode }
+// `calls`: the component calls the render made; a view adopting it replays them.
+type Renders = { render: Render; state: object; tree: TreeNode; calls: readonly ComponentCall[] }
 type Diffs = { prev: TreeNode; next: TreeNode; output: RenderOutput | null }
 
 const renders = new WeakMap<object, Renders>()
@@ -157,10 +174,15 @@ export const sharedRender = (view: LiveView<object>, state: object): Renders | u
  * frozen first: other views may adopt this very object, so writing to it (instead of `assign`)
  * must fail, not leak.
  */
-export const shareRender = (view: LiveView<object>, state: object, tree: TreeNode): void => {
+export const shareRender = (
+  view: LiveView<object>,
+  state: object,
+  tree: TreeNode,
+  calls: readonly ComponentCall[],
+): void => {
   const render = shareableRender(view.constructor)
   if (render !== null && render === view.render) {
-    renders.set(view.constructor, { render, state: Object.freeze(state), tree })
+    renders.set(view.constructor, { render, state: Object.freeze(state), tree, calls })
   }
 }
 
@@ -187,16 +209,6 @@ export const shareDiff = (
   if (prev !== next && shareableRender(view.constructor) === view.render) {
     diffs.set(view.constructor, { prev, next, output })
   }
-}
-
-/**
- * Stops sharing for the class, for good: one of its views rendered per-view content (stateful
- * components, framework/component), which no other view may ever be handed.
- */
-export const unshare = (viewClass: Function): void => {
-  verdicts.set(viewClass, null)
-  renders.delete(viewClass)
-  diffs.delete(viewClass)
 }
 
 /** Counts a view of the class as running; see viewEnded. */

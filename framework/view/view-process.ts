@@ -4,15 +4,15 @@
  * once and yields at most one diff. Subscriptions, presences and timers the view took are owned
  * here and released when it ends, however it ends.
  */
-import { componentHandler, Components, renderIn, withComponents } from '../component/index.ts'
-import type { ComponentClass, ComponentScope } from '../component/index.ts'
+import { componentHandler, Components, renderIn } from '../component/index.ts'
+import type { ComponentCall, ComponentClass, ComponentScope } from '../component/index.ts'
 import { LiveError } from '../errors.ts'
 import { diffTree, encodeNode, type TemplateSink } from '../diff/index.ts'
 import type { PubSub } from '../pubsub/index.ts'
 import { handlerFor, runHandler } from '../schema/index.ts'
 import { containResult, defaultReporter, Mailbox, Timers, type Reporter } from '../runtime/index.ts'
 import { messageOf, now, onCrash, onMount, onRender, stackOf } from '../telemetry/index.ts'
-import { buildTree, type TreeNode } from '../template/index.ts'
+import { buildTree, type ComponentSlot, type TreeNode } from '../template/index.ts'
 import {
   LiveView,
   type MountContext,
@@ -30,7 +30,6 @@ import {
   sharedDiff,
   sharedRender,
   shareRender,
-  unshare,
   viewEnded,
   viewStarted,
 } from './sharing.ts'
@@ -149,8 +148,8 @@ export class ViewProcess implements ViewHost, ComponentScope {
       this.#status = 'running'
       const templates: TemplateSink = new Set()
       if (onMount.hasSubscribers) this.#mounted(startedAt, true)
-      const wire = withComponents(this.#components, encodeNode(tree, templates), templates) ?? null
-      return new RenderOutput(wire, templates, this.#meta?.take())
+      const output = new RenderOutput(encodeNode(tree, templates), templates, this.#meta?.take())
+      return output.withComponents(this.#components?.take(templates), templates)
     } catch (error) {
       if (onMount.hasSubscribers) this.#mounted(startedAt, false)
       if (this.#status !== 'ended') this.#release('mount failed')
@@ -189,7 +188,11 @@ export class ViewProcess implements ViewHost, ComponentScope {
    */
   takeDiff(): RenderOutput | null {
     if (!this.#sentTree) return null // not mounted yet, or ended
-    const output = this.#takeTreeDiff()
+    let output = this.#takeTreeDiff()
+    // Its components' changes (framework/component), like title and flash, are the view's own.
+    const templates: TemplateSink = new Set()
+    const c = this.#components?.take(templates)
+    if (c) output = (output ?? NO_CHANGE).withComponents(c, templates)
     // The view's own title and flash ride beside the (possibly shared) diff, in its own frame.
     const meta = this.#meta?.isChanged ? this.#meta.take() : ''
     if (!meta) return output
@@ -199,7 +202,6 @@ export class ViewProcess implements ViewHost, ComponentScope {
   #takeTreeDiff(): RenderOutput | null {
     const next = this.#pendingTree
     const prev = this.#sentTree
-    if (prev && this.#components) return this.#takeWithComponents(prev, next)
     if (!next || !prev) return null
     this.#pendingTree = null
     this.#sentTree = next
@@ -211,15 +213,6 @@ export class ViewProcess implements ViewHost, ComponentScope {
       shareDiff(this.view, prev, next, output)
     }
     return output
-  }
-
-  // A view with components shares nothing (see #render); its diff carries theirs under `c`.
-  #takeWithComponents(prev: TreeNode, next: TreeNode | null): RenderOutput | null {
-    const templates: TemplateSink = new Set()
-    const wire = withComponents(this.#components, next ? diffTree(prev, next, templates) : undefined, templates)
-    if (next) this.#sentTree = next
-    this.#pendingTree = null
-    return wire === undefined ? null : new RenderOutput(wire, templates)
   }
 
   /** Ends the view: handlers stop, owned resources are released, terminate() runs. */
@@ -313,16 +306,16 @@ export class ViewProcess implements ViewHost, ComponentScope {
     const shared = sharedRender(this.view, state)
     if (shared) {
       if (shared.state !== state) LiveView.setState(this.view, shared.state)
+      // The shared tree places components by class-wide cids; this view's own are given the
+      // same calls, with their own states (framework/component).
+      if (shared.calls.length > 0) this.components().replay(shared.calls)
+      this.#components?.settle(true)
       if (startedAt >= 0) this.#rendered(startedAt, true)
       return shared.tree
     }
     const tree = buildTree(renderIn(this, renderOf, this.view))
-    // Components are this view's own state: a view rendering them never shares (sharing.ts).
-    if (this.#components === null) shareRender(this.view, state, tree)
-    else {
-      unshare(this.view.constructor)
-      this.#components.settle(true)
-    }
+    this.#components?.settle(true)
+    shareRender(this.view, state, tree, this.#components?.viewCalls ?? NO_CALLS)
     if (startedAt >= 0) this.#rendered(startedAt, false)
     return tree
   }
@@ -367,7 +360,8 @@ export class ViewProcess implements ViewHost, ComponentScope {
     this.#services.presence?.untrackOwner(this)
     this.#sentTree = null
     this.#pendingTree = null
-    this.#components = null // destroyed with the view
+    this.#components?.destroy()
+    this.#components = null
     if (this.#isCounted) viewEnded(this.view.constructor)
     this.#isCounted = false
     // From here on every helper of the view reaches an inert host (ended-host.ts).
@@ -406,7 +400,12 @@ export class ViewProcess implements ViewHost, ComponentScope {
 
   /** The scope of this view's renders: its components, made on the first component render. */
   components(): Components {
-    return (this.#components ??= new Components(this.view.constructor.name))
+    return (this.#components ??= new Components(this.view.constructor))
+  }
+
+  /** The tree of one of its components, for its HTML (testing). */
+  componentTree(slot: ComponentSlot): TreeNode | null {
+    return this.#components?.treeOf(slot) ?? null
   }
 
   sendUpdate(Component: ComponentClass, id: string | number, props: object): void {
@@ -487,6 +486,8 @@ export class ViewProcess implements ViewHost, ComponentScope {
 }
 
 const SKIP = Symbol('skip')
+const NO_CALLS: readonly ComponentCall[] = []
+const NO_CHANGE = new RenderOutput(null, new Set())
 
 // Without a route matcher (a view mounted by testing's mountView), the params that are not the
 // query's are taken as the route's.

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { html, LiveComponent, LiveView } from '../../framework/index.ts'
+import { html, LiveComponent, liveComponent, LiveView } from '../../framework/index.ts'
 import { AlertCard, AlertsView, ALERTS, type Alert } from './fixtures/components-guide.ts'
 import { connectRaw, loadPage } from './raw-client.ts'
 import { openPage, startServer, waitFor, type TestPage, type TestServer } from './support.ts'
@@ -16,7 +16,7 @@ class PinnedView extends LiveView<{ alert: Alert }> {
     return { alert: ALERTS[1]! }
   }
   render({ alert }: { alert: Alert }) {
-    return html`<div id="pinned">${this.component(AlertCard, { id: alert.id, alert })}</div>`
+    return html`<div id="pinned">${liveComponent(AlertCard, { id: alert.id, alert })}</div>`
   }
   handleInfo(alert: Alert) {
     this.sendUpdate(AlertCard, alert.id, { alert })
@@ -39,7 +39,7 @@ class TallyView extends LiveView<{ bumps: number }> {
     return { bumps: 0 }
   }
   render({ bumps }: { bumps: number }) {
-    return html`<div>${this.component(Tally, { id: 'x', label: 'X' })}${this.component(Tally, { id: 'y', label: 'Y' })}<i id="view-bumps">${bumps}</i></div>`
+    return html`<div>${liveComponent(Tally, { id: 'x', label: 'X' })}${liveComponent(Tally, { id: 'y', label: 'Y' })}<i id="view-bumps">${bumps}</i></div>`
   }
   events = { bump: () => this.assign({ bumps: this.state.bumps + 1 }) }
 }

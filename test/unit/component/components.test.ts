@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { html, LiveComponent, LiveView, memo, on, renderToString, type Rendered, type ViewClass } from '../../../framework/index.ts'
+import { html, LiveComponent, liveComponent, LiveView, memo, on, renderToString, type Rendered, type ViewClass } from '../../../framework/index.ts'
 import { mountView } from '../../../framework/testing/index.ts'
 import { renderDead } from '../../../framework/view/index.ts'
 import { shareableRender } from '../../../framework/view/sharing.ts'
@@ -38,7 +38,7 @@ class Page extends LiveView<PageState> {
     return { cards: ['a', 'b'], title: 'T', other: 0 }
   }
   render({ cards, title, other }: PageState) {
-    return html`<main><p>${other}</p>${cards.map((id) => this.component(Card, { id, title }))}</main>`
+    return html`<main><p>${other}</p>${cards.map((id) => liveComponent(Card, { id, title }))}</main>`
   }
   events = {
     set: (value: Record<string, unknown>) => this.assign(value as Partial<PageState>),
@@ -96,12 +96,12 @@ describe('components', () => {
     await live.event('inc', {}, 1)
     const removed = await live.event('set', { cards: ['b'] })
     expect(removed?.json).toContain('"c":{"1":null}')
+    await expect(live.event('inc', {}, 1)).rejects.toMatchObject({ code: 'component.unknown-target' })
     log.length = 0
     const added = await live.event('set', { cards: ['a', 'b'] })
     expect(log).toEqual(['mount a', 'render a'])
-    expect(live.html()).toContain('live-target="3">T: 0')
-    expect(added?.json).toMatch(/"c":\{"3":\{"0":3,"1":"T","2":0,"s":\d+\}\}/)
-    await expect(live.event('inc', {}, 1)).rejects.toMatchObject({ code: 'component.unknown-target' })
+    expect(live.html()).toContain('live-target="1">T: 0') // a fresh state, under its cid again
+    expect(added?.json).toMatch(/"c":\{"1":\{"0":1,"1":"T","2":0,"s":\d+\}\}/)
   })
 
   it('answers an unknown target or event with a coded error and keeps the view', async () => {
@@ -125,9 +125,8 @@ describe('components', () => {
   })
 })
 
-// A render that never says `this` but renders a component through a module-level helper: the
-// class passes the source check of sharing.ts, so only the runtime guard keeps its views apart.
-const card = (id: string): Rendered => LiveView.prototype.component(Card, { id, title: 'S' })
+// A render that never says `this`: views of the class share renders (sharing.ts).
+const card = (id: string): Rendered => liveComponent(Card, { id, title: 'S' })
 class Sly extends LiveView<{ ids: string[] }> {
   mount() {
     return { ids: SHARED_IDS }
@@ -143,7 +142,7 @@ class Parent extends LiveComponent<{ kids: string[] }> {
     return props
   }
   render({ kids }: { kids: string[] }) {
-    return html`<div>${kids.map((id) => this.component(Card, { id, title: 'K' }))}</div>`
+    return html`<div>${kids.map((id) => liveComponent(Card, { id, title: 'K' }))}</div>`
   }
 }
 
@@ -152,7 +151,7 @@ class Nest extends LiveView<{ kids: string[] | null }> {
     return { kids: ['k1', 'k2'] }
   }
   render({ kids }: { kids: string[] | null }) {
-    return html`<section>${kids ? this.component(Parent, { id: 'p', kids }) : 'none'}</section>`
+    return html`<section>${kids ? liveComponent(Parent, { id: 'p', kids }) : 'none'}</section>`
   }
   events = { set: (value: Record<string, unknown>) => this.assign(value as { kids: string[] | null }) }
 }
@@ -183,17 +182,30 @@ const mountError = (View: ViewClass) =>
   )
 
 describe('components and render sharing', () => {
-  it('never shares the renders of a view class that renders components', async () => {
-    expect(shareableRender(Sly)).not.toBeNull() // the source check alone would share it
+  it("shares the view's render but never a component's state", async () => {
     const a = await mountView(Sly)
     const b = await mountView(Sly)
-    expect(shareableRender(Sly)).toBeNull()
+    expect(shareableRender(Sly)).toBe(Sly.prototype.render)
+    expect(b.view.state).toBe(a.view.state) // b adopted a's render
     await a.event('inc', {}, 1)
-    expect(a.html()).toContain('S: 1')
+    await a.event('inc', {}, 1)
+    expect(a.html()).toContain('S: 2')
     expect(b.html()).toContain('S: 0')
-    const c = await mountView(Sly)
+    const c = await mountView(Sly) // adopts the shared render again: its card is its own
+    expect(c.view.state).toBe(a.view.state)
     expect(c.html()).toContain('S: 0')
-    expect(shareableRender(Page)).toBeNull() // `this.component` in render: never shared at all
+    await c.event('inc', {}, 1)
+    expect([a, b, c].map((v) => /S: (\d)/.exec(v.html())?.[1])).toEqual(['2', '0', '1'])
+  })
+
+  it('sends a view that adopted a render its own component trees', async () => {
+    const a = await mountView(Sly)
+    await a.event('inc', {}, 1)
+    const b = await mountView(Sly)
+    expect(b.html()).toContain('S: 0')
+    const output = await b.event('inc', {}, 1)
+    expect(output?.json).toBe('{"c":{"1":{"2":1}}}')
+    expect(a.html()).toContain('S: 1')
   })
 })
 
@@ -216,7 +228,7 @@ describe('nested components', () => {
     const output = await live.event('set', { kids: null })
     expect(output?.json).toBe('{"0":"none","c":{"1":null,"2":null,"3":null}}')
     await live.event('set', { kids: ['k1'] })
-    expect(live.html()).toContain('live-target="5">K: 0')
+    expect(live.html()).toContain('live-target="2">K: 0')
   })
 
   it('drops a child its parent no longer renders and keeps the other', async () => {
@@ -231,22 +243,22 @@ describe('nested components', () => {
 describe('component misuse', () => {
   it('is refused outside a render', () => {
     const view = new Page()
-    expect(codeOfSync(() => view.component(Card, { id: 'a', title: 'x' }))).toBe('component.outside-render')
+    expect(codeOfSync(() => liveComponent(Card, { id: 'a', title: 'x' }))).toBe('component.outside-render')
   })
 
   it('crashes the mount with the code that says why', async () => {
-    const inMemo = failing((view) => memo({}, () => html`<p>${view.component(Card, { id: 'a', title: 'x' })}</p>`))
+    const inMemo = failing((view) => memo({}, () => html`<p>${liveComponent(Card, { id: 'a', title: 'x' })}</p>`))
     expect(await mountError(inMemo)).toBe('view.crashed component.in-memo')
-    const twice = failing((view) => html`<p>${view.component(Card, { id: 'a', title: '' })}${view.component(Card, { id: 'a', title: '' })}</p>`)
+    const twice = failing((view) => html`<p>${liveComponent(Card, { id: 'a', title: '' })}${liveComponent(Card, { id: 'a', title: '' })}</p>`)
     expect(await mountError(twice)).toBe('view.crashed component.duplicate-id')
-    const noId = failing((view) => html`<p>${view.component(Card, { id: '', title: '' })}</p>`)
+    const noId = failing((view) => html`<p>${liveComponent(Card, { id: '', title: '' })}</p>`)
     expect(await mountError(noId)).toBe('view.crashed component.bad-id')
-    const twoRoots = failing((view) => html`<p>${view.component(TwoRoots, { id: 1 })}</p>`)
+    const twoRoots = failing((view) => html`<p>${liveComponent(TwoRoots, { id: 1 })}</p>`)
     expect(await mountError(twoRoots)).toBe('view.crashed component.bad-render')
   })
 
   it('lets two classes use the same id', async () => {
-    const both = failing((view) => html`<p>${view.component(Card, { id: 'a', title: '' })}${view.component(Parent, { id: 'a', kids: [] })}</p>`)
+    const both = failing((view) => html`<p>${liveComponent(Card, { id: 'a', title: '' })}${liveComponent(Parent, { id: 'a', kids: [] })}</p>`)
     expect(await mountError(both)).toBeUndefined()
   })
 })

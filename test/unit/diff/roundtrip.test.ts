@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest'
 import type { Link } from '../../../client/protocol.ts'
 import { ClientTree } from '../../../client/tree.ts'
 import { View } from '../../../client/view.ts'
-import { diffTree, encodeNode, StaticsCache, toJson, type TemplateSink } from '../../../framework/diff/index.ts'
+import { diffTree, encodeNode, StaticsCache, toJson, type TemplateSink, type Wire, type WireObject } from '../../../framework/diff/index.ts'
 import { buildTree, each, html, memo, Rendered, treeToHtml, type TreeNode } from '../../../framework/template/index.ts'
-import { callComponent, Components, LiveComponent, renderIn, withComponents } from '../../../framework/component/index.ts'
+import { Components, LiveComponent, liveComponent, renderIn } from '../../../framework/component/index.ts'
 
 // A template model: statics around holes that are either text or a quoted attribute.
 type HoleModel = 'text' | 'attr'
@@ -284,7 +284,7 @@ class Part extends LiveComponent<PartProps, PartState> {
       const id = `${this.id}.${r % 3}`
       if (level > 0 || used.has(id)) return null
       used.add(id)
-      return this.component(Part, { id, pool, seed: pool.length % 2 ? seed : [r], level: 1 })
+      return liveComponent(Part, { id, pool, seed: pool.length % 2 ? seed : [r], level: 1 })
     }
     const inner = renderWith(pool, seed, 1, child)
     return local % 2 === 0
@@ -309,7 +309,12 @@ const walk = (
   normal: (html: string) => string = (html) => html,
 ): void => {
   parts.clear()
-  const components = new Components('Walk')
+  const components = new Components(class Walk {})
+  // As RenderOutput.withComponents: the components' changes beside the view's slots, under `c`.
+  const withComponents = (wire: Wire | undefined, sink: TemplateSink): Wire | undefined => {
+    const c = components.take(sink)
+    return c === undefined ? wire : { ...(wire as WireObject | undefined), c }
+  }
   const cache = new StaticsCache()
   const seedsSeen = plan.map((step) => step.seed)
   const viewRender = (seed: number[]): Rendered => {
@@ -320,7 +325,7 @@ const walk = (
       used.add(id)
       // Seeds come from a fixed set: often the very same props, so the component is left alone.
       const props = { pool, seed: seedsSeen[r % seedsSeen.length] as number[], level: 0 }
-      return callComponent(Part, { id, ...props })
+      return liveComponent(Part, { id, ...props })
     })
   }
   let tree: TreeNode | null = null
@@ -331,7 +336,7 @@ const walk = (
     if (tree === null || step.kind === 'view') {
       const next = buildTree(renderIn(components, viewRender, step.seed))
       components.settle(true)
-      wire = withComponents(components, tree ? diffTree(tree, next, sink) : encodeNode(next, sink), sink)
+      wire = withComponents(tree ? diffTree(tree, next, sink) : encodeNode(next, sink), sink)
       tree = next
     } else {
       const live = [...parts.values()]
@@ -339,14 +344,14 @@ const walk = (
       if (part && step.kind === 'event') part.assign({ local: part.state.local + 1 + (step.seed[1] ?? 0) })
       if (part && step.kind === 'update') components.sendUpdate(Part, part.id, { seed: step.seed })
       components.settle(false)
-      wire = withComponents(components, undefined, sink)
+      wire = withComponents(undefined, sink)
     }
     if (wire !== undefined) {
       if (wire !== null) expect(toJson(wire)).toBe(JSON.stringify(wire))
       countShapes(wire, sentCids)
       apply(JSON.parse(JSON.stringify({ t: cache.take(sink), d: wire })), index === 0)
     }
-    expect(html()).toBe(normal(treeToHtml(tree)))
+    expect(html()).toBe(normal(treeToHtml(tree, (slot) => components.treeOf(slot))))
   }
 }
 
