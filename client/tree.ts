@@ -30,7 +30,7 @@ export const NODE_ATTRIBUTE = 'data-sb'
 export class ClientTree {
   readonly #statics: Map<number, Statics>
   #root: Node | null = null
-  readonly #components = new Map<number, Node>()
+  readonly #components = new Map<string, Node>()
   #nextKey = 1
   #dirty = new Set<Node>()
   #dirtyChains: Node[][] = []
@@ -111,7 +111,7 @@ export class ClientTree {
 
   #slotHtml(slot: Slot, isMarked: boolean): string {
     if (typeof slot !== 'object') return '' + slot
-    if ('cid' in slot) return this.#nodeHtml(this.#components.get(slot.cid) ?? bad('cid'), isMarked)
+    if ('cid' in slot) return this.#nodeHtml(this.#components.get('' + slot.cid) ?? bad('cid'), isMarked)
     if ('slots' in slot) return this.#nodeHtml(slot, isMarked)
     let out = ''
     for (const entry of slot.entries) out += this.#nodeHtml(entry, isMarked)
@@ -190,13 +190,13 @@ export class ClientTree {
     if (!isObject(c)) return
     for (const id in c) {
       const wire = c[id] as JsonObject
-      const old = this.#components.get(+id)
-      if (wire === null) this.#components.delete(+id)
+      const old = this.#components.get(id)
+      if (wire === null) this.#components.delete(id)
       else if (old && !('s' in wire)) this.#mergeNode(old, wire, [])
       else {
         const node = this.#decodeNode(wire)
         node.key = 'c' + id
-        this.#components.set(+id, node)
+        this.#components.set(id, node)
         if (old) this.#markDirty([node])
       }
     }

@@ -133,8 +133,7 @@ export class View implements Member {
     const root = to === undefined ? this.el : to?.closest(ROOT_SELECTOR)
     const view = root && views.get(root)
     // The component whose element encloses `to` (its root is marked `c<cid>`), if any.
-    const owner = to?.closest(`[${NODE_ATTRIBUTE}^=c]`)
-    const cid = owner && root?.contains(owner) ? +owner.getAttribute(NODE_ATTRIBUTE)!.slice(1) : undefined
+    const cid = to?.closest(`[${NODE_ATTRIBUTE}^=c]`)?.getAttribute(NODE_ATTRIBUTE)!.slice(1)
     const reply = new Promise<Payload>((resolve, reject) => {
       const done: OnReply = (status, r) =>
         status === 'ok'
@@ -142,7 +141,7 @@ export class View implements Member {
           : reject(
               Object.assign(new Error(`${r.reason ?? status}`), { code: 'client.no-reply' }, r),
             )
-      if (view) view.push('event', { type: 'hook', event, value, cid }, done)
+      if (view) view.push('event', { type: 'hook', event, value, cid: cid && +cid }, done)
       else done('timeout', {})
     })
     // An error reply's code and reason (and its stack, in development) go on the Error. A hook that
