@@ -10,12 +10,29 @@
  * agree; past that it is forgotten and a new cid is taken next time. Cids only grow: one never
  * names another component, so a stale `live-target` reaches no component rather than a wrong one.
  */
-import { ComponentSlot } from '../template/index.ts'
+import { ComponentSlot, type TreeNode } from '../template/index.ts'
+import type { ComponentCall } from './live-component.ts'
 
 /** How many released cids a view class remembers. */
 export const IDLE_CIDS = 256
 
-type Held = { readonly slot: ComponentSlot; count: number; readonly byId: Map<string, Held>; readonly id: string }
+/** The last render of a component (a shareable one, sharing.ts), for views holding an equal state. */
+export type SharedRender = {
+  readonly render: Function
+  readonly state: object
+  readonly tree: TreeNode
+  readonly calls: readonly ComponentCall[]
+}
+
+/** One component's cid in the views of a class, while some view holds it. */
+export type Held = {
+  readonly slot: ComponentSlot
+  readonly id: string
+  readonly byId: Map<string, Held>
+  count: number
+  /** Dropped with the last hold: it is what some user saw. */
+  shared: SharedRender | null
+}
 
 /** The cids of one view class. */
 export class ClassCids {
@@ -24,23 +41,24 @@ export class ClassCids {
   // Released, oldest first.
   readonly #idle = new Set<Held>()
 
-  /** The place of (Component, id) in this class's trees, held until release. */
-  acquire(Component: Function, id: string): ComponentSlot {
+  /** The cid of (Component, id) in this class's views, held until release. */
+  acquire(Component: Function, id: string): Held {
     let byId = this.#byClass.get(Component)
     if (!byId) this.#byClass.set(Component, (byId = new Map()))
     let held = byId.get(id)
     if (!held) {
-      held = { slot: new ComponentSlot(this.#next++), count: 0, byId, id }
+      held = { slot: new ComponentSlot(this.#next++), id, byId, count: 0, shared: null }
       byId.set(id, held)
     }
     if (held.count++ === 0) this.#idle.delete(held)
-    return held.slot
+    return held
   }
 
   /** Releases one hold of (Component, id). */
   release(Component: Function, id: string): void {
     const held = this.#byClass.get(Component)?.get(id)
     if (!held || --held.count > 0) return
+    held.shared = null
     this.#idle.add(held)
     if (this.#idle.size <= IDLE_CIDS) return
     const oldest = this.#idle.values().next().value as Held

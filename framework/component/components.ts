@@ -14,9 +14,16 @@ import { LiveError } from '../errors.ts'
 import { diffTree, encodeNode, type TemplateSink, type WireObject } from '../diff/index.ts'
 import { handlerFor, type EventHandler } from '../schema/index.ts'
 import { buildTree, html, type ComponentSlot, type Rendered, type TreeNode } from '../template/index.ts'
-import { cidsOf, type ClassCids } from './cids.ts'
-import { LiveComponent, type ComponentClass, type ComponentHost, type ComponentProps } from './live-component.ts'
+import { cidsOf, type ClassCids, type Held } from './cids.ts'
+import {
+  LiveComponent,
+  type ComponentCall,
+  type ComponentClass,
+  type ComponentHost,
+  type ComponentProps,
+} from './live-component.ts'
 import { idOf, renderIn, type ComponentRenderer, type ComponentScope } from './scope.ts'
+import { isSameValues, shareableComponentRender } from './sharing.ts'
 
 type Entry = {
   readonly cid: number
@@ -24,6 +31,8 @@ type Entry = {
   readonly Component: ComponentClass
   readonly component: LiveComponent<object, object>
   readonly slot: ComponentSlot
+  /** Its cid in the views of the class, with the render they may share (sharing.ts). */
+  readonly held: Held
   /** The props its parent rendered it with last; a render with equal props changes nothing. */
   props: object
   /** The component that renders it, or null for the view. */
@@ -39,11 +48,11 @@ type Entry = {
   isAlive: boolean
 }
 
+// The children of a component that renders none; never written to.
+const NO_CHILDREN: Set<Entry> = new Set()
+
 // Wraps a component's place so that it renders anywhere a template result does (lists included).
 const place = (slot: ComponentSlot): Rendered => html`${slot}`
-
-/** A component call of a view's render: what another view adopting that render replays. */
-export type ComponentCall = readonly [ComponentClass, ComponentProps<object>]
 
 /** The components of one live view. */
 export class Components implements ComponentRenderer, ComponentScope {
@@ -52,8 +61,8 @@ export class Components implements ComponentRenderer, ComponentScope {
   readonly #byClass = new Map<Function, Map<string, Entry>>()
   readonly #byCid = new Map<number, Entry>()
   #pass = 1
-  // The calls of the view's render running now, and of its last one.
-  #viewCalls: ComponentCall[] = []
+  // The calls of the render running now (the view's or a component's), and of the view's last.
+  #calls: ComponentCall[] = []
   #lastViewCalls: readonly ComponentCall[] = []
   // The renderer running now (null: the view) and the components its render called so far.
   #renderer: Entry | null = null
@@ -83,7 +92,7 @@ export class Components implements ComponentRenderer, ComponentScope {
       throw new LiveError('component.duplicate-id', `${this.#viewName} renders ${Component.name} "${id}" twice; give each its own id`)
     }
     if (!entry) entry = this.#mount(Component, id, own)
-    else if (!isSameProps(entry.props, own)) {
+    else if (!isSameValues(entry.props, own)) {
       entry.props = own
       const { component } = entry
       if (component.update) component.update(own)
@@ -92,7 +101,7 @@ export class Components implements ComponentRenderer, ComponentScope {
     entry.pass = this.#pass
     entry.parent = this.#renderer
     ;(this.#called ??= new Set()).add(entry)
-    if (this.#renderer === null) this.#viewCalls.push([Component, props])
+    this.#calls.push([Component, props])
     return place(entry.slot)
   }
 
@@ -106,7 +115,13 @@ export class Components implements ComponentRenderer, ComponentScope {
 
   /** Makes the calls of another view's render of the same state, as if this view had rendered. */
   replay(calls: readonly ComponentCall[]): void {
+    this.#replay(calls)
+  }
+
+  // The calls are then this render's calls: the same list, kept once for every view.
+  #replay(calls: readonly ComponentCall[]): void {
     for (const [Component, props] of calls) this.call(Component, props)
+    this.#calls = calls as ComponentCall[]
   }
 
   /** Its newest tree, for the view's HTML (testing). */
@@ -133,10 +148,10 @@ export class Components implements ComponentRenderer, ComponentScope {
    */
   settle(isViewRendered: boolean): boolean {
     if (isViewRendered) {
-      this.#adopt(null, this.#called ?? new Set())
+      this.#adopt(null, this.#called ?? NO_CHILDREN)
       this.#called = null
-      this.#lastViewCalls = this.#viewCalls
-      this.#viewCalls = []
+      this.#lastViewCalls = this.#calls
+      this.#calls = []
     }
     for (const [Component, id, props] of this.#updates.splice(0)) {
       const entry = this.#byClass.get(Component)?.get(id)
@@ -183,7 +198,8 @@ export class Components implements ComponentRenderer, ComponentScope {
   }
 
   #mount(Component: ComponentClass, id: string, props: object): Entry {
-    const slot = this.#cids.acquire(Component, id)
+    const held = this.#cids.acquire(Component, id)
+    const { slot } = held
     const component = new Component()
     const entry: Entry = {
       cid: slot.cid,
@@ -191,9 +207,10 @@ export class Components implements ComponentRenderer, ComponentScope {
       Component,
       component,
       slot,
+      held,
       props,
       parent: null,
-      children: new Set(),
+      children: NO_CHILDREN,
       tree: null,
       sent: null,
       pass: 0,
@@ -219,22 +236,51 @@ export class Components implements ComponentRenderer, ComponentScope {
 
   #render(entry: Entry): void {
     const outer = this.#renderer
-    const outerCalls = this.#called
+    const outerCalled = this.#called
+    const outerCalls = this.#calls
     this.#renderer = entry
     this.#called = null
+    this.#calls = []
     let tree: TreeNode
     let called: Set<Entry>
     try {
-      tree = buildTree(renderIn(this, renderComponent, entry.component))
-      called = this.#called ?? new Set()
+      tree = this.#sharedTree(entry) ?? this.#renderTree(entry)
+      called = this.#called ?? NO_CHILDREN
     } finally {
       this.#renderer = outer
-      this.#called = outerCalls
+      this.#called = outerCalled
+      this.#calls = outerCalls
     }
     entry.isDirty = false
     this.#adopt(entry, called)
     entry.tree = tree
     this.#changed.add(entry)
+  }
+
+  // Another view's render of this component from an equal state (sharing.ts): its tree and state
+  // object are adopted and its component calls made again, here, on this view's children.
+  #sharedTree(entry: Entry): TreeNode | null {
+    const { component, held } = entry
+    const shared = held.shared
+    const render = shareableComponentRender(entry.Component)
+    if (!shared || render === null || shared.render !== render || !isOwnRender(component, render)) return null
+    const { state } = component
+    if (shared.state !== state && !isSameValues(shared.state, state)) return null
+    LiveComponent.setState(component, shared.state)
+    this.#replay(shared.calls)
+    return shared.tree
+  }
+
+  #renderTree(entry: Entry): TreeNode {
+    const { component, held } = entry
+    const state = component.state
+    const tree = buildTree(renderIn(this, renderComponent, component))
+    const render = shareableComponentRender(entry.Component)
+    // Frozen: other views adopt this very object, so writing to it (not assign) must fail.
+    if (render !== null && isOwnRender(component, render)) {
+      held.shared = { render, state: Object.freeze(state), tree, calls: this.#calls }
+    }
+    return tree
   }
 
   // The renderer's children are now `next`: those it no longer renders (and did not move to
@@ -304,15 +350,6 @@ const unknownTarget = (viewName: string, cid: unknown): LiveError =>
     `${viewName} renders no component ${JSON.stringify(cid) ?? String(cid)}; it was removed, or live-target names no component`,
   )
 
-// Equal when every key holds the very same value: what render(props) cannot tell apart.
-const isSameProps = (a: object, b: object): boolean => {
-  const x = a as Record<string, unknown>
-  const y = b as Record<string, unknown>
-  let count = 0
-  for (const key in x) {
-    if (!Object.hasOwn(y, key) || x[key] !== y[key]) return false
-    count++
-  }
-  for (const key in y) if (Object.hasOwn(y, key)) count--
-  return count === 0
-}
+// The instance renders with the class's method and reaches no own `myself` or `id`.
+const isOwnRender = (component: LiveComponent<object, object>, render: Function): boolean =>
+  component.render === render && !Object.hasOwn(component, 'myself') && !Object.hasOwn(component, 'id')

@@ -31,7 +31,7 @@ export class DeadComponents implements ComponentRenderer, ComponentScope {
   /** Mounts and renders the component here; its own component calls render inline too. */
   call(Component: ComponentClass, props: ComponentProps<object>): Rendered {
     const id = idOf(Component, props)
-    const slot = this.#cids.acquire(Component, id)
+    const { slot } = this.#cids.acquire(Component, id)
     this.#held.push([Component, id])
     if (this.#seen.has(slot)) {
       throw new LiveError('component.duplicate-id', `${this.#viewName} renders ${Component.name} "${id}" twice; give each its own id`)

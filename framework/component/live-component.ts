@@ -101,5 +101,8 @@ export abstract class LiveComponent<P extends object = Record<string, unknown>, 
   }
 }
 
+/** A component call made by a render: what a view or component adopting that render replays. */
+export type ComponentCall = readonly [ComponentClass, ComponentProps<object>]
+
 /** A LiveComponent subclass that can be constructed with no arguments. */
 export type ComponentClass<P extends object = object, S extends object = object> = new () => LiveComponent<P, S>

@@ -22,7 +22,7 @@
  * the render's component calls are kept beside it for a view that adopts it to replay on its own
  * components, whose states, trees and diffs never leave that view's frame.
  */
-import type { ComponentCall } from '../component/index.ts'
+import { isSameValues, pureRender, type ComponentCall } from '../component/index.ts'
 import { toJson, type Wire, type TemplateSink, type WireObject } from '../diff/index.ts'
 import type { TreeNode } from '../template/index.ts'
 import { LiveView } from './live-view.ts'
@@ -100,13 +100,6 @@ const diffs = new WeakMap<object, Diffs>()
 const liveViews = new WeakMap<object, number>()
 const verdicts = new WeakMap<object, Render | null>()
 
-// Taken once: a render's own `toString` could claim any text.
-const sourceOf = Function.prototype.toString
-// Words through which a method reaches its instance: `this`, `super`, and a direct `eval` that
-// could spell them at run time. A `\u` escape could write `eval` in disguise; refuse it too.
-// A false positive (the word inside a template's text) costs sharing, never correctness.
-const REACHES_INSTANCE = /\b(?:this|super|eval)\b|\\u/
-
 /**
  * The render views of the class may share, or null: decided once per class from its code (see
  * the header). The caller still checks that a view's `render` is this very function, which
@@ -123,39 +116,9 @@ export const shareableRender = (viewClass: Function): Render | null => {
 
 const STATE_GETTER = Object.getOwnPropertyDescriptor(LiveView.prototype, 'state')?.get
 
-const judge = (viewClass: Function): Render | null => {
-  if ((viewClass as { shareRenders?: unknown }).shareRenders === false) return null
-  const prototype: unknown = viewClass.prototype
-  if (typeof prototype !== 'object' || prototype === null) return null
-  // A redefined `state` getter decides what render is given: it could mix in instance data.
-  if (inherited(prototype, 'state')?.get !== STATE_GETTER) return null
-  const render = inherited(prototype, 'render')
-  if (render === undefined || !('value' in render) || typeof render.value !== 'function') return null
-  const source = sourceOf.call(render.value)
-  return source.includes('[native code]') || REACHES_INSTANCE.test(source) ? null : render.value
-}
-
-// The descriptor a property lookup on `object` would use; an accessor stays an accessor.
-const inherited = (object: object, key: string): PropertyDescriptor | undefined => {
-  for (let o: object | null = object; o !== null; o = Object.getPrototypeOf(o) as object | null) {
-    const descriptor = Object.getOwnPropertyDescriptor(o, key)
-    if (descriptor) return descriptor
-  }
-  return undefined
-}
-
-// Same own keys, each value identical: render(state) cannot tell the two states apart.
-const isSameState = (a: object, b: object): boolean => {
-  let count = 0
-  for (const key in a) {
-    if (!Object.hasOwn(b, key) || (a as Record<string, unknown>)[key] !== (b as Record<string, unknown>)[key]) {
-      return false
-    }
-    count++
-  }
-  for (const key in b) if (Object.hasOwn(b, key)) count--
-  return count === 0
-}
+// A redefined `state` getter decides what render is given: it could mix in instance data.
+const judge = (viewClass: Function): Render | null =>
+  pureRender(viewClass, [['state', STATE_GETTER]]) as Render | null
 
 /**
  * The render another view of the class made from an identical state, if any: its state object
@@ -166,7 +129,7 @@ export const sharedRender = (view: LiveView<object>, state: object): Renders | u
   const last = renders.get(view.constructor)
   // Only a shareable render is ever recorded; the view must be calling that very function.
   if (last === undefined || last.render !== view.render) return undefined
-  return last.state === state || isSameState(last.state, state) ? last : undefined
+  return last.state === state || isSameValues(last.state, state) ? last : undefined
 }
 
 /**

@@ -4,6 +4,9 @@ import { html, LiveComponent, liveComponent, LiveView, memo, on, renderToString,
 import { mountView } from '../../../framework/testing/index.ts'
 import { renderDead } from '../../../framework/view/index.ts'
 import { shareableRender } from '../../../framework/view/sharing.ts'
+import { shareableComponentRender } from '../../../framework/component/sharing.ts'
+import { Components, renderIn } from '../../../framework/component/index.ts'
+import { buildTree, treeToHtml, type ComponentSlot } from '../../../framework/template/index.ts'
 import { codeOf as codeOfSync } from '../code-of.ts'
 const codeOf = (p: Promise<unknown>): Promise<unknown> => p.then(() => undefined, (e: { code?: unknown }) => e.code)
 
@@ -260,5 +263,43 @@ describe('component misuse', () => {
   it('lets two classes use the same id', async () => {
     const both = failing((view) => html`<p>${liveComponent(Card, { id: 'a', title: '' })}${liveComponent(Parent, { id: 'a', kids: [] })}</p>`)
     expect(await mountError(both)).toBeUndefined()
+  })
+})
+
+class Peek extends LiveComponent<{ n: number }> {
+  secret = 'mine'
+  mount(props: { n: number }) {
+    return props
+  }
+  render({ n }: { n: number }) {
+    return html`<p>${n} ${this.secret}</p>`
+  }
+}
+
+describe('component render sharing', () => {
+  it('shares the tree of a component whose state is equal in two views, and nothing else', () => {
+    class Board {}
+    const one = new Components(Board)
+    const two = new Components(Board)
+    const place = (components: Components) => {
+      const rendered = renderIn(components, () => liveComponent(Card, { id: 'a', title: 'x' }), null)
+      components.settle(true)
+      return buildTree(rendered).slots[0] as ComponentSlot
+    }
+    const slot = place(one)
+    expect(place(two)).toBe(slot) // one place, the same cid, in every view of the class
+    expect(two.treeOf(slot)).toBe(one.treeOf(slot))
+    const inc = one.handler(slot.cid, 'inc') as (value: object) => void
+    inc({})
+    one.settle(false)
+    expect(one.treeOf(slot)).not.toBe(two.treeOf(slot))
+    expect(treeToHtml(two.treeOf(slot)!)).toContain('x: 0')
+    expect(treeToHtml(one.treeOf(slot)!)).toContain('x: 1')
+    expect(shareableComponentRender(Card)).toBe(Card.prototype.render)
+  })
+
+  it('never shares a component whose render reads the instance', () => {
+    expect(shareableComponentRender(Peek)).toBeNull()
+    expect(shareableComponentRender(TwoRoots)).toBe(TwoRoots.prototype.render)
   })
 })
