@@ -60,4 +60,6 @@ export class EndedHost implements ViewHost {
   putFlash = noop
   clearFlash = noop
   sendUpdate = noop
+  startAsync = noop
+  cancelAsync = (): boolean => false
 }
