@@ -26,6 +26,9 @@ export type {
   ViewClass,
 } from './view/index.ts'
 
+export { defineForm, FormState } from './form/index.ts'
+export type { FormDefinition, FormValues } from './form/index.ts'
+
 export { Channel, refuse, JoinRefused, CLOSE, DEFAULT_LIMITS } from './socket/index.ts'
 export type { ChannelClass, ChannelContext, Limits } from './socket/index.ts'
 
