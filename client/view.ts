@@ -132,6 +132,8 @@ export class View implements Member {
   readonly #pushHook: PushEvent = (event, value, to, type = 'hook') => {
     const root = to === undefined ? this.el : to?.closest(ROOT_SELECTOR)
     const view = root && views.get(root)
+    // The component whose element encloses `to` (its root is marked `c<cid>`), if any.
+    const cid = to?.closest(`[${NODE_ATTRIBUTE}^=c]`)?.getAttribute(NODE_ATTRIBUTE)!.slice(1)
     const reply = new Promise<Payload>((resolve, reject) => {
       const done: OnReply = (status, r) =>
         status === 'ok'
@@ -139,7 +141,7 @@ export class View implements Member {
           : reject(
               Object.assign(new Error(`${r.reason ?? status}`), { code: 'client.no-reply' }, r),
             )
-      if (view) view.push('event', { type, event, value }, done)
+      if (view) view.push('event', { type, event, value, cid: cid && +cid }, done)
       else done('timeout', {})
     })
     // An error reply's code and reason (and its stack, in development) go on the Error. A hook that

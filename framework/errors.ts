@@ -64,6 +64,13 @@ export const ERRORS = {
   'view.bad-render': 'render() must return an html template',
   'view.crashed': 'the view crashed and was terminated',
   'view.bad-redirect': 'a redirect target is neither a same-site path nor an http(s) URL',
+  // component
+  'component.outside-render': 'a component was rendered outside a view or component render',
+  'component.in-memo': 'a component was rendered inside memo(), whose result other views reuse',
+  'component.bad-id': 'a component needs an id: a non-empty string or a number',
+  'component.duplicate-id': 'two components of one class have the same id in one view',
+  'component.bad-render': "a component's render() must return one html element",
+  'component.unknown-target': 'the event names a component the view does not render',
   // socket / protocol
   'socket.bad-frame': 'the frame is not a valid protocol message',
   'socket.unknown-topic': 'the topic is not joined on this socket',

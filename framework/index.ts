@@ -14,6 +14,8 @@ export { JS } from './js/index.ts'
 export type { Command, DispatchOptions, DisplayOptions, PushOptions } from './js/index.ts'
 
 export { LiveView, loading, on } from './view/index.ts'
+export { LiveComponent, liveComponent } from './component/index.ts'
+export type { ComponentClass, ComponentProps } from './component/index.ts'
 export type {
   AsyncOutcome,
   AsyncResult,

@@ -4,7 +4,7 @@
  * tenant with their cursors. Bound to a fleet of simulators by `createDashboardView(fleet)`.
  */
 import { z } from 'zod'
-import { html, LiveView, memo, on, type MountContext, type Rendered } from '../../framework/index.ts'
+import { html, liveComponent, LiveView, memo, on, type MountContext, type Rendered } from '../../framework/index.ts'
 import {
   isTenantMessage,
   tenantTopic,
@@ -12,7 +12,7 @@ import {
   type Snapshot,
   type TenantMessage,
 } from '../sim/index.ts'
-import { alertFeed } from './dashboard/alert-feed.ts'
+import { AlertCard, alertFeed } from './dashboard/alert-feed.ts'
 import {
   applyCursor,
   cursorLayer,
@@ -150,7 +150,7 @@ export const createDashboardView = (fleet: Fleet) =>
           </div>
           <aside class="side-col">
             ${presencePanel(state.me, state.operators)}
-            ${alertFeed(snapshot.alerts)}
+            ${alertFeed(snapshot.alerts, (alert) => liveComponent(AlertCard, { id: alert.id, alert }))}
           </aside>
         </div>
         ${cursorLayer(state.cursors)}

@@ -5,7 +5,7 @@
  *   node       {"s": id, "0": slot, "1": slot, ...}
  *   list       {"s": id, "l": [[slot, ...], ...]}   entries share template id
  *              {"l": [node, ...]}                   entries differ
- *   slot       "html" | number | node | list
+ *   slot       "html" | number | node | list | {"cid": n}   the last: a component's place
  *   node diff  {"1": slotDiff, ...}                 only changed slots
  *   list diff  {"o": [[from, count] | null, ...], "e": {index: entryDiff | entry}}
  *              {"c": {slot: [value | null, ...]}}  one column of a uniform list: value per entry
@@ -13,6 +13,7 @@
  *              op: "dom-id" (delete) | ["dom-id", at, limit, row]; row as a list entry
  */
 import {
+  ComponentSlot,
   TreeStream,
   type Slot,
   type StreamOps,
@@ -43,6 +44,7 @@ export const encodeSlot = (slot: Slot, sink: TemplateSink): Wire => {
   if (typeof slot !== 'object') return slot
   if (slot instanceof TreeStream) return encodeStream(slot.take() ?? NO_CHANGES, sink)
   if ('slots' in slot) return encodeNode(slot, sink)
+  if (slot instanceof ComponentSlot) return { cid: slot.cid }
   return encodeList(slot, sink)
 }
 

@@ -226,11 +226,11 @@ export class Connection implements JoinHost {
     }
     const process = joined.process!
     if (frame.event === 'event') {
-      const { event, value } = frame.payload
+      const { event, value, cid } = frame.payload
       if (typeof event !== 'string') {
         return done.reject(new LiveError('socket.bad-frame', 'an event payload needs "event": string'))
       }
-      return process.postEvent(event, value ?? {}, done)
+      return process.postEvent(event, value ?? {}, done, cid) // cid: a component's (live-target)
     }
     if (frame.event === 'params') {
       const url = tryUrl(frame.payload.url)

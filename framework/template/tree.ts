@@ -15,15 +15,15 @@ import {
   isDangerousUrl,
 } from './escape.ts'
 import { attributeKind, RAW_TEXT_ELEMENTS } from './html-names.ts'
-import { KeyedList, Rendered, SafeHtml } from './rendered.ts'
+import { ComponentSlot, KeyedList, Rendered, SafeHtml } from './rendered.ts'
 import { TreeStream } from './stream-slot.ts'
 
 /**
  * One dynamic slot after escaping: HTML text, a number (its text needs no escaping, and it
- * travels as a JSON number: two bytes less than a string), a nested node, a list of nodes or a
- * stream's pending changes (stream-slot.ts).
+ * travels as a JSON number: two bytes less than a string), a nested node, a list of nodes, a
+ * stream's pending changes (stream-slot.ts) or a stateful component's place.
  */
-export type Slot = string | number | TreeNode | TreeList | TreeStream
+export type Slot = string | number | TreeNode | TreeList | TreeStream | ComponentSlot
 
 /** A template instance: its analysed statics and one slot per hole. */
 export type TreeNode = {
@@ -170,6 +170,7 @@ const textSlot = (value: unknown): Slot => {
   if (value instanceof Rendered) return buildTree(value)
   if (value instanceof KeyedList) return buildList(value.entries, value.keys)
   if (value instanceof TreeStream) return toStreamSlot(value)
+  if (value instanceof ComponentSlot) return value
   if (Array.isArray(value)) return buildList(value.filter(isPresent).map(asEntry), null)
   throw new LiveError(
     'template.bad-value',
@@ -241,28 +242,40 @@ const describe = (value: unknown): string => {
 /** Prints a stream's rows; by default those pending, as the dead render shows them. */
 export type StreamPrinter = (stream: TreeStream) => string
 
+/** The tree of the component at a place, in one view (framework/component). */
+export type ComponentTrees = (slot: ComponentSlot) => TreeNode | null
+
+/** How treeToHtml prints the slots whose HTML lives outside the tree. */
+export type Printers = {
+  /** A stream's rows; by default those pending (framework/testing prints those sent). */
+  readonly stream?: StreamPrinter
+  /** The view's component trees; without it a component prints nothing. */
+  readonly components?: ComponentTrees
+}
+
 const pendingRows: StreamPrinter = (stream) => stream.html()
 
-/**
- * Joins a tree into its HTML: the dead render and the reference the client must match. A stream
- * prints its pending rows, or what `printStream` says (framework/testing prints those sent).
- */
-export const treeToHtml = (node: TreeNode, printStream: StreamPrinter = pendingRows): string => {
+/** Joins a tree into its HTML: the dead render and the reference the client must match. */
+export const treeToHtml = (node: TreeNode, printers: Printers = {}): string => {
   const { statics } = node.template
   let out = statics[0] as string
   for (let i = 0; i < node.slots.length; i++) {
-    out += slotToHtml(node.slots[i] as Slot, printStream) + (statics[i + 1] as string)
+    out += slotToHtml(node.slots[i] as Slot, printers) + (statics[i + 1] as string)
   }
   return out
 }
 
-const slotToHtml = (slot: Slot, printStream: StreamPrinter): string => {
+const slotToHtml = (slot: Slot, printers: Printers): string => {
   if (typeof slot === 'string') return slot
   if (typeof slot === 'number') return String(slot)
-  if (slot instanceof TreeStream) return printStream(slot)
-  if ('slots' in slot) return treeToHtml(slot, printStream)
+  if (slot instanceof TreeStream) return (printers.stream ?? pendingRows)(slot)
+  if ('slots' in slot) return treeToHtml(slot, printers)
+  if (slot instanceof ComponentSlot) {
+    const tree = printers.components?.(slot)
+    return tree ? treeToHtml(tree, printers) : ''
+  }
   let out = ''
-  for (const entry of slot.entries) out += treeToHtml(entry, printStream)
+  for (const entry of slot.entries) out += treeToHtml(entry, printers)
   return out
 }
 

@@ -26,8 +26,11 @@ export type MountedView<V> = {
   readonly view: V
   /** The view's current HTML, with the rows its streams sent, as a browser would hold them. */
   html(): string
-  /** Sends a client event through the view's mailbox; resolves once it rendered. */
-  event(name: string, value?: Record<string, unknown>): Promise<RenderOutput | null>
+  /**
+   * Sends a client event through the view's mailbox; resolves once it rendered. `cid` sends it
+   * to a component, as `live-target` does (the number its `myself` gives).
+   */
+  event(name: string, value?: Record<string, unknown>, cid?: number): Promise<RenderOutput | null>
   /** Sends a URL change (live patch). */
   patch(url: string): Promise<RenderOutput | null>
   /** Delivers a message to handleInfo and waits until it was handled. */
@@ -88,9 +91,9 @@ export const mountView = async <V extends ViewClass>(
     view: process.view as InstanceType<V>,
     html: () => {
       const tree = process.tree
-      return tree ? treeToHtml(tree, printStream) : ''
+      return tree ? treeToHtml(tree, { stream: printStream, components: (slot) => process.componentTree(slot) }) : ''
     },
-    event: (name, value = {}) => process.event(name, value),
+    event: (name, value = {}, cid) => process.event(name, value, cid),
     patch: (to) => process.params(new URL(to, url)),
     info: async (message) => {
       process.info(message)

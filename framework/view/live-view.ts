@@ -11,6 +11,7 @@
  * }
  * ```
  */
+import type { ComponentClass } from '../component/index.ts'
 import { LiveError } from '../errors.ts'
 import {
   Streams,
@@ -22,7 +23,7 @@ import {
 import type { Rendered, TreeStream } from '../template/index.ts'
 import { loadingFrom, type AsyncKeys, type AsyncOutcome, type AsyncTask, type AsyncValue } from './async.ts'
 import type { Flash, FlashKind } from './page-meta.ts'
-import type { EventHandler } from './schema.ts'
+import type { EventHandler } from '../schema/index.ts'
 
 /** What `mount` learns about the page being mounted. */
 export type MountContext = {
@@ -71,6 +72,7 @@ export type ViewHost = {
   redirect(to: string): void
   putFlash(kind: string, message: string): void
   clearFlash(kind?: string): void
+  sendUpdate(Component: ComponentClass, id: string | number, props: object): void
   startAsync<T>(
     name: string,
     task: AsyncTask<T>,
@@ -276,6 +278,19 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
   /** @internal The view's streams, if it ever used one (render sharing is off for it). */
   static streamsOf(view: LiveView<object>): Streams | undefined {
     return view.#streams
+  }
+
+  /**
+   * Calls `update` of the component rendered as (`Component`, `id`) with its props merged with
+   * `props` (without `update`, `props` are merged into its state), after the current message;
+   * that component alone re-renders. Nothing happens when the view renders no such component.
+   */
+  sendUpdate<P extends object>(
+    Component: ComponentClass<P, object>,
+    id: string | number,
+    props: Partial<P>,
+  ): void {
+    this.#services().sendUpdate(Component as ComponentClass, id, props)
   }
 
   /**

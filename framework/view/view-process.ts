@@ -4,12 +4,15 @@
  * once and yields at most one diff. Subscriptions, presences and timers the view took are owned
  * here and released when it ends, however it ends.
  */
+import { componentHandler, Components, renderIn } from '../component/index.ts'
+import type { ComponentCall, ComponentClass, ComponentScope } from '../component/index.ts'
 import { LiveError } from '../errors.ts'
 import { diffTree, encodeNode, type TemplateSink } from '../diff/index.ts'
 import type { PubSub } from '../pubsub/index.ts'
+import { handlerFor, runHandler } from '../schema/index.ts'
 import { containResult, defaultReporter, Mailbox, Timers, type Reporter } from '../runtime/index.ts'
 import { messageOf, now, onCrash, onMount, onRender, stackOf } from '../telemetry/index.ts'
-import { buildTree, type TreeNode } from '../template/index.ts'
+import { buildTree, type ComponentSlot, type TreeNode } from '../template/index.ts'
 import {
   LiveView,
   type MountContext,
@@ -22,7 +25,6 @@ import { EndedHost } from './ended-host.ts'
 import { PageMeta, type Flash } from './page-meta.ts'
 import { checkPatchTarget, checkRedirectTarget } from './redirect-target.ts'
 import { mountState, renderOf, titleOf } from './render-steps.ts'
-import { runHandler } from './schema.ts'
 import {
   RenderOutput,
   shareDiff,
@@ -66,7 +68,7 @@ export type ViewOutlet = {
 }
 
 type Message =
-  | { kind: 'event'; name: string; value: unknown; done: Settle }
+  | { kind: 'event'; name: string; value: unknown; done: Settle; cid: unknown } // a component's
   | { kind: 'params'; url: URL; done: Settle }
   | { kind: 'info'; message: unknown }
   | { kind: 'patch'; url: URL } // the view's own pushPatch
@@ -86,7 +88,7 @@ type Settle = ViewReply
 type Status = 'mounting' | 'running' | 'ended'
 
 /** One live view instance and everything it owns. */
-export class ViewProcess implements ViewHost {
+export class ViewProcess implements ViewHost, ComponentScope {
   readonly view: LiveView<object>
   readonly #services: ViewServices
   readonly #outlet: ViewOutlet
@@ -112,6 +114,8 @@ export class ViewProcess implements ViewHost {
   // Counted among its class's live views until released (once, however it ends): the last one
   // out drops the class's shared renders.
   #isCounted = true
+  // Its stateful components (framework/component), made on the first component render.
+  #components: Components | null = null
 
   constructor(View: ViewClass, services: ViewServices, outlet: ViewOutlet) {
     this.view = new View()
@@ -151,7 +155,8 @@ export class ViewProcess implements ViewHost {
       for (const msg of this.#early?.splice(0) ?? []) this.#mailbox.post(msg)
       const templates: TemplateSink = new Set()
       if (onMount.hasSubscribers) this.#mounted(startedAt, true)
-      return new RenderOutput(encodeNode(tree, templates), templates, this.#meta?.take())
+      const output = new RenderOutput(encodeNode(tree, templates), templates, this.#meta?.take())
+      return output.withComponents(this.#components?.take(templates), templates)
     } catch (error) {
       if (onMount.hasSubscribers) this.#mounted(startedAt, false)
       if (this.#status !== 'ended') this.#release('mount failed')
@@ -159,9 +164,9 @@ export class ViewProcess implements ViewHost {
     }
   }
 
-  /** Runs a declared event handler; resolves with the diff it caused, or null. */
-  event(name: string, value: unknown): Promise<RenderOutput | null> {
-    return new Promise((resolve, reject) => this.postEvent(name, value, { resolve, reject }))
+  /** Runs a declared event handler (of component `cid` if given); resolves with its diff, or null. */
+  event(name: string, value: unknown, cid?: unknown): Promise<RenderOutput | null> {
+    return new Promise((resolve, reject) => this.postEvent(name, value, { resolve, reject }, cid))
   }
 
   /** Runs handleParams for a URL change within the view. */
@@ -170,8 +175,8 @@ export class ViewProcess implements ViewHost {
   }
 
   /** As event(), answering `done` synchronously with the diff as soon as it is taken. */
-  postEvent(name: string, value: unknown, done: ViewReply): void {
-    if (!this.#mailbox.post({ kind: 'event', name, value, done })) done.reject(this.#endedError())
+  postEvent(name: string, value: unknown, done: ViewReply, cid?: unknown): void {
+    if (!this.#mailbox.post({ kind: 'event', name, value, done, cid })) done.reject(this.#endedError())
   }
 
   /** As params(), answering `done` synchronously with the diff as soon as it is taken. */
@@ -190,7 +195,11 @@ export class ViewProcess implements ViewHost {
    */
   takeDiff(): RenderOutput | null {
     if (!this.#sentTree) return null // not mounted yet, or ended
-    const output = this.#takeTreeDiff()
+    let output = this.#takeTreeDiff()
+    // Its components' changes (framework/component), like title and flash, are the view's own.
+    const templates: TemplateSink = new Set()
+    const c = this.#components?.take(templates)
+    if (c) output = (output ?? NO_CHANGE).withComponents(c, templates)
     // The view's own title and flash ride beside the (possibly shared) diff, in its own frame.
     const meta = this.#meta?.isChanged ? this.#meta.take() : ''
     if (!meta) return output
@@ -224,15 +233,13 @@ export class ViewProcess implements ViewHost {
     if (msg.kind === 'params') return this.#afterReply(this.#changeUrl(msg.url), msg.done)
     if (msg.kind === 'patch') return this.#afterInfo(this.#changeUrl(msg.url))
     if (msg.kind === 'async') return this.#afterInfo(msg.deliver())
-    const events = this.view.events ?? {}
-    const handler = Object.hasOwn(events, msg.name) ? events[msg.name] : undefined
-    if (!handler) {
-      msg.done.reject(
-        new LiveError(
-          'view.no-handler',
-          `${this.view.constructor.name} got "${msg.name}"; add it to events or drop the binding`,
-        ),
-      )
+    const name = this.view.constructor.name
+    const handler =
+      msg.cid === undefined
+        ? handlerFor(this.view.events, msg.name, name)
+        : componentHandler(this.#components, msg.cid, msg.name, name) // live-target's
+    if (handler instanceof LiveError) {
+      msg.done.reject(handler)
       return this.#afterInfo(undefined) // changes held back for this message still go out
     }
     return this.#afterReply(
@@ -291,9 +298,10 @@ export class ViewProcess implements ViewHost {
   }
 
   #renderIfDirty(): boolean {
-    if (!this.#isDirty || this.#status !== 'running') return false
+    if (this.#status !== 'running') return false
     // Only the newest render matters: a pending tree not yet sent is simply replaced.
-    this.#pendingTree = this.#render()
+    if (this.#isDirty) this.#pendingTree = this.#render()
+    else if (!this.#components?.settle(false)) return false // only components changed, or nothing
     return true
   }
 
@@ -306,11 +314,16 @@ export class ViewProcess implements ViewHost {
     const shared = sharedRender(this.view, state)
     if (shared) {
       if (shared.state !== state) LiveView.setState(this.view, shared.state)
+      // The shared tree places components by class-wide cids; this view's own are given the
+      // same calls, with their own states (framework/component).
+      if (shared.calls.length > 0) this.components().replay(shared.calls)
+      this.#components?.settle(true)
       if (startedAt >= 0) this.#rendered(startedAt, true)
       return shared.tree
     }
-    const tree = buildTree(renderOf(this.view))
-    shareRender(this.view, state, tree)
+    const tree = buildTree(renderIn(this, renderOf, this.view))
+    this.#components?.settle(true)
+    shareRender(this.view, state, tree, this.#components?.viewCalls ?? NO_CALLS)
     if (startedAt >= 0) this.#rendered(startedAt, false)
     return tree
   }
@@ -357,6 +370,8 @@ export class ViewProcess implements ViewHost {
     this.#services.presence?.untrackOwner(this)
     this.#sentTree = null
     this.#pendingTree = null
+    this.#components?.destroy()
+    this.#components = null
     if (this.#isCounted) viewEnded(this.view.constructor)
     this.#isCounted = false
     // From here on every helper of the view reaches an inert host (ended-host.ts).
@@ -391,6 +406,20 @@ export class ViewProcess implements ViewHost {
 
   markDirty(): void {
     this.#isDirty = true
+  }
+
+  /** The scope of this view's renders: its components, made on the first component render. */
+  components(): Components {
+    return (this.#components ??= new Components(this.view.constructor))
+  }
+
+  /** The tree of one of its components, for its HTML (testing). */
+  componentTree(slot: ComponentSlot): TreeNode | null {
+    return this.#components?.treeOf(slot) ?? null
+  }
+
+  sendUpdate(Component: ComponentClass, id: string | number, props: object): void {
+    this.components().sendUpdate(Component, id, props)
   }
 
   subscribe(topic: string): () => void {
@@ -486,6 +515,8 @@ export class ViewProcess implements ViewHost {
 }
 
 const SKIP = Symbol('skip')
+const NO_CALLS: readonly ComponentCall[] = []
+const NO_CHANGE = new RenderOutput(null, new Set())
 
 // Without a route matcher (a view mounted by testing's mountView), the params that are not the
 // query's are taken as the route's.

@@ -28,6 +28,7 @@ const importsOf = (file: string): string[] =>
 
 const ORDER = [
   'errors.ts',
+  'schema',
   'telemetry',
   'js',
   'template',
@@ -38,6 +39,7 @@ const ORDER = [
   'pubsub',
   'presence',
   'cluster',
+  'component',
   'view',
   'form',
   'dashboard',

@@ -63,3 +63,13 @@ export const runHandler = async (name: string, handler: EventHandler, value: unk
 
 const isRecord = (value: unknown): value is EventValue =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** The handler `events` declares for `name`, or the `view.no-handler` error to reply with. */
+export const handlerFor = (
+  events: Readonly<Record<string, EventHandler>> | undefined,
+  name: string,
+  owner: string,
+): EventHandler | LiveError => {
+  const handler = events && Object.hasOwn(events, name) ? events[name] : undefined
+  return handler ?? new LiveError('view.no-handler', `${owner} got "${name}"; add it to events or drop the binding`)
+}
