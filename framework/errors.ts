@@ -59,6 +59,16 @@ export const ERRORS = {
   'view.bad-render': 'render() must return an html template',
   'view.crashed': 'the view crashed and was terminated',
   'view.bad-redirect': 'a redirect target is neither a same-site path nor an http(s) URL',
+  // upload
+  'upload.bad-option': 'allowUpload was given an invalid option',
+  'upload.not-allowed': 'the view allows no upload of this name',
+  'upload.too-large': 'the file is larger than the upload allows (maxFileSize)',
+  'upload.not-accepted': 'the file type is not one the upload accepts (accept)',
+  'upload.too-many': 'more files than the upload allows (maxEntries)',
+  'upload.unknown-entry': 'a chunk names an upload entry this socket does not have',
+  'upload.bad-chunk': 'a chunk broke the flow control: too long, or sent before the last ack',
+  'upload.cancelled': 'the upload entry was cancelled',
+  'upload.failed': 'the server could not store the chunk, or the external target hook threw',
   // socket / protocol
   'socket.bad-frame': 'the frame is not a valid protocol message',
   'socket.unknown-topic': 'the topic is not joined on this socket',

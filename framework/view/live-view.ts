@@ -13,6 +13,7 @@
  */
 import { LiveError } from '../errors.ts'
 import type { Rendered } from '../template/index.ts'
+import { UploadSet, type ConsumedFile, type UploadOptions, type Uploads } from '../upload/index.ts'
 import type { Flash, FlashKind } from './page-meta.ts'
 import type { EventHandler } from './schema.ts'
 
@@ -69,6 +70,7 @@ export type ViewHost = {
 export abstract class LiveView<S extends object = Record<string, unknown>> {
   #state: S | undefined
   #host: ViewHost | undefined
+  #uploads: UploadSet | undefined
 
   /**
    * Whether views of this class may share renders: views holding identical state values (a
@@ -209,6 +211,44 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
   /** Removes the flash of one kind, or every flash shown, from the page. */
   clearFlash(kind?: FlashKind): void {
     this.#services().clearFlash(kind)
+  }
+
+  /**
+   * Lets the browser upload files under `name` (docs/guides/uploads.md); call it in mount. The
+   * framework keeps every upload, entries and progress included, in the state as `uploads`;
+   * return the value it gives there so the state's type has it:
+   * `return { notes: [], uploads: this.allowUpload('avatar', { accept: 'image/*' }) }`.
+   */
+  allowUpload(name: string, options?: UploadOptions): Uploads {
+    this.#uploads ??= new UploadSet((uploads) => {
+      if (this.#state === undefined) return // in mount: mountState adds them to the first state
+      this.#state = { ...this.#state, uploads }
+      this.#host?.markDirty()
+    })
+    return this.#uploads.allow(name, options)
+  }
+
+  /** Removes an entry of an upload (the browser stops sending it) and deletes its file. */
+  cancelUpload(name: string, ref: string): void {
+    this.#uploadSet(name).cancel(name, ref)
+  }
+
+  /**
+   * Hands each finished file of `name` to `fn` (`{ path, name, type, size }`) and removes it from
+   * the state; its temporary file is deleted once `fn` has settled. Resolves with `fn`'s results.
+   */
+  consumeUploads<T>(name: string, fn: (file: ConsumedFile) => T | Promise<T>): Promise<T[]> {
+    return this.#uploadSet(name).consume(name, fn)
+  }
+
+  #uploadSet(name: string): UploadSet {
+    if (!this.#uploads) throw new LiveError('upload.not-allowed', `${this.constructor.name} allows no upload named "${name}"`)
+    return this.#uploads
+  }
+
+  /** @internal The view's uploads, if it allowed any; for the socket and the process. */
+  static uploadsOf(view: LiveView<object>): UploadSet | undefined {
+    return view.#uploads
   }
 
   #services(): ViewHost {

@@ -69,6 +69,7 @@ type Message =
   | { kind: 'params'; url: URL; done: Settle }
   | { kind: 'info'; message: unknown }
   | { kind: 'patch'; url: URL } // the view's own pushPatch
+  | { kind: 'step'; step: () => void | Promise<void>; dropped?: (() => void) | undefined } // uploads
 
 /**
  * Where the answer to a client frame goes. Called in the same synchronous step that takes the
@@ -118,6 +119,7 @@ export class ViewProcess implements ViewHost {
       // Frames queued behind a crash or a stop are answered, never left hanging.
       (msg) => {
         if (msg.kind === 'event' || msg.kind === 'params') msg.done.reject(this.#endedError())
+        else if (msg.kind === 'step') msg.dropped?.()
       },
     )
     LiveView.attachHost(this.view, this)
@@ -172,6 +174,15 @@ export class ViewProcess implements ViewHost {
     if (!this.#mailbox.post({ kind: 'params', url, done })) done.reject(this.#endedError())
   }
 
+  /**
+   * Runs a step of the framework's (an upload's progress, an announced file) as a message of
+   * this view: never beside a handler, and the view renders after it. False once ended;
+   * `dropped` hears a step the view's end left unrun.
+   */
+  run(step: () => void | Promise<void>, dropped?: () => void): boolean {
+    return this.#mailbox.post({ kind: 'step', step, dropped })
+  }
+
   /** Queues a message for handleInfo. */
   info(message: unknown): void {
     this.#mailbox.post({ kind: 'info', message })
@@ -216,6 +227,7 @@ export class ViewProcess implements ViewHost {
     if (msg.kind === 'info') return this.#afterInfo(this.view.handleInfo?.(msg.message))
     if (msg.kind === 'params') return this.#afterReply(this.#changeUrl(msg.url), msg.done)
     if (msg.kind === 'patch') return this.#afterInfo(this.#changeUrl(msg.url))
+    if (msg.kind === 'step') return this.#afterInfo(msg.step())
     const events = this.view.events ?? {}
     const handler = Object.hasOwn(events, msg.name) ? events[msg.name] : undefined
     if (!handler) {
@@ -330,7 +342,7 @@ export class ViewProcess implements ViewHost {
     if (this.#status === 'ended') return
     const crash = asCrash(this.view, msg.kind, error)
     if (onCrash.hasSubscribers) this.#crashed(error)
-    if (msg.kind !== 'info' && msg.kind !== 'patch') msg.done.reject(crash)
+    if (msg.kind === 'event' || msg.kind === 'params') msg.done.reject(crash)
     this.#report(crash, { kind: 'crash', level: 'error', name: this.view.constructor.name })
     this.#release(`crash: ${crash.message}`)
     this.#outlet.crashed(crash)
@@ -345,6 +357,7 @@ export class ViewProcess implements ViewHost {
     this.#timers.clear()
     this.#services.pubsub.unsubscribeOwner(this)
     this.#services.presence?.untrackOwner(this)
+    void LiveView.uploadsOf(this.view)?.discard() // temporary files of unfinished uploads
     this.#sentTree = null
     this.#pendingTree = null
     if (this.#isCounted) viewEnded(this.view.constructor)

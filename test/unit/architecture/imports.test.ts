@@ -34,6 +34,7 @@ const ORDER = [
   'pubsub',
   'presence',
   'cluster',
+  'upload',
   'view',
   'dashboard',
   'socket',
