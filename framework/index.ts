@@ -21,6 +21,17 @@ export type {
   ViewClass,
 } from './view/index.ts'
 
+export type {
+  ConsumedFile,
+  ExternalTarget,
+  FileMeta,
+  UploadEntry,
+  UploadErrorCode,
+  UploadOptions,
+  Uploads,
+  UploadState,
+} from './upload/index.ts'
+
 export { Channel, refuse, JoinRefused, CLOSE, DEFAULT_LIMITS } from './socket/index.ts'
 export type { ChannelClass, ChannelContext, Limits } from './socket/index.ts'
 
