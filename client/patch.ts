@@ -30,19 +30,19 @@ export type Hook = {
 export type HookInstance = Hook & {
   el: HTMLElement
   /**
-   * Sends an event to the view, as a binding would (`type: 'hook'`). Resolves with the reply's
-   * response once its diff is applied; rejects with an Error carrying the reply's `code`, or
+   * Sends an event to the view, as a binding would (`type: 'hook'`). Resolves with the value of
+   * the handler's `{ reply }` (undefined without one) once its diff is applied; rejects with an Error carrying the reply's `code`, or
    * `client.no-reply` when no reply can come (not joined, the socket closed first).
    */
-  pushEvent(event: string, value?: object): Promise<Payload>
+  pushEvent(event: string, value?: object): Promise<unknown>
   /** As pushEvent, to the view whose root encloses `target` (an element or a selector). */
-  pushEventTo(target: Element | string, event: string, value?: object): Promise<Payload>
+  pushEventTo(target: Element | string, event: string, value?: object): Promise<unknown>
   /** Calls `callback` for each `push` of `event` from the view. */
   handleEvent(event: string, callback: (payload: unknown) => void): void
 }
 
 /** What morph needs from its view: sends a hook event to the view of `to` (default: its own). */
-export type PushEvent = (event: string, value: object, to?: Element | null) => Promise<Payload>
+export type PushEvent = (event: string, value: object, to?: Element | null) => Promise<unknown>
 
 /** The hook registry: `hooks.Chart = { mounted() {…} }` serves `live-hook="Chart"`. */
 export const hooks: { [name: string]: Hook } = {}

@@ -132,10 +132,10 @@ export class View implements Member {
   readonly #pushHook: PushEvent = (event, value, to) => {
     const root = to === undefined ? this.el : to?.closest(ROOT_SELECTOR)
     const view = root && views.get(root)
-    const reply = new Promise<Payload>((resolve, reject) => {
+    const reply = new Promise<unknown>((resolve, reject) => {
       const done: OnReply = (status, r) =>
         status === 'ok'
-          ? resolve(r)
+          ? resolve(r.v)
           : reject(
               Object.assign(new Error(`${r.reason ?? status}`), { code: 'client.no-reply' }, r),
             )

@@ -58,6 +58,7 @@ export const ERRORS = {
   'view.not-mounted': 'the view is not mounted',
   'view.bad-render': 'render() must return an html template',
   'view.crashed': 'the view crashed and was terminated',
+  'view.bad-reply': "a handler's { reply } value cannot be sent as JSON",
   'view.bad-redirect': 'a redirect target is neither a same-site path nor an http(s) URL',
   // upload
   'upload.bad-option': 'allowUpload was given an invalid option',

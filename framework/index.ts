@@ -14,6 +14,7 @@ export type { Command, DispatchOptions, DisplayOptions, PushOptions } from './js
 export { LiveView, on } from './view/index.ts'
 export type {
   EventHandler,
+  EventResult,
   EventValue,
   MountContext,
   PresenceListing,

@@ -236,8 +236,10 @@ export class Connection implements JoinHost {
     // Answered in the step that takes the diff: no later push diff can overtake the reply.
     const startedAt = onEvent.hasSubscribers ? now() : -1
     const done: ViewReply = {
-      resolve: (output) => {
-        const body = output ? this.#renderJson(output, 'd') : '{}'
+      resolve: (output, reply) => {
+        const diff = output ? this.#renderJson(output, 'd') : '{}'
+        // A handler's `{ reply }` rides beside the diff as "v" (docs/protocol.md).
+        const body = reply === undefined ? diff : `${diff.slice(0, -1)}${diff === '{}' ? '' : ','}"v":${reply}}`
         this.#replyJson(frame, body)
         if (output && onDiff.hasSubscribers) diffed(joined, Buffer.byteLength(body), 'reply')
         if (startedAt >= 0) evented(joined, frame, startedAt, null)

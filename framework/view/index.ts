@@ -1,7 +1,7 @@
 export { LiveView } from './live-view.ts'
 export type { MountContext, PresenceListing, ViewClass, ViewHost } from './live-view.ts'
 export { on } from './schema.ts'
-export type { EventHandler, EventValue, StandardSchema, ValidatedHandler } from './schema.ts'
+export type { EventHandler, EventResult, EventValue, StandardSchema, ValidatedHandler } from './schema.ts'
 export { ViewProcess } from './view-process.ts'
 export { renderDead } from './dead-render.ts'
 export type { DeadRender } from './dead-render.ts'

@@ -21,7 +21,7 @@ import { EndedHost } from './ended-host.ts'
 import { PageMeta, type Flash } from './page-meta.ts'
 import { checkPatchTarget, checkRedirectTarget } from './redirect-target.ts'
 import { mountState, renderOf, titleOf } from './render-steps.ts'
-import { runHandler } from './schema.ts'
+import { replyJson, runHandler } from './schema.ts'
 import {
   RenderOutput,
   shareDiff,
@@ -76,7 +76,8 @@ type Message =
  * frame's diff, so no push diff taken later can reach the socket before it (issue 10, item 10).
  */
 export type ViewReply = {
-  resolve: (output: RenderOutput | null) => void
+  /** `reply`: the JSON of the handler's `{ reply }`, when it gave one. */
+  resolve: (output: RenderOutput | null, reply?: string) => void
   reject: (error: LiveError) => void
 }
 
@@ -278,8 +279,16 @@ export class ViewProcess implements ViewHost {
 
   #finishReply(outcome: unknown, done: Settle): void {
     if (outcome === SKIP) return void this.#afterInfo(undefined)
+    let reply: string | undefined
+    try {
+      reply = replyJson(outcome)
+    } catch (error) {
+      // The handler's changes stand and go out as a push; only its answer failed.
+      done.reject(error as LiveError)
+      return void this.#afterInfo(undefined)
+    }
     this.#renderIfDirty()
-    done.resolve(this.takeDiff())
+    done.resolve(this.takeDiff(), reply)
   }
 
   #afterInfo(result: void | Promise<void>): void | Promise<void> {
