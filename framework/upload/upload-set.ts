@@ -153,11 +153,13 @@ export class UploadSet {
   /** Every upload's state, for the view's `uploads`. */
   state(): Uploads {
     const uploads: Record<string, UploadState> = {}
+    let isIdle = true
     for (const [name, config] of this.#configs) {
       const entries = (this.#transfers.get(name) ?? []).map((transfer) => transfer.entry())
+      if (entries.length > 0) isIdle = false
       uploads[name] = { name, entries, maxEntries: config.maxEntries, maxFileSize: config.maxFileSize, input: inputAttributes(config) }
     }
-    return uploads
+    return isIdle ? idleUploads(uploads) : uploads
   }
 
   /** The view ended: every entry stops and every temporary file is removed. */
@@ -172,6 +174,19 @@ export class UploadSet {
     this.#onChange(uploads)
     return uploads
   }
+}
+
+// Uploads with no entries are one object for every view with the same options: views that share
+// renders (view/sharing.ts, by reference) keep sharing until someone chooses a file there.
+const IDLE = new Map<string, Uploads>()
+const MAX_IDLE = 256
+
+const idleUploads = (uploads: Uploads): Uploads => {
+  const key = JSON.stringify(uploads)
+  const known = IDLE.get(key)
+  if (known) return known
+  if (IDLE.size < MAX_IDLE) IDLE.set(key, uploads)
+  return uploads
 }
 
 const inputAttributes = (config: UploadConfig): UploadState['input'] => ({
