@@ -20,10 +20,11 @@ type StandardResult<Output> =
   | { readonly issues: readonly { readonly message: string; readonly path?: readonly unknown[] }[] }
 
 /**
- * What a handler may return: nothing, or `{ reply: value }` to answer the event with a JSON value
- * (a hook's `pushEvent` promise resolves with it).
+ * What a handler may return to answer its event: `{ reply: value }`, a JSON value (a hook's
+ * `pushEvent` promise resolves with it). Anything else a handler returns is ignored, so
+ * `() => this.items.push(x)` stays a valid handler.
  */
-export type EventResult = void | { readonly reply: unknown }
+export type EventResult = { readonly reply: unknown }
 
 /** What the client sends as an event value when no schema narrows it. */
 export type EventValue = Record<string, unknown>
@@ -31,12 +32,12 @@ export type EventValue = Record<string, unknown>
 /** A handler whose payload is checked by a schema before it runs. */
 export type ValidatedHandler<Output> = {
   readonly schema: StandardSchema<Output>
-  readonly handle: (value: Output) => EventResult | Promise<EventResult>
+  readonly handle: (value: Output) => unknown
 }
 
 /** One entry of a view's `events`: a plain function or a schema-checked handler. */
 export type EventHandler =
-  | ((value: EventValue) => EventResult | Promise<EventResult>)
+  | ((value: EventValue) => unknown)
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each handler has its own output
   | ValidatedHandler<any>
 
@@ -46,7 +47,7 @@ export type EventHandler =
  */
 export const on = <Output>(
   schema: StandardSchema<Output>,
-  handle: (value: Output) => EventResult | Promise<EventResult>,
+  handle: (value: Output) => unknown,
 ): ValidatedHandler<Output> => {
   if (typeof schema?.['~standard']?.validate !== 'function') {
     throw new LiveError('view.invalid-payload', 'on() needs a Standard Schema (zod, valibot, ...)')
@@ -55,7 +56,7 @@ export const on = <Output>(
 }
 
 /** Runs a declared handler, validating the payload when it has a schema. */
-export const runHandler = async (name: string, handler: EventHandler, value: unknown): Promise<EventResult> => {
+export const runHandler = async (name: string, handler: EventHandler, value: unknown): Promise<unknown> => {
   if (typeof handler === 'function') return handler(isRecord(value) ? value : {})
   const result = await handler.schema['~standard'].validate(value)
   if (result.issues) {
@@ -64,7 +65,7 @@ export const runHandler = async (name: string, handler: EventHandler, value: unk
       .join('; ')
     throw new LiveError('view.invalid-payload', `event "${name}": ${detail}`)
   }
-  return (handler.handle as (v: unknown) => EventResult | Promise<EventResult>)(result.value)
+  return (handler.handle as (v: unknown) => unknown)(result.value)
 }
 
 /**
