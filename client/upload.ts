@@ -207,12 +207,16 @@ export const installUploads = (link: UploadLink, doc: Document = document): void
     for (const entry of pending) start(entry)
   }, true)
 
-  doc.addEventListener('change', (e) => {
-    const input = e.target as HTMLInputElement
+  const chooseFrom = (input: HTMLInputElement): void => {
     if (input.type !== 'file' || !input.hasAttribute('live-upload')) return
     choose(input, input.getAttribute('live-upload'), [...(input.files ?? [])])
     input.value = '' // choosing the same file again fires change again
-  })
+  }
+  doc.addEventListener('change', (e) => chooseFrom(e.target as HTMLInputElement))
+  // Files chosen while this chunk was on its way: their change event came before it.
+  for (const input of doc.querySelectorAll<HTMLInputElement>('input[live-upload]')) {
+    if (input.files?.length) chooseFrom(input)
+  }
 
   doc.addEventListener('click', (e) => {
     const button = (e.target as Element).closest?.('[live-upload-cancel]')

@@ -28,8 +28,10 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()))
 })
 
-// Puts files on the page's input and fires the change a browser fires after its file dialog.
-const choose = (tab: TestPage, files: { name: string; type: string; text: string }[]): void => {
+// Puts files on the page's input and fires the change a browser fires after its file dialog,
+// once the page has the upload chunk (it loads it when the input shows).
+const choose = async (tab: TestPage, files: { name: string; type: string; text: string }[]) => {
+  await (tab.window as unknown as { Switchboard: { load(name: string): Promise<unknown> } }).Switchboard.load('upload')
   const { File, Event } = tab.window as unknown as typeof globalThis
   const input = tab.$('input[type=file]') as HTMLInputElement
   const list = files.map(({ name, type, text }) => new File([text], name, { type }))
@@ -48,7 +50,7 @@ describe('the example of docs/guides/uploads.md', () => {
     const tab = await openPage(`${server.url}/`)
     const before = new Set(readdirSync(uploadDirectory(), { withFileTypes: false }).map(String))
 
-    choose(tab, [
+    await choose(tab, [
       { name: 'a.png', type: 'image/png', text: 'first image' },
       { name: 'b.png', type: 'image/png', text: 'second' },
       { name: 'notes.txt', type: 'text/plain', text: 'not an image' },
@@ -78,7 +80,7 @@ describe('the example of docs/guides/uploads.md', () => {
     const server = await startServer({ '/': await loadGuide() })
     servers.push(server)
     const tab = await openPage(`${server.url}/`)
-    choose(tab, [{ name: 'a.png', type: 'image/png', text: 'x' }])
+    await choose(tab, [{ name: 'a.png', type: 'image/png', text: 'x' }])
     await waitFor(() => entries(tab).length === 1, 'the entry')
     ;(tab.$('[live-upload-cancel]') as HTMLButtonElement).click()
     await waitFor(() => entries(tab).length === 0, 'the cancel')
