@@ -170,20 +170,18 @@ export const installUploads = (link: UploadLink, doc: Document = document): void
     },
   })
 
-  // Previews: an object URL per entry, put back after a patch removed the src the server never had.
+  // Previews: an object URL per entry, put back after each patch (the server's HTML has no src).
+  // A frame is applied right after its `sb:frame` event, so a microtask then sees the patched
+  // DOM before the browser paints; a page without previews pays nothing.
   const showPreviews = (): void => {
     for (const el of doc.querySelectorAll<HTMLImageElement>('img[live-preview]')) {
       const entry = entries.get(el.getAttribute('live-preview') ?? '')
-      if (!entry) continue
+      if (!entry?.file.type.startsWith('image/')) continue
       entry.preview ??= URL.createObjectURL(entry.file)
       if (el.getAttribute('src') !== entry.preview) el.setAttribute('src', entry.preview)
     }
   }
-  new MutationObserver(showPreviews).observe(doc.documentElement, {
-    subtree: true,
-    childList: true,
-    attributeFilter: ['src', 'live-preview'],
-  })
+  doc.defaultView?.addEventListener('sb:frame', () => entries.size > 0 && queueMicrotask(showPreviews))
 
   // A form whose uploads wait for its submit: held until they are sent, then submitted again.
   const pendingIn = (form: HTMLFormElement): Entry[] =>

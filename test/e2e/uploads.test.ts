@@ -11,7 +11,8 @@ const DETAIL = '[data-sb-root].sb-connected [data-testid=detail][data-source="N-
 const ENTRY = '[data-testid=upload-entry]'
 
 describe.skipIf(!hasChromium)('uploads in headless Chromium', () => {
-  const suite = demoInChromium()
+  // Readings published every 2 s: the dashboard around the form is busy enough at that.
+  const suite = demoInChromium({ fleet: { publishMs: 2000 } })
 
   // The detail panel of one source; `binary` counts the upload chunks the page sends.
   const open = async (): Promise<{ page: Page; binary: number[] }> => {

@@ -23,7 +23,11 @@ const ERROR_TEXT: Record<string, string> = {
 
 const entryRow = (entry: UploadEntry): Rendered =>
   html`<li class="upload-entry ${entry.errors.length > 0 ? 'has-error' : ''}" id="upload-${entry.ref}" data-testid="upload-entry">
-    <img class="preview" live-preview="${entry.ref}" alt="" data-testid="preview">
+    ${
+      entry.errors.length > 0
+        ? html`<span class="no-preview"></span>`
+        : html`<img class="preview" live-preview="${entry.ref}" alt="" data-testid="preview">`
+    }
     <div class="upload-info"><span class="upload-name">${entry.name}</span>
     ${
       entry.errors.length > 0

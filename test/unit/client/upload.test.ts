@@ -81,8 +81,11 @@ describe('installUploads', () => {
     choose([png('a.png', 'hello')])
     const ref = (pushed[0]!.payload.entries as { ref: string }[])[0]!.ref
     pushed[0]!.done!('ok', { entries: { [ref]: { id: 9, chunkSize: 100 } }, autoUpload: false })
+    // A frame arrives (the socket announces it) and its patch adds the entry's image.
+    dispatchEvent(new CustomEvent('sb:frame', { detail: {} }))
     document.querySelector('[data-sb-root]')!.insertAdjacentHTML('beforeend', `<img live-preview="${ref}">`)
     await until(() => (document.querySelector('img')!.getAttribute('src') ?? '').startsWith('blob:'))
+    dispatchEvent(new CustomEvent('sb:frame', { detail: {} }))
     document.querySelector('img')!.removeAttribute('src') // what morphdom does: the server has none
     await until(() => (document.querySelector('img')!.getAttribute('src') ?? '').startsWith('blob:'))
   })
