@@ -5,6 +5,7 @@
  * (`live-hook`).
  */
 import morphdomModule from 'morphdom'
+import { loadChunk } from './chunks.ts'
 import { reapplyCommands } from './commands.ts'
 import type { Payload } from './protocol.ts'
 import { NODE_ATTRIBUTE } from './tree.ts'
@@ -161,4 +162,6 @@ export const morph = (
   // A target of another tag is replaced, not morphed: hooks mount on what is in the page now.
   for (const node of updated) call(node, 'updated')
   mountHooks(el as HTMLElement, push)
+  // Upload code is a chunk (client/upload.ts), loaded once a page shows an upload input.
+  if ((el as HTMLElement).querySelector('[live-upload],[live-drop-target]')) loadChunk('upload').catch(console.error)
 }

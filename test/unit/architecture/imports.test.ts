@@ -12,7 +12,8 @@ const filesUnder = (dir: string): string[] =>
   readdirSync(join(ROOT, dir)).flatMap((name) => {
     const path = join(dir, name)
     if (statSync(join(ROOT, path)).isDirectory()) return filesUnder(path)
-    return path.endsWith('.ts') && !path.endsWith('vite.config.ts') ? [path] : []
+    // The build script runs in Node (client/build.ts), not in the browser.
+    return path.endsWith('.ts') && !/(vite\.config|client\/build)\.ts$/.test(path) ? [path] : []
   })
 
 // `import type` and `export type` vanish at run time; everything else is a real edge.
