@@ -6,8 +6,8 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import type { ViewClass } from '../../framework/index.ts'
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest'
+import type { Uploads, ViewClass } from '../../framework/index.ts'
 import { uploadDirectory } from '../../framework/upload/index.ts'
 import { openPage, startServer, waitFor, type TestPage, type TestServer } from './support.ts'
 
@@ -84,5 +84,62 @@ describe('the example of docs/guides/uploads.md', () => {
     await waitFor(() => entries(tab).length === 1, 'the entry')
     ;(tab.$('[live-upload-cancel]') as HTMLButtonElement).click()
     await waitFor(() => entries(tab).length === 0, 'the cancel')
+  })
+})
+
+// Storage standing in for S3 and the like: takes a multipart POST, keeps what it was sent.
+const startStorage = async () => {
+  const { createServer } = await import('node:http')
+  const received: { fields: string; bytes: number }[] = []
+  const server = createServer((request, response) => {
+    response.setHeader('access-control-allow-origin', '*')
+    if (request.method === 'OPTIONS') return void response.end()
+    const chunks: Buffer[] = []
+    request.on('data', (chunk: Buffer) => chunks.push(chunk))
+    request.on('end', () => {
+      const body = Buffer.concat(chunks).toString('latin1')
+      received.push({ fields: body, bytes: body.length })
+      response.statusCode = 204
+      response.end()
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  return { url: `http://127.0.0.1:${port}/bucket`, received, close: () => new Promise((r) => server.close(r)) }
+}
+
+describe('an upload with an external target', () => {
+  it('sends the file straight to the storage with its fields, and consumes the entry', async () => {
+    const storage = await startStorage()
+    onTestFinished(() => void storage.close())
+    const { html, LiveView } = await import('../../framework/index.ts')
+    class ScanView extends LiveView<{ uploads: Uploads; stored: string[] }> {
+      mount() {
+        const external = ({ name }: { name: string }) => ({ url: storage.url, fields: { key: `scans/${name}` } })
+        return { stored: [], uploads: this.allowUpload('scan', { autoUpload: true, external }) }
+      }
+      render({ uploads, stored }: { uploads: Uploads; stored: string[] }) {
+        const scan = uploads.scan!
+        return html`<form live-submit="save"><input type="file" ${scan.input}>
+          <p id="progress">${scan.entries.map((e) => `${e.name}:${e.progress}:${e.isDone}`).join(' ')}</p>
+          <p id="stored">${stored.join(' ')}</p><button type="submit">Save</button></form>`
+      }
+      events = {
+        save: async () => {
+          const stored = await this.consumeUploads('scan', ({ external, path }) => `${external?.fields?.key}:${path}`)
+          this.assign({ stored })
+        },
+      }
+    }
+    const server = await startServer({ '/': ScanView })
+    servers.push(server)
+    const tab = await openPage(`${server.url}/`)
+    await choose(tab, [{ name: 'a.pdf', type: 'application/pdf', text: 'the scanned page' }])
+    await waitFor(() => tab.text('#progress') === 'a.pdf:100:true', 'the external upload to finish')
+    expect(storage.received).toHaveLength(1)
+    expect(storage.received[0]!.fields).toContain('scans/a.pdf')
+    expect(storage.received[0]!.fields).toContain('the scanned page')
+    ;(tab.$('button[type=submit]') as HTMLButtonElement).click()
+    await waitFor(() => tab.text('#stored') === 'scans/a.pdf:null', 'the consumed entry')
   })
 })
