@@ -11,8 +11,11 @@ export type { Rendered, SafeHtml, KeyedList } from './template/index.ts'
 export { JS } from './js/index.ts'
 export type { Command, DispatchOptions, DisplayOptions, PushOptions } from './js/index.ts'
 
-export { LiveView, on } from './view/index.ts'
+export { LiveView, loading, on } from './view/index.ts'
 export type {
+  AsyncOutcome,
+  AsyncResult,
+  AsyncTask,
   EventHandler,
   EventResult,
   EventValue,
