@@ -161,9 +161,7 @@ export class Connection implements JoinHost {
     if (!refused) return
     if (!this.#bucket.take()) return this.#overLimit(null)
     this.#overLimitCount = 0
-    const { error, id } = refused
-    if (onError.hasSubscribers) onError.publish({ code: error.code, topic: SOCKET_TOPIC })
-    this.#write(encodeFrame(null, null, SOCKET_TOPIC, 'error', id === null ? errorBody(error) : { ...errorBody(error), id }))
+    this.#socketError(refused.error, refused.id)
   }
 
   /** Closes the socket if it has been silent past the heartbeat timeout. */
@@ -500,9 +498,11 @@ export class Connection implements JoinHost {
     this.#write(encodeFrame(joined.joinRef, null, joined.topic, event, payload))
   }
 
-  #socketError(error: LiveError): void {
+  // `id`: the upload entry a refused binary chunk named (docs/protocol.md, Uploads).
+  #socketError(error: LiveError, id: number | null = null): void {
     if (onError.hasSubscribers) onError.publish({ code: error.code, topic: SOCKET_TOPIC })
-    this.#write(encodeFrame(null, null, SOCKET_TOPIC, 'error', errorBody(error)))
+    const body = id === null ? errorBody(error) : { ...errorBody(error), id }
+    this.#write(encodeFrame(null, null, SOCKET_TOPIC, 'error', body))
   }
 
   #write(text: string | Uint8Array): void {
