@@ -36,6 +36,9 @@ export type {
   UploadState,
 } from './upload/index.ts'
 
+export { defineForm, FormState } from './form/index.ts'
+export type { FormDefinition, FormValues } from './form/index.ts'
+
 export { Channel, refuse, JoinRefused, CLOSE, DEFAULT_LIMITS } from './socket/index.ts'
 export type { ChannelClass, ChannelContext, Limits } from './socket/index.ts'
 

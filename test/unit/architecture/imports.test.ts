@@ -12,8 +12,8 @@ const filesUnder = (dir: string): string[] =>
   readdirSync(join(ROOT, dir)).flatMap((name) => {
     const path = join(dir, name)
     if (statSync(join(ROOT, path)).isDirectory()) return filesUnder(path)
-    // The build script runs in Node (client/build.ts), not in the browser.
-    return path.endsWith('.ts') && !/(vite\.config|client\/build)\.ts$/.test(path) ? [path] : []
+    // client/build.ts is the build script (node and vite), not code the browser runs.
+    return path.endsWith('.ts') && path !== 'client/build.ts' ? [path] : []
   })
 
 // `import type` and `export type` vanish at run time; everything else is a real edge.
@@ -37,6 +37,7 @@ const ORDER = [
   'cluster',
   'upload',
   'view',
+  'form',
   'dashboard',
   'socket',
   'server',
