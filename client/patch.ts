@@ -34,13 +34,13 @@ export type Hook = {
 export type HookInstance = Hook & {
   el: HTMLElement
   /**
-   * Sends an event to the view, as a binding would (`type: 'hook'`). Resolves with the reply's
-   * response once its diff is applied; rejects with an Error carrying the reply's `code`, or
+   * Sends an event to the view, as a binding would (`type: 'hook'`). Resolves with the value of
+   * the handler's `{ reply }` (undefined without one) once its diff is applied; rejects with an Error carrying the reply's `code`, or
    * `client.no-reply` when no reply can come (not joined, the socket closed first).
    */
-  pushEvent(event: string, value?: object): Promise<Payload>
+  pushEvent(event: string, value?: object): Promise<unknown>
   /** As pushEvent, to the view whose root encloses `target` (an element or a selector). */
-  pushEventTo(target: Element | string, event: string, value?: object): Promise<Payload>
+  pushEventTo(target: Element | string, event: string, value?: object): Promise<unknown>
   /** Calls `callback` for each `push` of `event` from the view. */
   handleEvent(event: string, callback: (payload: unknown) => void): void
 }
@@ -49,7 +49,7 @@ export type HookInstance = Hook & {
  * What morph needs from its view: sends an event to the view of `to` (default: its own), as a
  * hook's (`type` "hook") or a viewport event's.
  */
-export type PushEvent = (event: string, value: object, to?: Element | null, type?: string) => Promise<Payload>
+export type PushEvent = (event: string, value: object, to?: Element | null, type?: string) => Promise<unknown>
 
 /** The hook registry: `hooks.Chart = { mounted() {…} }` serves `live-hook="Chart"`. */
 export const hooks: { [name: string]: Hook } = {}
@@ -185,4 +185,6 @@ export const morph = (
     )
   }
   mountHooks(el, push)
+  // Upload code is a chunk (client/upload.ts), loaded once a page shows an upload input.
+  if (el.querySelector('[live-upload],[live-drop-target]')) loadChunk('upload').catch(console.error)
 }

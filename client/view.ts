@@ -134,10 +134,10 @@ export class View implements Member {
     const view = root && views.get(root)
     // The component whose element encloses `to` (its root is marked `c<cid>`), if any.
     const cid = to?.closest(`[${NODE_ATTRIBUTE}^=c]`)?.getAttribute(NODE_ATTRIBUTE)!.slice(1)
-    const reply = new Promise<Payload>((resolve, reject) => {
+    const reply = new Promise<unknown>((resolve, reject) => {
       const done: OnReply = (status, r) =>
         status === 'ok'
-          ? resolve(r)
+          ? resolve(r.v)
           : reject(
               Object.assign(new Error(`${r.reason ?? status}`), { code: 'client.no-reply' }, r),
             )

@@ -16,6 +16,7 @@ import {
   type Logger,
 } from '../framework/index.ts'
 import { opsAuthorize } from './ops.ts'
+import { Photos } from './photos.ts'
 import { Fleet, Journal, type FleetOptions } from './sim/index.ts'
 import { CounterView } from './views/counter.ts'
 import { createDashboardView } from './views/dashboard.ts'
@@ -92,7 +93,8 @@ export const createApp = async (options: DemoOptions = {}) => {
     ...(options.cluster ? { cluster: options.cluster } : {}),
   })
   const journal = new Journal(live.pubsub, fleet.tenants.map((t) => t.name))
-  const DashboardView = createDashboardView(fleet)
+  const photos = new Photos()
+  const DashboardView = createDashboardView(fleet, photos)
   const history = live.page(createHistoryView(fleet, journal), { title: 'History', layout })
   const dashboard = live.page(DashboardView, {
     title: 'Operator dashboard',
@@ -107,6 +109,12 @@ export const createApp = async (options: DemoOptions = {}) => {
   app.get('/demo/hooks.js', (c) =>
     c.body(HOOKS, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
   )
+  app.get('/demo/photos/:id', (c) => {
+    const photo = photos.get(c.req.param('id'))
+    if (!photo) return c.body(null, 404)
+    // Stored types are images only (photos.ts); nosniff keeps the browser to that type.
+    return c.body(photo.bytes, 200, { 'content-type': photo.type, 'x-content-type-options': 'nosniff' })
+  })
   // No icon: answer at once instead of a 404 in every browser console.
   app.get('/favicon.ico', (c) => c.body(null, 204))
   app.get('/', dashboard)

@@ -63,6 +63,7 @@ export const ERRORS = {
   'view.not-mounted': 'the view is not mounted',
   'view.bad-render': 'render() must return an html template',
   'view.crashed': 'the view crashed and was terminated',
+  'view.bad-reply': "a handler's { reply } value cannot be sent as JSON",
   'view.bad-redirect': 'a redirect target is neither a same-site path nor an http(s) URL',
   // component
   'component.outside-render': 'a component was rendered outside a view or component render',
@@ -71,6 +72,16 @@ export const ERRORS = {
   'component.duplicate-id': 'two components of one class have the same id in one view',
   'component.bad-render': "a component's render() must return one html element",
   'component.unknown-target': 'the event names a component the view does not render',
+  // upload
+  'upload.bad-option': 'allowUpload was given an invalid option',
+  'upload.not-allowed': 'the view allows no upload of this name',
+  'upload.too-large': 'the file is larger than the upload allows (maxFileSize)',
+  'upload.not-accepted': 'the file type is not one the upload accepts (accept)',
+  'upload.too-many': 'more files than the upload allows (maxEntries)',
+  'upload.unknown-entry': 'a chunk names an upload entry this socket does not have',
+  'upload.bad-chunk': 'a chunk broke the flow control: too long, or sent before the last ack',
+  'upload.cancelled': 'the upload entry was cancelled',
+  'upload.failed': 'the server could not store the chunk, or the external target hook threw',
   // socket / protocol
   'socket.bad-frame': 'the frame is not a valid protocol message',
   'socket.unknown-topic': 'the topic is not joined on this socket',

@@ -21,12 +21,24 @@ export type {
   AsyncResult,
   AsyncTask,
   EventHandler,
+  EventResult,
   EventValue,
   MountContext,
   PresenceListing,
   StandardSchema,
   ViewClass,
 } from './view/index.ts'
+
+export type {
+  ConsumedFile,
+  ExternalTarget,
+  FileMeta,
+  UploadEntry,
+  UploadErrorCode,
+  UploadOptions,
+  Uploads,
+  UploadState,
+} from './upload/index.ts'
 
 export { defineForm, FormState } from './form/index.ts'
 export type { FormDefinition, FormValues } from './form/index.ts'

@@ -1,2 +1,2 @@
-export { handlerFor, on, runHandler } from './schema.ts'
-export type { EventHandler, EventValue, StandardSchema, ValidatedHandler } from './schema.ts'
+export { handlerFor, on, replyJson, runHandler } from './schema.ts'
+export type { EventHandler, EventResult, EventValue, StandardSchema, ValidatedHandler } from './schema.ts'

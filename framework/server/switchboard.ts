@@ -473,7 +473,7 @@ export class Switchboard {
 const CONNECTION = Symbol('switchboard.connection')
 type SocketWithConnection = WebSocket & { [CONNECTION]?: Connection }
 function onMessage(this: SocketWithConnection, data: Buffer, isBinary: boolean): void {
-  this[CONNECTION]?.receive(isBinary ? '' : data.toString(), isBinary)
+  this[CONNECTION]?.receive(isBinary ? data : data.toString(), isBinary)
 }
 function onClose(this: SocketWithConnection): void {
   this[CONNECTION]?.ended('socket closed')

@@ -20,6 +20,10 @@ import {
   type ViewServices,
 } from '../view/index.ts'
 import type { LiveError } from '../errors.ts'
+import type { UploadEntry } from '../upload/index.ts'
+import { uploadFiles, type TestFile } from './upload.ts'
+
+export type { TestFile } from './upload.ts'
 
 /** A view mounted in memory. */
 export type MountedView<V> = {
@@ -39,6 +43,11 @@ export type MountedView<V> = {
   readonly pushes: { event: string; payload: Record<string, unknown> }[]
   /** The crash that ended the view, if any. */
   readonly crash: LiveError | null
+  /**
+   * Chooses files for the view's upload `name` (allowUpload): checked and stored as over a
+   * socket, ready for consumeUploads. Resolves with the new entries, refused ones included.
+   */
+  upload(name: string, files: readonly TestFile[]): Promise<UploadEntry[]>
   /** Ends the view as a closed tab would. */
   stop(): void
 }
@@ -103,6 +112,7 @@ export const mountView = async <V extends ViewClass>(
     get crash() {
       return crash
     },
+    upload: (name, files) => uploadFiles(process, name, files),
     stop: () => process.stop('test stopped'),
   }
 }

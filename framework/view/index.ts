@@ -3,7 +3,7 @@ export type { MountContext, PresenceListing, ViewClass, ViewHost } from './live-
 export { on } from '../schema/index.ts'
 export { loading } from './async.ts'
 export type { AsyncOutcome, AsyncResult, AsyncTask } from './async.ts'
-export type { EventHandler, EventValue, StandardSchema, ValidatedHandler } from '../schema/index.ts'
+export type { EventHandler, EventResult, EventValue, StandardSchema, ValidatedHandler } from '../schema/index.ts'
 export { ViewProcess } from './view-process.ts'
 export { renderDead } from './dead-render.ts'
 export type { DeadRender } from './dead-render.ts'

@@ -21,6 +21,7 @@ import {
   type StreamOptions,
 } from '../stream/index.ts'
 import type { Rendered, TreeStream } from '../template/index.ts'
+import { UploadSet, type ConsumedFile, type UploadOptions, type Uploads } from '../upload/index.ts'
 import { loadingFrom, type AsyncKeys, type AsyncOutcome, type AsyncTask, type AsyncValue } from './async.ts'
 import type { Flash, FlashKind } from './page-meta.ts'
 import type { EventHandler } from '../schema/index.ts'
@@ -86,6 +87,7 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
   #state: S | undefined
   #host: ViewHost | undefined
   #streams: Streams | undefined
+  #uploads: UploadSet | undefined
   // Loading fields assignAsync set before mount returned the first state: merged into it.
   #loadingBeforeMount: Partial<S> | undefined
 
@@ -291,6 +293,44 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
     props: Partial<P>,
   ): void {
     this.#services().sendUpdate(Component as ComponentClass, id, props)
+  }
+
+  /**
+   * Lets the browser upload files under `name` (docs/guides/uploads.md); call it in mount. The
+   * framework keeps every upload, entries and progress included, in the state as `uploads`;
+   * return the value it gives there so the state's type has it:
+   * `return { notes: [], uploads: this.allowUpload('avatar', { accept: 'image/*' }) }`.
+   */
+  allowUpload(name: string, options?: UploadOptions): Uploads {
+    this.#uploads ??= new UploadSet((uploads) => {
+      if (this.#state === undefined) return // in mount: mountState adds them to the first state
+      this.#state = { ...this.#state, uploads }
+      this.#host?.markDirty()
+    })
+    return this.#uploads.allow(name, options)
+  }
+
+  /** Removes an entry of an upload (the browser stops sending it) and deletes its file. */
+  cancelUpload(name: string, ref: string): void {
+    this.#uploadSet(name).cancel(name, ref)
+  }
+
+  /**
+   * Hands each finished file of `name` to `fn` (`{ path, name, type, size }`) and removes it from
+   * the state; its temporary file is deleted once `fn` has settled. Resolves with `fn`'s results.
+   */
+  consumeUploads<T>(name: string, fn: (file: ConsumedFile) => T | Promise<T>): Promise<T[]> {
+    return this.#uploadSet(name).consume(name, fn)
+  }
+
+  #uploadSet(name: string): UploadSet {
+    if (!this.#uploads) throw new LiveError('upload.not-allowed', `${this.constructor.name} allows no upload named "${name}"`)
+    return this.#uploads
+  }
+
+  /** @internal The view's uploads, if it allowed any; for the socket and the process. */
+  static uploadsOf(view: LiveView<object>): UploadSet | undefined {
+    return view.#uploads
   }
 
   /**

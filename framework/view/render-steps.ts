@@ -17,7 +17,10 @@ export const mountState = async (
   context: MountContext,
   isRedirected: () => boolean = () => false,
 ): Promise<void> => {
-  LiveView.setState(view, { ...(await view.mount(context)) })
+  const state = await view.mount(context)
+  // Uploads allowed in mount are the framework's part of the state (LiveView.allowUpload).
+  const uploads = LiveView.uploadsOf(view)?.state()
+  LiveView.setState(view, uploads ? { ...state, uploads } : { ...state })
   if (!isRedirected()) await view.handleParams?.({ ...context.params }, context.url)
 }
 

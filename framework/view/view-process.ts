@@ -9,7 +9,7 @@ import type { ComponentCall, ComponentClass, ComponentScope } from '../component
 import { LiveError } from '../errors.ts'
 import { diffTree, encodeNode, type TemplateSink } from '../diff/index.ts'
 import type { PubSub } from '../pubsub/index.ts'
-import { handlerFor, runHandler } from '../schema/index.ts'
+import { handlerFor, replyJson, runHandler } from '../schema/index.ts'
 import { containResult, defaultReporter, Mailbox, Timers, type Reporter } from '../runtime/index.ts'
 import { messageOf, now, onCrash, onMount, onRender, stackOf } from '../telemetry/index.ts'
 import { buildTree, type ComponentSlot, type TreeNode } from '../template/index.ts'
@@ -72,14 +72,17 @@ type Message =
   | { kind: 'params'; url: URL; done: Settle }
   | { kind: 'info'; message: unknown }
   | { kind: 'patch'; url: URL } // the view's own pushPatch
-  | { kind: 'async'; deliver: () => void | Promise<void> } // a background task's outcome
+  // A background task's outcome, or a step of the framework's (an upload's progress); `dropped`
+  // hears one the view's end left undelivered.
+  | { kind: 'async'; deliver: () => void | Promise<void>; dropped?: (() => void) | undefined }
 
 /**
  * Where the answer to a client frame goes. Called in the same synchronous step that takes the
  * frame's diff, so no push diff taken later can reach the socket before it (issue 10, item 10).
  */
 export type ViewReply = {
-  resolve: (output: RenderOutput | null) => void
+  /** `reply`: the JSON of the handler's `{ reply }`, when it gave one. */
+  resolve: (output: RenderOutput | null, reply?: string) => void
   reject: (error: LiveError) => void
 }
 
@@ -128,6 +131,7 @@ export class ViewProcess implements ViewHost, ComponentScope {
       // Frames queued behind a crash or a stop are answered, never left hanging.
       (msg) => {
         if (msg.kind === 'event' || msg.kind === 'params') msg.done.reject(this.#endedError())
+        else if (msg.kind === 'async') msg.dropped?.()
       },
     )
     LiveView.attachHost(this.view, this)
@@ -182,6 +186,15 @@ export class ViewProcess implements ViewHost, ComponentScope {
   /** As params(), answering `done` synchronously with the diff as soon as it is taken. */
   postParams(url: URL, done: ViewReply): void {
     if (!this.#mailbox.post({ kind: 'params', url, done })) done.reject(this.#endedError())
+  }
+
+  /**
+   * Runs a step of the framework's (an upload's progress, an announced file) as a message of
+   * this view: never beside a handler, and the view renders after it. False once ended;
+   * `dropped` hears a step the view's end left unrun.
+   */
+  run(step: () => void | Promise<void>, dropped?: () => void): boolean {
+    return this.#mailbox.post({ kind: 'async', deliver: step, dropped })
   }
 
   /** Queues a message for handleInfo. */
@@ -281,8 +294,16 @@ export class ViewProcess implements ViewHost, ComponentScope {
 
   #finishReply(outcome: unknown, done: Settle): void {
     if (outcome === SKIP) return void this.#afterInfo(undefined)
+    let reply: string | undefined
+    try {
+      reply = replyJson(outcome)
+    } catch (error) {
+      // The handler's changes stand and go out as a push; only its answer failed.
+      done.reject(error as LiveError)
+      return void this.#afterInfo(undefined)
+    }
     this.#renderIfDirty()
-    done.resolve(this.takeDiff())
+    done.resolve(this.takeDiff(), reply)
   }
 
   #afterInfo(result: void | Promise<void>): void | Promise<void> {
@@ -368,6 +389,7 @@ export class ViewProcess implements ViewHost, ComponentScope {
     this.#early = null
     this.#services.pubsub.unsubscribeOwner(this)
     this.#services.presence?.untrackOwner(this)
+    void LiveView.uploadsOf(this.view)?.discard() // temporary files of unfinished uploads
     this.#sentTree = null
     this.#pendingTree = null
     this.#components?.destroy()

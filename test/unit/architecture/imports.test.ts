@@ -40,6 +40,7 @@ const ORDER = [
   'presence',
   'cluster',
   'component',
+  'upload',
   'view',
   'form',
   'dashboard',
