@@ -5,10 +5,10 @@
  * accepted. While the reply is awaited the element carries `sb-<type>-loading` and its
  * `live-disable-with` text; a submitting form's submit buttons are disabled.
  */
-import { isCommandList, isDisplayed, runCommands } from './commands.ts'
+import { isCommandList, isDisplayed, memoryOf, runCommands } from './commands.ts'
 import { dictionary, serializeForm } from './form.ts'
 import { pageLoading } from './loading.ts'
-import { patchUrl } from './navigation.ts'
+import { patchUrl, redirect } from './navigation.ts'
 import { ROOT_SELECTOR, viewTopic, type Payload } from './protocol.ts'
 
 /** Where bindings send: the socket routes a view's frames to that view. */
@@ -114,6 +114,8 @@ const trigger = (sender: ViewSender, el: Element, type: string, event: string, v
       const url = patchUrl(href, isReplace)
       if (topic && url) sendParams(sender, topic, url.href)
     },
+    navigate: (href) => redirect(href),
+    memoryOf,
   })
 }
 

@@ -10,9 +10,16 @@
 const base = (globalThis.document?.currentScript as HTMLScriptElement | null)?.src || '/switchboard/client.js'
 const loading: Record<string, Promise<unknown>> = {}
 const arrived: Record<string, (exports: unknown) => void> = {}
+const ready: Record<string, unknown> = {}
 
 /** Called by a chunk's script: resolves the `loadChunk` that asked for it. */
-export const defineChunk = (name: string, exports: unknown): void => arrived[name]?.(exports)
+export const defineChunk = (name: string, exports: unknown): void => {
+  ready[name] = exports
+  arrived[name]?.(exports)
+}
+
+/** The chunk's exports when it has arrived, to use without waiting a turn; else undefined. */
+export const chunkNow = <T>(name: string): T | undefined => ready[name] as T | undefined
 
 /** The chunk's exports, loading its script once; a failed load rejects and may be retried. */
 export const loadChunk = <T>(name: string): Promise<T> =>

@@ -6,7 +6,7 @@
  * hooks (`live-hook`).
  */
 import morphdomModule from 'morphdom'
-import { reapplyCommands } from './commands.ts'
+import { preloadCommands, reapplyCommands } from './commands.ts'
 import type { Payload } from './protocol.ts'
 import type { watchViewport } from './viewport.ts'
 import { loadChunk } from './chunks.ts'
@@ -185,6 +185,7 @@ export const morph = (
     )
   }
   mountHooks(el, push)
+  preloadCommands(el)
   // Upload code is a chunk (client/upload.ts), loaded once a page shows an upload input.
   if (el.querySelector('[live-upload],[live-drop-target]')) loadChunk('upload').catch(console.error)
 }

@@ -29,7 +29,9 @@ describe('client commands with the real client bundle (happy-dom, real socket)',
     const tab = await openPage(`${server.url}/dialog`)
     const dialog = tab.$('#dialog')!
     tab.$('#open')!.click()
-    expect(dialog.style.display).toBe('block')
+    // The command set is a chunk the page loads when it shows a command binding: a click before
+    // it arrived runs once it has.
+    await waitFor(() => dialog.style.display === 'block', 'the dialog to open')
     // The push in the same chain makes the server re-render the parent and the dialog.
     await waitFor(() => tab.text('#seen') === '1', 'the patch after opened')
     expect(tab.$('#parent')!.className).toBe('count-1')

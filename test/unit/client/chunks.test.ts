@@ -37,3 +37,20 @@ describe('loadChunk', () => {
     expect(() => defineChunk('unasked', {})).not.toThrow()
   })
 })
+
+describe('the commands chunk', () => {
+  it('is loaded when a patch shows a command binding, and a click before it arrives runs once it has', async () => {
+    const { preloadCommands, runCommands, memoryOf } = await import('../../../client/commands.ts')
+    document.body.innerHTML = '<p id="plain">no commands</p><div id="m" style="display: none"></div><button id="b" live-click=\'[["show",{"to":"#m"}]]\'>open</button>'
+    preloadCommands(document.getElementById('plain')!)
+    expect(added).toHaveLength(0)
+    const ctx = { push: () => {}, patch: () => {}, navigate: () => {}, memoryOf }
+    runCommands('[["show",{"to":"#m"}]]', document.getElementById('b')!, ctx)
+    preloadCommands(document.body)
+    expect(added.filter((s) => s.src.endsWith('chunk=commands'))).toHaveLength(1)
+    expect(document.getElementById('m')!.style.display).toBe('none')
+    defineChunk('commands', await import('../../../client/command-set.ts'))
+    await Promise.resolve()
+    expect(document.getElementById('m')!.style.display).toBe('block')
+  })
+})
