@@ -8,7 +8,7 @@
  * again to the incoming node before morphdom copies it (`reapplyCommands`, called from patch.ts).
  * An element the server removes and re-adds starts fresh.
  */
-import { redirect } from './navigation.ts'
+import { navigate, redirect } from './navigation.ts'
 import type { Payload } from './protocol.ts'
 
 /** What commands need from the binding that runs them. */
@@ -130,7 +130,7 @@ const ONCE: { [name: string]: (o: Options, ctx: CommandContext, source: Element)
     const value = (o.value ?? {}) as Payload
     if (target) ctx.push(String(o.event), value, target)
   },
-  navigate: (o) => redirect(o.href),
+  navigate: (o) => navigate(o.href, o.replace === true) || redirect(o.href),
   patch: (o, ctx) => ctx.patch(String(o.href), o.replace === true),
 }
 

@@ -5,6 +5,7 @@
  */
 import { bindDom } from './bindings.ts'
 import { bindFlash } from './flash.ts'
+import { bindHistory } from './navigation.ts'
 import { hooks } from './patch.ts'
 import { ROOT_SELECTOR } from './protocol.ts'
 import { PresenceList } from './presence.ts'
@@ -30,6 +31,7 @@ Object.assign(hooks, (window as { Switchboard?: { hooks?: object } }).Switchboar
 const boot = (): void => {
   bindDom(socket)
   bindFlash()
+  bindHistory()
   for (const el of document.querySelectorAll<HTMLElement>(ROOT_SELECTOR)) socket.joinView(el)
   socket.connect()
 }

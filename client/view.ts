@@ -7,7 +7,7 @@ import { backoff } from './backoff.ts'
 import { carryFlash, showFlash } from './flash.ts'
 import { collectForms, restoreForm, serializeForm, type FormValues } from './form.ts'
 import { pageLoading } from './loading.ts'
-import { patchUrl, redirect } from './navigation.ts'
+import { navigate, patchUrl, redirect, views } from './navigation.ts'
 import { connectHooks, dispatchToHooks, morph, type PushEvent } from './patch.ts'
 import {
   ROOT_SELECTOR,
@@ -42,8 +42,8 @@ const showPage = ({ ti, f }: Payload): void => {
   showFlash(f)
 }
 
-// Each root's view, for a hook's pushEventTo.
-const views = new WeakMap<Element, View>()
+/** A live navigate (client/navigation.ts): the URL to join the view of, and who hears how it went. */
+export type Nav = { url: string; flash: unknown; done: (isOk: boolean) => void }
 
 /** A live view root and its join. */
 export class View implements Member {
@@ -66,21 +66,27 @@ export class View implements Member {
     views.set(el, this)
   }
 
-  /** Joins (again), sending the values of the root's forms for recovery. */
-  rejoin(): void {
-    if (this.#isDead) return
+  /**
+   * Joins (again), sending the values of the root's forms for recovery; with `nav`, joins the
+   * view at `nav.url` instead (a live navigate), and takes the root's new token from the reply.
+   */
+  rejoin(nav?: Nav): void {
+    if (this.#isDead) return nav?.done(false)
     clearTimeout(this.#retry)
     // Never two joins of one topic: the old one is left (the server also replaces it on join).
     if (this.joinRef) this.#link.send(this.topic, 'leave', {}, this.joinRef)
     this.#show('sb-loading')
-    const form = collectForms(this.el)
+    const form = nav ? {} : collectForms(this.el)
     const token = this.el.getAttribute('data-sb-token') ?? ''
-    const payload = { token, url: location.href, params: {}, form }
-    const stop = pageLoading('join')
+    const payload = { token, url: nav?.url ?? location.href, params: {}, form, ...(nav && { navigate: true, flash: nav.flash }) }
+    const stop = pageLoading(nav ? 'navigate' : 'join')
     const ref = this.#link.send(this.topic, 'join', payload, null, (status, response) => {
       stop()
       // Only the current join mounts: a reply to one since left or crashed is stale.
       if (ref !== this.joinRef) return
+      // Refused (outside the live session) or cut off: the browser loads the URL as a page.
+      if (nav && status !== 'ok') return nav.done(false)
+      if (response.tk) this.el.setAttribute('data-sb-token', `${response.tk}`), nav?.done(true)
       if (status === 'ok') this.#mount(response, form)
       else if (status === 'error') this.#crash(ref, response)
     })
@@ -115,6 +121,7 @@ export class View implements Member {
       redirect(to)
     }
     else if (event === 'patch') patchUrl(to, payload.replace === true)
+    else if (event === 'navigate') navigate(to, payload.replace === true, payload.flash, this)
     else if (event === 'push') {
       dispatchToHooks(this.el, String(name), payload.payload)
       dispatchEvent(new CustomEvent(`sb:push:${String(name)}`, { detail: payload.payload }))

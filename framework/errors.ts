@@ -59,6 +59,9 @@ export const ERRORS = {
   'view.bad-render': 'render() must return an html template',
   'view.crashed': 'the view crashed and was terminated',
   'view.bad-redirect': 'a redirect target is neither a same-site path nor an http(s) URL',
+  // router
+  'router.bad-routes': 'the routes of a live session are invalid',
+  'router.outside-session': 'the URL is not a route of the live session the page belongs to',
   // socket / protocol
   'socket.bad-frame': 'the frame is not a valid protocol message',
   'socket.unknown-topic': 'the topic is not joined on this socket',

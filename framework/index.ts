@@ -112,7 +112,7 @@ export type {
   ViewRenderEvent,
 } from './telemetry/index.ts'
 
-export { Switchboard, defaultLayout, developmentSecret } from './server/index.ts'
+export { Switchboard, defaultLayout, developmentSecret, PAGE_LOADING_STYLE } from './server/index.ts'
 export type {
   AuthorizeRequest,
   DashboardOptions,
@@ -121,5 +121,9 @@ export type {
   Layout,
   LayoutParts,
   PageOptions,
+  RoutesOptions,
+  RouteTarget,
   SwitchboardOptions,
 } from './server/index.ts'
+export { LiveSession } from './router/index.ts'
+export type { LiveRoute, RouteMatch } from './router/index.ts'

@@ -22,6 +22,7 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import { LiveError } from '../errors.ts'
 import { PresenceTracker } from '../presence/index.ts'
 import { PubSub } from '../pubsub/index.ts'
+import { LiveSession } from '../router/index.ts'
 import { createReporter, type ErrorHook, type Logger, type Reporter } from '../runtime/index.ts'
 import {
   CLOSE,
@@ -42,6 +43,7 @@ import {
 import { csrfCookieName, isCsrfMatch, issueCsrf, isSignedCsrf } from './csrf-cookie.ts'
 import { putFlashCookie, readFlash, signFlash, takeFlashCookie } from './flash-cookie.ts'
 import { defaultLayout, pageTitle, renderFlash, type Layout } from './layout.ts'
+import { navigateClaims } from './navigate.ts'
 import { matchRoute } from './route-params.ts'
 import { DEFAULT_SOCKET_PATH, resolveConfig, type ServerConfig } from './server-config.ts'
 import { csrfBinding, safeEqual, signToken, verifyToken } from './token.ts'
@@ -103,6 +105,19 @@ export type PageOptions = {
   readonly session?: (c: Context) => Record<string, unknown> | Promise<Record<string, unknown>>
 }
 
+/**
+ * Options of `routes()`: a live session's routes, by path pattern, and the page options every
+ * route's page shares (layout, head, session, fallback title).
+ */
+export type RoutesOptions = PageOptions & {
+  readonly routes: Readonly<Record<string, ViewClass>>
+  /** Names the session in page tokens; default `live` (`live2`, … for later ones). Keep it stable across deploys. */
+  readonly name?: string
+}
+
+/** Where `routes()` adds its pages: a hono app (or anything with hono's `get`). */
+export type RouteTarget = { get(path: string, handler: Handler): unknown }
+
 /** Any Node server that emits 'upgrade' (http, https, the one @hono/node-server returns). */
 export type UpgradeSource = {
   on(event: 'upgrade', listener: (request: IncomingMessage, socket: Duplex, head: Buffer) => void): unknown
@@ -122,6 +137,7 @@ export class Switchboard {
   readonly #report: Reporter
   readonly #views = new Map<string, ViewClass>()
   readonly #viewNames = new Map<ViewClass, string>()
+  readonly #sessions = new Map<string, LiveSession>()
   readonly #connections = new Set<Connection>()
   readonly #wss: WebSocketServer
   readonly #sweeper: ReturnType<typeof setInterval>
@@ -174,7 +190,31 @@ export class Switchboard {
    * views on one page share the tab's socket, each on its own topic.
    */
   page(views: ViewClass | readonly ViewClass[], options: PageOptions = {}): Handler {
-    const list = Array.isArray(views) ? views : [views as ViewClass]
+    return this.#page(Array.isArray(views) ? views : [views as ViewClass], options, undefined)
+  }
+
+  /**
+   * Serves a live session on `app`: each route's page (the dead render of its view), and live
+   * navigation between them over the tab's socket, with no page load (`live-navigate` links,
+   * `pushNavigate`; docs/guides/navigation.md).
+   *
+   * ```ts
+   * live.routes(app, { layout, routes: { '/': HomeView, '/sources/:id': SourceView } })
+   * ```
+   */
+  routes(app: RouteTarget, options: RoutesOptions): LiveSession {
+    let name = options.name ?? 'live'
+    if (options.name !== undefined && this.#sessions.has(name)) {
+      throw new LiveError('router.bad-routes', `a live session is already named "${name}"`)
+    }
+    for (let n = 2; this.#sessions.has(name); n++) name = `live${n}`
+    const session = new LiveSession(name, options.routes, matchRoute)
+    this.#sessions.set(name, session)
+    for (const { pattern, View } of session.routes) app.get(pattern, this.#page([View], options, name))
+    return session
+  }
+
+  #page(list: readonly ViewClass[], options: PageOptions, liveSession: string | undefined): Handler {
     const names = list.map((View) => this.#register(View))
     return async (c) => {
       const csrf = this.#csrfCookie(c)
@@ -198,7 +238,8 @@ export class Switchboard {
           if (render.flash) putFlashCookie(c, this.#config.secret, render.flash)
           return c.redirect(render.location, 302)
         }
-        roots.push(this.#root(names[n] as string, render.rendered, context, { routeParams, route }, csrf))
+        const claims = { routeParams, route, liveSession }
+        roots.push(this.#root(names[n] as string, render.rendered, context, claims, csrf))
       }
       const layout = options.layout ?? defaultLayout
       const document = layout({
@@ -228,7 +269,7 @@ export class Switchboard {
     name: string,
     rendered: Rendered,
     context: MountContext,
-    { routeParams, route }: { routeParams: Record<string, string>; route: string },
+    { routeParams, route, liveSession }: { routeParams: Record<string, string>; route: string; liveSession: string | undefined },
     csrf: string,
   ): string {
     const id = `sb-${randomBytes(6).toString('base64url')}`
@@ -239,10 +280,13 @@ export class Switchboard {
       p: routeParams,
       u: context.url.pathname,
       ...(route ? { r: route } : {}),
+      ...(liveSession ? { l: liveSession } : {}),
       c: csrfBinding(this.#config.secret, csrf),
       exp: Date.now() + this.#config.tokenMaxAgeMs,
     })
-    return `<div id="${id}" data-sb-root data-sb-token="${token}">${renderToString(rendered)}</div>`
+    // The root of a live session's page is the one a live navigate replaces (`data-sb-main`).
+    const main = liveSession ? ' data-sb-main' : ''
+    return `<div id="${id}" data-sb-root data-sb-token="${token}"${main}>${renderToString(rendered)}</div>`
   }
 
   /** A hono handler serving the client bundle (built by `npm run build`). */
@@ -404,13 +448,16 @@ export class Switchboard {
   }
 
   async #authorizeView(topic: string, payload: Record<string, unknown>, csrf: string) {
-    const claims = verifyToken(this.#config.secret, payload.token)
+    let claims = verifyToken(this.#config.secret, payload.token)
     if (`${VIEW_TOPIC_PREFIX}${claims.i}` !== topic || !safeEqual(claims.c, csrfBinding(this.#config.secret, csrf))) {
       throw new LiveError('session.wrong-view', `the token was issued for another view or browser, not ${topic}`)
     }
+    const url = parseUrl(payload.url)
+    // A live navigate mounts the view at `url` in the token's live session (navigate.ts).
+    const isNavigate = payload.navigate === true
+    if (isNavigate) claims = navigateClaims(claims, url, this.#sessions, (V) => this.#viewNames.get(V))
     const View = this.#views.get(claims.v)
     if (!View) throw new LiveError('socket.unknown-view', `no view named "${claims.v}" is routed here`)
-    const url = parseUrl(payload.url)
     const form = isRecord(payload.form) ? (payload.form as MountContext['form']) : {}
     // The signed params hold for the path they were signed for; after a live patch to another
     // path, the params are that path's on the page's route (none if the route does not match).
@@ -425,7 +472,7 @@ export class Switchboard {
       ...{ params, session: claims.s, isConnected: true, url, form, paramsFor },
       ...(flash ? { flash } : {}),
     }
-    return { View, context }
+    return isNavigate ? { View, context, token: signToken(this.#config.secret, claims) } : { View, context }
   }
 
   readonly #findChannel = (topic: string): ChannelClass | undefined => {

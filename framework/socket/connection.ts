@@ -36,13 +36,14 @@ import type { Transport } from './transport.ts'
 
 /**
  * Decides whether a view join may mount, and with what; throws a LiveError to refuse.
- * `binding` is the connection's browser binding (ConnectionOptions.binding).
+ * `binding` is the connection's browser binding (ConnectionOptions.binding). A `token` goes to
+ * the client in the join's reply as `"tk"`: the root's token from then on (a live navigate).
  */
 export type ViewAuthorizer = (
   topic: string,
   payload: Record<string, unknown>,
   binding: string,
-) => Promise<{ View: ViewClass; context: MountContext }>
+) => Promise<{ View: ViewClass; context: MountContext; token?: string }>
 
 /** Everything a connection is given by the server. */
 export type ConnectionOptions = {
@@ -281,9 +282,9 @@ export class Connection implements JoinHost {
     let output: RenderOutput
     try {
       const { binding = '', authorizeView } = this.#options
-      const { View, context } = await authorizeView(frame.topic, frame.payload, binding)
+      const { View, context, token } = await authorizeView(frame.topic, frame.payload, binding)
       process = new ViewProcess(View, this.#options.services, joined)
-      output = await process.mount(context)
+      output = withToken(await process.mount(context), token)
     } catch (error) {
       reportJoinFailure(this.#options.services.report ?? defaultReporter, error, frame.topic)
       return this.#joinFailed(joined, frame, asLiveError(error))
@@ -482,3 +483,7 @@ export class Connection implements JoinHost {
     if (this.#state === 'open') this.#out.write(text)
   }
 }
+
+// The join reply of a live navigate carries the root's new token beside the tree and meta.
+const withToken = (output: RenderOutput, token: string | undefined): RenderOutput =>
+  token === undefined ? output : output.withMeta([output.meta, `"tk":${JSON.stringify(token)}`].filter(Boolean).join(','))

@@ -36,6 +36,7 @@ const ORDER = [
   'cluster',
   'view',
   'dashboard',
+  'router',
   'socket',
   'server',
   'testing',
