@@ -58,7 +58,7 @@ describe('LiveSession', () => {
   })
 
   it('throws router.bad-routes when defined with no routes, a relative pattern or no view', () => {
-    const bad = [{}, { 'sources/:id': SourceView }, { '/x': undefined as never }]
+    const bad: Record<string, typeof SourceView>[] = [{}, { 'sources/:id': SourceView }, { '/x': undefined as never }]
     for (const table of bad) {
       expect(() => new LiveSession('bad', table, matchRoute)).toThrow(expect.objectContaining({ code: 'router.bad-routes' }))
     }
