@@ -160,7 +160,7 @@ export const bindDom = (sender: ViewSender, doc: Document = document): void => {
     if (isHere && link.hasAttribute('live-navigate')) return void (navigate(link.href) && e.preventDefault())
     if (link && topic && isHere) {
       e.preventDefault()
-      history.pushState(null, '', link.href)
+      patchUrl(link.href, false)
       return sendParams(sender, topic, link.href)
     }
     const el = closest(e, '[live-click]')

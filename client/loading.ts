@@ -24,8 +24,9 @@ export const pageLoading = (kind: 'join' | 'navigate' | 'patch' | 'redirect'): (
   announce('start')
   if (!loads++) timer = setTimeout(bar, PROGRESS_DELAY_MS, true)
   return () => {
-    if (!isDone && !--loads) clearTimeout(timer), bar(false)
-    if (!isDone) announce('stop')
+    if (isDone) return
     isDone = true
+    announce('stop')
+    if (!--loads) clearTimeout(timer), bar(false)
   }
 }

@@ -34,7 +34,15 @@ let saving: ReturnType<typeof setTimeout> | undefined
 
 const saveScroll = (): void => {
   clearTimeout(saving)
-  history.replaceState({ ...history.state, sb: current, y: scrollY }, '')
+  history.replaceState({ ...history.state, y: scrollY }, '')
+}
+
+// A new entry (or the current one replaced) for `href`, made by `view`; the entry left keeps
+// its scroll position.
+const enter = (href: string, isReplace: boolean, view = current): void => {
+  saveScroll()
+  current = view
+  history[isReplace ? 'replaceState' : 'pushState']({ sb: view }, '', href)
 }
 
 /** `to` resolved against the page, or `null` (and a console error) when a view may not name it. */
@@ -56,7 +64,7 @@ export const redirect = (to: unknown): void => {
 /** Follows a `patch` push: a new (or the replaced) history entry of this page; the URL or null. */
 export const patchUrl = (to: unknown, isReplace: boolean): URL | null => {
   const url = safeUrl(to, true)
-  if (url) saveScroll(), history[isReplace ? 'replaceState' : 'pushState']({ sb: current }, '', url.href)
+  if (url) enter(url.href, isReplace)
   return url
 }
 
@@ -80,11 +88,7 @@ export const navigate = (
     done: (isOk) => {
       if (!isOk) return redirect(url.href)
       if (pop) current = pop.sb!
-      else {
-        saveScroll()
-        current = `${Math.random()}`
-        history[isReplace ? 'replaceState' : 'pushState']({ sb: current }, '', url.href)
-      }
+      else enter(url.href, isReplace, `${Math.random()}`)
       // The messages shown belong to the view that left; the new one's come with its join.
       document.getElementById('sb-flash')?.replaceChildren()
       queueMicrotask(() => scrollTo(0, pop?.y ?? 0))
@@ -103,7 +107,7 @@ export const popNavigate = (entry: Entry): boolean => {
 export const bindHistory = (): void => {
   history.scrollRestoration = 'manual'
   scrollTo(0, (history.state as Entry)?.y ?? scrollY)
-  saveScroll()
+  history.replaceState({ ...history.state, sb: current }, '')
   addEventListener('scroll', () => {
     clearTimeout(saving)
     saving = setTimeout(saveScroll, 100)

@@ -116,6 +116,11 @@ describe('live navigation (docs/guides/navigation.md)', () => {
     await waitFor(() => page.text('h1') === 'pump-1', 'the source view')
     click(page, 'a[href="/sources/pump-1?tab=alerts"]')
     await waitFor(() => page.text('#tab') === 'alerts', 'the patched tab')
+    // Back from another view to the entry a live-patch link made: that view again, at that URL.
+    click(page, 'nav a[href="/"]')
+    await waitFor(() => page.text('h1') === 'Sources', 'the sources view')
+    page.window.history.back()
+    await waitFor(() => page.text('h1') === 'pump-1' && page.text('#tab') === 'alerts', 'the patched source view')
     page.window.history.back()
     await waitFor(() => page.text('#tab') === 'readings', 'the patch undone')
     page.window.history.back()
