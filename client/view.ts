@@ -16,6 +16,7 @@ import {
   type Member,
   type OnReply,
   type Payload,
+  type Status,
 } from './protocol.ts'
 import { ClientTree, NODE_ATTRIBUTE } from './tree.ts'
 
@@ -81,16 +82,20 @@ export class View implements Member {
     const payload = { token, url: nav?.url ?? location.href, params: {}, form, ...(nav && { navigate: true, flash: nav.flash }) }
     const stop = pageLoading(nav ? 'navigate' : 'join')
     const ref = this.#link.send(this.topic, 'join', payload, null, (status, response) => {
-      stop()
       // Only the current join mounts: a reply to one since left or crashed is stale.
-      if (ref !== this.joinRef) return
-      // Refused (outside the live session) or cut off: the browser loads the URL as a page.
-      if (nav && status !== 'ok') return nav.done(false)
-      if (response.tk) this.el.setAttribute('data-sb-token', `${response.tk}`), nav?.done(true)
-      if (status === 'ok') this.#mount(response, form)
-      else if (status === 'error') this.#crash(ref, response)
+      if (ref === this.joinRef) this.#joined(ref, status, response, form, nav)
+      // After the reply is applied: listeners hear the stop with the view shown, at its URL.
+      stop()
     })
     this.joinRef = ref
+  }
+
+  #joined(ref: string, status: Status, response: Payload, form: { [id: string]: FormValues }, nav?: Nav): void {
+    // Refused (outside the live session) or cut off, a navigate loads the URL as a page.
+    if (nav && status !== 'ok') return nav.done(false)
+    if (response.tk) this.el.setAttribute('data-sb-token', `${response.tk}`), nav?.done(true)
+    if (status === 'ok') this.#mount(response, form)
+    else if (status === 'error') this.#crash(ref, response)
   }
 
   /**

@@ -40,6 +40,9 @@ describe.skipIf(!hasChromium)('live navigation in headless Chromium', { timeout:
     await page.click('header.top nav >> text=Counter')
     await arrived(page, '/counter', '[data-testid=count]')
     expect(await page.title()).toBe('Counter: 0 · Switchboard')
+    await page.waitForSelector('header.top nav a[href="/counter"][aria-current=page]')
+    mkdirSync(SHOTS, { recursive: true })
+    await page.screenshot({ path: `${SHOTS}/navigation-counter.png` })
     await page.click('button[aria-label=increment]')
     await page.waitForFunction(() => document.title === 'Counter: 1 · Switchboard')
 
