@@ -54,6 +54,29 @@ class OtherView extends LiveView<{ n: number }> {
   }
 }
 
+// The slow view's connected mount waits until the test opens this gate.
+let openGate = (): void => {}
+
+/** A start page whose link leads to a view that takes its time to mount. */
+class StartView extends LiveView<{ n: number }> {
+  mount() {
+    return { n: 0 }
+  }
+  render() {
+    return html`<a id="to-slow" href="/slow" live-navigate>slow</a>`
+  }
+}
+
+class SlowView extends LiveView<{ n: number }> {
+  async mount() {
+    if (this.isConnected) await new Promise<void>((resolve) => (openGate = resolve))
+    return { n: 0 }
+  }
+  render() {
+    return html`<p id="slow">slow</p>`
+  }
+}
+
 let server: TestServer
 beforeAll(async () => {
   const example = await loadGuideExample()
@@ -61,6 +84,7 @@ beforeAll(async () => {
     example(live, app)
     live.routes(app, { routes: { '/counter': CounterView } })
     live.routes(app, { name: 'admin', routes: { '/other': OtherView } })
+    live.routes(app, { name: 'slow', routes: { '/start': StartView, '/slow': SlowView } })
   })
 })
 afterAll(() => server.close())
@@ -140,6 +164,17 @@ describe('live navigation (docs/guides/navigation.md)', () => {
     await waitFor(() => frame.document.querySelector('#other'), 'the other page')
     expect(frame.url).toBe(`${server.url}/other`)
     expect((frame.window as unknown as Marked).marker).toBeUndefined()
+  })
+
+  it('marks <html> with sb-page-loading while a navigate waits, until the view is shown', async () => {
+    const page = await openPage(`${server.url}/start`)
+    const html = page.document.documentElement
+    click(page, '#to-slow')
+    await waitFor(() => html.classList.contains('sb-page-loading'), 'the progress class')
+    expect(page.$('#slow')).toBeNull()
+    openGate()
+    await waitFor(() => page.$('#slow'), 'the slow view')
+    expect(html.classList.contains('sb-page-loading')).toBe(false)
   })
 
   it('rejoins the view it navigated to after a reconnect', async () => {
