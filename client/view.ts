@@ -90,7 +90,7 @@ export class View implements Member {
     this.joinRef = ref
   }
 
-  #joined(ref: string, status: Status, response: Payload, form: { [id: string]: FormValues }, nav?: Nav): void {
+  #joined(ref: string | null, status: Status, response: Payload, form: { [id: string]: FormValues }, nav?: Nav): void {
     // Refused (outside the live session) or cut off, a navigate loads the URL as a page.
     if (nav && status !== 'ok') return nav.done(false)
     if (response.tk) this.el.setAttribute('data-sb-token', `${response.tk}`), nav?.done(true)

@@ -138,6 +138,9 @@ export class Switchboard {
   readonly #views = new Map<string, ViewClass>()
   readonly #viewNames = new Map<ViewClass, string>()
   readonly #sessions = new Map<string, LiveSession>()
+  // The `title` option of a live session, when a string: the title a navigate to a view without
+  // a title() shows, as its page does.
+  readonly #sessionTitles = new Map<string, string>()
   readonly #connections = new Set<Connection>()
   readonly #wss: WebSocketServer
   readonly #sweeper: ReturnType<typeof setInterval>
@@ -210,6 +213,7 @@ export class Switchboard {
     for (let n = 2; this.#sessions.has(name); n++) name = `live${n}`
     const session = new LiveSession(name, options.routes, matchRoute)
     this.#sessions.set(name, session)
+    if (typeof options.title === 'string') this.#sessionTitles.set(name, options.title)
     for (const { pattern, View } of session.routes) app.get(pattern, this.#page([View], options, name))
     return session
   }
@@ -472,7 +476,11 @@ export class Switchboard {
       ...{ params, session: claims.s, isConnected: true, url, form, paramsFor },
       ...(flash ? { flash } : {}),
     }
-    return isNavigate ? { View, context, token: signToken(this.#config.secret, claims) } : { View, context }
+    if (!isNavigate) return { View, context }
+    const reply: Record<string, string> = { tk: signToken(this.#config.secret, claims) }
+    // A view without a title() gets its page's: the tab must not keep the last view's title.
+    if (!View.prototype.title) reply.ti = this.#sessionTitles.get(claims.l ?? '') ?? claims.v
+    return { View, context, reply }
   }
 
   readonly #findChannel = (topic: string): ChannelClass | undefined => {

@@ -36,14 +36,15 @@ import type { Transport } from './transport.ts'
 
 /**
  * Decides whether a view join may mount, and with what; throws a LiveError to refuse.
- * `binding` is the connection's browser binding (ConnectionOptions.binding). A `token` goes to
- * the client in the join's reply as `"tk"`: the root's token from then on (a live navigate).
+ * `binding` is the connection's browser binding (ConnectionOptions.binding). `reply` holds
+ * members the join's reply carries beside the tree: a live navigate's `"tk"` (the root's token
+ * from then on) and, for a view without a title(), the page's `"ti"`.
  */
 export type ViewAuthorizer = (
   topic: string,
   payload: Record<string, unknown>,
   binding: string,
-) => Promise<{ View: ViewClass; context: MountContext; token?: string }>
+) => Promise<{ View: ViewClass; context: MountContext; reply?: Readonly<Record<string, string>> }>
 
 /** Everything a connection is given by the server. */
 export type ConnectionOptions = {
@@ -282,9 +283,9 @@ export class Connection implements JoinHost {
     let output: RenderOutput
     try {
       const { binding = '', authorizeView } = this.#options
-      const { View, context, token } = await authorizeView(frame.topic, frame.payload, binding)
+      const { View, context, reply } = await authorizeView(frame.topic, frame.payload, binding)
       process = new ViewProcess(View, this.#options.services, joined)
-      output = withToken(await process.mount(context), token)
+      output = withMembers(await process.mount(context), reply)
     } catch (error) {
       reportJoinFailure(this.#options.services.report ?? defaultReporter, error, frame.topic)
       return this.#joinFailed(joined, frame, asLiveError(error))
@@ -484,6 +485,9 @@ export class Connection implements JoinHost {
   }
 }
 
-// The join reply of a live navigate carries the root's new token beside the tree and meta.
-const withToken = (output: RenderOutput, token: string | undefined): RenderOutput =>
-  token === undefined ? output : output.withMeta([output.meta, `"tk":${JSON.stringify(token)}`].filter(Boolean).join(','))
+// Members the authorizer adds to a join reply, beside the tree and the view's own meta.
+const withMembers = (output: RenderOutput, reply: Readonly<Record<string, string>> | undefined): RenderOutput => {
+  if (!reply) return output
+  const members = Object.entries(reply).map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`)
+  return output.withMeta([output.meta, ...members].filter(Boolean).join(','))
+}

@@ -57,10 +57,13 @@ class OtherView extends LiveView<{ n: number }> {
 // The slow view's connected mount waits until the test opens this gate.
 let openGate = (): void => {}
 
-/** A start page whose link leads to a view that takes its time to mount. */
+/** A start page whose link leads to a view that takes its time to mount (and has no title). */
 class StartView extends LiveView<{ n: number }> {
   mount() {
     return { n: 0 }
+  }
+  title() {
+    return 'Start'
   }
   render() {
     return html`<a id="to-slow" href="/slow" live-navigate>slow</a>`
@@ -84,7 +87,7 @@ beforeAll(async () => {
     example(live, app)
     live.routes(app, { routes: { '/counter': CounterView } })
     live.routes(app, { name: 'admin', routes: { '/other': OtherView } })
-    live.routes(app, { name: 'slow', routes: { '/start': StartView, '/slow': SlowView } })
+    live.routes(app, { name: 'slow', title: 'Slow area', routes: { '/start': StartView, '/slow': SlowView } })
   })
 })
 afterAll(() => server.close())
@@ -166,7 +169,7 @@ describe('live navigation (docs/guides/navigation.md)', () => {
     expect((frame.window as unknown as Marked).marker).toBeUndefined()
   })
 
-  it('marks <html> with sb-page-loading while a navigate waits, until the view is shown', async () => {
+  it('marks <html> with sb-page-loading while a navigate waits, until the view is shown, titled', async () => {
     const page = await openPage(`${server.url}/start`)
     const html = page.document.documentElement
     click(page, '#to-slow')
@@ -175,6 +178,8 @@ describe('live navigation (docs/guides/navigation.md)', () => {
     openGate()
     await waitFor(() => page.$('#slow'), 'the slow view')
     expect(html.classList.contains('sb-page-loading')).toBe(false)
+    // A view without a title() shows its live session's, never the last view's.
+    expect(page.document.title).toBe('Slow area')
   })
 
   it('rejoins the view it navigated to after a reconnect', async () => {
