@@ -151,13 +151,16 @@ export const bindDom = (sender: ViewSender, doc: Document = document): void => {
       if (!event || el.contains(e.target as Node) || !isDisplayed(el)) continue
       trigger(sender, el, 'click', event, liveValues(el))
     }
-    const link = closest(e, 'a[live-patch],a[live-navigate]') as HTMLAnchorElement | null | undefined
+    const link = closest(e, 'a[live-patch],a[live-navigate]') as HTMLAnchorElement | null
     const topic = link && topicOf(link)
     const { button, metaKey, ctrlKey, shiftKey, altKey } = e as MouseEvent
     // A live patch only rewrites this page's URL: a link elsewhere is left to the browser, as
     // is a live navigate on a page with no live session (no main root).
-    const isHere = link?.origin === location.origin && !(button || metaKey || ctrlKey || shiftKey || altKey)
-    if (isHere && link.hasAttribute('live-navigate')) return void (navigate(link.href) && e.preventDefault())
+    const isHere =
+      link?.origin === location.origin && !(button || metaKey || ctrlKey || shiftKey || altKey)
+    if (isHere && link.hasAttribute('live-navigate')) {
+      return void (navigate(link.href) && e.preventDefault())
+    }
     if (link && topic && isHere) {
       e.preventDefault()
       patchUrl(link.href, false)

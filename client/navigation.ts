@@ -97,10 +97,11 @@ export const navigate = (
   return true
 }
 
-/** On back/forward: an entry another view made is navigated to (true); the caller patches the rest. */
+/** On back/forward: an entry another view made is navigated to (true); the rest is patched. */
 export const popNavigate = (entry: Entry): boolean => {
   clearTimeout(saving)
-  return !!entry?.sb && entry.sb !== current && navigate(location.href, false, undefined, undefined, entry)
+  const isOther = !!entry?.sb && entry.sb !== current
+  return isOther && navigate(location.href, false, undefined, undefined, entry)
 }
 
 /** Stamps the page's entry and keeps its scroll position in it; call once at boot. */

@@ -43,7 +43,9 @@ const showPage = ({ ti, f }: Payload): void => {
   showFlash(f)
 }
 
-/** A live navigate (client/navigation.ts): the URL to join the view of, and who hears how it went. */
+type Forms = { [id: string]: FormValues }
+
+/** A live navigate (client/navigation.ts): the URL whose view to join, and who hears the end. */
 export type Nav = { url: string; flash: unknown; done: (isOk: boolean) => void }
 
 /** A live view root and its join. */
@@ -79,7 +81,9 @@ export class View implements Member {
     this.#show('sb-loading')
     const form = nav ? {} : collectForms(this.el)
     const token = this.el.getAttribute('data-sb-token') ?? ''
-    const payload = { token, url: nav?.url ?? location.href, params: {}, form, ...(nav && { navigate: true, flash: nav.flash }) }
+    const url = nav?.url ?? location.href
+    const navigating = nav && { navigate: true, flash: nav.flash }
+    const payload = { token, url, params: {}, form, ...navigating }
     const stop = pageLoading(nav ? 'navigate' : 'join')
     const ref = this.#link.send(this.topic, 'join', payload, null, (status, response) => {
       // Only the current join mounts: a reply to one since left or crashed is stale.
@@ -90,7 +94,7 @@ export class View implements Member {
     this.joinRef = ref
   }
 
-  #joined(ref: string | null, status: Status, response: Payload, form: { [id: string]: FormValues }, nav?: Nav): void {
+  #joined(ref: string | null, status: Status, response: Payload, form: Forms, nav?: Nav): void {
     // Refused (outside the live session) or cut off, a navigate loads the URL as a page.
     if (nav && status !== 'ok') return nav.done(false)
     if (response.tk) this.el.setAttribute('data-sb-token', `${response.tk}`), nav?.done(true)

@@ -44,7 +44,7 @@ ${head}
 </head>
 <body>
 <header class="top"><a class="brand" href="/" live-navigate>Switchboard</a>
-<nav><a href="/" live-navigate>Dashboard</a><a href="/counter" live-navigate>Counter</a><a href="/signup" live-navigate>Sign up</a><a href="/system">System</a></nav></header>
+<nav><a href="/" live-navigate>Dashboard</a><a href="/counter" live-navigate>Counter</a><a href="/signup" live-navigate>Sign up</a></nav></header>
 <main class="page">${flash}${body}</main>
 </body>
 </html>`

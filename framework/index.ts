@@ -112,7 +112,12 @@ export type {
   ViewRenderEvent,
 } from './telemetry/index.ts'
 
-export { Switchboard, defaultLayout, developmentSecret, PAGE_LOADING_STYLE } from './server/index.ts'
+export {
+  Switchboard,
+  defaultLayout,
+  developmentSecret,
+  PAGE_LOADING_STYLE,
+} from './server/index.ts'
 export type {
   AuthorizeRequest,
   DashboardOptions,

@@ -28,18 +28,20 @@ export class LiveSession {
   readonly routes: readonly LiveRoute[]
   readonly #match: RouteMatcher
 
-  /** Throws `router.bad-routes` at definition for an empty table, a pattern or a view that is not one. */
+  /** Throws `router.bad-routes` at definition: no routes, a pattern or a view that is not one. */
   constructor(name: string, routes: Readonly<Record<string, ViewClass>>, match: RouteMatcher) {
     const entries = Object.entries(routes ?? {})
     if (entries.length === 0) {
-      throw new LiveError('router.bad-routes', `live session "${name}" has no routes; give { '/': SomeView }`)
+      const detail = `live session "${name}" has no routes; give { '/': SomeView }`
+      throw new LiveError('router.bad-routes', detail)
     }
     for (const [pattern, View] of entries) {
       if (!pattern.startsWith('/')) {
-        throw new LiveError('router.bad-routes', `route "${pattern}" of "${name}" must start with "/"`)
+        const detail = `route "${pattern}" of "${name}" must start with "/"`
+        throw new LiveError('router.bad-routes', detail)
       }
       if (typeof View !== 'function') {
-        throw new LiveError('router.bad-routes', `route "${pattern}" of "${name}" names no view class`)
+        throw new LiveError('router.bad-routes', `route "${pattern}" of "${name}" names no view`)
       }
     }
     this.name = name
@@ -47,7 +49,7 @@ export class LiveSession {
     this.#match = match
   }
 
-  /** The first route matching `pathname`, with its params; null when the session does not route it. */
+  /** The first route matching `pathname`, with its params; null when the session has none. */
   find(pathname: string): RouteMatch | null {
     for (const route of this.routes) {
       const params = this.#match(route.pattern, pathname)

@@ -15,7 +15,7 @@ import type { LiveSession } from '../router/index.ts'
 import type { ViewClass } from '../view/index.ts'
 import type { TokenClaims } from './token.ts'
 
-/** The claims of the view `url` leads to in the token's live session; throws `router.outside-session`. */
+/** The claims of the view at `url` in the token's live session; else `router.outside-session`. */
 export const navigateClaims = (
   claims: TokenClaims,
   url: URL,
@@ -27,7 +27,8 @@ export const navigateClaims = (
   const name = match && nameOf(match.View)
   if (!match || !name) {
     const where = session ? `live session "${session.name}"` : 'no live session (a page())'
-    throw new LiveError('router.outside-session', `${url.pathname} is not a route of ${where}; load it as a page`)
+    const detail = `${url.pathname} is not a route of ${where}; load it as a page`
+    throw new LiveError('router.outside-session', detail)
   }
   return { ...claims, v: name, p: match.params, u: url.pathname, r: match.pattern }
 }

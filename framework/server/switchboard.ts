@@ -111,7 +111,7 @@ export type PageOptions = {
  */
 export type RoutesOptions = PageOptions & {
   readonly routes: Readonly<Record<string, ViewClass>>
-  /** Names the session in page tokens; default `live` (`live2`, … for later ones). Keep it stable across deploys. */
+  /** Its name in page tokens; default `live` (`live2`, …). Keep it stable across deploys. */
   readonly name?: string
 }
 
@@ -193,7 +193,7 @@ export class Switchboard {
    * views on one page share the tab's socket, each on its own topic.
    */
   page(views: ViewClass | readonly ViewClass[], options: PageOptions = {}): Handler {
-    return this.#page(Array.isArray(views) ? views : [views as ViewClass], options, undefined)
+    return this.#page(Array.isArray(views) ? views : [views as ViewClass], options)
   }
 
   /**
@@ -214,11 +214,13 @@ export class Switchboard {
     const session = new LiveSession(name, options.routes, matchRoute)
     this.#sessions.set(name, session)
     if (typeof options.title === 'string') this.#sessionTitles.set(name, options.title)
-    for (const { pattern, View } of session.routes) app.get(pattern, this.#page([View], options, name))
+    for (const { pattern, View } of session.routes) {
+      app.get(pattern, this.#page([View], options, name))
+    }
     return session
   }
 
-  #page(list: readonly ViewClass[], options: PageOptions, liveSession: string | undefined): Handler {
+  #page(list: readonly ViewClass[], options: PageOptions, liveSession?: string): Handler {
     const names = list.map((View) => this.#register(View))
     return async (c) => {
       const csrf = this.#csrfCookie(c)
@@ -273,7 +275,7 @@ export class Switchboard {
     name: string,
     rendered: Rendered,
     context: MountContext,
-    { routeParams, route, liveSession }: { routeParams: Record<string, string>; route: string; liveSession: string | undefined },
+    { routeParams, route, liveSession }: RootClaims,
     csrf: string,
   ): string {
     const id = `sb-${randomBytes(6).toString('base64url')}`
@@ -290,7 +292,8 @@ export class Switchboard {
     })
     // The root of a live session's page is the one a live navigate replaces (`data-sb-main`).
     const main = liveSession ? ' data-sb-main' : ''
-    return `<div id="${id}" data-sb-root data-sb-token="${token}"${main}>${renderToString(rendered)}</div>`
+    const html = renderToString(rendered)
+    return `<div id="${id}" data-sb-root data-sb-token="${token}"${main}>${html}</div>`
   }
 
   /** A hono handler serving the client bundle (built by `npm run build`). */
@@ -459,7 +462,9 @@ export class Switchboard {
     const url = parseUrl(payload.url)
     // A live navigate mounts the view at `url` in the token's live session (navigate.ts).
     const isNavigate = payload.navigate === true
-    if (isNavigate) claims = navigateClaims(claims, url, this.#sessions, (V) => this.#viewNames.get(V))
+    if (isNavigate) {
+      claims = navigateClaims(claims, url, this.#sessions, (V) => this.#viewNames.get(V))
+    }
     const View = this.#views.get(claims.v)
     if (!View) throw new LiveError('socket.unknown-view', `no view named "${claims.v}" is routed here`)
     const form = isRecord(payload.form) ? (payload.form as MountContext['form']) : {}
@@ -514,6 +519,13 @@ function onClose(this: SocketWithConnection): void {
 }
 function onError(this: SocketWithConnection): void {
   this[CONNECTION]?.ended('socket error')
+}
+
+// What a page's root token signs beside the view, session and browser.
+type RootClaims = {
+  readonly routeParams: Record<string, string>
+  readonly route: string
+  readonly liveSession: string | undefined
 }
 
 const loadClientBundle = (): string => {

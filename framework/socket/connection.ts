@@ -486,8 +486,8 @@ export class Connection implements JoinHost {
 }
 
 // Members the authorizer adds to a join reply, beside the tree and the view's own meta.
-const withMembers = (output: RenderOutput, reply: Readonly<Record<string, string>> | undefined): RenderOutput => {
+const withMembers = (output: RenderOutput, reply?: Record<string, string>): RenderOutput => {
   if (!reply) return output
-  const members = Object.entries(reply).map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`)
+  const members = Object.entries(reply).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`)
   return output.withMeta([output.meta, ...members].filter(Boolean).join(','))
 }
