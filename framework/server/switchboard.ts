@@ -22,7 +22,7 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import { LiveError } from '../errors.ts'
 import { PresenceTracker } from '../presence/index.ts'
 import { PubSub } from '../pubsub/index.ts'
-import { LiveSession } from '../router/index.ts'
+import type { LiveSession } from '../router/index.ts'
 import { createReporter, type ErrorHook, type Logger, type Reporter } from '../runtime/index.ts'
 import {
   CLOSE,
@@ -43,7 +43,7 @@ import {
 import { csrfCookieName, isCsrfMatch, issueCsrf, isSignedCsrf } from './csrf-cookie.ts'
 import { putFlashCookie, readFlash, signFlash, takeFlashCookie } from './flash-cookie.ts'
 import { defaultLayout, pageTitle, renderFlash, type Layout } from './layout.ts'
-import { navigateClaims } from './navigate.ts'
+import { LiveSessions } from './navigate.ts'
 import { matchRoute } from './route-params.ts'
 import { DEFAULT_SOCKET_PATH, resolveConfig, type ServerConfig } from './server-config.ts'
 import { csrfBinding, safeEqual, signToken, verifyToken } from './token.ts'
@@ -137,10 +137,7 @@ export class Switchboard {
   readonly #report: Reporter
   readonly #views = new Map<string, ViewClass>()
   readonly #viewNames = new Map<ViewClass, string>()
-  readonly #sessions = new Map<string, LiveSession>()
-  // The `title` option of a live session, when a string: the title a navigate to a view without
-  // a title() shows, as its page does.
-  readonly #sessionTitles = new Map<string, string>()
+  readonly #liveSessions = new LiveSessions()
   readonly #connections = new Set<Connection>()
   readonly #wss: WebSocketServer
   readonly #sweeper: ReturnType<typeof setInterval>
@@ -206,16 +203,9 @@ export class Switchboard {
    * ```
    */
   routes(app: RouteTarget, options: RoutesOptions): LiveSession {
-    let name = options.name ?? 'live'
-    if (options.name !== undefined && this.#sessions.has(name)) {
-      throw new LiveError('router.bad-routes', `a live session is already named "${name}"`)
-    }
-    for (let n = 2; this.#sessions.has(name); n++) name = `live${n}`
-    const session = new LiveSession(name, options.routes, matchRoute)
-    this.#sessions.set(name, session)
-    if (typeof options.title === 'string') this.#sessionTitles.set(name, options.title)
+    const session = this.#liveSessions.add(options)
     for (const { pattern, View } of session.routes) {
-      app.get(pattern, this.#page([View], options, name))
+      app.get(pattern, this.#page([View], options, session.name))
     }
     return session
   }
@@ -462,9 +452,7 @@ export class Switchboard {
     const url = parseUrl(payload.url)
     // A live navigate mounts the view at `url` in the token's live session (navigate.ts).
     const isNavigate = payload.navigate === true
-    if (isNavigate) {
-      claims = navigateClaims(claims, url, this.#sessions, (V) => this.#viewNames.get(V))
-    }
+    if (isNavigate) claims = this.#liveSessions.navigate(claims, url, (V) => this.#viewNames.get(V))
     const View = this.#views.get(claims.v)
     if (!View) throw new LiveError('socket.unknown-view', `no view named "${claims.v}" is routed here`)
     const form = isRecord(payload.form) ? (payload.form as MountContext['form']) : {}
@@ -482,10 +470,8 @@ export class Switchboard {
       ...(flash ? { flash } : {}),
     }
     if (!isNavigate) return { View, context }
-    const reply: Record<string, string> = { tk: signToken(this.#config.secret, claims) }
-    // A view without a title() gets its page's: the tab must not keep the last view's title.
-    if (!View.prototype.title) reply.ti = this.#sessionTitles.get(claims.l ?? '') ?? claims.v
-    return { View, context, reply }
+    const token = signToken(this.#config.secret, claims)
+    return { View, context, reply: this.#liveSessions.reply(claims, View, token) }
   }
 
   readonly #findChannel = (topic: string): ChannelClass | undefined => {

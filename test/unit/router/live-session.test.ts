@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { html, LiveView } from '../../../framework/index.ts'
 import { LiveSession } from '../../../framework/router/index.ts'
-import { navigateClaims } from '../../../framework/server/navigate.ts'
+import { LiveSessions, navigateClaims } from '../../../framework/server/navigate.ts'
 import { matchRoute } from '../../../framework/server/route-params.ts'
 import { signToken, verifyToken, type TokenClaims } from '../../../framework/server/token.ts'
 
@@ -86,5 +86,29 @@ describe('navigateClaims', () => {
         expect.objectContaining({ code: 'router.outside-session' }),
       )
     }
+  })
+})
+
+describe('LiveSessions', () => {
+  it('names sessions live, live2, … unless named, and refuses a name given twice', () => {
+    const sessions = new LiveSessions()
+    expect(sessions.add({ routes }).name).toBe('live')
+    expect(sessions.add({ routes: { '/admin': AdminView } }).name).toBe('live2')
+    expect(sessions.add({ name: 'ops', routes }).name).toBe('ops')
+    expect(() => sessions.add({ name: 'ops', routes })).toThrow(expect.objectContaining({ code: 'router.bad-routes' }))
+  })
+
+  it('gives a navigate reply the new token, and the session title for a view without title()', () => {
+    class TitledView extends HomeView {
+      title() {
+        return 'Titled'
+      }
+    }
+    const sessions = new LiveSessions()
+    sessions.add({ name: 'app', title: 'Fleet', routes })
+    expect(sessions.reply(claimsOf({ v: 'SourceView' }), SourceView, 'tok')).toEqual({ tk: 'tok', ti: 'Fleet' })
+    expect(sessions.reply(claimsOf(), TitledView, 'tok')).toEqual({ tk: 'tok' })
+    // No title option (or one computed per request): the view's name, as its page shows.
+    expect(sessions.reply(claimsOf({ l: 'other', v: 'SourceView' }), SourceView, 'tok')).toEqual({ tk: 'tok', ti: 'SourceView' })
   })
 })
