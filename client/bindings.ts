@@ -8,7 +8,7 @@
 import { isCommandList, isDisplayed, runCommands } from './commands.ts'
 import { dictionary, serializeForm } from './form.ts'
 import { pageLoading } from './loading.ts'
-import { navigate, patchUrl, popNavigate } from './navigation.ts'
+import { navigate, patchUrl, popState } from './navigation.ts'
 import { ROOT_SELECTOR, viewTopic, type Payload } from './protocol.ts'
 
 /** Where bindings send: the socket routes a view's frames to that view. */
@@ -217,12 +217,11 @@ export const bindDom = (sender: ViewSender, doc: Document = document): void => {
   }
 
   // Back/forward: to an entry of another view, a navigate; within the views here, a patch.
-  on(win, 'popstate', (e) => {
-    const entry = (e as PopStateEvent).state
-    if (popNavigate(entry)) return
-    for (const root of doc.querySelectorAll(ROOT_SELECTOR)) {
-      sendParams(sender, viewTopic(root), win.location.href)
-    }
-    scrollTo(0, entry?.y ?? scrollY)
-  })
+  on(win, 'popstate', (e) =>
+    popState((e as PopStateEvent).state, () => {
+      for (const root of doc.querySelectorAll(ROOT_SELECTOR)) {
+        sendParams(sender, viewTopic(root), win.location.href)
+      }
+    }),
+  )
 }

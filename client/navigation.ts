@@ -11,8 +11,11 @@
  * (`data-sb-main`, printed by the server's `routes()`), over the same socket: the server answers
  * with the new view and the root's new token, or refuses a URL outside the live session, and the
  * browser then loads that URL as a page. Each history entry is stamped with the view that made
- * it (`sb`), and with its scroll position (`y`): back or forward to an entry of the view on the
- * page is a patch; to an entry another view made, a navigate that restores its scroll.
+ * it (`sb`) and its own id (`k`): back or forward to an entry of the view on the page is a patch;
+ * to an entry another view made, a navigate. Either way the entry's scroll comes back: the
+ * position is written into an entry as it is left by a new entry or a page load (`y`), and kept
+ * in memory when back/forward leaves it. Nothing is written while the user scrolls: a
+ * replaceState per scroll would also fire on every scroll anchoring of a page patched live.
  */
 import { pageLoading } from './loading.ts'
 import type { View } from './view.ts'
@@ -25,24 +28,25 @@ const ALLOWED = /^(\/(?![/\\])|\?|https?:\/\/)[^\u0000-\u001f\u007f]*$/i
 /** Each root's view; `data-sb-main` marks the one a live navigate replaces. */
 export const views = new WeakMap<Element, View>()
 
-/** What a history entry carries: the view that made it, and the scroll to restore there. */
-type Entry = { sb?: string; y?: number } | null
+/** What a history entry carries: the view that made it, its id, the scroll to restore there. */
+type Entry = { sb?: string; k?: string; y?: number } | null
 
-// The view of the current entry: a fresh id per navigate, never reused by another document.
-let current = `${Math.random()}`
-let saving: ReturnType<typeof setTimeout> | undefined
+// Fresh ids, never reused by another document.
+const id = (): string => `${Math.random()}`
+// The view of the current entry, and the entry itself.
+let current = id()
+let here = id()
+// The scroll of each entry back/forward left, in this document.
+const left: { [k: string]: number } = {}
 
-const saveScroll = (): void => {
-  clearTimeout(saving)
-  history.replaceState({ ...history.state, y: scrollY }, '')
-}
+const saveScroll = (): void => history.replaceState({ ...history.state, y: scrollY }, '')
 
 // A new entry (or the current one replaced) for `href`, made by `view`; the entry left keeps
 // its scroll position.
 const enter = (href: string, isReplace: boolean, view = current): void => {
   saveScroll()
   current = view
-  history[isReplace ? 'replaceState' : 'pushState']({ sb: view }, '', href)
+  history[isReplace ? 'replaceState' : 'pushState']({ sb: view, k: (here = id()) }, '', href)
 }
 
 /** `to` resolved against the page, or `null` (and a console error) when a view may not name it. */
@@ -88,7 +92,7 @@ export const navigate = (
     done: (isOk) => {
       if (!isOk) return redirect(url.href)
       if (pop) current = pop.sb!
-      else enter(url.href, isReplace, `${Math.random()}`)
+      else enter(url.href, isReplace, id())
       // The messages shown belong to the view that left; the new one's come with its join.
       document.getElementById('sb-flash')?.replaceChildren()
       queueMicrotask(() => scrollTo(0, pop?.y ?? 0))
@@ -97,20 +101,25 @@ export const navigate = (
   return true
 }
 
-/** On back/forward: an entry another view made is navigated to (true); the rest is patched. */
-export const popNavigate = (entry: Entry): boolean => {
-  clearTimeout(saving)
+/**
+ * Back/forward reached `entry`: one another view made is navigated to; otherwise `patch` sends
+ * the views here their new URL. Either way the entry's scroll is restored.
+ */
+export const popState = (entry: Entry, patch: () => void): void => {
+  // The browser leaves the scroll alone (manual restoration): it is still the left entry's.
+  left[here] = scrollY
+  here = entry?.k ?? id()
+  const y = left[here] ?? entry?.y ?? 0
   const isOther = !!entry?.sb && entry.sb !== current
-  return isOther && navigate(location.href, false, undefined, undefined, entry)
+  if (isOther && navigate(location.href, false, undefined, undefined, { ...entry, y })) return
+  patch()
+  scrollTo(0, y)
 }
 
-/** Stamps the page's entry and keeps its scroll position in it; call once at boot. */
+/** Stamps the page's entry and keeps its scroll for a reload or a return; call once at boot. */
 export const bindHistory = (): void => {
   history.scrollRestoration = 'manual'
   scrollTo(0, (history.state as Entry)?.y ?? scrollY)
-  history.replaceState({ ...history.state, sb: current }, '')
-  addEventListener('scroll', () => {
-    clearTimeout(saving)
-    saving = setTimeout(saveScroll, 100)
-  })
+  history.replaceState({ ...history.state, sb: current, k: here }, '')
+  addEventListener('pagehide', saveScroll)
 }

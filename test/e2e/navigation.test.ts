@@ -70,7 +70,7 @@ describe.skipIf(!hasChromium)('live navigation in headless Chromium', { timeout:
     const detailUrl = await page.evaluate(() => location.pathname + location.search)
     // Scrolled down before leaving: back here restores it.
     await page.evaluate(() => scrollTo(0, 200))
-    await page.waitForFunction(() => (history.state as { y?: number } | null)?.y === 200)
+    await page.waitForFunction(() => scrollY === 200)
     // Clicked from script: Playwright's own click would scroll the link into view first.
     await page.evaluate(() => document.querySelector<HTMLElement>('[data-testid=open-source-page]')!.click())
     await page.waitForSelector(`${CONNECTED} [data-testid=source-page]`)

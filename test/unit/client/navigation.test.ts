@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { navigate, popNavigate } from '../../../client/navigation.ts'
+import { bindHistory, navigate, popState } from '../../../client/navigation.ts'
 import { View } from '../../../client/view.ts'
 import { fakeLink } from './fake-link.ts'
 
@@ -66,10 +66,48 @@ describe('navigate', () => {
     navigate('/sources/7')
     link.reply(link.sent.at(-1)!.ref, 'ok', { ...TREE, tk: 'new-token' })
     const own = history.state as { sb: string }
-    expect(popNavigate(own)).toBe(false)
-    expect(popNavigate(null)).toBe(false)
-    const sent = link.sent.length
-    expect(popNavigate({ sb: 'another-view', y: 40 })).toBe(true)
-    expect(link.sent.slice(sent).find((s) => s.event === 'join')?.payload).toMatchObject({ navigate: true, url: location.href })
+    const patched: unknown[] = []
+    const patch = () => void patched.push(location.href)
+    let sent = link.sent.length
+    popState(own, patch)
+    popState(null, patch)
+    expect(patched).toHaveLength(2)
+    expect(link.sent.length).toBe(sent)
+    sent = link.sent.length
+    popState({ sb: 'another-view', k: 'entry', y: 40 }, patch)
+    expect(patched).toHaveLength(2)
+    const join = link.sent.slice(sent).find((s) => s.event === 'join')
+    expect(join?.payload).toMatchObject({ navigate: true, url: location.href })
+  })
+
+  it('writes nothing to history while the user scrolls (a live page scrolls on every patch)', () => {
+    bindHistory()
+    const replace = vi.spyOn(history, 'replaceState')
+    try {
+      dispatchEvent(new Event('scroll'))
+      expect(replace).not.toHaveBeenCalled()
+      // Left for another page, the entry keeps its scroll for the way back.
+      dispatchEvent(new Event('pagehide'))
+      expect(replace).toHaveBeenCalledWith(expect.objectContaining({ y: scrollY }), '')
+    } finally {
+      replace.mockRestore()
+    }
+  })
+
+  it('restores the scroll an entry had when back/forward left it', () => {
+    const scroll = vi.spyOn(window, 'scrollTo').mockImplementation(() => {})
+    try {
+      const at = (y: number) => Object.defineProperty(window, 'scrollY', { value: y, configurable: true })
+      popState({ k: 'first' }, () => {})
+      at(321) // the user scrolls on the first entry
+      popState({ k: 'second' }, () => {})
+      expect(scroll).toHaveBeenLastCalledWith(0, 0)
+      at(0)
+      popState({ k: 'first' }, () => {})
+      expect(scroll).toHaveBeenLastCalledWith(0, 321)
+    } finally {
+      scroll.mockRestore()
+      Object.defineProperty(window, 'scrollY', { value: 0, configurable: true })
+    }
   })
 })
