@@ -1,14 +1,15 @@
 /**
  * The browser entry, built to dist/client/switchboard.js: it creates the page's LiveSocket,
  * installs the bindings and joins every `[data-sb-root]` once the DOM is ready. Apps reach it as
- * `window.Switchboard`: `Switchboard.hooks.Chart = {…}`, `Switchboard.socket.channel('room:1')`.
+ * `window.Switchboard`: `Switchboard.hooks.Chart = {…}`, `Switchboard.socket.channel('room:1')`,
+ * `await Switchboard.load('presence')` for a chunk (client/chunks.ts).
  */
 import { bindDom } from './bindings.ts'
+import { defineChunk, loadChunk } from './chunks.ts'
 import { bindFlash } from './flash.ts'
 import { bindHistory } from './navigation.ts'
 import { hooks } from './patch.ts'
 import { ROOT_SELECTOR } from './protocol.ts'
-import { PresenceList } from './presence.ts'
 import { LiveSocket } from './socket.ts'
 
 const meta = (name: string): string | null =>
@@ -40,9 +41,10 @@ if (document.readyState === 'loading') addEventListener('DOMContentLoaded', boot
 else boot()
 
 // The IIFE build also assigns these exports to `var Switchboard`; this covers ES module use.
-Object.assign(window, { Switchboard: { socket, LiveSocket, hooks, PresenceList } })
+// `load(name)` brings in a chunk: `const { PresenceList } = await Switchboard.load('presence')`.
+Object.assign(window, { Switchboard: { socket, LiveSocket, hooks, load: loadChunk, defineChunk } })
 
-export { hooks, LiveSocket, PresenceList }
+export { defineChunk, hooks, loadChunk as load, LiveSocket }
 export type { Channel, Push } from './channel.ts'
 export type { Hook, HookInstance } from './patch.ts'
 export type { ConnectionState } from './socket.ts'

@@ -11,7 +11,8 @@
  * its reply has been handled: sent (or failed with the join's error), and delivered.
  */
 import { backoff } from './backoff.ts'
-import { Channel } from './channel.ts'
+import type { Channel } from './channel.ts'
+import { loadChunk } from './chunks.ts'
 import {
   decodeFrame,
   decodeReply,
@@ -145,9 +146,13 @@ export class LiveSocket implements Link {
     return view
   }
 
-  /** A channel on `topic`; call `join()` on it. */
-  channel(topic: string, params: Payload = {}): Channel {
-    return new Channel(this, topic, params)
+  /**
+   * A channel on `topic`; call `join()` on it. Channels are a chunk (client/chunks/channels.ts),
+   * loaded with the first one a page opens.
+   */
+  async channel(topic: string, params: Payload = {}): Promise<Channel> {
+    const chunk = await loadChunk<{ Channel: typeof Channel }>('channels')
+    return new chunk.Channel(this, topic, params)
   }
 
   /** Sends an event (or `params`) to the live view on `topic`; `done` runs after its reply. */

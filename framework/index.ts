@@ -11,8 +11,11 @@ export type { Rendered, SafeHtml, KeyedList } from './template/index.ts'
 export { JS } from './js/index.ts'
 export type { Command, DispatchOptions, DisplayOptions, PushOptions } from './js/index.ts'
 
-export { LiveView, on } from './view/index.ts'
+export { LiveView, loading, on } from './view/index.ts'
 export type {
+  AsyncOutcome,
+  AsyncResult,
+  AsyncTask,
   EventHandler,
   EventValue,
   MountContext,
@@ -20,6 +23,9 @@ export type {
   StandardSchema,
   ViewClass,
 } from './view/index.ts'
+
+export { defineForm, FormState } from './form/index.ts'
+export type { FormDefinition, FormValues } from './form/index.ts'
 
 export { Channel, refuse, JoinRefused, CLOSE, DEFAULT_LIMITS } from './socket/index.ts'
 export type { ChannelClass, ChannelContext, Limits } from './socket/index.ts'

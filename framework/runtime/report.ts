@@ -22,10 +22,11 @@ export type ErrorContext = {
   /**
    * `crash`: a view, channel or pub/sub handler threw; `join-refused`: a join was turned away
    * (bad token, refuse()); `terminate`: a terminate threw or rejected; `internal`: Switchboard
-   * itself failed (a bug, presence replication, a frame it could not route).
+   * itself failed (a bug, presence replication, a frame it could not route); `async`: a view's
+   * background task (assignAsync, startAsync) failed, which the view shows as its failed state.
    */
-  readonly kind: 'crash' | 'join-refused' | 'terminate' | 'internal'
-  /** `error` for crashes and bugs, `warn` for refused joins. */
+  readonly kind: 'crash' | 'join-refused' | 'terminate' | 'internal' | 'async'
+  /** `error` for crashes and bugs, `warn` for refused joins and failed background tasks. */
   readonly level: 'error' | 'warn'
   /** The socket topic (`lv:…`, `room:…`) or the pub/sub topic. */
   readonly topic?: string
@@ -84,6 +85,7 @@ const messageOf = (error: unknown, { kind, name }: ErrorContext): string => {
   if (kind === 'join-refused') return 'join refused'
   if (kind === 'terminate') return `${name ?? 'a'} terminate failed`
   if (kind === 'internal') return 'internal error'
+  if (kind === 'async') return `${name ?? 'a view'} background task failed`
   return `${name ?? 'a handler'} crashed`
 }
 

@@ -124,7 +124,9 @@ export type UpgradeSource = {
   listenerCount(event: 'upgrade'): number
 }
 
-const CLIENT_BUNDLE = fileURLToPath(new URL('../../dist/client/switchboard.js', import.meta.url))
+const CLIENT_DIR = fileURLToPath(new URL('../../dist/client/', import.meta.url))
+// A chunk's name as client/chunks/ spells it; anything else is no chunk (and never a path).
+const CHUNK_NAME = /^[a-z][a-z0-9-]{0,31}$/
 
 /** Serves live views and channels over hono and one WebSocket per tab. */
 export class Switchboard {
@@ -142,7 +144,7 @@ export class Switchboard {
   readonly #wss: WebSocketServer
   readonly #sweeper: ReturnType<typeof setInterval>
   readonly #drainer: ReturnType<typeof setInterval>
-  #clientScript: string | null = null
+  readonly #clientScripts = new Map<string, string>()
   #telemetry: TelemetryRoutes | null = null
 
   constructor(options: SwitchboardOptions) {
@@ -286,13 +288,28 @@ export class Switchboard {
     return `<div id="${id}" data-sb-root data-sb-token="${token}"${main}>${html}</div>`
   }
 
-  /** A hono handler serving the client bundle (built by `npm run build`). */
+  /**
+   * A hono handler serving the client bundle (built by `npm run build`), and at the same path
+   * with `?chunk=<name>` the chunks the client loads on first use (client/chunks.ts); an unknown
+   * chunk is a 404.
+   */
   clientScript(): Handler {
     return (c) => {
-      this.#clientScript ??= loadClientBundle()
+      const chunk = c.req.query('chunk')
+      let file = 'switchboard.js'
+      if (chunk !== undefined) {
+        if (!CHUNK_NAME.test(chunk)) return c.text('no such chunk', 404)
+        file = `switchboard-${chunk}.js`
+      }
+      let script = this.#clientScripts.get(file)
+      if (script === undefined) {
+        const loaded = loadClientScript(file, chunk !== undefined)
+        if (loaded === null) return c.text('no such chunk', 404)
+        this.#clientScripts.set(file, (script = loaded))
+      }
       c.header('content-type', 'text/javascript; charset=utf-8')
       c.header('cache-control', 'no-cache')
-      return c.body(this.#clientScript)
+      return c.body(script)
     }
   }
 
@@ -514,11 +531,13 @@ type RootClaims = {
   readonly liveSession: string | undefined
 }
 
-const loadClientBundle = (): string => {
+// The built script, or null for a chunk that was never built (the core missing is a setup error).
+const loadClientScript = (file: string, isChunk: boolean): string | null => {
   try {
-    return readFileSync(CLIENT_BUNDLE, 'utf8')
+    return readFileSync(`${CLIENT_DIR}${file}`, 'utf8')
   } catch {
-    throw new LiveError('server.bad-config', `no client bundle at ${CLIENT_BUNDLE}; run npm run build`)
+    if (isChunk) return null
+    throw new LiveError('server.bad-config', `no client bundle at ${CLIENT_DIR}${file}; run npm run build`)
   }
 }
 

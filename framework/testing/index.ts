@@ -44,6 +44,8 @@ export type MountOptions = {
   readonly params?: Record<string, string>
   readonly session?: Record<string, unknown>
   readonly url?: string
+  /** The forms the browser sends on a rejoin, by form id (`MountContext.form`). */
+  readonly form?: MountContext['form']
   /** Share services with other mounted views (pub/sub between them). */
   readonly services?: ViewServices
 }
@@ -69,7 +71,7 @@ export const mountView = async <V extends ViewClass>(
     session: options.session ?? {},
     isConnected: true,
     url,
-    form: {},
+    form: options.form ?? {},
   }
   await process.mount(context)
   const settle = (): Promise<void> => process.event('__settle__', {}).then(() => undefined, () => undefined)

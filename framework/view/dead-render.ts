@@ -94,4 +94,7 @@ class DeadHost implements ViewHost {
   sendAfter = (): (() => void) => noop
   every = (): (() => void) => noop
   pushEvent = noop
+  // Background work runs only once connected: the page shows its loading state without waiting.
+  startAsync = noop
+  cancelAsync = (): boolean => false
 }

@@ -60,4 +60,6 @@ export class EndedHost implements ViewHost {
   redirect = noop
   putFlash = noop
   clearFlash = noop
+  startAsync = noop
+  cancelAsync = (): boolean => false
 }

@@ -1,6 +1,8 @@
 export { LiveView } from './live-view.ts'
 export type { MountContext, PresenceListing, ViewClass, ViewHost } from './live-view.ts'
 export { on } from './schema.ts'
+export { loading } from './async.ts'
+export type { AsyncOutcome, AsyncResult, AsyncTask } from './async.ts'
 export type { EventHandler, EventValue, StandardSchema, ValidatedHandler } from './schema.ts'
 export { ViewProcess } from './view-process.ts'
 export { renderDead } from './dead-render.ts'

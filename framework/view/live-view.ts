@@ -13,6 +13,7 @@
  */
 import { LiveError } from '../errors.ts'
 import type { Rendered } from '../template/index.ts'
+import { loadingFrom, type AsyncKeys, type AsyncOutcome, type AsyncTask, type AsyncValue } from './async.ts'
 import type { Flash, FlashKind } from './page-meta.ts'
 import type { EventHandler } from './schema.ts'
 
@@ -64,12 +65,20 @@ export type ViewHost = {
   redirect(to: string): void
   putFlash(kind: string, message: string): void
   clearFlash(kind?: string): void
+  startAsync<T>(
+    name: string,
+    task: AsyncTask<T>,
+    deliver: (outcome: AsyncOutcome<T>) => void | Promise<void>,
+  ): void
+  cancelAsync(name: string): boolean
 }
 
 /** Base class of every live view; `S` is the shape of its state. */
 export abstract class LiveView<S extends object = Record<string, unknown>> {
   #state: S | undefined
   #host: ViewHost | undefined
+  // Loading fields assignAsync set before mount returned the first state: merged into it.
+  #loadingBeforeMount: Partial<S> | undefined
 
   /**
    * Whether views of this class may share renders: views holding identical state values (a
@@ -99,6 +108,9 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
 
   /** Messages from pub/sub, timers and other processes. */
   handleInfo?(message: unknown): void | Promise<void>
+
+  /** The outcome of a `startAsync` task, delivered as a message (one at a time, like the rest). */
+  handleAsync?(name: string, outcome: AsyncOutcome): void | Promise<void>
 
   /** Runs after mount and whenever the URL changes within the view (live patch, back/forward). */
   handleParams?(params: Record<string, string>, url: URL): void | Promise<void>
@@ -223,6 +235,56 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
     this.#services().clearFlash(kind)
   }
 
+  /**
+   * Loads state fields in the background; see async.ts. The fields become `{ status: 'loading' }`
+   * now (keeping a value loaded before), then `ok` with the task's value for each, or `failed`
+   * with its reason. Call it in mount or in any handler; the dead render shows loading and does
+   * not run the task. Calling it again for the same fields cancels the earlier task.
+   *
+   * ```ts
+   * mount() {
+   *   this.assignAsync('org', async (signal) => ({ org: await fetchOrg(id, signal) }))
+   *   return { org: loading() }
+   * }
+   * ```
+   */
+  assignAsync<K extends AsyncKeys<S>>(
+    keys: K | readonly K[],
+    task: AsyncTask<{ readonly [P in K]: AsyncValue<S[P]> }>,
+  ): void {
+    const list: readonly K[] = Array.isArray(keys) ? keys : [keys as K]
+    const loading = Object.fromEntries(list.map((key) => [key, loadingFrom(this.#state?.[key])])) as Partial<S>
+    if (this.#state === undefined) this.#loadingBeforeMount = { ...this.#loadingBeforeMount, ...loading }
+    else this.assign(loading)
+    this.#services().startAsync(`assign:${list.join(',')}`, task, (outcome) => {
+      const results: Record<string, unknown> = {}
+      for (const key of list) {
+        const value = outcome.status === 'ok' ? (outcome.value as Record<PropertyKey, unknown> | null)?.[key] : undefined
+        const previous = (this.#state?.[key] as { value?: unknown } | undefined)?.value
+        const kept = previous === undefined ? {} : { value: previous }
+        if (outcome.status === 'failed') results[key as string] = { status: 'failed', reason: outcome.reason, ...kept }
+        else if (value === undefined) {
+          const reason = `the task of assignAsync gave no "${String(key)}"`
+          results[key as string] = { status: 'failed', reason, ...kept }
+        } else results[key as string] = { status: 'ok', value }
+      }
+      this.assign(results as Partial<S>)
+    })
+  }
+
+  /**
+   * Runs `task` in the background; its outcome arrives in `handleAsync(name, outcome)`. A task
+   * started again under the same name cancels the earlier one; the view's end cancels all.
+   */
+  startAsync<T>(name: string, task: AsyncTask<T>): void {
+    this.#services().startAsync(name, task, (outcome) => this.handleAsync?.(name, outcome))
+  }
+
+  /** Cancels the running task of that name (its signal aborts; its outcome never arrives). */
+  cancelAsync(name: string): boolean {
+    return this.#services().cancelAsync(name)
+  }
+
   #services(): ViewHost {
     if (!this.#host) {
       throw new LiveError('view.not-mounted', `${this.constructor.name} is not running in a host`)
@@ -237,7 +299,8 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
 
   /** @internal Sets the state (from mount, or an equal shared one); called by ViewProcess only. */
   static setState<S extends object>(view: LiveView<S>, state: S): void {
-    view.#state = state
+    view.#state = view.#loadingBeforeMount ? { ...state, ...view.#loadingBeforeMount } : state
+    view.#loadingBeforeMount = undefined
   }
 }
 

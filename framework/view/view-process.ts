@@ -17,6 +17,7 @@ import {
   type ViewClass,
   type ViewHost,
 } from './live-view.ts'
+import { AsyncTasks, type AsyncOutcome, type AsyncTask } from './async.ts'
 import { EndedHost } from './ended-host.ts'
 import { PageMeta, type Flash } from './page-meta.ts'
 import { checkPatchTarget, checkRedirectTarget } from './redirect-target.ts'
@@ -69,6 +70,7 @@ type Message =
   | { kind: 'params'; url: URL; done: Settle }
   | { kind: 'info'; message: unknown }
   | { kind: 'patch'; url: URL } // the view's own pushPatch
+  | { kind: 'async'; deliver: () => void | Promise<void> } // a background task's outcome
 
 /**
  * Where the answer to a client frame goes. Called in the same synchronous step that takes the
@@ -90,6 +92,10 @@ export class ViewProcess implements ViewHost {
   readonly #outlet: ViewOutlet
   readonly #mailbox: Mailbox<Message>
   readonly #timers = new Timers()
+  // Created by the first startAsync: most views never start one.
+  #tasks: AsyncTasks | null = null
+  // Outcomes that arrived while mount still ran: handled once it is done.
+  #early: Message[] | null = null
   // One handler for every subscription; the process itself is the owner they are held under.
   readonly #deliver = (message: unknown): void => this.info(message)
   #status: Status = 'mounting'
@@ -142,6 +148,7 @@ export class ViewProcess implements ViewHost {
       const tree = this.#render()
       this.#sentTree = tree
       this.#status = 'running'
+      for (const msg of this.#early?.splice(0) ?? []) this.#mailbox.post(msg)
       const templates: TemplateSink = new Set()
       if (onMount.hasSubscribers) this.#mounted(startedAt, true)
       return new RenderOutput(encodeNode(tree, templates), templates, this.#meta?.take())
@@ -216,6 +223,7 @@ export class ViewProcess implements ViewHost {
     if (msg.kind === 'info') return this.#afterInfo(this.view.handleInfo?.(msg.message))
     if (msg.kind === 'params') return this.#afterReply(this.#changeUrl(msg.url), msg.done)
     if (msg.kind === 'patch') return this.#afterInfo(this.#changeUrl(msg.url))
+    if (msg.kind === 'async') return this.#afterInfo(msg.deliver())
     const events = this.view.events ?? {}
     const handler = Object.hasOwn(events, msg.name) ? events[msg.name] : undefined
     if (!handler) {
@@ -330,7 +338,7 @@ export class ViewProcess implements ViewHost {
     if (this.#status === 'ended') return
     const crash = asCrash(this.view, msg.kind, error)
     if (onCrash.hasSubscribers) this.#crashed(error)
-    if (msg.kind !== 'info' && msg.kind !== 'patch') msg.done.reject(crash)
+    if (msg.kind === 'event' || msg.kind === 'params') msg.done.reject(crash)
     this.#report(crash, { kind: 'crash', level: 'error', name: this.view.constructor.name })
     this.#release(`crash: ${crash.message}`)
     this.#outlet.crashed(crash)
@@ -343,6 +351,8 @@ export class ViewProcess implements ViewHost {
     this.#status = 'ended'
     this.#mailbox.close()
     this.#timers.clear()
+    this.#tasks?.cancelAll(`view ended: ${reason}`)
+    this.#early = null
     this.#services.pubsub.unsubscribeOwner(this)
     this.#services.presence?.untrackOwner(this)
     this.#sentTree = null
@@ -454,6 +464,25 @@ export class ViewProcess implements ViewHost {
     const flash = this.#meta?.takeForRedirect()
     const signed = flash && this.#services.signFlash?.(flash)
     return signed ? { flash: signed } : {}
+  }
+
+  startAsync<T>(
+    name: string,
+    task: AsyncTask<T>,
+    deliver: (outcome: AsyncOutcome<T>) => void | Promise<void>,
+  ): void {
+    ;(this.#tasks ??= new AsyncTasks()).start(name, task, (outcome) => {
+      if (outcome.status === 'failed') {
+        this.#report(outcome.error, { kind: 'async', level: 'warn', name: this.view.constructor.name })
+      }
+      const msg: Message = { kind: 'async', deliver: () => deliver(outcome) }
+      if (this.#status === 'mounting') (this.#early ??= []).push(msg)
+      else this.#mailbox.post(msg)
+    })
+  }
+
+  cancelAsync(name: string): boolean {
+    return this.#tasks?.cancel(name) ?? false
   }
 
   putFlash(kind: string, message: string): void {

@@ -26,7 +26,7 @@ type ClientChannel = {
   on(event: string, cb: (payload: unknown) => void): void
   push(event: string, payload: unknown): { receive(status: string, cb: (r: unknown) => void): unknown }
 }
-type Sb = { socket: { channel(topic: string, params: object): ClientChannel } }
+type Sb = { socket: { channel(topic: string, params: object): Promise<ClientChannel> } }
 
 describe('realtime with two clients', () => {
   it('re-renders both views on a pub/sub message and tracks who is present', async () => {
@@ -49,12 +49,12 @@ describe('realtime with two clients', () => {
     const tab = await openPage(`${server.url}/`)
     const sb = (tab.window as unknown as { Switchboard: Sb }).Switchboard
     const refused: unknown[] = []
-    sb.socket.channel('lobby:main', { nick: 'mallory' }).join().receive('error', (r) => refused.push(r))
+    ;(await sb.socket.channel('lobby:main', { nick: 'mallory' })).join().receive('error', (r) => refused.push(r))
     await waitFor(() => refused.length === 1, 'the refusal')
     // The app's reason verbatim, the code beside it (it once arrived as "banned (socket.join-refused)").
     expect(refused[0]).toEqual({ code: 'socket.join-refused', reason: 'banned' })
 
-    const channel = sb.socket.channel('lobby:main', { nick: 'ada' })
+    const channel = await sb.socket.channel('lobby:main', { nick: 'ada' })
     const joined: unknown[] = []
     const heard: unknown[] = []
     channel.on('said', (p) => heard.push(p))
@@ -72,7 +72,7 @@ describe('realtime with two clients', () => {
     const first = await startServer({ '/': CounterView }, { channels: { 'lobby:*': LobbyChannel } })
     const tab = await openPage(`${first.url}/`)
     const sb = (tab.window as unknown as { Switchboard: Sb }).Switchboard
-    const channel = sb.socket.channel('lobby:main', { nick: 'ada' })
+    const channel = await sb.socket.channel('lobby:main', { nick: 'ada' })
     const joins: unknown[] = []
     channel.join().receive('ok', (r) => joins.push(r))
     await waitFor(() => joins.length === 1, 'first join')

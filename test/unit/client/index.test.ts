@@ -27,8 +27,8 @@ describe('client entry', () => {
       <div id="b" data-sb-root data-sb-token="tb"></div>`
     const entry = await import('../../../client/index.ts')
     const global = (window as unknown as { Switchboard: Record<string, unknown> }).Switchboard
-    const { socket, LiveSocket, hooks, PresenceList } = entry
-    expect(global).toEqual({ socket, LiveSocket, hooks, PresenceList })
+    const { socket, LiveSocket, hooks, load, defineChunk } = entry
+    expect(global).toEqual({ socket, LiveSocket, hooks, load, defineChunk })
     expect(hooks.Early).toBe(early)
     await Promise.resolve()
     expect(urls).toEqual([`ws://${location.host}/live/websocket?csrf=c-1`])

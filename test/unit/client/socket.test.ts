@@ -1,5 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+// Channels are a chunk the page loads (socket.channel awaits it); these tests make them directly.
+import { Channel } from '../../../client/channel.ts'
 import { hooks, type HookInstance } from '../../../client/patch.ts'
 import { HEARTBEAT_INTERVAL_MS } from '../../../client/protocol.ts'
 import { LiveSocket } from '../../../client/socket.ts'
@@ -128,7 +130,7 @@ describe('LiveSocket', () => {
     const socket = new LiveSocket('ws://host/live/websocket')
     const root = document.getElementById('sb-1')!
     socket.joinView(root)
-    const channel = socket.channel('room:1', { nick: 'ada' })
+    const channel = new Channel(socket, 'room:1', { nick: 'ada' })
     const joins: string[] = []
     channel.join().receive('ok', (r) => joins.push(`ok ${JSON.stringify(r)}`))
     socket.connect()
@@ -156,7 +158,7 @@ describe('LiveSocket', () => {
     const socket = new LiveSocket('ws://host/live/websocket')
     socket.connect()
     last().open()
-    const channel = socket.channel('room:1')
+    const channel = new Channel(socket, 'room:1')
     channel.join()
     const join = last().sent[0]!
     last().replyTo(join)
@@ -181,7 +183,7 @@ describe('LiveSocket', () => {
     const socket = new LiveSocket('ws://host/live/websocket')
     socket.connect()
     last().open()
-    const channel = socket.channel('room:1')
+    const channel = new Channel(socket, 'room:1')
     channel.join()
     last().replyTo(last().sent[0])
     const timeout = vi.fn()
@@ -229,7 +231,7 @@ describe('LiveSocket while a join is pending', () => {
     const socket = new LiveSocket('ws://host/live/websocket')
     socket.connect()
     last().open()
-    const channel = socket.channel('room:1')
+    const channel = new Channel(socket, 'room:1')
     channel.join()
     const error = vi.fn()
     channel.push('shout', { text: 'early' }).receive('error', error)

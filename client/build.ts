@@ -1,0 +1,55 @@
+/**
+ * Builds the browser client: the core every page loads, dist/client/switchboard.js (client/
+ * index.ts), and one script per chunk, dist/client/switchboard-<name>.js (client/chunks/<name>.ts,
+ * loaded on first use). Each is one minified classic script. Prints every script's size and fails
+ * when the core passes its budget: 10,240 bytes with gzip -9, morphdom included.
+ */
+import { readdirSync, readFileSync, rmSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import { build } from 'vite'
+
+export const CORE_BUDGET_BYTES = 10_240
+
+const repo = (path: string): string => fileURLToPath(new URL(`../${path}`, import.meta.url))
+const outDir = repo('dist/client')
+
+const scripts: { entry: string; file: string }[] = [
+  { entry: 'client/index.ts', file: 'switchboard.js' },
+  ...readdirSync(repo('client/chunks'))
+    .filter((name) => name.endsWith('.ts') && name !== 'define.ts')
+    .map((name) => ({ entry: `client/chunks/${name}`, file: `switchboard-${name.slice(0, -3)}.js` })),
+]
+
+/** Gzip -9 size of a built script. */
+export const gzipSize = (file: string): number =>
+  gzipSync(readFileSync(`${outDir}/${file}`), { level: 9 }).length
+
+rmSync(outDir, { recursive: true, force: true })
+for (const { entry, file } of scripts) {
+  await build({
+    configFile: false,
+    root: repo(''),
+    publicDir: false,
+    logLevel: 'warn',
+    build: {
+      outDir,
+      emptyOutDir: false,
+      target: 'es2022',
+      minify: true,
+      lib: { entry: repo(entry), name: 'Switchboard', formats: ['iife'], fileName: () => file },
+    },
+  })
+}
+
+let over = false
+for (const { file } of scripts) {
+  const bytes = gzipSize(file)
+  const budget = file === 'switchboard.js' ? ` (budget ${CORE_BUDGET_BYTES})` : ''
+  console.log(`dist/client/${file}: ${readFileSync(`${outDir}/${file}`).length} B, ${bytes} B gzip -9${budget}`)
+  if (budget && bytes > CORE_BUDGET_BYTES) over = true
+}
+if (over) {
+  console.error(`the core client passes its budget of ${CORE_BUDGET_BYTES} B gzip -9; move rarer parts to client/chunks/`)
+  process.exit(1)
+}

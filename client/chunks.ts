@@ -1,0 +1,32 @@
+/**
+ * Parts of the client only some pages use (presence helpers, uploads) are built as separate
+ * scripts, dist/client/switchboard-<name>.js, and loaded on first use so the core every page
+ * loads stays small. The server serves a chunk at the core's own URL with `?chunk=<name>`
+ * (`live.clientScript()`). A chunk's script hands its exports over with `defineChunk` as it runs.
+ */
+
+// The core's URL, read while its script runs; chunks are served beside it.
+const base = (document.currentScript as HTMLScriptElement | null)?.src || '/switchboard/client.js'
+const loading: Record<string, Promise<unknown>> = {}
+const arrived: Record<string, (exports: unknown) => void> = {}
+
+/** Called by a chunk's script: resolves the `loadChunk` that asked for it. */
+export const defineChunk = (name: string, exports: unknown): void => arrived[name]?.(exports)
+
+/** The chunk's exports, loading its script once; a failed load rejects and may be retried. */
+export const loadChunk = <T>(name: string): Promise<T> =>
+  (loading[name] ??= new Promise((resolve, reject) => {
+    arrived[name] = resolve
+    const script = document.createElement('script')
+    const url = new URL(base, location.href)
+    url.searchParams.set('chunk', name)
+    // Async as browsers load an added script anyway; a page on happy-dom would otherwise fetch it
+    // synchronously, which blocks a server running in the same process.
+    script.async = true
+    script.src = url.href
+    script.onerror = () => {
+      delete loading[name]
+      reject(new Error(`switchboard: client.chunk-failed ${name}`))
+    }
+    document.head.append(script)
+  })) as Promise<T>

@@ -1,0 +1,2 @@
+export { defineForm, FormState } from './form.ts'
+export type { FormDefinition, FormValues } from './form.ts'

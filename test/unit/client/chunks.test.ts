@@ -1,0 +1,39 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { defineChunk, loadChunk } from '../../../client/chunks.ts'
+
+// The scripts loadChunk adds, held here instead of loaded: each test plays the browser's part.
+let added: HTMLScriptElement[] = []
+beforeEach(() => {
+  added = []
+  vi.spyOn(document.head, 'append').mockImplementation((...nodes) => {
+    added.push(...(nodes as HTMLScriptElement[]))
+  })
+})
+afterEach(() => vi.restoreAllMocks())
+
+describe('loadChunk', () => {
+  it('adds the chunk script once, beside the core URL, and resolves with what the chunk defines', async () => {
+    const first = loadChunk<{ answer: number }>('sample')
+    const second = loadChunk<{ answer: number }>('sample')
+    expect(added.map((s) => new URL(s.src).search)).toEqual(['?chunk=sample'])
+    const exports = { answer: 42 }
+    defineChunk('sample', exports)
+    expect(await first).toBe(exports)
+    expect(await second).toBe(exports)
+  })
+
+  it('rejects when the script fails to load, and loads it again on the next call', async () => {
+    const failed = loadChunk('broken')
+    added[0]?.onerror?.(new Event('error'))
+    await expect(failed).rejects.toThrow('client.chunk-failed broken')
+    const retried = loadChunk('broken')
+    expect(added).toHaveLength(2)
+    defineChunk('broken', 'ok')
+    expect(await retried).toBe('ok')
+  })
+
+  it('ignores a chunk nobody asked for', () => {
+    expect(() => defineChunk('unasked', {})).not.toThrow()
+  })
+})
