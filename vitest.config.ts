@@ -1,4 +1,10 @@
+import { defaultClientConditions, defaultServerConditions } from 'vite'
 import { defineConfig } from 'vitest/config'
+
+// `import … from 'switchboard'` inside this repo resolves to the TypeScript source (package.json's
+// "source" condition), as tsconfig's customConditions and `tsx --conditions=source` do.
+const resolve = { conditions: ['source', ...defaultClientConditions] }
+const ssr = { resolve: { conditions: ['source', ...defaultServerConditions] } }
 
 const shared = {
   testTimeout: 30_000,
@@ -11,6 +17,8 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       {
+        resolve,
+        ssr,
         test: {
           ...shared,
           name: 'main',
@@ -22,6 +30,8 @@ export default defineConfig({
       {
         // Chromium suites, one file at a time after the rest: each runs a demo server and a
         // browser, and two at once beside other suites starved the dashboard's page under load.
+        resolve,
+        ssr,
         test: {
           ...shared,
           name: 'browser',
@@ -33,6 +43,8 @@ export default defineConfig({
       {
         // Node processes, a private Redis and fault injection: after everything else, alone, so
         // its load never starves the browser suites (and theirs never its leases).
+        resolve,
+        ssr,
         test: {
           ...shared,
           name: 'cluster',

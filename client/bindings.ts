@@ -86,7 +86,9 @@ const send = (
   for (const h of held) h.classList.add(loading)
   for (const b of disabled) b.disabled = true
   for (const [b] of swaps) (b.textContent = b.getAttribute('live-disable-with')), (b.disabled = true)
-  sender.pushView(topic, 'event', { type, event, value }, () => {
+  // `live-target` names the component the event goes to (docs/protocol.md, "Components").
+  const cid = el.getAttribute('live-target')
+  sender.pushView(topic, 'event', { type, event, value, cid: cid ? +cid : undefined }, () => {
     for (const h of held) h.classList.remove(loading)
     for (const b of disabled) b.disabled = false
     for (const [b, text, wasDisabled] of swaps) (b.textContent = text), (b.disabled = wasDisabled)

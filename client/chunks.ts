@@ -5,8 +5,9 @@
  * (`live.clientScript()`). A chunk's script hands its exports over with `defineChunk` as it runs.
  */
 
-// The core's URL, read while its script runs; chunks are served beside it.
-const base = (document.currentScript as HTMLScriptElement | null)?.src || '/switchboard/client.js'
+// The core's URL, read while its script runs; chunks are served beside it. `globalThis`: Node
+// tests import core modules (view.ts, patch.ts) for their constants, where there is no document.
+const base = (globalThis.document?.currentScript as HTMLScriptElement | null)?.src || '/switchboard/client.js'
 const loading: Record<string, Promise<unknown>> = {}
 const arrived: Record<string, (exports: unknown) => void> = {}
 

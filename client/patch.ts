@@ -1,12 +1,16 @@
 /**
  * Every DOM update goes through `morph`: the one place morphdom's options are built. It keeps
  * what the user is doing (focus, selection, the value being typed) and what client commands set
- * (display, classes, attributes), honours `live-update="ignore"` and runs client hooks
- * (`live-hook`).
+ * (display, classes, attributes), honours `live-update="ignore"`, keeps the rows of
+ * `live-update="stream"` containers and applies their changes (client/stream.ts), and runs client
+ * hooks (`live-hook`).
  */
 import morphdomModule from 'morphdom'
 import { reapplyCommands } from './commands.ts'
 import type { Payload } from './protocol.ts'
+import type { watchViewport } from './viewport.ts'
+import { loadChunk } from './chunks.ts'
+import { applyStreams, keepMarker, VIEWPORT } from './stream.ts'
 import { NODE_ATTRIBUTE } from './tree.ts'
 
 // morphdom's typings say `export default` from a CommonJS package, which NodeNext reads as
@@ -30,19 +34,22 @@ export type Hook = {
 export type HookInstance = Hook & {
   el: HTMLElement
   /**
-   * Sends an event to the view, as a binding would (`type: 'hook'`). Resolves with the reply's
-   * response once its diff is applied; rejects with an Error carrying the reply's `code`, or
+   * Sends an event to the view, as a binding would (`type: 'hook'`). Resolves with the value of
+   * the handler's `{ reply }` (undefined without one) once its diff is applied; rejects with an Error carrying the reply's `code`, or
    * `client.no-reply` when no reply can come (not joined, the socket closed first).
    */
-  pushEvent(event: string, value?: object): Promise<Payload>
+  pushEvent(event: string, value?: object): Promise<unknown>
   /** As pushEvent, to the view whose root encloses `target` (an element or a selector). */
-  pushEventTo(target: Element | string, event: string, value?: object): Promise<Payload>
+  pushEventTo(target: Element | string, event: string, value?: object): Promise<unknown>
   /** Calls `callback` for each `push` of `event` from the view. */
   handleEvent(event: string, callback: (payload: unknown) => void): void
 }
 
-/** What morph needs from its view: sends a hook event to the view of `to` (default: its own). */
-export type PushEvent = (event: string, value: object, to?: Element | null) => Promise<Payload>
+/**
+ * What morph needs from its view: sends an event to the view of `to` (default: its own), as a
+ * hook's (`type` "hook") or a viewport event's.
+ */
+export type PushEvent = (event: string, value: object, to?: Element | null, type?: string) => Promise<unknown>
 
 /** The hook registry: `hooks.Chart = { mounted() {…} }` serves `live-hook="Chart"`. */
 export const hooks: { [name: string]: Hook } = {}
@@ -104,6 +111,12 @@ export const connectHooks = (root: Element, isUp: boolean): void => {
 
 const isElement = (node: Node): node is HTMLElement => node.nodeType === 1
 
+// A stream row removed: its hooks (and those inside it) hear `destroyed`.
+const discard = (row: Element): void => {
+  for (const node of [row, ...row.querySelectorAll('[live-hook]')]) call(node, 'destroyed')
+  row.remove()
+}
+
 const keepUserState = (from: HTMLElement, to: HTMLElement): void => {
   // The reply that ends an event may arrive after other patches: keep its loading class, and
   // what it holds (a disabled button, its live-disable-with text) until that reply.
@@ -154,11 +167,24 @@ export const morph = (
     },
     // morphdom reports an element before morphing its children: call `updated` at the end.
     onElUpdated: (el) => live.has(el) && updated.push(el),
-    onBeforeElChildrenUpdated: (fromEl) => fromEl.getAttribute('live-update') !== 'ignore',
+    onBeforeElChildrenUpdated: (fromEl, toEl) => {
+      const how = fromEl.getAttribute('live-update')
+      if (how === 'stream') keepMarker(fromEl, toEl)
+      return how !== 'ignore' && how !== 'stream'
+    },
     // morphdom reports each discarded descendant too, except keyed ones it may still move.
     onNodeDiscarded: (node) => isElement(node) && call(node, 'destroyed'),
-  })
+  }) as HTMLElement
   // A target of another tag is replaced, not morphed: hooks mount on what is in the page now.
   for (const node of updated) call(node, 'updated')
-  mountHooks(el as HTMLElement, push)
+  applyStreams(el, (row, next) => morph(row as HTMLElement, next as HTMLElement, push), discard)
+  if (el.matches(VIEWPORT) || el.querySelector(VIEWPORT)) {
+    loadChunk<{ watchViewport: typeof watchViewport }>('viewport').then(
+      (chunk) => chunk.watchViewport(el, (event, box) => void push(event, {}, box, 'viewport')),
+      console.error,
+    )
+  }
+  mountHooks(el, push)
+  // Upload code is a chunk (client/upload.ts), loaded once a page shows an upload input.
+  if (el.querySelector('[live-upload],[live-drop-target]')) loadChunk('upload').catch(console.error)
 }

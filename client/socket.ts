@@ -156,10 +156,16 @@ export class LiveSocket implements Link {
   }
 
   /** Sends an event (or `params`) to the live view on `topic`; `done` runs after its reply. */
-  pushView(topic: string, event: string, payload: Payload, done?: () => void): void {
+  pushView(topic: string, event: string, payload: Payload, done?: OnReply): void {
     const view = this.#members.get(topic)
     if (view instanceof View) view.push(event, payload, done)
-    else done?.()
+    else done?.('timeout', {})
+  }
+
+  /** Sends a binary frame (an upload chunk, docs/protocol.md); false when the link is down. */
+  sendBinary(bytes: Uint8Array): boolean {
+    const ws = this.#state === 'open' && this.#ws
+    return !!ws && (ws.send(bytes), true)
   }
 
   #setState(state: ConnectionState): void {

@@ -4,11 +4,20 @@
  * enclosing the changes is patched. The exact inverse of the server's encoder (docs/protocol.md).
  */
 
+import { queueStream, streamMarker } from './stream.ts'
+
 type Statics = { readonly id: number; readonly parts: readonly string[]; readonly root: number | null }
-/** A template instance; `key` marks its element in the DOM when the template is one element. */
-type Node = { statics: Statics; slots: Slot[]; readonly key: number }
+/**
+ * A template instance; `key` marks its element in the DOM when the template is one element
+ * (`c<cid>` for a component's root: it stays the same while the component lives).
+ */
+type Node = { statics: Statics; slots: Slot[]; key: number | string }
 type List = { statics: Statics | null; entries: Node[] }
-type Slot = string | number | Node | List
+/** A stream: its rows live in the DOM only; `k` keys its changes until a patch applies them. */
+type Stream = { k: number }
+/** A component's place: its tree is kept apart, by cid (docs/protocol.md, "Components"). */
+type Ref = { cid: number }
+type Slot = string | number | Node | List | Stream | Ref
 type Json = unknown
 
 // Malformed input means the client's tree no longer matches the server's; the view rejoins
@@ -25,6 +34,7 @@ export const NODE_ATTRIBUTE = 'data-sb'
 export class ClientTree {
   readonly #statics: Map<number, Statics>
   #root: Node | null = null
+  readonly #components = new Map<string, Node>()
   #nextKey = 1
   #dirty = new Set<Node>()
   #dirtyChains: Node[][] = []
@@ -49,6 +59,7 @@ export class ClientTree {
   /** Replaces the whole tree with a full render. */
   mount(wire: Json): void {
     this.#root = this.#decodeNode(wire)
+    this.#mergeComponents((wire as JsonObject).c)
   }
 
   /**
@@ -65,7 +76,9 @@ export class ClientTree {
     }
     this.#dirty.clear()
     this.#dirtyChains = []
-    this.#mergeNode(root, diff, [])
+    const { c, ...rest } = diff as JsonObject
+    this.#mergeNode(root, rest, [])
+    this.#mergeComponents(c)
     if (this.#dirty.has(root)) return [null]
     const targets: (Node | null)[] = []
     for (const chain of this.#dirtyChains) {
@@ -102,6 +115,8 @@ export class ClientTree {
 
   #slotHtml(slot: Slot, isMarked: boolean): string {
     if (typeof slot !== 'object') return '' + slot
+    if ('k' in slot) return streamMarker(slot.k)
+    if ('cid' in slot) return this.#nodeHtml(this.#components.get('' + slot.cid) ?? bad('cid'), isMarked)
     if ('slots' in slot) return this.#nodeHtml(slot, isMarked)
     let out = ''
     for (const entry of slot.entries) out += this.#nodeHtml(entry, isMarked)
@@ -133,8 +148,9 @@ export class ClientTree {
   #decodeSlot(wire: Json): Slot {
     if (typeof wire === 'string' || typeof wire === 'number') return wire
     if (!isObject(wire)) return bad('slot')
+    if ('st' in wire) return this.#decodeStream(wire)
     if ('l' in wire) return this.#decodeList(wire)
-    return this.#decodeNode(wire)
+    return 'cid' in wire ? (wire as Ref) : this.#decodeNode(wire)
   }
 
   #decodeList(wire: JsonObject): List {
@@ -143,6 +159,22 @@ export class ClientTree {
     if (!Array.isArray(entries)) return bad('list')
     list.entries = entries.map((entry) => this.#decodeEntry(list, entry))
     return list
+  }
+
+  // Rows become HTML now (unmarked: no diff ever reaches inside a row); the tree keeps no row.
+  #decodeStream(wire: JsonObject): Stream {
+    const rows: List = { statics: 's' in wire ? this.#statsFor(wire.s) : null, entries: [] }
+    const [reset, ...ops] = wire.st as Json[]
+    return {
+      k: queueStream([
+        reset,
+        ...ops.map((op) =>
+          Array.isArray(op)
+            ? ([op[0], op[1], op[2], this.#nodeHtml(this.#decodeEntry(rows, op[3]), false)] as [string, number, number, string])
+            : String(op),
+        ),
+      ]),
+    }
   }
 
   #markDirty(chain: Node[]): void {
@@ -161,15 +193,40 @@ export class ClientTree {
       const change = diff[key]
       const slot = node.slots[index]
       if (slot === undefined) return bad(`slot ${key}`)
-      if (typeof change === 'string' || !isObject(change) || 's' in change || 'l' in change) {
+      if (
+        typeof change === 'string' ||
+        !isObject(change) ||
+        's' in change ||
+        'l' in change ||
+        'st' in change ||
+        'cid' in change
+      ) {
         node.slots[index] = this.#decodeSlot(change)
         this.#markDirty(here)
-      } else if (typeof slot !== 'object') {
+      } else if (typeof slot !== 'object' || 'k' in slot) {
         return bad(`text slot ${key}`)
       } else if ('slots' in slot) {
         this.#mergeNode(slot, change, here)
       } else {
-        this.#mergeList(slot, change, here)
+        this.#mergeList(slot as List, change, here) // a Ref here throws: out of sync
+      }
+    }
+  }
+
+  // `c`: {cid: full tree | diff | null (destroyed)}. A component's root is one element, marked
+  // `c<cid>`; a full tree for a known cid (its root template changed) patches that element.
+  #mergeComponents(c: Json): void {
+    if (!isObject(c)) return
+    for (const id in c) {
+      const wire = c[id] as JsonObject
+      const old = this.#components.get(id)
+      if (wire === null) this.#components.delete(id)
+      else if (old && !('s' in wire)) this.#mergeNode(old, wire, [])
+      else {
+        const node = this.#decodeNode(wire)
+        node.key = 'c' + id
+        this.#components.set(id, node)
+        if (old) this.#markDirty([node])
       }
     }
   }

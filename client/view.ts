@@ -145,17 +145,19 @@ export class View implements Member {
 
   // A hook's push goes to this view, or (pushEventTo) to the view whose root encloses `to`;
   // `client.no-reply` rejects a push no reply will answer: no such view, not joined, link closed.
-  readonly #pushHook: PushEvent = (event, value, to) => {
+  readonly #pushHook: PushEvent = (event, value, to, type = 'hook') => {
     const root = to === undefined ? this.el : to?.closest(ROOT_SELECTOR)
     const view = root && views.get(root)
-    const reply = new Promise<Payload>((resolve, reject) => {
+    // The component whose element encloses `to` (its root is marked `c<cid>`), if any.
+    const cid = to?.closest(`[${NODE_ATTRIBUTE}^=c]`)?.getAttribute(NODE_ATTRIBUTE)!.slice(1)
+    const reply = new Promise<unknown>((resolve, reject) => {
       const done: OnReply = (status, r) =>
         status === 'ok'
-          ? resolve(r)
+          ? resolve(r.v)
           : reject(
               Object.assign(new Error(`${r.reason ?? status}`), { code: 'client.no-reply' }, r),
             )
-      if (view) view.push('event', { type: 'hook', event, value }, done)
+      if (view) view.push('event', { type, event, value, cid: cid && +cid }, done)
       else done('timeout', {})
     })
     // An error reply's code and reason (and its stack, in development) go on the Error. A hook that

@@ -16,9 +16,11 @@ import {
   type Logger,
 } from '../framework/index.ts'
 import { opsAuthorize } from './ops.ts'
-import { Fleet, type FleetOptions } from './sim/index.ts'
+import { Photos } from './photos.ts'
+import { Fleet, Journal, type FleetOptions } from './sim/index.ts'
 import { CounterView } from './views/counter.ts'
 import { createDashboardView } from './views/dashboard.ts'
+import { createHistoryView } from './views/history.ts'
 import { SignupView } from './views/signup.ts'
 import { createSourceView } from './views/source.ts'
 
@@ -44,7 +46,7 @@ ${head}
 </head>
 <body>
 <header class="top"><a class="brand" href="/" live-navigate>Switchboard</a>
-<nav><a href="/" live-navigate>Dashboard</a><a href="/counter" live-navigate>Counter</a><a href="/signup" live-navigate>Sign up</a></nav></header>
+<nav><a href="/" live-navigate>Dashboard</a><a href="/history" live-navigate>History</a><a href="/counter" live-navigate>Counter</a><a href="/signup" live-navigate>Sign up</a></nav></header>
 <main class="page">${flash}${body}</main>
 </body>
 </html>`
@@ -73,6 +75,8 @@ export type Demo = {
   readonly url: string
   readonly live: Switchboard
   readonly fleet: Fleet
+  /** What happened to each tenant; the history page streams it. */
+  readonly journal: Journal
   close(): Promise<void>
 }
 
@@ -89,7 +93,10 @@ export const createApp = async (options: DemoOptions = {}) => {
     pubsub: live.pubsub,
     ...(options.cluster ? { cluster: options.cluster } : {}),
   })
-  const DashboardView = createDashboardView(fleet)
+  const journal = new Journal(live.pubsub, fleet.tenants.map((t) => t.name))
+  const photos = new Photos()
+  const DashboardView = createDashboardView(fleet, photos)
+  const HistoryView = createHistoryView(fleet, journal)
   const app = new Hono()
   app.get('/switchboard/client.js', live.clientScript())
   app.get('/demo/style.css', (c) =>
@@ -98,6 +105,12 @@ export const createApp = async (options: DemoOptions = {}) => {
   app.get('/demo/hooks.js', (c) =>
     c.body(HOOKS, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
   )
+  app.get('/demo/photos/:id', (c) => {
+    const photo = photos.get(c.req.param('id'))
+    if (!photo) return c.body(null, 404)
+    // Stored types are images only (photos.ts); nosniff keeps the browser to that type.
+    return c.body(photo.bytes, 200, { 'content-type': photo.type, 'x-content-type-options': 'nosniff' })
+  })
   // No icon: answer at once instead of a 404 in every browser console.
   app.get('/favicon.ico', (c) => c.body(null, 204))
   // One live session: the nav bar and the views' links move between these without a page load.
@@ -110,6 +123,8 @@ export const createApp = async (options: DemoOptions = {}) => {
       '/': DashboardView,
       '/t/:tenant': DashboardView,
       '/sources/:id': createSourceView(fleet),
+      '/history': HistoryView,
+      '/history/:tenant': HistoryView,
       '/counter': CounterView,
       '/signup': SignupView,
     },
@@ -134,12 +149,12 @@ export const createApp = async (options: DemoOptions = {}) => {
     }),
   )
   app.get('/metrics', live.metrics({ authorize }))
-  return { app, live, fleet }
+  return { app, live, fleet, journal }
 }
 
 /** Starts the demo on `port` (0 picks a free one) and resolves once it listens. */
 export const startDemo = async (options: DemoOptions = {}): Promise<Demo> => {
-  const { app, live, fleet } = await createApp(options)
+  const { app, live, fleet, journal } = await createApp(options)
   return new Promise((resolve) => {
     const server = serve(
       { fetch: app.fetch, port: options.port ?? 3000, hostname: options.host ?? '127.0.0.1' },
@@ -148,7 +163,9 @@ export const startDemo = async (options: DemoOptions = {}): Promise<Demo> => {
           url: `http://127.0.0.1:${info.port}`,
           live,
           fleet,
+          journal,
           close: async () => {
+            journal.stop()
             await live.close()
             await fleet.stop()
             // Browsers keep idle HTTP connections open; without this, close waits for them.

@@ -14,6 +14,11 @@ export const ERRORS = {
   'template.bad-attribute': 'an attribute name given in a tag spread is invalid or unsafe',
   // diff
   'diff.duplicate-key': 'a keyed list holds the same key twice',
+  // stream
+  'stream.bad-options': 'a stream option (at, limit, reset, domId) is invalid',
+  'stream.no-id': 'a stream item has no dom id: give it an id or configure domId',
+  'stream.bad-render': 'a stream is placed where it cannot be sent (twice, in memo(), a row that is not one element)',
+  'stream.overflow': 'a stream holds more changes than its client has taken; the view is mounted afresh',
   // runtime
   'runtime.process-down': 'the process is not running',
   'runtime.call-timeout': 'the process did not reply in time',
@@ -58,10 +63,28 @@ export const ERRORS = {
   'view.not-mounted': 'the view is not mounted',
   'view.bad-render': 'render() must return an html template',
   'view.crashed': 'the view crashed and was terminated',
+  'view.bad-reply': "a handler's { reply } value cannot be sent as JSON",
   'view.bad-redirect': 'a redirect target is neither a same-site path nor an http(s) URL',
   // router
   'router.bad-routes': 'the routes of a live session are invalid',
   'router.outside-session': 'the URL is not a route of the live session the page belongs to',
+  // component
+  'component.outside-render': 'a component was rendered outside a view or component render',
+  'component.in-memo': 'a component was rendered inside memo(), whose result other views reuse',
+  'component.bad-id': 'a component needs an id: a non-empty string or a number',
+  'component.duplicate-id': 'two components of one class have the same id in one view',
+  'component.bad-render': "a component's render() must return one html element",
+  'component.unknown-target': 'the event names a component the view does not render',
+  // upload
+  'upload.bad-option': 'allowUpload was given an invalid option',
+  'upload.not-allowed': 'the view allows no upload of this name',
+  'upload.too-large': 'the file is larger than the upload allows (maxFileSize)',
+  'upload.not-accepted': 'the file type is not one the upload accepts (accept)',
+  'upload.too-many': 'more files than the upload allows (maxEntries)',
+  'upload.unknown-entry': 'a chunk names an upload entry this socket does not have',
+  'upload.bad-chunk': 'a chunk broke the flow control: too long, or sent before the last ack',
+  'upload.cancelled': 'the upload entry was cancelled',
+  'upload.failed': 'the server could not store the chunk, or the external target hook threw',
   // socket / protocol
   'socket.bad-frame': 'the frame is not a valid protocol message',
   'socket.unknown-topic': 'the topic is not joined on this socket',

@@ -8,21 +8,37 @@ export type { ErrorCode } from './errors.ts'
 export { html, raw, each, memo, renderToString, escapeHtml } from './template/index.ts'
 export type { Rendered, SafeHtml, KeyedList } from './template/index.ts'
 
+export type { InsertOptions, RowRender, StreamConfig, StreamOptions } from './stream/index.ts'
+
 export { JS } from './js/index.ts'
 export type { Command, DispatchOptions, DisplayOptions, PushOptions } from './js/index.ts'
 
 export { LiveView, loading, on } from './view/index.ts'
+export { LiveComponent, liveComponent } from './component/index.ts'
+export type { ComponentClass, ComponentProps } from './component/index.ts'
 export type {
   AsyncOutcome,
   AsyncResult,
   AsyncTask,
   EventHandler,
+  EventResult,
   EventValue,
   MountContext,
   PresenceListing,
   StandardSchema,
   ViewClass,
 } from './view/index.ts'
+
+export type {
+  ConsumedFile,
+  ExternalTarget,
+  FileMeta,
+  UploadEntry,
+  UploadErrorCode,
+  UploadOptions,
+  Uploads,
+  UploadState,
+} from './upload/index.ts'
 
 export { defineForm, FormState } from './form/index.ts'
 export type { FormDefinition, FormValues } from './form/index.ts'

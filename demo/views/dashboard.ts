@@ -4,7 +4,8 @@
  * tenant with their cursors. Bound to a fleet of simulators by `createDashboardView(fleet)`.
  */
 import { z } from 'zod'
-import { html, LiveView, memo, on, type MountContext, type Rendered } from '../../framework/index.ts'
+import { html, liveComponent, LiveView, memo, on, type MountContext, type Rendered, type Uploads } from '../../framework/index.ts'
+import { Photos, photosTopic, type Photo } from '../photos.ts'
 import {
   isTenantMessage,
   tenantTopic,
@@ -12,7 +13,7 @@ import {
   type Snapshot,
   type TenantMessage,
 } from '../sim/index.ts'
-import { alertFeed } from './dashboard/alert-feed.ts'
+import { AlertCard, alertFeed } from './dashboard/alert-feed.ts'
 import {
   applyCursor,
   cursorLayer,
@@ -35,6 +36,7 @@ import {
   type Operator,
   type PresentOperator,
 } from './dashboard/operator.ts'
+import { PHOTO_OPTIONS, PHOTO_UPLOAD, photoSection } from './dashboard/photos.ts'
 import { presencePanel } from './dashboard/presence-panel.ts'
 import {
   DEFAULT_SORT,
@@ -59,6 +61,10 @@ export type DashboardState = {
   readonly cursors: Cursors
   /** A short message to the operator (an acknowledgement lost, a simulator restart). */
   readonly notice: string | null
+  /** Photos attached to the tenant's sources, by source id. */
+  readonly photos: Readonly<Record<string, readonly Photo[]>>
+  /** The photo upload of the detail panel (allowUpload). */
+  readonly uploads: Uploads
 }
 
 /** The presence topic of a tenant. */
@@ -104,8 +110,11 @@ const filterFrom = (form: MountContext['form']): Filter => {
   return parsed.success ? { text: parsed.data.q, status: parsed.data.status } : NO_FILTER
 }
 
-/** Builds the dashboard view class, bound to the fleet whose tenants it shows. */
-export const createDashboardView = (fleet: Fleet) =>
+/**
+ * Builds the dashboard view class, bound to the fleet whose tenants it shows and the store of
+ * the photos operators attach to sources.
+ */
+export const createDashboardView = (fleet: Fleet, photoStore: Photos = new Photos()) =>
   class DashboardView extends LiveView<DashboardState> {
     // Subscriptions of the current tenant; the view's process releases them all when it ends.
     #leaveTenant: (() => void) | null = null
@@ -126,6 +135,8 @@ export const createDashboardView = (fleet: Fleet) =>
         operators: [],
         cursors: {},
         notice: null,
+        photos: photoStore.of(place.tenant),
+        uploads: this.allowUpload(PHOTO_UPLOAD, PHOTO_OPTIONS),
       }
       if (!context.isConnected) return state
       this.#join(place.tenant, me)
@@ -145,12 +156,12 @@ export const createDashboardView = (fleet: Fleet) =>
         ${state.notice ? html`<p class="notice" role="status" data-testid="notice">${state.notice}</p>` : null}
         <div class="dash-body">
           <div class="main-col">
-            ${selectedId ? detailPanel(state.tenant, selectedId, selected, snapshot.alerts) : null}
+            ${selectedId ? detailPanel(state.tenant, selectedId, selected, snapshot.alerts, photoSection(state.photos[selectedId] ?? [], state.uploads[PHOTO_UPLOAD])) : null}
             ${memo(gridQuery(snapshot.sources, state.filter, state.sort), sourceGrid)}
           </div>
           <aside class="side-col">
             ${presencePanel(state.me, state.operators)}
-            ${alertFeed(snapshot.alerts)}
+            ${alertFeed(snapshot.alerts, (alert) => liveComponent(AlertCard, { id: alert.id, alert }))}
           </aside>
         </div>
         ${cursorLayer(state.cursors)}
@@ -161,6 +172,7 @@ export const createDashboardView = (fleet: Fleet) =>
       if (isTenantMessage(message)) return this.#onTenant(message)
       if (isCursorMessage(message)) return this.#onCursor(message)
       if (isPresenceDiff(message)) return this.#onPresence()
+      if (message === 'photos') return this.assign({ photos: photoStore.of(this.state.tenant) })
       if (isClearNotice(message) && this.state.notice === message.notice)
         this.assign({ notice: null })
     }
@@ -213,6 +225,13 @@ export const createDashboardView = (fleet: Fleet) =>
         this.pushPatch(dashboardHref(this.state.tenant))
         this.assign({ selectedId: null })
       },
+      attach: async () => {
+        const { tenant, selectedId } = this.state
+        if (!selectedId) return
+        await this.consumeUploads(PHOTO_UPLOAD, (file) => photoStore.add(tenant, selectedId, file))
+        this.assign({ photos: photoStore.of(tenant) })
+        void this.broadcastFrom(photosTopic(tenant), 'photos')
+      },
       fault: () => {
         fleet.injectFault(this.state.tenant)
       },
@@ -242,6 +261,7 @@ export const createDashboardView = (fleet: Fleet) =>
         this.subscribe(tenantTopic(tenant)),
         this.subscribe(presenceTopic(tenant)),
         this.subscribe(cursorTopic(tenant)),
+        this.subscribe(photosTopic(tenant)),
       ]
       this.track(presenceTopic(tenant), me.key, { name: me.name, color: me.color })
       this.#leaveTenant = () => {
@@ -258,6 +278,7 @@ export const createDashboardView = (fleet: Fleet) =>
         tenant,
         snapshot: await fleet.snapshot(tenant),
         cursors: {},
+        photos: photoStore.of(tenant),
         operators: operatorsFrom(this.listPresence(presenceTopic(tenant))),
       })
     }

@@ -2,13 +2,21 @@
  * Compares two trees of the same view and returns only what changed: a sparse object of the
  * changed slots, recursing into nested nodes and lists. Pure: no I/O, no per-connection state.
  */
-import type { Slot, TemplateInfo, TreeList, TreeNode } from '../template/index.ts'
+import {
+  ComponentSlot,
+  TreeStream,
+  type Slot,
+  type TemplateInfo,
+  type TreeList,
+  type TreeNode,
+} from '../template/index.ts'
 import { markShared } from './json.ts'
 import {
   encodeEntry,
   encodeList,
   encodeNode,
   encodeSlot,
+  encodeStream,
   type TemplateSink,
   type Wire,
   type WireObject,
@@ -38,11 +46,25 @@ const freshDiffNode = (prev: TreeNode, next: TreeNode, sink: TemplateSink): Wire
 const diffSlot = (prev: Slot, next: Slot, sink: TemplateSink): Wire | undefined => {
   if (prev === next) return undefined
   if (typeof next !== 'object') return next
-  if (typeof prev !== 'object') return encodeSlot(next, sink)
+  if (next instanceof TreeStream) return diffStream(prev, next, sink)
+  // A component's place is the same object while it lives: another one is a replacement.
+  if (typeof prev !== 'object' || prev instanceof TreeStream || isComponent(prev) || isComponent(next)) {
+    return encodeSlot(next, sink)
+  }
   if ('slots' in next) return 'slots' in prev ? diffNode(prev, next, sink) : encodeNode(next, sink)
   if ('slots' in prev) return encodeList(next, sink)
   return diffList(prev, next, sink)
 }
+
+// A stream stays a stream: only its pending changes travel (none: no diff). A slot that just
+// became a stream is sent whole, so the client knows it is one.
+const diffStream = (prev: Slot, next: TreeStream, sink: TemplateSink): Wire | undefined => {
+  if (!(prev instanceof TreeStream)) return encodeSlot(next, sink)
+  const changes = next.take()
+  return changes ? encodeStream(changes, sink) : undefined
+}
+
+const isComponent = (slot: Slot): slot is ComponentSlot => slot instanceof ComponentSlot
 
 /** Runs of reused old entries ([from, count]) and null for each new entry, in new order. */
 type Order = (readonly [number, number] | null)[]

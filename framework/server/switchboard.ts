@@ -124,7 +124,11 @@ export type UpgradeSource = {
   listenerCount(event: 'upgrade'): number
 }
 
-const CLIENT_DIR = fileURLToPath(new URL('../../dist/client/', import.meta.url))
+// The built client: beside the compiled framework in the package (dist/framework/server →
+// dist/client), or under dist/ when the framework runs from its TypeScript source.
+const CLIENT_DIR = fileURLToPath(
+  new URL(import.meta.url.endsWith('.js') ? '../../client/' : '../../dist/client/', import.meta.url),
+)
 // A chunk's name as client/chunks/ spells it; anything else is no chunk (and never a path).
 const CHUNK_NAME = /^[a-z][a-z0-9-]{0,31}$/
 
@@ -515,7 +519,7 @@ export class Switchboard {
 const CONNECTION = Symbol('switchboard.connection')
 type SocketWithConnection = WebSocket & { [CONNECTION]?: Connection }
 function onMessage(this: SocketWithConnection, data: Buffer, isBinary: boolean): void {
-  this[CONNECTION]?.receive(isBinary ? '' : data.toString(), isBinary)
+  this[CONNECTION]?.receive(isBinary ? data : data.toString(), isBinary)
 }
 function onClose(this: SocketWithConnection): void {
   this[CONNECTION]?.ended('socket closed')

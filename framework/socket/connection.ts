@@ -33,6 +33,7 @@ import { Outbound } from './outbound.ts'
 import { diffed, erred, evented, joinedAt, left, slowConsumer } from './socket-telemetry.ts'
 import { TokenBucket } from './token-bucket.ts'
 import type { Transport } from './transport.ts'
+import { UploadRouter } from './upload-router.ts'
 
 /**
  * Decides whether a view join may mount, and with what; throws a LiveError to refuse.
@@ -74,6 +75,7 @@ export class Connection implements JoinHost {
   readonly #joins = new Map<string, Joined>()
   readonly #statics = new StaticsCache()
   readonly #bucket: TokenBucket
+  readonly #uploads: UploadRouter
   #waiting: Set<Joined> | null = null // views with diffs held back by a full buffer; rare
   #state: State = 'open'
   #lastSeenAt = Date.now()
@@ -91,6 +93,14 @@ export class Connection implements JoinHost {
       failed: (reason) => this.ended(reason),
       congested: () => this.#options.onWaiting?.(this),
     })
+    this.#uploads = new UploadRouter(
+      {
+        reply: (frame, response) => this.#reply(frame, 'ok', response),
+        replyError: (frame, error) => this.#replyError(frame, error),
+        push: (event, payload) => this.#write(encodeFrame(null, null, SOCKET_TOPIC, event, payload)),
+      },
+      options.limits.maxFrameBytes,
+    )
   }
 
   get isOpen(): boolean {
@@ -112,13 +122,14 @@ export class Connection implements JoinHost {
     return this.#state === 'open' && (this.waitingCount > 0 || this.#out.isPaused)
   }
 
-  /** Handles one WebSocket message. */
-  receive(data: string, isBinary: boolean): void {
+  /** Handles one WebSocket message: text, or binary bytes (an upload chunk). */
+  receive(data: string | Uint8Array, isBinary: boolean): void {
     if (this.#state !== 'open') return
     this.#lastSeenAt = Date.now()
     if (data.length > this.#limits.maxFrameBytes) {
       return this.close(CLOSE.TOO_BIG, `frame of ${data.length} bytes is over the limit`)
     }
+    if (typeof data !== 'string') return this.#receiveChunk(data)
     const decoded = isBinary ? null : decodeFrame(data)
     // Every frame takes a token, broken ones and heartbeats too: a flood is a flood.
     if (!this.#bucket.take()) {
@@ -144,6 +155,15 @@ export class Connection implements JoinHost {
       this.#report(error, { kind: 'internal', level: 'error', topic: frame.topic })
       this.#replyError(frame, new LiveError('socket.bad-frame', 'internal error'))
     }
+  }
+
+  // A chunk its entry expects is paid for by flow control; anything else costs a token.
+  #receiveChunk(bytes: Uint8Array): void {
+    const refused = this.#uploads.receive(bytes)
+    if (!refused) return
+    if (!this.#bucket.take()) return this.#overLimit(null)
+    this.#overLimitCount = 0
+    this.#socketError(refused.error, refused.id)
   }
 
   /** Closes the socket if it has been silent past the heartbeat timeout. */
@@ -182,6 +202,7 @@ export class Connection implements JoinHost {
       joined.process?.stop(reason)
     }
     this.#joins.clear()
+    this.#uploads.close()
     this.#waiting = null
     this.#options.onEnd?.(this)
   }
@@ -215,8 +236,10 @@ export class Connection implements JoinHost {
     // Answered in the step that takes the diff: no later push diff can overtake the reply.
     const startedAt = onEvent.hasSubscribers ? now() : -1
     const done: ViewReply = {
-      resolve: (output) => {
-        const body = output ? this.#renderJson(output, 'd') : '{}'
+      resolve: (output, reply) => {
+        const diff = output ? this.#renderJson(output, 'd') : '{}'
+        // A handler's `{ reply }` rides beside the diff as "v" (docs/protocol.md).
+        const body = reply === undefined ? diff : `${diff.slice(0, -1)}${diff === '{}' ? '' : ','}"v":${reply}}`
         this.#replyJson(frame, body)
         if (output && onDiff.hasSubscribers) diffed(joined, Buffer.byteLength(body), 'reply')
         if (startedAt >= 0) evented(joined, frame, startedAt, null)
@@ -228,17 +251,18 @@ export class Connection implements JoinHost {
     }
     const process = joined.process!
     if (frame.event === 'event') {
-      const { event, value } = frame.payload
+      const { event, value, cid } = frame.payload
       if (typeof event !== 'string') {
         return done.reject(new LiveError('socket.bad-frame', 'an event payload needs "event": string'))
       }
-      return process.postEvent(event, value ?? {}, done)
+      return process.postEvent(event, value ?? {}, done, cid) // cid: a component's (live-target)
     }
     if (frame.event === 'params') {
       const url = tryUrl(frame.payload.url)
       if (!url) return done.reject(new LiveError('socket.bad-frame', 'params needs an absolute "url"'))
       return process.postParams(url, done)
     }
+    if (UploadRouter.handles(frame.event)) return this.#uploads.viewFrame(joined, frame)
     const detail = `views take join, event, params and leave; got "${frame.event}"`
     done.reject(new LiveError('socket.bad-frame', detail))
   }
@@ -383,6 +407,7 @@ export class Connection implements JoinHost {
     joined.isJoined = false
     if (this.#joins.get(joined.topic) === joined) this.#joins.delete(joined.topic)
     this.#waiting?.delete(joined)
+    if (joined.kind === 'view') this.#uploads.dropJoin(joined)
   }
 
   /** @internal A view crashed and ended (ViewJoin.crashed): the client hears why, the join goes. */
@@ -475,9 +500,11 @@ export class Connection implements JoinHost {
     this.#write(encodeFrame(joined.joinRef, null, joined.topic, event, payload))
   }
 
-  #socketError(error: LiveError): void {
+  // `id`: the upload entry a refused binary chunk named (docs/protocol.md, Uploads).
+  #socketError(error: LiveError, id: number | null = null): void {
     if (onError.hasSubscribers) onError.publish({ code: error.code, topic: SOCKET_TOPIC })
-    this.#write(encodeFrame(null, null, SOCKET_TOPIC, 'error', errorBody(error)))
+    const body = id === null ? errorBody(error) : { ...errorBody(error), id }
+    this.#write(encodeFrame(null, null, SOCKET_TOPIC, 'error', body))
   }
 
   #write(text: string | Uint8Array): void {

@@ -7,6 +7,7 @@ import type { Pool } from 'pg'
 import { LiveError } from '../errors.ts'
 import { checkTable } from './sqlite-store.ts'
 import {
+  loadDriver,
   checkFence,
   checkKey,
   checkPut,
@@ -49,7 +50,7 @@ export class PostgresStore implements StateStore {
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const { url, table = 'switchboard_state', poolSize = 4, timeoutMs = 5000 } = options
     checkTable(table)
-    const { default: pg } = await import('pg')
+    const { default: pg } = await loadDriver('postgres', () => import('pg'), 'pg')
     const pool = new pg.Pool({
       connectionString: url,
       max: poolSize,

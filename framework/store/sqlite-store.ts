@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import type BetterSqlite3 from 'better-sqlite3'
 import { LiveError } from '../errors.ts'
 import {
+  loadDriver,
   checkFence,
   checkKey,
   checkPut,
@@ -82,7 +83,7 @@ export class SqliteStore implements StateStore {
     const { dir = './data', file = 'switchboard.sqlite', table = 'switchboard_state' } = options
     checkTable(table)
     // Loaded here, not at the top: an app that never opens SQLite never loads the native addon.
-    const { default: Database } = await import('better-sqlite3')
+    const { default: Database } = await loadDriver('sqlite', () => import('better-sqlite3'), 'better-sqlite3')
     try {
       if (file === ':memory:') return new SqliteStore(new Database(':memory:'), table)
       mkdirSync(dir, { recursive: true })

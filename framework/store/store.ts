@@ -123,6 +123,22 @@ export const refusal = (
 export const unavailable = (kind: string, action: string, cause: unknown): LiveError =>
   new LiveError('store.unavailable', `the ${kind} store failed to ${action}: ${String(cause)}`, { cause })
 
+/**
+ * Loads a store's driver, an optional peer dependency of the package (better-sqlite3, pg): an
+ * app that never opens that store never needs it installed. Missing, it is a clear error.
+ */
+export const loadDriver = async <M>(kind: string, load: () => Promise<M>, driver: string): Promise<M> => {
+  try {
+    return await load()
+  } catch (error) {
+    throw new LiveError(
+      'store.unavailable',
+      `the ${kind} store needs the ${driver} package: npm install ${driver} (${String(error)})`,
+      { cause: error },
+    )
+  }
+}
+
 /** The error for a call after close(). */
 export const closedError = (kind: string): LiveError =>
   new LiveError('store.closed', `the ${kind} store was closed; open a new one`)

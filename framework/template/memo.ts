@@ -6,6 +6,13 @@
  */
 import type { Rendered } from './rendered.ts'
 
+// Depth of memo renders running: a stateful component rendered in one would be reused by views
+// that do not own it, so framework/component refuses that (component.in-memo).
+let memoDepth = 0
+
+/** True while a memo() render runs. */
+export const isMemoRendering = (): boolean => memoDepth > 0
+
 const cache = new WeakMap<(value: never) => Rendered, WeakMap<object, Rendered>>()
 
 /**
@@ -20,7 +27,12 @@ export const memo = <T extends object>(value: T, render: (value: T) => Rendered)
   }
   let rendered = byValue.get(value)
   if (!rendered) {
-    rendered = render(value)
+    memoDepth++
+    try {
+      rendered = render(value)
+    } finally {
+      memoDepth--
+    }
     rendered.isShared = true
     byValue.set(value, rendered)
   }

@@ -38,6 +38,18 @@ export class KeyedList {
   }
 }
 
+/**
+ * A stateful component's place in a view's tree (framework/component renders it): the same
+ * object in every view of the class for the same component. It names the component by `cid` and
+ * holds nothing of any one view; each view renders, diffs and sends the component's tree apart.
+ */
+export class ComponentSlot {
+  readonly cid: number
+  constructor(cid: number) {
+    this.cid = cid
+  }
+}
+
 const isTemplateStrings = (value: unknown): value is TemplateStringsArray =>
   Array.isArray(value) && Array.isArray((value as { raw?: unknown }).raw)
 

@@ -15,13 +15,15 @@ import {
   isDangerousUrl,
 } from './escape.ts'
 import { attributeKind, RAW_TEXT_ELEMENTS } from './html-names.ts'
-import { KeyedList, Rendered, SafeHtml } from './rendered.ts'
+import { ComponentSlot, KeyedList, Rendered, SafeHtml } from './rendered.ts'
+import { TreeStream } from './stream-slot.ts'
 
 /**
  * One dynamic slot after escaping: HTML text, a number (its text needs no escaping, and it
- * travels as a JSON number: two bytes less than a string), a nested node or a list of nodes.
+ * travels as a JSON number: two bytes less than a string), a nested node, a list of nodes, a
+ * stream's pending changes (stream-slot.ts) or a stateful component's place.
  */
-export type Slot = string | number | TreeNode | TreeList
+export type Slot = string | number | TreeNode | TreeList | TreeStream | ComponentSlot
 
 /** A template instance: its analysed statics and one slot per hole. */
 export type TreeNode = {
@@ -40,7 +42,28 @@ export type TreeList = {
 }
 
 /** Turns a render into its escaped tree; a reused Rendered (see memo) reuses its tree. */
-export const buildTree = (rendered: Rendered): TreeNode => (rendered.tree ??= buildNode(rendered))
+export const buildTree = (rendered: Rendered): TreeNode =>
+  (rendered.tree ??= rendered.isShared ? buildShared(rendered) : buildNode(rendered))
+
+// Inside a memo() fragment, which many views may show: a stream there would send one view's
+// rows to every view showing the fragment, so it is refused (see toStreamSlot).
+let sharedDepth = 0
+const buildShared = (rendered: Rendered): TreeNode => {
+  sharedDepth++
+  try {
+    return buildNode(rendered)
+  } finally {
+    sharedDepth--
+  }
+}
+
+const toStreamSlot = (stream: TreeStream): TreeStream => {
+  if (sharedDepth === 0) return stream
+  throw new LiveError(
+    'stream.bad-render',
+    `the stream "${stream.name}" sits inside a memo() fragment, which other views may show; place it outside memo()`,
+  )
+}
 
 const buildNode = (rendered: Rendered): TreeNode => {
   const template = analyse(rendered.statics)
@@ -146,6 +169,8 @@ const textSlot = (value: unknown): Slot => {
   if (typeof value === 'bigint') return String(value)
   if (value instanceof Rendered) return buildTree(value)
   if (value instanceof KeyedList) return buildList(value.entries, value.keys)
+  if (value instanceof TreeStream) return toStreamSlot(value)
+  if (value instanceof ComponentSlot) return value
   if (Array.isArray(value)) return buildList(value.filter(isPresent).map(asEntry), null)
   throw new LiveError(
     'template.bad-value',
@@ -214,22 +239,43 @@ const describe = (value: unknown): string => {
   return `a ${typeof value}`
 }
 
+/** Prints a stream's rows; by default those pending, as the dead render shows them. */
+export type StreamPrinter = (stream: TreeStream) => string
+
+/** The tree of the component at a place, in one view (framework/component). */
+export type ComponentTrees = (slot: ComponentSlot) => TreeNode | null
+
+/** How treeToHtml prints the slots whose HTML lives outside the tree. */
+export type Printers = {
+  /** A stream's rows; by default those pending (framework/testing prints those sent). */
+  readonly stream?: StreamPrinter
+  /** The view's component trees; without it a component prints nothing. */
+  readonly components?: ComponentTrees
+}
+
+const pendingRows: StreamPrinter = (stream) => stream.html()
+
 /** Joins a tree into its HTML: the dead render and the reference the client must match. */
-export const treeToHtml = (node: TreeNode): string => {
+export const treeToHtml = (node: TreeNode, printers: Printers = {}): string => {
   const { statics } = node.template
   let out = statics[0] as string
   for (let i = 0; i < node.slots.length; i++) {
-    out += slotToHtml(node.slots[i] as Slot) + (statics[i + 1] as string)
+    out += slotToHtml(node.slots[i] as Slot, printers) + (statics[i + 1] as string)
   }
   return out
 }
 
-const slotToHtml = (slot: Slot): string => {
+const slotToHtml = (slot: Slot, printers: Printers): string => {
   if (typeof slot === 'string') return slot
   if (typeof slot === 'number') return String(slot)
-  if ('slots' in slot) return treeToHtml(slot)
+  if (slot instanceof TreeStream) return (printers.stream ?? pendingRows)(slot)
+  if ('slots' in slot) return treeToHtml(slot, printers)
+  if (slot instanceof ComponentSlot) {
+    const tree = printers.components?.(slot)
+    return tree ? treeToHtml(tree, printers) : ''
+  }
   let out = ''
-  for (const entry of slot.entries) out += treeToHtml(entry)
+  for (const entry of slot.entries) out += treeToHtml(entry, printers)
   return out
 }
 

@@ -10,7 +10,8 @@
  */
 import { PubSub } from '../pubsub/index.ts'
 import { PresenceTracker } from '../presence/index.ts'
-import { treeToHtml } from '../template/index.ts'
+import { observeStreams } from '../stream/index.ts'
+import { applyStreamOps, treeToHtml, type StreamRow, type TreeNode } from '../template/index.ts'
 import {
   ViewProcess,
   type MountContext,
@@ -19,14 +20,21 @@ import {
   type ViewServices,
 } from '../view/index.ts'
 import type { LiveError } from '../errors.ts'
+import type { UploadEntry } from '../upload/index.ts'
+import { uploadFiles, type TestFile } from './upload.ts'
+
+export type { TestFile } from './upload.ts'
 
 /** A view mounted in memory. */
 export type MountedView<V> = {
   readonly view: V
-  /** The view's current HTML. */
+  /** The view's current HTML, with the rows its streams sent, as a browser would hold them. */
   html(): string
-  /** Sends a client event through the view's mailbox; resolves once it rendered. */
-  event(name: string, value?: Record<string, unknown>): Promise<RenderOutput | null>
+  /**
+   * Sends a client event through the view's mailbox; resolves once it rendered. `cid` sends it
+   * to a component, as `live-target` does (the number its `myself` gives).
+   */
+  event(name: string, value?: Record<string, unknown>, cid?: number): Promise<RenderOutput | null>
   /** Sends a URL change (live patch). */
   patch(url: string): Promise<RenderOutput | null>
   /** Delivers a message to handleInfo and waits until it was handled. */
@@ -35,6 +43,11 @@ export type MountedView<V> = {
   readonly pushes: { event: string; payload: Record<string, unknown> }[]
   /** The crash that ended the view, if any. */
   readonly crash: LiveError | null
+  /**
+   * Chooses files for the view's upload `name` (allowUpload): checked and stored as over a
+   * socket, ready for consumeUploads. Resolves with the new entries, refused ones included.
+   */
+  upload(name: string, files: readonly TestFile[]): Promise<UploadEntry[]>
   /** Ends the view as a closed tab would. */
   stop(): void
 }
@@ -65,6 +78,14 @@ export const mountView = async <V extends ViewClass>(
       crash = error
     },
   })
+  // The server forgets a stream's rows once sent; the browser keeps them, and so does this.
+  const streamRows = new Map<string, StreamRow<TreeNode>[]>()
+  observeStreams(process.view, (name, changes) => {
+    const rows = streamRows.get(name) ?? []
+    streamRows.set(name, applyStreamOps(rows, changes))
+  })
+  const printStream = (stream: { name: string }): string =>
+    (streamRows.get(stream.name) ?? []).map(({ row }) => treeToHtml(row)).join('')
   const url = new URL(options.url ?? 'http://localhost/')
   const context: MountContext = {
     params: { ...Object.fromEntries(url.searchParams), ...options.params },
@@ -79,9 +100,9 @@ export const mountView = async <V extends ViewClass>(
     view: process.view as InstanceType<V>,
     html: () => {
       const tree = process.tree
-      return tree ? treeToHtml(tree) : ''
+      return tree ? treeToHtml(tree, { stream: printStream, components: (slot) => process.componentTree(slot) }) : ''
     },
-    event: (name, value = {}) => process.event(name, value),
+    event: (name, value = {}, cid) => process.event(name, value, cid),
     patch: (to) => process.params(new URL(to, url)),
     info: async (message) => {
       process.info(message)
@@ -91,6 +112,7 @@ export const mountView = async <V extends ViewClass>(
     get crash() {
       return crash
     },
+    upload: (name, files) => uploadFiles(process, name, files),
     stop: () => process.stop('test stopped'),
   }
 }

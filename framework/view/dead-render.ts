@@ -4,6 +4,7 @@
  * response. Redirects are not: a mount that sends an unauthenticated user to `/login` must
  * answer 302 and never render what it protects (issue 10, item 9), as it does live.
  */
+import { DeadComponents, renderIn } from '../component/index.ts'
 import type { Rendered } from '../template/index.ts'
 import { LiveView, type MountContext, type PresenceListing, type ViewClass, type ViewHost } from './live-view.ts'
 import { PageMeta, type Flash } from './page-meta.ts'
@@ -37,7 +38,10 @@ export const renderDead = async (View: ViewClass, context: MountContext): Promis
   const pending = host.meta.pendingFlash()
   const flash = pending ? { flash: pending } : {}
   if (host.location !== null) return { kind: 'redirect', location: host.location, ...flash }
-  const rendered = renderOf(view)
+  // Components render inline, with the cids live views of the class give them (cids.ts).
+  const components = new DeadComponents(View)
+  const rendered = renderIn(components, renderOf, view)
+  components.finish()
   return view.title
     ? { kind: 'rendered', rendered, title: titleOf(view), ...flash }
     : { kind: 'rendered', rendered, ...flash }
@@ -94,6 +98,7 @@ class DeadHost implements ViewHost {
   sendAfter = (): (() => void) => noop
   every = (): (() => void) => noop
   pushEvent = noop
+  sendUpdate = noop
   // Background work runs only once connected: the page shows its loading state without waiting.
   startAsync = noop
   cancelAsync = (): boolean => false

@@ -60,6 +60,7 @@ export class EndedHost implements ViewHost {
   redirect = noop
   putFlash = noop
   clearFlash = noop
+  sendUpdate = noop
   startAsync = noop
   cancelAsync = (): boolean => false
 }

@@ -11,11 +11,20 @@
  * }
  * ```
  */
+import type { ComponentClass } from '../component/index.ts'
 import { LiveError } from '../errors.ts'
-import type { Rendered } from '../template/index.ts'
+import {
+  Streams,
+  type InsertOptions,
+  type RowRender,
+  type StreamConfig,
+  type StreamOptions,
+} from '../stream/index.ts'
+import type { Rendered, TreeStream } from '../template/index.ts'
+import { UploadSet, type ConsumedFile, type UploadOptions, type Uploads } from '../upload/index.ts'
 import { loadingFrom, type AsyncKeys, type AsyncOutcome, type AsyncTask, type AsyncValue } from './async.ts'
 import type { Flash, FlashKind } from './page-meta.ts'
-import type { EventHandler } from './schema.ts'
+import type { EventHandler } from '../schema/index.ts'
 
 /** What `mount` learns about the page being mounted. */
 export type MountContext = {
@@ -65,6 +74,7 @@ export type ViewHost = {
   redirect(to: string): void
   putFlash(kind: string, message: string): void
   clearFlash(kind?: string): void
+  sendUpdate(Component: ComponentClass, id: string | number, props: object): void
   startAsync<T>(
     name: string,
     task: AsyncTask<T>,
@@ -77,6 +87,8 @@ export type ViewHost = {
 export abstract class LiveView<S extends object = Record<string, unknown>> {
   #state: S | undefined
   #host: ViewHost | undefined
+  #streams: Streams | undefined
+  #uploads: UploadSet | undefined
   // Loading fields assignAsync set before mount returned the first state: merged into it.
   #loadingBeforeMount: Partial<S> | undefined
 
@@ -233,6 +245,104 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
   /** Removes the flash of one kind, or every flash shown, from the page. */
   clearFlash(kind?: FlashKind): void {
     this.#services().clearFlash(kind)
+  }
+
+  /**
+   * Streams `items` into the collection `name`: the next render sends their rows and the server
+   * forgets them (docs/guides/streams.md). Each goes in at `at` (-1, the bottom, by default; 0 the
+   * top, one after another) and `limit` trims the far end (N keeps the first N rows, -N the last
+   * N); `reset` empties the container first. An item whose dom id is shown updates in place.
+   */
+  stream<T>(name: string, items: Iterable<T>, options?: StreamOptions): void {
+    this.#streamsOf().stream(name, items, options)
+    this.#host?.markDirty()
+  }
+
+  /** Streams one item; see `stream`. */
+  streamInsert<T>(name: string, item: T, options?: InsertOptions): void {
+    this.#streamsOf().insert(name, item, options)
+    this.#host?.markDirty()
+  }
+
+  /** Removes a row from the stream: pass the item, or its dom id as a string. */
+  streamDelete<T>(name: string, itemOrId: T | string): void {
+    this.#streamsOf().delete(name, itemOrId)
+    this.#host?.markDirty()
+  }
+
+  /** Sets how the stream names its rows (default `${name}-${item.id}`), before its first item. */
+  streamConfigure<T>(name: string, config: StreamConfig<T>): void {
+    this.#streamsOf().configure(name, config)
+  }
+
+  /**
+   * Places the stream in the template, inside a container marked for the client:
+   * `` html`<ul id="log" live-update="stream">${this.renderStream('log', (e: Entry, id) =>
+   * html`<li id=${id}>${e.text}</li>`)}</ul>` ``. Renders only the rows queued since the last
+   * render; the client keeps the others in the DOM.
+   */
+  renderStream<T>(name: string, row: RowRender<T>): TreeStream {
+    return this.#streamsOf().place(name, row)
+  }
+
+  #streamsOf(): Streams {
+    return (this.#streams ??= new Streams(this))
+  }
+
+  /** @internal The view's streams, if it ever used one (render sharing is off for it). */
+  static streamsOf(view: LiveView<object>): Streams | undefined {
+    return view.#streams
+  }
+
+  /**
+   * Calls `update` of the component rendered as (`Component`, `id`) with its props merged with
+   * `props` (without `update`, `props` are merged into its state), after the current message;
+   * that component alone re-renders. Nothing happens when the view renders no such component.
+   */
+  sendUpdate<P extends object>(
+    Component: ComponentClass<P, object>,
+    id: string | number,
+    props: Partial<P>,
+  ): void {
+    this.#services().sendUpdate(Component as ComponentClass, id, props)
+  }
+
+  /**
+   * Lets the browser upload files under `name` (docs/guides/uploads.md); call it in mount. The
+   * framework keeps every upload, entries and progress included, in the state as `uploads`;
+   * return the value it gives there so the state's type has it:
+   * `return { notes: [], uploads: this.allowUpload('avatar', { accept: 'image/*' }) }`.
+   */
+  allowUpload(name: string, options?: UploadOptions): Uploads {
+    this.#uploads ??= new UploadSet((uploads) => {
+      if (this.#state === undefined) return // in mount: mountState adds them to the first state
+      this.#state = { ...this.#state, uploads }
+      this.#host?.markDirty()
+    })
+    return this.#uploads.allow(name, options)
+  }
+
+  /** Removes an entry of an upload (the browser stops sending it) and deletes its file. */
+  cancelUpload(name: string, ref: string): void {
+    this.#uploadSet(name).cancel(name, ref)
+  }
+
+  /**
+   * Hands each finished file of `name` to `fn` (`{ path, name, type, size }`) and removes it from
+   * the state; its temporary file is deleted once `fn` has settled. Resolves with `fn`'s results.
+   */
+  consumeUploads<T>(name: string, fn: (file: ConsumedFile) => T | Promise<T>): Promise<T[]> {
+    return this.#uploadSet(name).consume(name, fn)
+  }
+
+  #uploadSet(name: string): UploadSet {
+    if (!this.#uploads) throw new LiveError('upload.not-allowed', `${this.constructor.name} allows no upload named "${name}"`)
+    return this.#uploads
+  }
+
+  /** @internal The view's uploads, if it allowed any; for the socket and the process. */
+  static uploadsOf(view: LiveView<object>): UploadSet | undefined {
+    return view.#uploads
   }
 
   /**

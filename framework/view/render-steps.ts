@@ -17,16 +17,24 @@ export const mountState = async (
   context: MountContext,
   isRedirected: () => boolean = () => false,
 ): Promise<void> => {
-  LiveView.setState(view, { ...(await view.mount(context)) })
+  const state = await view.mount(context)
+  // Uploads allowed in mount are the framework's part of the state (LiveView.allowUpload).
+  const uploads = LiveView.uploadsOf(view)?.state()
+  LiveView.setState(view, uploads ? { ...state, uploads } : { ...state })
   if (!isRedirected()) await view.handleParams?.({ ...context.params }, context.url)
 }
 
 /** The view's title() for its state, as text (the dead render uses it too). */
 export const titleOf = (view: LiveView<object>): string => String(view.title?.(view.state) ?? '')
 
-/** Calls the view's render and checks it returned a template (the dead render uses it too). */
+/**
+ * Calls the view's render and checks it returned a template (the dead render uses it too). The
+ * view's streams learn which of them the render placed (framework/stream).
+ */
 export const renderOf = (view: LiveView<object>): Rendered => {
+  LiveView.streamsOf(view)?.beginRender()
   const rendered = view.render(view.state)
+  LiveView.streamsOf(view)?.endRender()
   if (rendered instanceof Rendered) return rendered
   throw new LiveError(
     'view.bad-render',

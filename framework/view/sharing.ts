@@ -16,8 +16,18 @@
  * fields or getters. A view that reads `this.user` in render simply renders alone. The cache
  * is dropped when the last view of the class ends, so nothing a user typed outlives their views.
  * `static shareRenders = false` opts a class out.
+ *
+ * A view that uses a stream (framework/stream) never shares, whatever its render says: its tree
+ * carries rows queued for it alone, taken by the one diff that sends them, so another view's
+ * render or diff must never stand in for its own, nor its own for another's (`isStreaming`).
+ *
+ * Stateful components (framework/component) are not shared: a view's tree holds only their
+ * places, the same object in every view of the class for one component (component/cids.ts), and
+ * the render's component calls are kept beside it for a view that adopts it to replay on its own
+ * components, whose states, trees and diffs never leave that view's frame.
  */
-import { toJson, type Wire, type TemplateSink } from '../diff/index.ts'
+import { isSameValues, pureRender, type ComponentCall } from '../component/index.ts'
+import { toJson, type Wire, type TemplateSink, type WireObject } from '../diff/index.ts'
 import type { TreeNode } from '../template/index.ts'
 import { LiveView } from './live-view.ts'
 
@@ -40,6 +50,16 @@ export class RenderOutput {
   /** This output with one view's meta members added; the shared one is left as it was. */
   withMeta(meta: string): RenderOutput {
     return meta ? new RenderOutput(this.wire, this.templates, meta) : this
+  }
+
+  /**
+   * This output with one view's component changes added under `c` (framework/component): a new
+   * output for that view alone; the shared one is left as it was.
+   */
+  withComponents(c: WireObject | undefined, templates: TemplateSink): RenderOutput {
+    if (c === undefined) return this
+    for (const template of this.templates) templates.add(template)
+    return new RenderOutput({ ...(this.wire as WireObject | null), c }, templates, this.meta)
   }
 
   /** The payload `{"t":…,"r"|"d":…,"ti":…,"f":…}`; `table` is the statics not yet sent. */
@@ -75,20 +95,14 @@ const MAX_PUSH_FRAMES = 8
 
 type Render = LiveView<object>['render']
 
-type Renders = { render: Render; state: object; tree: TreeNode }
+// `calls`: the component calls the render made; a view adopting it replays them.
+type Renders = { render: Render; state: object; tree: TreeNode; calls: readonly ComponentCall[] }
 type Diffs = { prev: TreeNode; next: TreeNode; output: RenderOutput | null }
 
 const renders = new WeakMap<object, Renders>()
 const diffs = new WeakMap<object, Diffs>()
 const liveViews = new WeakMap<object, number>()
 const verdicts = new WeakMap<object, Render | null>()
-
-// Taken once: a render's own `toString` could claim any text.
-const sourceOf = Function.prototype.toString
-// Words through which a method reaches its instance: `this`, `super`, and a direct `eval` that
-// could spell them at run time. A `\u` escape could write `eval` in disguise; refuse it too.
-// A false positive (the word inside a template's text) costs sharing, never correctness.
-const REACHES_INSTANCE = /\b(?:this|super|eval)\b|\\u/
 
 /**
  * The render views of the class may share, or null: decided once per class from its code (see
@@ -106,39 +120,12 @@ export const shareableRender = (viewClass: Function): Render | null => {
 
 const STATE_GETTER = Object.getOwnPropertyDescriptor(LiveView.prototype, 'state')?.get
 
-const judge = (viewClass: Function): Render | null => {
-  if ((viewClass as { shareRenders?: unknown }).shareRenders === false) return null
-  const prototype: unknown = viewClass.prototype
-  if (typeof prototype !== 'object' || prototype === null) return null
-  // A redefined `state` getter decides what render is given: it could mix in instance data.
-  if (inherited(prototype, 'state')?.get !== STATE_GETTER) return null
-  const render = inherited(prototype, 'render')
-  if (render === undefined || !('value' in render) || typeof render.value !== 'function') return null
-  const source = sourceOf.call(render.value)
-  return source.includes('[native code]') || REACHES_INSTANCE.test(source) ? null : render.value
-}
+// A redefined `state` getter decides what render is given: it could mix in instance data.
+const judge = (viewClass: Function): Render | null =>
+  pureRender(viewClass, [['state', STATE_GETTER]]) as Render | null
 
-// The descriptor a property lookup on `object` would use; an accessor stays an accessor.
-const inherited = (object: object, key: string): PropertyDescriptor | undefined => {
-  for (let o: object | null = object; o !== null; o = Object.getPrototypeOf(o) as object | null) {
-    const descriptor = Object.getOwnPropertyDescriptor(o, key)
-    if (descriptor) return descriptor
-  }
-  return undefined
-}
-
-// Same own keys, each value identical: render(state) cannot tell the two states apart.
-const isSameState = (a: object, b: object): boolean => {
-  let count = 0
-  for (const key in a) {
-    if (!Object.hasOwn(b, key) || (a as Record<string, unknown>)[key] !== (b as Record<string, unknown>)[key]) {
-      return false
-    }
-    count++
-  }
-  for (const key in b) if (Object.hasOwn(b, key)) count--
-  return count === 0
-}
+// The one gate for streams: every sharing path below asks it first.
+const isStreaming = (view: LiveView<object>): boolean => LiveView.streamsOf(view) !== undefined
 
 /**
  * The render another view of the class made from an identical state, if any: its state object
@@ -148,8 +135,8 @@ const isSameState = (a: object, b: object): boolean => {
 export const sharedRender = (view: LiveView<object>, state: object): Renders | undefined => {
   const last = renders.get(view.constructor)
   // Only a shareable render is ever recorded; the view must be calling that very function.
-  if (last === undefined || last.render !== view.render) return undefined
-  return last.state === state || isSameState(last.state, state) ? last : undefined
+  if (last === undefined || last.render !== view.render || isStreaming(view)) return undefined
+  return last.state === state || isSameValues(last.state, state) ? last : undefined
 }
 
 /**
@@ -157,10 +144,15 @@ export const sharedRender = (view: LiveView<object>, state: object): Renders | u
  * frozen first: other views may adopt this very object, so writing to it (instead of `assign`)
  * must fail, not leak.
  */
-export const shareRender = (view: LiveView<object>, state: object, tree: TreeNode): void => {
+export const shareRender = (
+  view: LiveView<object>,
+  state: object,
+  tree: TreeNode,
+  calls: readonly ComponentCall[],
+): void => {
   const render = shareableRender(view.constructor)
-  if (render !== null && render === view.render) {
-    renders.set(view.constructor, { render, state: Object.freeze(state), tree })
+  if (render !== null && render === view.render && !isStreaming(view)) {
+    renders.set(view.constructor, { render, state: Object.freeze(state), tree, calls })
   }
 }
 
@@ -171,6 +163,7 @@ export const sharedDiff = (
   next: TreeNode,
 ): RenderOutput | null | undefined => {
   const last = diffs.get(view.constructor)
+  if (isStreaming(view)) return undefined
   return last && last.prev === prev && last.next === next ? last.output : undefined
 }
 
@@ -184,7 +177,7 @@ export const shareDiff = (
   next: TreeNode,
   output: RenderOutput | null,
 ): void => {
-  if (prev !== next && shareableRender(view.constructor) === view.render) {
+  if (prev !== next && shareableRender(view.constructor) === view.render && !isStreaming(view)) {
     diffs.set(view.constructor, { prev, next, output })
   }
 }

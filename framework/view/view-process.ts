@@ -4,12 +4,15 @@
  * once and yields at most one diff. Subscriptions, presences and timers the view took are owned
  * here and released when it ends, however it ends.
  */
+import { componentHandler, Components, renderIn } from '../component/index.ts'
+import type { ComponentCall, ComponentClass, ComponentScope } from '../component/index.ts'
 import { LiveError } from '../errors.ts'
 import { diffTree, encodeNode, type TemplateSink } from '../diff/index.ts'
 import type { PubSub } from '../pubsub/index.ts'
+import { handlerFor, replyJson, runHandler } from '../schema/index.ts'
 import { containResult, defaultReporter, Mailbox, Timers, type Reporter } from '../runtime/index.ts'
 import { messageOf, now, onCrash, onMount, onRender, stackOf } from '../telemetry/index.ts'
-import { buildTree, type TreeNode } from '../template/index.ts'
+import { buildTree, type ComponentSlot, type TreeNode } from '../template/index.ts'
 import {
   LiveView,
   type MountContext,
@@ -22,7 +25,6 @@ import { EndedHost } from './ended-host.ts'
 import { PageMeta, type Flash } from './page-meta.ts'
 import { checkPatchTarget, checkRedirectTarget } from './redirect-target.ts'
 import { mountState, renderOf, titleOf } from './render-steps.ts'
-import { runHandler } from './schema.ts'
 import {
   RenderOutput,
   shareDiff,
@@ -66,18 +68,21 @@ export type ViewOutlet = {
 }
 
 type Message =
-  | { kind: 'event'; name: string; value: unknown; done: Settle }
+  | { kind: 'event'; name: string; value: unknown; done: Settle; cid: unknown } // a component's
   | { kind: 'params'; url: URL; done: Settle }
   | { kind: 'info'; message: unknown }
   | { kind: 'patch'; url: URL } // the view's own pushPatch
-  | { kind: 'async'; deliver: () => void | Promise<void> } // a background task's outcome
+  // A background task's outcome, or a step of the framework's (an upload's progress); `dropped`
+  // hears one the view's end left undelivered.
+  | { kind: 'async'; deliver: () => void | Promise<void>; dropped?: (() => void) | undefined }
 
 /**
  * Where the answer to a client frame goes. Called in the same synchronous step that takes the
  * frame's diff, so no push diff taken later can reach the socket before it (issue 10, item 10).
  */
 export type ViewReply = {
-  resolve: (output: RenderOutput | null) => void
+  /** `reply`: the JSON of the handler's `{ reply }`, when it gave one. */
+  resolve: (output: RenderOutput | null, reply?: string) => void
   reject: (error: LiveError) => void
 }
 
@@ -86,7 +91,7 @@ type Settle = ViewReply
 type Status = 'mounting' | 'running' | 'ended'
 
 /** One live view instance and everything it owns. */
-export class ViewProcess implements ViewHost {
+export class ViewProcess implements ViewHost, ComponentScope {
   readonly view: LiveView<object>
   readonly #services: ViewServices
   readonly #outlet: ViewOutlet
@@ -112,6 +117,8 @@ export class ViewProcess implements ViewHost {
   // Counted among its class's live views until released (once, however it ends): the last one
   // out drops the class's shared renders.
   #isCounted = true
+  // Its stateful components (framework/component), made on the first component render.
+  #components: Components | null = null
 
   constructor(View: ViewClass, services: ViewServices, outlet: ViewOutlet) {
     this.view = new View()
@@ -124,6 +131,7 @@ export class ViewProcess implements ViewHost {
       // Frames queued behind a crash or a stop are answered, never left hanging.
       (msg) => {
         if (msg.kind === 'event' || msg.kind === 'params') msg.done.reject(this.#endedError())
+        else if (msg.kind === 'async') msg.dropped?.()
       },
     )
     LiveView.attachHost(this.view, this)
@@ -151,7 +159,8 @@ export class ViewProcess implements ViewHost {
       for (const msg of this.#early?.splice(0) ?? []) this.#mailbox.post(msg)
       const templates: TemplateSink = new Set()
       if (onMount.hasSubscribers) this.#mounted(startedAt, true)
-      return new RenderOutput(encodeNode(tree, templates), templates, this.#meta?.take())
+      const output = new RenderOutput(encodeNode(tree, templates), templates, this.#meta?.take())
+      return output.withComponents(this.#components?.take(templates), templates)
     } catch (error) {
       if (onMount.hasSubscribers) this.#mounted(startedAt, false)
       if (this.#status !== 'ended') this.#release('mount failed')
@@ -159,9 +168,9 @@ export class ViewProcess implements ViewHost {
     }
   }
 
-  /** Runs a declared event handler; resolves with the diff it caused, or null. */
-  event(name: string, value: unknown): Promise<RenderOutput | null> {
-    return new Promise((resolve, reject) => this.postEvent(name, value, { resolve, reject }))
+  /** Runs a declared event handler (of component `cid` if given); resolves with its diff, or null. */
+  event(name: string, value: unknown, cid?: unknown): Promise<RenderOutput | null> {
+    return new Promise((resolve, reject) => this.postEvent(name, value, { resolve, reject }, cid))
   }
 
   /** Runs handleParams for a URL change within the view. */
@@ -170,13 +179,22 @@ export class ViewProcess implements ViewHost {
   }
 
   /** As event(), answering `done` synchronously with the diff as soon as it is taken. */
-  postEvent(name: string, value: unknown, done: ViewReply): void {
-    if (!this.#mailbox.post({ kind: 'event', name, value, done })) done.reject(this.#endedError())
+  postEvent(name: string, value: unknown, done: ViewReply, cid?: unknown): void {
+    if (!this.#mailbox.post({ kind: 'event', name, value, done, cid })) done.reject(this.#endedError())
   }
 
   /** As params(), answering `done` synchronously with the diff as soon as it is taken. */
   postParams(url: URL, done: ViewReply): void {
     if (!this.#mailbox.post({ kind: 'params', url, done })) done.reject(this.#endedError())
+  }
+
+  /**
+   * Runs a step of the framework's (an upload's progress, an announced file) as a message of
+   * this view: never beside a handler, and the view renders after it. False once ended;
+   * `dropped` hears a step the view's end left unrun.
+   */
+  run(step: () => void | Promise<void>, dropped?: () => void): boolean {
+    return this.#mailbox.post({ kind: 'async', deliver: step, dropped })
   }
 
   /** Queues a message for handleInfo. */
@@ -190,7 +208,11 @@ export class ViewProcess implements ViewHost {
    */
   takeDiff(): RenderOutput | null {
     if (!this.#sentTree) return null // not mounted yet, or ended
-    const output = this.#takeTreeDiff()
+    let output = this.#takeTreeDiff()
+    // Its components' changes (framework/component), like title and flash, are the view's own.
+    const templates: TemplateSink = new Set()
+    const c = this.#components?.take(templates)
+    if (c) output = (output ?? NO_CHANGE).withComponents(c, templates)
     // The view's own title and flash ride beside the (possibly shared) diff, in its own frame.
     const meta = this.#meta?.isChanged ? this.#meta.take() : ''
     if (!meta) return output
@@ -224,15 +246,13 @@ export class ViewProcess implements ViewHost {
     if (msg.kind === 'params') return this.#afterReply(this.#changeUrl(msg.url), msg.done)
     if (msg.kind === 'patch') return this.#afterInfo(this.#changeUrl(msg.url))
     if (msg.kind === 'async') return this.#afterInfo(msg.deliver())
-    const events = this.view.events ?? {}
-    const handler = Object.hasOwn(events, msg.name) ? events[msg.name] : undefined
-    if (!handler) {
-      msg.done.reject(
-        new LiveError(
-          'view.no-handler',
-          `${this.view.constructor.name} got "${msg.name}"; add it to events or drop the binding`,
-        ),
-      )
+    const name = this.view.constructor.name
+    const handler =
+      msg.cid === undefined
+        ? handlerFor(this.view.events, msg.name, name)
+        : componentHandler(this.#components, msg.cid, msg.name, name) // live-target's
+    if (handler instanceof LiveError) {
+      msg.done.reject(handler)
       return this.#afterInfo(undefined) // changes held back for this message still go out
     }
     return this.#afterReply(
@@ -274,8 +294,16 @@ export class ViewProcess implements ViewHost {
 
   #finishReply(outcome: unknown, done: Settle): void {
     if (outcome === SKIP) return void this.#afterInfo(undefined)
+    let reply: string | undefined
+    try {
+      reply = replyJson(outcome)
+    } catch (error) {
+      // The handler's changes stand and go out as a push; only its answer failed.
+      done.reject(error as LiveError)
+      return void this.#afterInfo(undefined)
+    }
     this.#renderIfDirty()
-    done.resolve(this.takeDiff())
+    done.resolve(this.takeDiff(), reply)
   }
 
   #afterInfo(result: void | Promise<void>): void | Promise<void> {
@@ -291,9 +319,10 @@ export class ViewProcess implements ViewHost {
   }
 
   #renderIfDirty(): boolean {
-    if (!this.#isDirty || this.#status !== 'running') return false
+    if (this.#status !== 'running') return false
     // Only the newest render matters: a pending tree not yet sent is simply replaced.
-    this.#pendingTree = this.#render()
+    if (this.#isDirty) this.#pendingTree = this.#render()
+    else if (!this.#components?.settle(false)) return false // only components changed, or nothing
     return true
   }
 
@@ -306,11 +335,16 @@ export class ViewProcess implements ViewHost {
     const shared = sharedRender(this.view, state)
     if (shared) {
       if (shared.state !== state) LiveView.setState(this.view, shared.state)
+      // The shared tree places components by class-wide cids; this view's own are given the
+      // same calls, with their own states (framework/component).
+      if (shared.calls.length > 0) this.components().replay(shared.calls)
+      this.#components?.settle(true)
       if (startedAt >= 0) this.#rendered(startedAt, true)
       return shared.tree
     }
-    const tree = buildTree(renderOf(this.view))
-    shareRender(this.view, state, tree)
+    const tree = buildTree(renderIn(this, renderOf, this.view))
+    this.#components?.settle(true)
+    shareRender(this.view, state, tree, this.#components?.viewCalls ?? NO_CALLS)
     if (startedAt >= 0) this.#rendered(startedAt, false)
     return tree
   }
@@ -355,8 +389,11 @@ export class ViewProcess implements ViewHost {
     this.#early = null
     this.#services.pubsub.unsubscribeOwner(this)
     this.#services.presence?.untrackOwner(this)
+    void LiveView.uploadsOf(this.view)?.discard() // temporary files of unfinished uploads
     this.#sentTree = null
     this.#pendingTree = null
+    this.#components?.destroy()
+    this.#components = null
     if (this.#isCounted) viewEnded(this.view.constructor)
     this.#isCounted = false
     // From here on every helper of the view reaches an inert host (ended-host.ts).
@@ -391,6 +428,20 @@ export class ViewProcess implements ViewHost {
 
   markDirty(): void {
     this.#isDirty = true
+  }
+
+  /** The scope of this view's renders: its components, made on the first component render. */
+  components(): Components {
+    return (this.#components ??= new Components(this.view.constructor))
+  }
+
+  /** The tree of one of its components, for its HTML (testing). */
+  componentTree(slot: ComponentSlot): TreeNode | null {
+    return this.#components?.treeOf(slot) ?? null
+  }
+
+  sendUpdate(Component: ComponentClass, id: string | number, props: object): void {
+    this.components().sendUpdate(Component, id, props)
   }
 
   subscribe(topic: string): () => void {
@@ -497,6 +548,8 @@ export class ViewProcess implements ViewHost {
 }
 
 const SKIP = Symbol('skip')
+const NO_CALLS: readonly ComponentCall[] = []
+const NO_CHANGE = new RenderOutput(null, new Set())
 
 // Without a route matcher (a view mounted by testing's mountView), the params that are not the
 // query's are taken as the route's.

@@ -22,7 +22,11 @@ class NoteView extends LiveView<{ text: string; saves: number }> {
     </div>`
   }
   events = {
-    save: ({ text }: EventValue) => this.assign({ text: String(text), saves: this.state.saves + 1 }),
+    // `{ reply }` answers the hook's pushEvent: its promise resolves with this value.
+    save: ({ text }: EventValue) => {
+      this.assign({ text: String(text), saves: this.state.saves + 1 })
+      return { reply: { saves: this.state.saves } }
+    },
     discard: () => {
       this.assign({ text: '' })
       this.pushEvent('discarded', {})
@@ -59,7 +63,7 @@ describe('the hook of docs/guides/hooks.md', () => {
     const status = () => tab.text('#draft output')
 
     type(tab, 'hello')
-    await waitFor(() => status() === 'saved', 'the awaited save') // resolved after the reply
+    await waitFor(() => status() === 'saved (1)', 'the awaited save') // resolved with its reply
     expect(tab.text('#saved')).toBe('1 saves: hello') // ... whose diff is on the page by then
 
     tab.$('#discard')!.click()
@@ -74,7 +78,7 @@ describe('the hook of docs/guides/hooks.md', () => {
     await serve(NoteView, GUIDE_HOOK, first.port)
     // reconnected sent the draft to the fresh view of the restarted server.
     await waitFor(() => tab.text('#saved') === '1 saves: typed offline', 'reconnected', 20_000)
-    await waitFor(() => status() === 'saved', 'the save after reconnecting')
+    await waitFor(() => status() === 'saved (1)', 'the save after reconnecting')
     expect(tab.$('[data-sb-root]')!.className).toBe('sb-connected')
   })
 })
@@ -86,19 +90,24 @@ class CounterView extends LiveView<{ count: number }> {
   render({ count }: { count: number }) {
     return html`<div><p id="probe" live-hook="Probe">${count}</p></div>`
   }
-  events = { inc: () => this.assign({ count: this.state.count + 1 }) }
+  events = {
+    inc: () => {
+      this.assign({ count: this.state.count + 1 })
+      return { reply: { count: this.state.count } }
+    },
+  }
 }
 
 type Probe = { pushEvent(event: string, value?: object): Promise<unknown> }
 
 describe("a hook's pushEvent against a real view", () => {
-  it("resolves with the reply's response and rejects with the server's code", async () => {
+  it("resolves with the handler's reply and rejects with the server's code", async () => {
     const probeHook =
       'window.Switchboard = { hooks: { Probe: { mounted() { window.probe = this } } } }'
     const server = await serve(CounterView, probeHook)
     const tab = await openPage(`${server.url}/`)
     const probe = (tab.window as unknown as { probe: Probe }).probe
-    expect(await probe.pushEvent('inc')).toEqual({ d: { 0: 1 } })
+    expect(await probe.pushEvent('inc')).toEqual({ count: 1 })
     expect(tab.text('#probe')).toBe('1')
     await expect(probe.pushEvent('nope')).rejects.toMatchObject({ code: 'view.no-handler' })
   })

@@ -8,12 +8,16 @@ import { dashboardHref, sourceHref } from './url.ts'
 const stat = (label: string, value: string) =>
   html`<div class="stat"><dt>${label}</dt><dd>${value}</dd></div>`
 
-/** The panel; `source` is undefined while a restarted simulator has not published yet. */
+/**
+ * The panel; `source` is undefined while a restarted simulator has not published yet. `photos`
+ * is the source's photo section (photos.ts).
+ */
 export const detailPanel = (
   tenant: string,
   sourceId: string,
   source: Source | undefined,
   alerts: readonly Alert[],
+  photos: Rendered | null = null,
 ): Rendered => {
   const close = html`<a class="close" live-patch href="${dashboardHref(tenant)}" aria-label="Close detail" data-testid="close-detail">×</a>`
   if (!source) {
@@ -49,6 +53,7 @@ export const detailPanel = (
           ? html`<p class="empty small">None in the feed.</p>`
           : html`<ul class="mini-alerts">${mine.map((a) => html`<li class="is-${a.level}"><time>${formatTime(a.at)}</time> ${a.level}: ${a.message}${a.ack ? ` (ack: ${a.ack.by})` : ''}</li>`)}</ul>`
       }
+      ${photos}
       <p class="tools"><button type="button" class="link-button" live-click="fault" data-testid="inject-fault" title="Crash this tenant's simulator; its supervisor restarts it">Inject simulator fault</button></p>
       </div>
     </div>

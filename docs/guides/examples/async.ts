@@ -1,4 +1,4 @@
-import { html, LiveView, loading, type AsyncOutcome, type AsyncResult } from '../../../framework/index.ts'
+import { html, LiveView, loading, type AsyncOutcome, type AsyncResult } from 'switchboard'
 
 type Report = { rows: number; slowest: string }
 type State = { report: AsyncResult<Report>; exported: string }

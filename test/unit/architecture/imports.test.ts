@@ -12,8 +12,10 @@ const filesUnder = (dir: string): string[] =>
   readdirSync(join(ROOT, dir)).flatMap((name) => {
     const path = join(dir, name)
     if (statSync(join(ROOT, path)).isDirectory()) return filesUnder(path)
-    // client/build.ts is the build script (node and vite), not code the browser runs.
-    return path.endsWith('.ts') && path !== 'client/build.ts' ? [path] : []
+    // client/build.ts is the build script (node and vite), not code the browser runs;
+    // framework/create/template.ts holds a new app's sources as text, imports and all.
+    const skipped = ['client/build.ts', 'framework/create/template.ts']
+    return path.endsWith('.ts') && !skipped.includes(path) ? [path] : []
   })
 
 // `import type` and `export type` vanish at run time; everything else is a real edge.
@@ -26,15 +28,19 @@ const importsOf = (file: string): string[] =>
 
 const ORDER = [
   'errors.ts',
+  'schema',
   'telemetry',
   'js',
   'template',
   'diff',
+  'stream',
   'runtime',
   'store',
   'pubsub',
   'presence',
   'cluster',
+  'component',
+  'upload',
   'view',
   'form',
   'dashboard',
@@ -42,6 +48,7 @@ const ORDER = [
   'socket',
   'server',
   'testing',
+  'create',
   'index.ts',
 ]
 const areaOf = (file: string): string => file.split('/')[1] as string

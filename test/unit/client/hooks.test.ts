@@ -105,16 +105,23 @@ describe('hook lifecycle', () => {
 })
 
 describe('pushEvent', () => {
-  it("resolves with the reply's response once its diff is on the page", async () => {
+  it("resolves with the handler's reply value once its diff is on the page", async () => {
     joined()
     const reply = probe.pushEvent('save', { n: 1 })
     expect(lastSent('event')).toMatchObject({
       topic: 'lv:sb-1',
       payload: { type: 'hook', event: 'save', value: { n: 1 } },
     })
-    link.reply(lastSent('event').ref, 'ok', { d: { '0': 'saved' } })
-    expect(await reply).toEqual({ d: { '0': 'saved' } })
+    link.reply(lastSent('event').ref, 'ok', { d: { '0': 'saved' }, v: { id: 7 } })
+    expect(await reply).toEqual({ id: 7 })
     expect(document.getElementById('probe')!.textContent).toBe('saved')
+  })
+
+  it('resolves with undefined when the handler gave no reply', async () => {
+    joined()
+    const reply = probe.pushEvent('save')
+    link.reply(lastSent('event').ref, 'ok', { d: { '0': 'saved' } })
+    expect(await reply).toBeUndefined()
   })
 
   it('rejects with the code and reason of an error reply', async () => {
@@ -158,8 +165,8 @@ describe('pushEventTo', () => {
       joinRef: other.joinRef,
       payload: { type: 'hook', event: 'open', value: { id: 2 } },
     })
-    link.reply(lastSent('event').ref, 'ok', {})
-    await expect(byElement).resolves.toEqual({})
+    link.reply(lastSent('event').ref, 'ok', { v: 'opened' })
+    await expect(byElement).resolves.toBe('opened')
     void probe.pushEventTo('#sb-2 p', 'close')
     expect(lastSent('event')).toMatchObject({ topic: 'lv:sb-2', payload: { event: 'close' } })
   })

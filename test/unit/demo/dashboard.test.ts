@@ -135,6 +135,22 @@ describe('DashboardView', () => {
     expect(b.html()).toContain('Acknowledged by <b style="color:#db2777">Ada</b>')
   })
 
+  it("opens an alert card's details in that operator's view alone, and keeps them open", async () => {
+    const View = await setup()
+    const a = await mount(View)
+    const b = await mount(View)
+    await vi.waitFor(() => expect(a.html()).toContain('data-testid="alert-more"'), { timeout: 15_000 })
+    const id = (a.view.state.snapshot.alerts[0] as { id: string }).id
+    const cid = Number(new RegExp(`data-alert="${id}"[\\s\\S]*?live-target="(\\d+)"`).exec(a.html())![1])
+    const output = await a.event('toggle', {}, cid)
+    expect(output?.json).toMatch(/^\{"c":\{"\d+":\{/) // the card alone travels
+    expect(a.html()).toContain(`<dd>${id}</dd>`)
+    expect(b.html()).not.toContain(`<dd>${id}</dd>`)
+    const seq = a.view.state.snapshot.seq
+    await vi.waitFor(() => expect(a.view.state.snapshot.seq).toBeGreaterThan(seq))
+    expect(a.html()).toContain(`<dd>${id}</dd>`)
+  })
+
   it('stays up and says so when its tenant simulator crashes and restarts', async () => {
     const View = await setup()
     const live = await mount(View, 'http://localhost/?tenant=south&source=S-001')

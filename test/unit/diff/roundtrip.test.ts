@@ -4,8 +4,29 @@ import { describe, expect, it } from 'vitest'
 import type { Link } from '../../../client/protocol.ts'
 import { ClientTree } from '../../../client/tree.ts'
 import { View } from '../../../client/view.ts'
-import { diffTree, encodeNode, StaticsCache, toJson, type TemplateSink } from '../../../framework/diff/index.ts'
-import { buildTree, each, html, memo, Rendered, treeToHtml, type TreeNode } from '../../../framework/template/index.ts'
+import {
+  diffTree,
+  encodeNode,
+  StaticsCache,
+  toJson,
+  type TemplateSink,
+  type Wire,
+  type WireObject,
+} from '../../../framework/diff/index.ts'
+import { Streams } from '../../../framework/stream/index.ts'
+import {
+  applyStreamOps,
+  buildTree,
+  each,
+  html,
+  memo,
+  Rendered,
+  renderToString,
+  treeToHtml,
+  type StreamRow,
+  type TreeNode,
+} from '../../../framework/template/index.ts'
+import { Components, LiveComponent, liveComponent, renderIn } from '../../../framework/component/index.ts'
 
 // A template model: statics around holes that are either text or a quoted attribute.
 type HoleModel = 'text' | 'attr'
@@ -41,7 +62,13 @@ const templateModel = (tags = ['div', 'li', 'tr', 'p']) => fc
 // Values for a template: random text, nested templates, lists (plain and keyed, of one template
 // or of mixed ones), nothing. The seed also picks the root template, so consecutive renders
 // switch their top-level template, a nested slot's template, and node <-> list <-> text.
-const renderWith = (pool: TemplateModel[], seed: number[], depth: number): Rendered => {
+// `component`, when given, may put a stateful component (or nothing) where a node would go.
+const renderWith = (
+  pool: TemplateModel[],
+  seed: number[],
+  depth: number,
+  component?: (r: number) => Rendered | null,
+): Rendered => {
   let cursor = 0
   const next = (): number => seed[cursor++ % seed.length] ?? 0
   const pick = (): TemplateModel => pool[next() % pool.length] as TemplateModel
@@ -49,10 +76,13 @@ const renderWith = (pool: TemplateModel[], seed: number[], depth: number): Rende
     const values = model.holes.map((hole) => {
       const r = next()
       if (hole === 'attr') return r % 5 === 0 ? null : `v${r % 7}<"&`
+      if (component && r % 4 === 3) return component(next())
       const choice = level >= depth ? r % 3 : r % 7
       const shared = pick()
       // Odd draws give every entry of a list its own template (a list without shared statics).
-      const entry = (): Rendered => build(next() % 2 === 0 ? shared : pick(), level + 1)
+      const entry = (): Rendered =>
+        (component && next() % 3 === 0 && component(next())) ||
+        build(next() % 2 === 0 ? shared : pick(), level + 1)
       if (choice === 0) return `t${r % 11}&<`
       if (choice === 1) return r % 13
       if (choice === 2) return r % 4 === 0 ? null : false
@@ -78,6 +108,35 @@ const serverStep = (cache: StaticsCache, prev: TreeNode | null, next: TreeNode) 
   if (payload !== undefined) expect(toJson(payload)).toBe(JSON.stringify(payload))
   const wire = JSON.parse(JSON.stringify({ t: cache.take(sink), d: payload ?? null }))
   return wire as { t?: unknown; d: unknown }
+}
+
+// What the DOM shows, without the client's patch markers.
+const markup = (html: string): string => {
+  const el = document.createElement('div')
+  el.innerHTML = html
+  for (const marked of el.querySelectorAll('[data-sb]')) marked.removeAttribute('data-sb')
+  return el.innerHTML
+}
+
+// A live root joined over a fake link: `join` answers the join with a render.
+const liveRoot = () => {
+  document.body.innerHTML = '<div id="sb-1" data-sb-root></div>'
+  const el = document.getElementById('sb-1') as HTMLElement
+  const sent: string[] = []
+  let onJoin: Parameters<Link['send']>[4]
+  const link: Link = {
+    statics: new Map(),
+    send: (_topic, event, _payload, _joinRef, onReply) => {
+      sent.push(event)
+      if (event === 'join') onJoin = onReply
+      return '1'
+    },
+    add: (member) => member.rejoin(),
+    remove: () => {},
+  }
+  const view = new View(link, el)
+  link.add(view)
+  return { el, sent, view, join: (response: Record<string, unknown>) => onJoin?.('ok', response) }
 }
 
 describe('diff and client merge', () => {
@@ -107,39 +166,18 @@ describe('diff and client merge', () => {
 
   // The same walk through a live view: merge, then patch only the reported targets with morphdom.
   it('keeps the patched DOM equal to the server render after every diff', () => {
-    const markup = (html: string): string => {
-      const el = document.createElement('div')
-      el.innerHTML = html
-      for (const marked of el.querySelectorAll('[data-sb]')) marked.removeAttribute('data-sb')
-      return el.innerHTML
-    }
     fc.assert(
       fc.property(
         fc.array(templateModel(['div', 'section', 'span']), { minLength: 1, maxLength: 5 }),
         seeds,
         (pool, seeds) => {
-          document.body.innerHTML = '<div id="sb-1" data-sb-root></div>'
-          const el = document.getElementById('sb-1') as HTMLElement
-          const sent: string[] = []
-          let onJoin: Parameters<Link['send']>[4]
-          const link: Link = {
-            statics: new Map(),
-            send: (_topic, event, _payload, _joinRef, onReply) => {
-              sent.push(event)
-              if (event === 'join') onJoin = onReply
-              return '1'
-            },
-            add: (member) => member.rejoin(),
-            remove: () => {},
-          }
-          const view = new View(link, el)
-          link.add(view)
+          const { el, sent, join, view } = liveRoot()
           const cache = new StaticsCache()
           let prev: TreeNode | null = null
           for (const seed of seeds) {
             const next = buildTree(renderWith(pool, seed, 2))
             const { t, d } = serverStep(cache, prev, next)
-            if (prev === null) onJoin?.('ok', { t, r: d })
+            if (prev === null) join({ t, r: d })
             else if (d !== null) view.onMessage('diff', { t, d })
             expect(markup(el.innerHTML)).toBe(markup(treeToHtml(next)))
             prev = next
@@ -148,6 +186,67 @@ describe('diff and client merge', () => {
         },
       ),
       { numRuns: 60 },
+    )
+  })
+
+  // Streams: the server sends each change once and keeps no row, the client keeps the rows in the
+  // DOM across re-renders of everything around them. After every step the page must show what a
+  // render of all the rows, each change applied in turn, would show.
+  it('keeps the DOM of a stream equal to its changes applied one by one, across re-renders', () => {
+    type Step = { title: number; wrap: boolean; ops: StreamStep[] }
+    type StreamStep =
+      | { kind: 'insert'; id: number; at: number; limit: number; text: number }
+      | { kind: 'delete'; id: number }
+      | { kind: 'reset' }
+    const streamStep = fc.oneof(
+      { weight: 4, arbitrary: fc.record({ kind: fc.constant('insert' as const), id: fc.nat({ max: 9 }), at: fc.constantFrom(-1, 0, 1, 4), limit: fc.constantFrom(0, 0, 3, -3, 5, -5), text: fc.nat({ max: 3 }) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), id: fc.nat({ max: 9 }) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('reset' as const) }) },
+    )
+    const step = fc.record({ title: fc.nat({ max: 2 }), wrap: fc.boolean(), ops: fc.array(streamStep, { maxLength: 8 }) })
+    type Item = { id: number; text: number }
+    const row = (item: Item, id: string): Rendered => html`<li id=${id} class="r">${item.text}&lt;</li>`
+    const page = (streams: Streams, { title, wrap }: Step): Rendered => {
+      const list = html`<ul id="s" class=${title} live-update="stream">${streams.place('s', row)}</ul>`
+      return html`<h2>${title}</h2>${wrap ? html`<section>${list}</section>` : html`<div>${list}</div>`}`
+    }
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 10 }), (steps) => {
+        const { el, sent, join, view } = liveRoot()
+        // The dead render showed rows the join's reset must replace.
+        el.innerHTML = '<h2>0</h2><div><ul id="s" class="0" live-update="stream"><li id="s-7">stale</li></ul></div>'
+        const streams = new Streams({})
+        const cache = new StaticsCache()
+        let shown: StreamRow<string>[] = []
+        let prev: TreeNode | null = null
+        for (const s of steps) {
+          for (const op of s.ops) {
+            if (op.kind === 'reset') {
+              streams.stream('s', [], { reset: true })
+              shown = []
+            } else if (op.kind === 'delete') {
+              streams.delete('s', `s-${op.id}`)
+              applyStreamOps(shown, { reset: false, ops: [`s-${op.id}`] })
+            } else {
+              const item = { id: op.id, text: op.text }
+              streams.insert('s', item, { at: op.at, limit: op.limit })
+              const one = { id: `s-${op.id}`, at: op.at, limit: op.limit, row: renderToString(row(item, `s-${op.id}`)) }
+              applyStreamOps(shown, { reset: false, ops: [one] })
+            }
+          }
+          streams.beginRender()
+          const next = buildTree(page(streams, s))
+          streams.endRender()
+          const { t, d } = serverStep(cache, prev, next)
+          if (prev === null) join({ t, r: d })
+          else if (d !== null) view.onMessage('diff', { t, d })
+          const expected = treeToHtml(next, { stream: () => shown.map((r) => r.row).join('') })
+          expect(markup(el.innerHTML)).toBe(markup(expected))
+          prev = next
+        }
+        expect(sent).toEqual(['join'])
+      }),
+      { numRuns: 100 },
     )
   })
 
@@ -253,5 +352,173 @@ describe('diff and client merge', () => {
     expect(a).toEqual({ 1: { e: { 3: { 1: 99 } } } })
     expect(b[1].e[3]).toBe(a[1].e[3]) // one object, encoded once, for both views
     expect(toJson(b)).toBe(JSON.stringify(b))
+  })
+})
+
+// Stateful components in random places of random views: in text holes, list entries (keyed and
+// plain), nested in other components; added, kept (same props: not rendered again), updated,
+// changed by their own events and by sendUpdate, switching their root template, removed.
+type PartProps = { pool: TemplateModel[]; seed: number[]; level: number }
+type PartState = PartProps & { local: number }
+const parts = new Map<string, Part>()
+
+class Part extends LiveComponent<PartProps, PartState> {
+  mount(props: PartProps) {
+    parts.set(this.id, this)
+    return { ...props, local: 0 }
+  }
+  render({ pool, seed, level, local }: PartState) {
+    const used = new Set<string>()
+    const child = (r: number): Rendered | null => {
+      const id = `${this.id}.${r % 3}`
+      if (level > 0 || used.has(id)) return null
+      used.add(id)
+      return liveComponent(Part, { id, pool, seed: pool.length % 2 ? seed : [r], level: 1 })
+    }
+    const inner = renderWith(pool, seed, 1, child)
+    return local % 2 === 0
+      ? html`<section data-local="${local}">${inner}</section>`
+      : html`<article>${inner}<b>${local}</b></article>`
+  }
+}
+
+type Step = { kind: 'view' | 'event' | 'update'; seed: number[] }
+const steps = fc.array(
+  fc.record({ kind: fc.constantFrom<Step['kind']>('view', 'view', 'event', 'update'), seed: seeds.map((s) => s[0]!) }),
+  { minLength: 2, maxLength: 10 },
+)
+
+// Runs the steps on the server side (Components + diff + statics), handing each payload to
+// `apply`, and checks `html()` of the client against the server's render after each.
+const walk = (
+  pool: TemplateModel[],
+  plan: Step[],
+  apply: (payload: { t?: unknown; d: unknown }, isMount: boolean) => void,
+  html: () => string,
+  normal: (html: string) => string = (html) => html,
+): void => {
+  parts.clear()
+  const components = new Components(class Walk {})
+  // As RenderOutput.withComponents: the components' changes beside the view's slots, under `c`.
+  const withComponents = (wire: Wire | undefined, sink: TemplateSink): Wire | undefined => {
+    const c = components.take(sink)
+    return c === undefined ? wire : { ...(wire as WireObject | undefined), c }
+  }
+  const cache = new StaticsCache()
+  const seedsSeen = plan.map((step) => step.seed)
+  const viewRender = (seed: number[]): Rendered => {
+    const used = new Set<string>()
+    return renderWith(pool, seed, 3, (r) => {
+      const id = 'abcde'[r % 5] as string
+      if (used.has(id)) return null
+      used.add(id)
+      // Seeds come from a fixed set: often the very same props, so the component is left alone.
+      const props = { pool, seed: seedsSeen[r % seedsSeen.length] as number[], level: 0 }
+      return liveComponent(Part, { id, ...props })
+    })
+  }
+  let tree: TreeNode | null = null
+  const sentCids = new Set<string>()
+  for (const [index, step] of plan.entries()) {
+    const sink: TemplateSink = new Set()
+    let wire
+    if (tree === null || step.kind === 'view') {
+      const next = buildTree(renderIn(components, viewRender, step.seed))
+      components.settle(true)
+      wire = withComponents(tree ? diffTree(tree, next, sink) : encodeNode(next, sink), sink)
+      tree = next
+    } else {
+      const live = [...parts.values()]
+      const part = live[(step.seed[0] ?? 0) % Math.max(1, live.length)]
+      if (part && step.kind === 'event') part.assign({ local: part.state.local + 1 + (step.seed[1] ?? 0) })
+      if (part && step.kind === 'update') components.sendUpdate(Part, part.id, { seed: step.seed })
+      components.settle(false)
+      wire = withComponents(undefined, sink)
+    }
+    if (wire !== undefined) {
+      if (wire !== null) expect(toJson(wire)).toBe(JSON.stringify(wire))
+      countShapes(wire, sentCids)
+      apply(JSON.parse(JSON.stringify({ t: cache.take(sink), d: wire })), index === 0)
+    }
+    expect(html()).toBe(normal(treeToHtml(tree, { components: (slot) => components.treeOf(slot) })))
+  }
+}
+
+// What the walks sent, by shape of a `c` entry: the generator must reach every one.
+const shapes = { new: 0, diff: 0, replaced: 0, destroyed: 0, viewSwitch: 0 }
+const countShapes = (wire: unknown, sentCids: Set<string>): void => {
+  const { c, s } = wire as { c?: Record<string, { s?: unknown } | null>; s?: unknown }
+  if (s !== undefined && c !== undefined) shapes.viewSwitch++
+  for (const [cid, entry] of Object.entries(c ?? {})) {
+    if (entry === null) shapes.destroyed++
+    else if (entry.s === undefined) shapes.diff++
+    else if (sentCids.has(cid)) shapes.replaced++
+    else shapes.new++
+    sentCids.add(cid)
+  }
+}
+
+describe('diff and client merge with components', () => {
+  it('keeps the client HTML byte-equal to the server render after every step', () => {
+    fc.assert(
+      fc.property(fc.array(templateModel(), { minLength: 1, maxLength: 4 }), steps, (pool, plan) => {
+        const client = new ClientTree()
+        walk(
+          pool,
+          plan,
+          ({ t, d }, isMount) => {
+            client.addStatics(t)
+            if (isMount) client.mount(d)
+            else client.merge(d)
+          },
+          () => client.html(),
+        )
+      }),
+      { numRuns: 300 },
+    )
+    for (const [shape, count] of Object.entries(shapes)) expect(count, shape).toBeGreaterThan(0)
+  })
+
+  it('keeps the patched DOM equal to the server render after every step', () => {
+    const markup = (html: string): string => {
+      const el = document.createElement('div')
+      el.innerHTML = html
+      for (const marked of el.querySelectorAll('[data-sb]')) marked.removeAttribute('data-sb')
+      return el.innerHTML
+    }
+    fc.assert(
+      fc.property(fc.array(templateModel(['div', 'section', 'span']), { minLength: 1, maxLength: 4 }), steps, (pool, plan) => {
+        document.body.innerHTML = '<div id="sb-1" data-sb-root></div>'
+        const el = document.getElementById('sb-1') as HTMLElement
+        const sent: string[] = []
+        let onJoin: Parameters<Link['send']>[4]
+        const link: Link = {
+          statics: new Map(),
+          send: (_topic, event, _payload, _joinRef, onReply) => {
+            sent.push(event)
+            if (event === 'join') onJoin = onReply
+            return '1'
+          },
+          add: (member) => member.rejoin(),
+          remove: () => {},
+        }
+        const view = new View(link, el)
+        link.add(view)
+        let last = ''
+        walk(
+          pool,
+          plan,
+          ({ t, d }, isMount) => {
+            if (isMount) onJoin?.('ok', { t, r: d })
+            else view.onMessage('diff', { t, d })
+            last = markup(el.innerHTML)
+          },
+          () => last,
+          markup,
+        )
+        expect(sent).toEqual(['join'])
+      }),
+      { numRuns: 60 },
+    )
   })
 })

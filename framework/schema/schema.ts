@@ -19,18 +19,25 @@ type StandardResult<Output> =
   | { readonly value: Output; readonly issues?: undefined }
   | { readonly issues: readonly { readonly message: string; readonly path?: readonly unknown[] }[] }
 
+/**
+ * What a handler may return to answer its event: `{ reply: value }`, a JSON value (a hook's
+ * `pushEvent` promise resolves with it). Anything else a handler returns is ignored, so
+ * `() => this.items.push(x)` stays a valid handler.
+ */
+export type EventResult = { readonly reply: unknown }
+
 /** What the client sends as an event value when no schema narrows it. */
 export type EventValue = Record<string, unknown>
 
 /** A handler whose payload is checked by a schema before it runs. */
 export type ValidatedHandler<Output> = {
   readonly schema: StandardSchema<Output>
-  readonly handle: (value: Output) => void | Promise<void>
+  readonly handle: (value: Output) => unknown
 }
 
 /** One entry of a view's `events`: a plain function or a schema-checked handler. */
 export type EventHandler =
-  | ((value: EventValue) => void | Promise<void>)
+  | ((value: EventValue) => unknown)
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each handler has its own output
   | ValidatedHandler<any>
 
@@ -40,7 +47,7 @@ export type EventHandler =
  */
 export const on = <Output>(
   schema: StandardSchema<Output>,
-  handle: (value: Output) => void | Promise<void>,
+  handle: (value: Output) => unknown,
 ): ValidatedHandler<Output> => {
   if (typeof schema?.['~standard']?.validate !== 'function') {
     throw new LiveError('view.invalid-payload', 'on() needs a Standard Schema (zod, valibot, ...)')
@@ -49,7 +56,7 @@ export const on = <Output>(
 }
 
 /** Runs a declared handler, validating the payload when it has a schema. */
-export const runHandler = async (name: string, handler: EventHandler, value: unknown): Promise<void> => {
+export const runHandler = async (name: string, handler: EventHandler, value: unknown): Promise<unknown> => {
   if (typeof handler === 'function') return handler(isRecord(value) ? value : {})
   const result = await handler.schema['~standard'].validate(value)
   if (result.issues) {
@@ -58,8 +65,35 @@ export const runHandler = async (name: string, handler: EventHandler, value: unk
       .join('; ')
     throw new LiveError('view.invalid-payload', `event "${name}": ${detail}`)
   }
-  return (handler.handle as (v: unknown) => void | Promise<void>)(result.value)
+  return (handler.handle as (v: unknown) => unknown)(result.value)
+}
+
+/**
+ * The JSON of a handler's `{ reply: value }`, or undefined when it returned no reply (anything
+ * else it returns, like the length `push` gives, is not a reply). Throws `view.bad-reply`.
+ */
+export const replyJson = (outcome: unknown): string | undefined => {
+  if (typeof outcome !== 'object' || outcome === null || !Object.hasOwn(outcome, 'reply')) return undefined
+  const value = (outcome as { reply: unknown }).reply
+  let json: string | undefined
+  try {
+    json = JSON.stringify(value)
+  } catch (error) {
+    throw new LiveError('view.bad-reply', `the reply is not JSON: ${String(error)}`)
+  }
+  if (json === undefined) throw new LiveError('view.bad-reply', `the reply is ${typeof value}; return JSON data`)
+  return json
 }
 
 const isRecord = (value: unknown): value is EventValue =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** The handler `events` declares for `name`, or the `view.no-handler` error to reply with. */
+export const handlerFor = (
+  events: Readonly<Record<string, EventHandler>> | undefined,
+  name: string,
+  owner: string,
+): EventHandler | LiveError => {
+  const handler = events && Object.hasOwn(events, name) ? events[name] : undefined
+  return handler ?? new LiveError('view.no-handler', `${owner} got "${name}"; add it to events or drop the binding`)
+}

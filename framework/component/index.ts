@@ -1,0 +1,7 @@
+export { LiveComponent } from './live-component.ts'
+export type { ComponentCall, ComponentClass, ComponentHost, ComponentProps } from './live-component.ts'
+export { Components, componentHandler } from './components.ts'
+export { DeadComponents } from './dead-components.ts'
+export { liveComponent, renderIn } from './scope.ts'
+export type { ComponentRenderer, ComponentScope } from './scope.ts'
+export { isSameValues, pureRender, shareableComponentRender } from './sharing.ts'

@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+/**
+ * `create-switchboard <folder> [--from <tarball or version>]`: a new app in <folder>; then
+ * `cd <folder> && npm install && npm run dev`. See create.ts.
+ */
+import { createApp } from './create.ts'
+
+try {
+  const target = createApp(process.argv.slice(2))
+  console.log(`Created ${target}\n\n  cd ${target}\n  npm install\n  npm run dev\n`)
+} catch (error) {
+  console.error(`create-switchboard: ${error instanceof Error ? error.message : String(error)}`)
+  process.exitCode = 1
+}

@@ -1,0 +1,3 @@
+export { createApp } from './create.ts'
+export { appFiles } from './template.ts'
+export type { AppSpec } from './template.ts'

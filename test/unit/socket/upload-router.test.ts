@@ -1,0 +1,170 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { html, LiveView, type EventValue, type Uploads } from '../../../framework/index.ts'
+import { setup } from './harness.ts'
+
+type State = { uploads: Uploads; saved: string[] }
+
+// Keeps what consumeUploads handed over: the path and the bytes read while the file existed.
+const consumed: { path: string | null; text: string }[] = []
+
+class Attach extends LiveView<State> {
+  mount() {
+    return { saved: [], uploads: this.allowUpload('doc', { accept: '.txt', maxEntries: 2, maxFileSize: 10, chunkSize: 4 }) }
+  }
+  render({ uploads }: State) {
+    return html`<p>${uploads.doc!.entries.map((e) => `${e.ref}:${e.progress}:${e.errors.join('+')}`).join(' ')}</p>`
+  }
+  events = {
+    save: async () => {
+      const names = await this.consumeUploads('doc', ({ path, name }) => {
+        consumed.push({ path, text: readFileSync(path!, 'utf8') })
+        return name
+      })
+      this.assign({ saved: [...this.state.saved, ...names] })
+    },
+    cancel: ({ ref }: EventValue) => this.cancelUpload('doc', String(ref)),
+  }
+}
+
+const chunk = (id: number, text: string) => {
+  const bytes = new Uint8Array(5 + text.length)
+  bytes[0] = 1
+  new DataView(bytes.buffer).setUint32(1, id)
+  bytes.set(Buffer.from(text), 5)
+  return bytes
+}
+
+const joined = async () => {
+  const t = setup({}, { attach: Attach })
+  t.send(['1', '1', 'lv:a', 'join', { token: 'attach', url: 'http://x/' }])
+  await t.settle()
+  const upload = (ref: string, entries: unknown[]) => t.send(['1', ref, 'lv:a', 'upload', { name: 'doc', entries }])
+  const acks = () => t.sent.filter((f) => f[2] === 'switchboard' && f[3] === 'upload').map((f) => f[4])
+  const errors = () => t.sent.filter((f) => f[2] === 'switchboard' && f[3] === 'error').map((f) => f[4])
+  const until = async (check: () => boolean) => {
+    for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5))
+    expect(check()).toBe(true)
+  }
+  return { ...t, upload, acks, errors, until }
+}
+
+describe('UploadRouter', () => {
+  it('gives a valid file an id and a refused one its errors, before any byte', async () => {
+    const t = await joined()
+    t.upload('2', [
+      { ref: 'a', name: 'a.txt', type: 'text/plain', size: 6 },
+      { ref: 'b', name: 'b.png', type: 'image/png', size: 6 },
+      { ref: 'c', name: 'c.txt', type: 'text/plain', size: 60 },
+    ])
+    await t.settle()
+    expect(t.replyTo('2')).toEqual({
+      status: 'ok',
+      response: {
+        entries: { a: { id: 1, chunkSize: 4 } },
+        errors: { b: ['upload.not-accepted'], c: ['upload.too-large'] },
+        autoUpload: false,
+      },
+    })
+  })
+
+  it('acks each chunk once written, shows progress and hands the finished file over', async () => {
+    const t = await joined()
+    t.upload('2', [{ ref: 'a', name: 'a.txt', type: 'text/plain', size: 6 }])
+    await t.settle()
+    t.connection.receive(chunk(1, 'hell'), true)
+    await t.until(() => t.acks().length === 1)
+    expect(t.acks()).toEqual([{ id: 1, bytes: 4 }])
+    t.connection.receive(chunk(1, 'o!'), true)
+    await t.until(() => t.acks().length === 2)
+    await t.settle()
+    expect(JSON.stringify(t.sent.filter((f) => f[3] === 'diff'))).toContain('a:100:')
+    t.send(['1', '3', 'lv:a', 'event', { type: 'click', event: 'save', value: {} }])
+    await t.until(() => t.replyTo('3') !== undefined)
+    const last = consumed.at(-1)!
+    expect(last.text).toBe('hello!')
+    expect(existsSync(last.path!)).toBe(false) // removed once consumed
+  })
+
+  it('refuses a chunk sent before the ack of the last with upload.bad-chunk, and fails the entry', async () => {
+    const t = await joined()
+    t.upload('2', [{ ref: 'a', name: 'a.txt', type: 'text/plain', size: 8 }])
+    await t.settle()
+    t.connection.receive(chunk(1, 'abcd'), true)
+    t.connection.receive(chunk(1, 'efgh'), true)
+    await t.settle()
+    expect(t.errors()).toContainEqual(expect.objectContaining({ code: 'upload.bad-chunk', id: 1 }))
+    expect(JSON.stringify(t.sent)).toContain('a:0:upload.bad-chunk')
+  })
+
+  it.each([
+    ['garbage', new Uint8Array([9, 9]), 'socket.bad-frame'],
+    ['an unknown id', chunk(77, 'x'), 'upload.unknown-entry'],
+  ])('answers %s with a coded error and keeps the socket', async (_, bytes, code) => {
+    const t = await joined()
+    t.connection.receive(bytes, true)
+    expect(t.errors()).toContainEqual(expect.objectContaining({ code }))
+    expect(t.connection.isOpen).toBe(true)
+  })
+
+  it('refuses a chunk over the chunk size, and bytes past the announced size', async () => {
+    const t = await joined()
+    t.upload('2', [
+      { ref: 'a', name: 'a.txt', type: 'text/plain', size: 8 },
+      { ref: 'b', name: 'b.txt', type: 'text/plain', size: 2 },
+    ])
+    await t.settle()
+    t.connection.receive(chunk(1, 'abcde'), true)
+    t.connection.receive(chunk(2, 'abc'), true)
+    expect(t.errors().map((e) => e.code)).toEqual(['upload.bad-chunk', 'upload.too-large'])
+  })
+
+  it('removes the temporary file of an upload cut off by a disconnect', async () => {
+    const t = await joined()
+    t.upload('2', [{ ref: 'a', name: 'a.txt', type: 'text/plain', size: 8 }])
+    await t.settle()
+    t.connection.receive(chunk(1, 'abcd'), true)
+    await t.until(() => t.acks().length === 1)
+    const paths = await tempPaths()
+    expect(paths.length).toBeGreaterThan(0)
+    t.connection.ended('socket closed')
+    await t.until(() => paths.every((p) => !existsSync(p)))
+  })
+
+  it('stops an entry the view cancelled: the next chunk is told upload.cancelled', async () => {
+    const t = await joined()
+    t.upload('2', [{ ref: 'a', name: 'a.txt', type: 'text/plain', size: 8 }])
+    await t.settle()
+    t.send(['1', '3', 'lv:a', 'event', { type: 'click', event: 'cancel', value: { ref: 'a' } }])
+    await t.settle()
+    t.connection.receive(chunk(1, 'abcd'), true)
+    expect(t.errors()).toContainEqual(expect.objectContaining({ code: 'upload.cancelled', id: 1 }))
+  })
+
+  it('answers cancel_upload from the browser and removes the entry', async () => {
+    const t = await joined()
+    t.upload('2', [{ ref: 'a', name: 'a.txt', type: 'text/plain', size: 8 }])
+    await t.settle()
+    t.send(['1', '3', 'lv:a', 'cancel_upload', { name: 'doc', ref: 'a' }])
+    await t.settle()
+    expect(t.replyTo('3')).toEqual({ status: 'ok', response: {} })
+  })
+
+  it('answers an upload frame for an upload the view does not allow with upload.not-allowed', async () => {
+    const t = await joined()
+    t.send(['1', '2', 'lv:a', 'upload', { name: 'photos', entries: [] }])
+    await t.settle()
+    expect(t.replyTo('2')).toMatchObject({ status: 'error', response: { code: 'upload.not-allowed' } })
+  })
+})
+
+// The temporary files written so far by this process (the upload directory's newest).
+const tempPaths = async (): Promise<string[]> => {
+  const { readdirSync, statSync } = await import('node:fs')
+  const { join } = await import('node:path')
+  const { uploadDirectory } = await import('../../../framework/upload/index.ts')
+  const dir = uploadDirectory()
+  return readdirSync(dir)
+    .map((name) => join(dir, name))
+    .filter((path) => Date.now() - statSync(path).mtimeMs < 2000)
+}
