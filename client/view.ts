@@ -16,7 +16,6 @@ import {
   type Member,
   type OnReply,
   type Payload,
-  type Status,
 } from './protocol.ts'
 import { ClientTree, NODE_ATTRIBUTE } from './tree.ts'
 
@@ -42,8 +41,6 @@ const showPage = ({ ti, f }: Payload): void => {
   if (typeof ti === 'string') document.title = ti
   showFlash(f)
 }
-
-type Forms = { [id: string]: FormValues }
 
 /** A live navigate (client/navigation.ts): the URL whose view to join, and who hears the end. */
 export type Nav = { url: string; flash: unknown; done: (isOk: boolean) => void }
@@ -86,20 +83,20 @@ export class View implements Member {
     const payload = { token, url, params: {}, form, ...navigating }
     const stop = pageLoading(nav ? 'navigate' : 'join')
     const ref = this.#link.send(this.topic, 'join', payload, null, (status, response) => {
-      // Only the current join mounts: a reply to one since left or crashed is stale.
-      if (ref === this.joinRef) this.#joined(ref, status, response, form, nav)
-      // After the reply is applied: listeners hear the stop with the view shown, at its URL.
-      stop()
+      try {
+        // Only the current join mounts: a reply to one since left or crashed is stale.
+        if (ref !== this.joinRef) return
+        // Refused (outside the live session) or cut off, a navigate loads the URL as a page.
+        if (nav && status !== 'ok') return nav.done(false)
+        if (response.tk) this.el.setAttribute('data-sb-token', `${response.tk}`), nav?.done(true)
+        if (status === 'ok') this.#mount(response, form)
+        else if (status === 'error') this.#crash(ref, response)
+      } finally {
+        // After the reply is applied: listeners hear the stop with the view shown, at its URL.
+        stop()
+      }
     })
     this.joinRef = ref
-  }
-
-  #joined(ref: string | null, status: Status, response: Payload, form: Forms, nav?: Nav): void {
-    // Refused (outside the live session) or cut off, a navigate loads the URL as a page.
-    if (nav && status !== 'ok') return nav.done(false)
-    if (response.tk) this.el.setAttribute('data-sb-token', `${response.tk}`), nav?.done(true)
-    if (status === 'ok') this.#mount(response, form)
-    else if (status === 'error') this.#crash(ref, response)
   }
 
   /**
