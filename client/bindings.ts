@@ -8,7 +8,7 @@
 import { isCommandList, isDisplayed, memoryOf, runCommands } from './commands.ts'
 import { dictionary, serializeForm } from './form.ts'
 import { pageLoading } from './loading.ts'
-import { patchUrl, redirect } from './navigation.ts'
+import { navigate, patchUrl, popState, redirect } from './navigation.ts'
 import { ROOT_SELECTOR, viewTopic, type Payload } from './protocol.ts'
 
 /** Where bindings send: the socket routes a view's frames to that view. */
@@ -114,7 +114,7 @@ const trigger = (sender: ViewSender, el: Element, type: string, event: string, v
       const url = patchUrl(href, isReplace)
       if (topic && url) sendParams(sender, topic, url.href)
     },
-    navigate: (href) => redirect(href),
+    navigate: (href, isReplace) => void (navigate(href, isReplace) || redirect(href)),
     memoryOf,
   })
 }
@@ -155,14 +155,19 @@ export const bindDom = (sender: ViewSender, doc: Document = document): void => {
       if (!event || el.contains(e.target as Node) || !isDisplayed(el)) continue
       trigger(sender, el, 'click', event, liveValues(el))
     }
-    const link = closest(e, 'a[live-patch]') as HTMLAnchorElement | null | undefined
+    const link = closest(e, 'a[live-patch],a[live-navigate]') as HTMLAnchorElement | null
     const topic = link && topicOf(link)
     const { button, metaKey, ctrlKey, shiftKey, altKey } = e as MouseEvent
-    // A live patch only rewrites this page's URL: a link elsewhere is left to the browser.
-    const isHere = link?.origin === location.origin
-    if (link && topic && isHere && !(button || metaKey || ctrlKey || shiftKey || altKey)) {
+    // A live patch only rewrites this page's URL: a link elsewhere is left to the browser, as
+    // is a live navigate on a page with no live session (no main root).
+    const isHere =
+      link?.origin === location.origin && !(button || metaKey || ctrlKey || shiftKey || altKey)
+    if (isHere && link.hasAttribute('live-navigate')) {
+      return void (navigate(link.href) && e.preventDefault())
+    }
+    if (link && topic && isHere) {
       e.preventDefault()
-      history.pushState(null, '', link.href)
+      patchUrl(link.href, false)
       return sendParams(sender, topic, link.href)
     }
     const el = closest(e, '[live-click]')
@@ -215,9 +220,12 @@ export const bindDom = (sender: ViewSender, doc: Document = document): void => {
     })
   }
 
-  on(win, 'popstate', () => {
-    for (const root of doc.querySelectorAll(ROOT_SELECTOR)) {
-      sendParams(sender, viewTopic(root), win.location.href)
-    }
-  })
+  // Back/forward: to an entry of another view, a navigate; within the views here, a patch.
+  on(win, 'popstate', (e) =>
+    popState((e as PopStateEvent).state, () => {
+      for (const root of doc.querySelectorAll(ROOT_SELECTOR)) {
+        sendParams(sender, viewTopic(root), win.location.href)
+      }
+    }),
+  )
 }

@@ -5,40 +5,20 @@
  * back. A redirect's flash travels to the next page as a value the server signed, kept for one
  * minute in a cookie the next page's dead render reads and clears (docs/protocol.md).
  */
+import { chunkNow, loadChunk } from './chunks.ts'
+
 const REGION = 'sb-flash'
+type FlashRegion = { showFlash(f: object): void }
 
-// The region the layout printed, or one added at the top of <body> for a layout without it.
-const region = (): HTMLElement => {
-  let el = document.getElementById(REGION)
-  if (!el) {
-    el = document.createElement('div')
-    el.id = REGION
-    el.setAttribute('aria-live', 'polite')
-    document.body.prepend(el)
-  }
-  return el
-}
-
-/** Applies an `"f"` value: each kind shows its message (as text), or goes when it is null. */
+/**
+ * Applies an `"f"` value: each kind shows its message, or goes when it is null. What shows it is
+ * a chunk (client/flash-region.ts), loaded with the first flash a page shows.
+ */
 export const showFlash = (f: unknown): void => {
   if (typeof f !== 'object' || f === null) return
-  const el = region()
-  for (const [kind, message] of Object.entries(f)) {
-    // Compared, not put in a selector: a kind is any string.
-    let p = [...el.children].find((child) => child.getAttribute('data-kind') === kind)
-    if (typeof message !== 'string') {
-      p?.remove()
-      continue
-    }
-    if (!p) {
-      p = document.createElement('p')
-      p.className = 'sb-flash'
-      p.setAttribute('data-kind', kind)
-      p.setAttribute('role', 'alert')
-      el.append(p)
-    }
-    p.textContent = message
-  }
+  const chunk = chunkNow<FlashRegion>('flash')
+  if (chunk) return chunk.showFlash(f)
+  loadChunk<FlashRegion>('flash').then((loaded) => loaded.showFlash(f), console.error)
 }
 
 /** Keeps a redirect's signed flash (base64url.mac) for the next page, which clears it. */

@@ -10,13 +10,13 @@ export type FormValues = { [name: string]: string | string[] }
  */
 export const dictionary = <T>(): { [key: string]: T } => Object.create(null) as { [key: string]: T }
 
-type Field = HTMLInputElement & Pick<HTMLSelectElement, 'options'>
+export type Field = HTMLInputElement & Pick<HTMLSelectElement, 'options'>
 
 // Controls that never carry a value: buttons count only as the submitter.
-const SKIPPED = /^(submit|button|reset|image|file|fieldset|object|output)$/
+export const SKIPPED = /^(submit|button|reset|image|file|fieldset|object|output)$/
 
 // `closest` as well as `disabled`: not every DOM implements :disabled for fieldsets.
-const fields = (form: HTMLFormElement): Field[] =>
+export const fields = (form: HTMLFormElement): Field[] =>
   ([...form.elements] as Field[]).filter(
     (el) => el.name && !el.disabled && !el.closest('fieldset[disabled]'),
   )
@@ -54,27 +54,4 @@ export const collectForms = (root: Element): { [id: string]: FormValues } => {
     out[form.getAttribute('id') as string] = serializeForm(form as HTMLFormElement)
   }
   return out
-}
-
-/**
- * Puts serialised values back into a form. The values are the whole form, so a checkbox or
- * radio whose value is absent is unchecked; other fields without a value are left alone.
- */
-export const restoreForm = (form: HTMLFormElement, values: FormValues): void => {
-  const queues = new Map<string, string[]>()
-  for (const el of fields(form)) {
-    const { name, type } = el
-    // Own keys only: the values may come from an object with a prototype.
-    const value = Object.hasOwn(values, name) ? values[name] : undefined
-    const list = value === undefined ? [] : Array.isArray(value) ? value : [value]
-    if (type === 'checkbox' || type === 'radio') el.checked = list.includes(el.value)
-    else if (type === 'select-multiple') {
-      for (const option of el.options) option.selected = list.includes(option.value)
-    } else if (value !== undefined && !SKIPPED.test(type)) {
-      // Repeated text fields take their values in document order.
-      const queue = queues.get(name) ?? [...list]
-      queues.set(name, queue)
-      el.value = queue.shift() ?? ''
-    }
-  }
 }

@@ -7,6 +7,7 @@
 import { bindDom } from './bindings.ts'
 import { defineChunk, loadChunk } from './chunks.ts'
 import { bindFlash } from './flash.ts'
+import { bindHistory } from './navigation.ts'
 import { hooks } from './patch.ts'
 import { ROOT_SELECTOR } from './protocol.ts'
 import { LiveSocket } from './socket.ts'
@@ -31,6 +32,9 @@ Object.assign(hooks, (window as { Switchboard?: { hooks?: object } }).Switchboar
 const boot = (): void => {
   bindDom(socket)
   bindFlash()
+  bindHistory()
+  // A page that shows a stream needs the streams chunk for its join's rows: fetch it meanwhile.
+  if (document.querySelector('[live-update=stream]')) loadChunk('streams').catch(console.error)
   for (const el of document.querySelectorAll<HTMLElement>(ROOT_SELECTOR)) socket.joinView(el)
   socket.connect()
 }

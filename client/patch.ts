@@ -9,8 +9,9 @@ import morphdomModule from 'morphdom'
 import { preloadCommands, reapplyCommands } from './commands.ts'
 import type { Payload } from './protocol.ts'
 import type { watchViewport } from './viewport.ts'
-import { loadChunk } from './chunks.ts'
-import { applyStreams, keepMarker, VIEWPORT } from './stream.ts'
+import { chunkNow, loadChunk } from './chunks.ts'
+import type { applyStreams } from './stream-apply.ts'
+import { hasStreamChanges, keepMarker, takeStream, VIEWPORT } from './stream.ts'
 import { NODE_ATTRIBUTE } from './tree.ts'
 
 // morphdom's typings say `export default` from a CommonJS package, which NodeNext reads as
@@ -50,6 +51,8 @@ export type HookInstance = Hook & {
  * hook's (`type` "hook") or a viewport event's.
  */
 export type PushEvent = (event: string, value: object, to?: Element | null, type?: string) => Promise<unknown>
+
+type Streams = { applyStreams: typeof applyStreams }
 
 /** The hook registry: `hooks.Chart = { mounted() {…} }` serves `live-hook="Chart"`. */
 export const hooks: { [name: string]: Hook } = {}
@@ -177,14 +180,21 @@ export const morph = (
   }) as HTMLElement
   // A target of another tag is replaced, not morphed: hooks mount on what is in the page now.
   for (const node of updated) call(node, 'updated')
-  applyStreams(el, (row, next) => morph(row as HTMLElement, next as HTMLElement, push), discard)
-  if (el.matches(VIEWPORT) || el.querySelector(VIEWPORT)) {
-    loadChunk<{ watchViewport: typeof watchViewport }>('viewport').then(
-      (chunk) => chunk.watchViewport(el, (event, box) => void push(event, {}, box, 'viewport')),
-      console.error,
-    )
+  // Stream rows go in before hooks mount and the viewport is watched: with the streams chunk
+  // here, now; else (a page's first stream changes) once it has arrived.
+  const rest = (streams?: Streams): void => {
+    streams?.applyStreams(el, (row, next) => morph(row as HTMLElement, next as HTMLElement, push), discard, takeStream)
+    if (el.matches(VIEWPORT) || el.querySelector(VIEWPORT)) {
+      loadChunk<{ watchViewport: typeof watchViewport }>('viewport').then(
+        (chunk) => chunk.watchViewport(el, (event, box) => void push(event, {}, box, 'viewport')),
+        console.error,
+      )
+    }
+    mountHooks(el, push)
   }
-  mountHooks(el, push)
+  if (!hasStreamChanges(el)) rest()
+  else if (chunkNow('streams')) rest(chunkNow('streams'))
+  else loadChunk<Streams>('streams').then(rest, console.error)
   preloadCommands(el)
   // Upload code is a chunk (client/upload.ts), loaded once a page shows an upload input.
   if (el.querySelector('[live-upload],[live-drop-target]')) loadChunk('upload').catch(console.error)

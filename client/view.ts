@@ -5,9 +5,11 @@
  */
 import { backoff } from './backoff.ts'
 import { carryFlash, showFlash } from './flash.ts'
-import { collectForms, restoreForm, serializeForm, type FormValues } from './form.ts'
+import { chunkNow, loadChunk } from './chunks.ts'
+import { collectForms, serializeForm, type FormValues } from './form.ts'
+import type { restoreForm } from './form-restore.ts'
 import { pageLoading } from './loading.ts'
-import { patchUrl, redirect } from './navigation.ts'
+import { navigate, patchUrl, redirect, views } from './navigation.ts'
 import { connectHooks, dispatchToHooks, morph, type PushEvent } from './patch.ts'
 import {
   ROOT_SELECTOR,
@@ -42,8 +44,8 @@ const showPage = ({ ti, f }: Payload): void => {
   showFlash(f)
 }
 
-// Each root's view, for a hook's pushEventTo.
-const views = new WeakMap<Element, View>()
+/** A live navigate (client/navigation.ts): the URL whose view to join, and who hears the end. */
+export type Nav = { url: string; flash: unknown; done: (isOk: boolean) => void }
 
 /** A live view root and its join. */
 export class View implements Member {
@@ -66,23 +68,35 @@ export class View implements Member {
     views.set(el, this)
   }
 
-  /** Joins (again), sending the values of the root's forms for recovery. */
-  rejoin(): void {
-    if (this.#isDead) return
+  /**
+   * Joins (again), sending the values of the root's forms for recovery; with `nav`, joins the
+   * view at `nav.url` instead (a live navigate), and takes the root's new token from the reply.
+   */
+  rejoin(nav?: Nav): void {
+    if (this.#isDead) return nav?.done(false)
     clearTimeout(this.#retry)
     // Never two joins of one topic: the old one is left (the server also replaces it on join).
     if (this.joinRef) this.#link.send(this.topic, 'leave', {}, this.joinRef)
     this.#show('sb-loading')
-    const form = collectForms(this.el)
+    const form = nav ? {} : collectForms(this.el)
     const token = this.el.getAttribute('data-sb-token') ?? ''
-    const payload = { token, url: location.href, params: {}, form }
-    const stop = pageLoading('join')
+    const url = nav?.url ?? location.href
+    const navigating = nav && { navigate: true, flash: nav.flash }
+    const payload = { token, url, params: {}, form, ...navigating }
+    const stop = pageLoading(nav ? 'navigate' : 'join')
     const ref = this.#link.send(this.topic, 'join', payload, null, (status, response) => {
-      stop()
-      // Only the current join mounts: a reply to one since left or crashed is stale.
-      if (ref !== this.joinRef) return
-      if (status === 'ok') this.#mount(response, form)
-      else if (status === 'error') this.#crash(ref, response)
+      try {
+        // Only the current join mounts: a reply to one since left or crashed is stale.
+        if (ref !== this.joinRef) return
+        // Refused (outside the live session) or cut off, a navigate loads the URL as a page.
+        if (nav && status !== 'ok') return nav.done(false)
+        if (response.tk) this.el.setAttribute('data-sb-token', `${response.tk}`), nav?.done(true)
+        if (status === 'ok') this.#mount(response, form)
+        else if (status === 'error') this.#crash(ref, response)
+      } finally {
+        // After the reply is applied: listeners hear the stop with the view shown, at its URL.
+        stop()
+      }
     })
     this.joinRef = ref
   }
@@ -115,6 +129,7 @@ export class View implements Member {
       redirect(to)
     }
     else if (event === 'patch') patchUrl(to, payload.replace === true)
+    else if (event === 'navigate') navigate(to, payload.replace === true, payload.flash, this)
     else if (event === 'push') {
       dispatchToHooks(this.el, String(name), payload.payload)
       dispatchEvent(new CustomEvent(`sb:push:${String(name)}`, { detail: payload.payload }))
@@ -174,14 +189,21 @@ export class View implements Member {
   }
 
   // After a rejoin the user's input wins; the server hears it through the form's live-change.
+  // Putting values back is a chunk (client/form-restore.ts), loaded by the first rejoin.
   #recover(form: { [id: string]: FormValues }): void {
-    for (const [id, values] of Object.entries(form)) {
-      const el = document.getElementById(id)
-      if (!(el instanceof HTMLFormElement) || !this.el.contains(el)) continue
-      restoreForm(el, values)
-      const event = el.getAttribute('live-change')
-      if (event) this.push('event', { type: 'change', event, value: serializeForm(el) })
+    const restore = (chunk: { restoreForm: typeof restoreForm }): void => {
+      for (const [id, values] of Object.entries(form)) {
+        const el = document.getElementById(id)
+        if (!(el instanceof HTMLFormElement) || !this.el.contains(el)) continue
+        chunk.restoreForm(el, values)
+        const event = el.getAttribute('live-change')
+        if (event) this.push('event', { type: 'change', event, value: serializeForm(el) })
+      }
     }
+    if (Object.keys(form).length === 0) return
+    const chunk = chunkNow<{ restoreForm: typeof restoreForm }>('forms')
+    if (chunk) restore(chunk)
+    else loadChunk<{ restoreForm: typeof restoreForm }>('forms').then(restore, console.error)
   }
 
   #update(payload: Payload): void {

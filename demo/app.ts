@@ -22,6 +22,7 @@ import { CounterView } from './views/counter.ts'
 import { createDashboardView } from './views/dashboard.ts'
 import { createHistoryView } from './views/history.ts'
 import { SignupView } from './views/signup.ts'
+import { createSourceView } from './views/source.ts'
 
 const publicFile = (name: string): string =>
   readFileSync(new URL(`./public/${name}`, import.meta.url), 'utf8')
@@ -44,8 +45,8 @@ ${head}
 <script src="${scriptUrl}" defer></script>
 </head>
 <body>
-<header class="top"><a class="brand" href="/">Switchboard</a>
-<nav><a href="/">Dashboard</a><a href="/history">History</a><a href="/counter">Counter</a><a href="/signup">Sign up</a></nav></header>
+<header class="top"><a class="brand" href="/" live-navigate>Switchboard</a>
+<nav><a href="/" live-navigate>Dashboard</a><a href="/history" live-navigate>History</a><a href="/counter" live-navigate>Counter</a><a href="/signup" live-navigate>Sign up</a></nav></header>
 <main class="page">${flash}${body}</main>
 </body>
 </html>`
@@ -95,12 +96,7 @@ export const createApp = async (options: DemoOptions = {}) => {
   const journal = new Journal(live.pubsub, fleet.tenants.map((t) => t.name))
   const photos = new Photos()
   const DashboardView = createDashboardView(fleet, photos)
-  const history = live.page(createHistoryView(fleet, journal), { title: 'History', layout })
-  const dashboard = live.page(DashboardView, {
-    title: 'Operator dashboard',
-    layout,
-    head: HOOKS_HEAD,
-  })
+  const HistoryView = createHistoryView(fleet, journal)
   const app = new Hono()
   app.get('/switchboard/client.js', live.clientScript())
   app.get('/demo/style.css', (c) =>
@@ -117,12 +113,22 @@ export const createApp = async (options: DemoOptions = {}) => {
   })
   // No icon: answer at once instead of a 404 in every browser console.
   app.get('/favicon.ico', (c) => c.body(null, 204))
-  app.get('/', dashboard)
-  app.get('/t/:tenant', dashboard)
-  app.get('/history', history)
-  app.get('/history/:tenant', history)
-  app.get('/counter', live.page(CounterView, { title: 'Counter', layout }))
-  app.get('/signup', live.page(SignupView, { title: 'Sign up', layout }))
+  // One live session: the nav bar and the views' links move between these without a page load.
+  // The dashboard's hooks load on every page of it, since any of them may navigate there.
+  live.routes(app, {
+    layout,
+    head: HOOKS_HEAD,
+    title: 'Switchboard',
+    routes: {
+      '/': DashboardView,
+      '/t/:tenant': DashboardView,
+      '/sources/:id': createSourceView(fleet),
+      '/history': HistoryView,
+      '/history/:tenant': HistoryView,
+      '/counter': CounterView,
+      '/signup': SignupView,
+    },
+  })
   // Operator routes: SWITCHBOARD_OPS_TOKEN guards them (see ops.ts and docs/deploy.md).
   const authorize = opsAuthorize(options.opsToken)
   const { cluster } = options

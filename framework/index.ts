@@ -134,7 +134,12 @@ export type {
   ViewRenderEvent,
 } from './telemetry/index.ts'
 
-export { Switchboard, defaultLayout, developmentSecret } from './server/index.ts'
+export {
+  Switchboard,
+  defaultLayout,
+  developmentSecret,
+  PAGE_LOADING_STYLE,
+} from './server/index.ts'
 export type {
   AuthorizeRequest,
   DashboardOptions,
@@ -143,5 +148,9 @@ export type {
   Layout,
   LayoutParts,
   PageOptions,
+  RoutesOptions,
+  RouteTarget,
   SwitchboardOptions,
 } from './server/index.ts'
+export { LiveSession } from './router/index.ts'
+export type { LiveRoute, RouteMatch } from './router/index.ts'

@@ -1,5 +1,6 @@
 /*
- * The dashboard's browser code, a plain script: the Cursor hook and the connection status line.
+ * The demo's browser code, a plain script: the Cursor hook, the connection status line and the
+ * nav bar's current link.
  *
  * Load order: the page loads this before the client (both deferred); the client takes over the
  * hooks registered here in `window.Switchboard.hooks` when it starts.
@@ -100,4 +101,19 @@
   })
   setInterval(paint, 500)
   addEventListener('DOMContentLoaded', paint, { once: true })
+
+  // The nav bar sits in the layout, outside the live root, so no render updates it: mark the
+  // link of the page shown at load and after each live navigation (the stop comes once the new
+  // view is shown, at its URL).
+  const markNav = () => {
+    const here = location.pathname
+    for (const a of document.querySelectorAll('header.top nav a')) {
+      const path = new URL(a.href).pathname
+      const isHere = path === '/' ? here === '/' || here.startsWith('/t/') || here.startsWith('/sources/') : here.startsWith(path)
+      if (isHere) a.setAttribute('aria-current', 'page')
+      else a.removeAttribute('aria-current')
+    }
+  }
+  addEventListener('sb:page-loading-stop', markNav)
+  addEventListener('DOMContentLoaded', markNav, { once: true })
 })()

@@ -74,10 +74,10 @@ export class SignupView extends LiveView<State> {
       this.putFlash('info', `Account created for ${form.data.email}.`)
     },
     again: () => this.assign({ form: signup.empty(), welcomed: null }),
-    // The flash goes with the redirect and shows once on the dashboard.
+    // The flash goes with the live navigate and shows once on the dashboard.
     dashboard: () => {
       this.putFlash('info', `Welcome aboard, ${this.state.welcomed ?? 'operator'}: here is your fleet.`)
-      this.redirect('/')
+      this.pushNavigate('/')
     },
   }
 }

@@ -48,7 +48,17 @@ export const renderFlash = (renders: readonly DeadRender[]): string => {
   return `<div id="sb-flash" aria-live="polite">${messages}</div>`
 }
 
-/** A plain HTML5 document. */
+/**
+ * A thin progress bar at the top of the page while a navigation, patch or join has waited longer
+ * than ~120 ms (the client puts `sb-page-loading` on <html> then); copy it into your own layout.
+ */
+export const PAGE_LOADING_STYLE =
+  '<style>html.sb-page-loading::before{content:"";position:fixed;z-index:9999;top:0;left:0;' +
+  'width:100%;height:3px;background:#2563eb;transform-origin:left;' +
+  'animation:sb-page-loading 10s cubic-bezier(.1,.7,.2,1) forwards}' +
+  '@keyframes sb-page-loading{from{transform:scaleX(.1)}to{transform:scaleX(.95)}}</style>'
+
+/** A plain HTML5 document, with the page-loading bar. */
 export const defaultLayout: Layout = ({ title, head, body, csrfToken, scriptUrl, socketPath, flash }) =>
   `<!doctype html>
 <html lang="en">
@@ -58,6 +68,7 @@ export const defaultLayout: Layout = ({ title, head, body, csrfToken, scriptUrl,
 <meta name="csrf-token" content="${escapeHtml(csrfToken)}">
 <meta name="sb-socket" content="${escapeHtml(socketPath)}">
 <title>${escapeHtml(title)}</title>
+${PAGE_LOADING_STYLE}
 ${head}
 <script src="${escapeHtml(scriptUrl)}" defer></script>
 </head>

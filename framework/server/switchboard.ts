@@ -22,6 +22,7 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import { LiveError } from '../errors.ts'
 import { PresenceTracker } from '../presence/index.ts'
 import { PubSub } from '../pubsub/index.ts'
+import type { LiveSession } from '../router/index.ts'
 import { createReporter, type ErrorHook, type Logger, type Reporter } from '../runtime/index.ts'
 import {
   CLOSE,
@@ -42,6 +43,7 @@ import {
 import { csrfCookieName, isCsrfMatch, issueCsrf, isSignedCsrf } from './csrf-cookie.ts'
 import { putFlashCookie, readFlash, signFlash, takeFlashCookie } from './flash-cookie.ts'
 import { defaultLayout, pageTitle, renderFlash, type Layout } from './layout.ts'
+import { LiveSessions } from './navigate.ts'
 import { matchRoute } from './route-params.ts'
 import { DEFAULT_SOCKET_PATH, resolveConfig, type ServerConfig } from './server-config.ts'
 import { csrfBinding, safeEqual, signToken, verifyToken } from './token.ts'
@@ -103,6 +105,19 @@ export type PageOptions = {
   readonly session?: (c: Context) => Record<string, unknown> | Promise<Record<string, unknown>>
 }
 
+/**
+ * Options of `routes()`: a live session's routes, by path pattern, and the page options every
+ * route's page shares (layout, head, session, fallback title).
+ */
+export type RoutesOptions = PageOptions & {
+  readonly routes: Readonly<Record<string, ViewClass>>
+  /** Its name in page tokens; default `live` (`live2`, …). Keep it stable across deploys. */
+  readonly name?: string
+}
+
+/** Where `routes()` adds its pages: a hono app (or anything with hono's `get`). */
+export type RouteTarget = { get(path: string, handler: Handler): unknown }
+
 /** Any Node server that emits 'upgrade' (http, https, the one @hono/node-server returns). */
 export type UpgradeSource = {
   on(event: 'upgrade', listener: (request: IncomingMessage, socket: Duplex, head: Buffer) => void): unknown
@@ -128,6 +143,7 @@ export class Switchboard {
   readonly #report: Reporter
   readonly #views = new Map<string, ViewClass>()
   readonly #viewNames = new Map<ViewClass, string>()
+  readonly #liveSessions = new LiveSessions()
   readonly #connections = new Set<Connection>()
   readonly #wss: WebSocketServer
   readonly #sweeper: ReturnType<typeof setInterval>
@@ -180,7 +196,27 @@ export class Switchboard {
    * views on one page share the tab's socket, each on its own topic.
    */
   page(views: ViewClass | readonly ViewClass[], options: PageOptions = {}): Handler {
-    const list = Array.isArray(views) ? views : [views as ViewClass]
+    return this.#page(Array.isArray(views) ? views : [views as ViewClass], options)
+  }
+
+  /**
+   * Serves a live session on `app`: each route's page (the dead render of its view), and live
+   * navigation between them over the tab's socket, with no page load (`live-navigate` links,
+   * `pushNavigate`; docs/guides/navigation.md).
+   *
+   * ```ts
+   * live.routes(app, { layout, routes: { '/': HomeView, '/sources/:id': SourceView } })
+   * ```
+   */
+  routes(app: RouteTarget, options: RoutesOptions): LiveSession {
+    const session = this.#liveSessions.add(options)
+    for (const { pattern, View } of session.routes) {
+      app.get(pattern, this.#page([View], options, session.name))
+    }
+    return session
+  }
+
+  #page(list: readonly ViewClass[], options: PageOptions, liveSession?: string): Handler {
     const names = list.map((View) => this.#register(View))
     return async (c) => {
       const csrf = this.#csrfCookie(c)
@@ -204,7 +240,8 @@ export class Switchboard {
           if (render.flash) putFlashCookie(c, this.#config.secret, render.flash)
           return c.redirect(render.location, 302)
         }
-        roots.push(this.#root(names[n] as string, render.rendered, context, { routeParams, route }, csrf))
+        const claims = { routeParams, route, liveSession }
+        roots.push(this.#root(names[n] as string, render.rendered, context, claims, csrf))
       }
       const layout = options.layout ?? defaultLayout
       const document = layout({
@@ -234,7 +271,7 @@ export class Switchboard {
     name: string,
     rendered: Rendered,
     context: MountContext,
-    { routeParams, route }: { routeParams: Record<string, string>; route: string },
+    { routeParams, route, liveSession }: RootClaims,
     csrf: string,
   ): string {
     const id = `sb-${randomBytes(6).toString('base64url')}`
@@ -245,10 +282,14 @@ export class Switchboard {
       p: routeParams,
       u: context.url.pathname,
       ...(route ? { r: route } : {}),
+      ...(liveSession ? { l: liveSession } : {}),
       c: csrfBinding(this.#config.secret, csrf),
       exp: Date.now() + this.#config.tokenMaxAgeMs,
     })
-    return `<div id="${id}" data-sb-root data-sb-token="${token}">${renderToString(rendered)}</div>`
+    // The root of a live session's page is the one a live navigate replaces (`data-sb-main`).
+    const main = liveSession ? ' data-sb-main' : ''
+    const html = renderToString(rendered)
+    return `<div id="${id}" data-sb-root data-sb-token="${token}"${main}>${html}</div>`
   }
 
   /**
@@ -425,13 +466,16 @@ export class Switchboard {
   }
 
   async #authorizeView(topic: string, payload: Record<string, unknown>, csrf: string) {
-    const claims = verifyToken(this.#config.secret, payload.token)
+    let claims = verifyToken(this.#config.secret, payload.token)
     if (`${VIEW_TOPIC_PREFIX}${claims.i}` !== topic || !safeEqual(claims.c, csrfBinding(this.#config.secret, csrf))) {
       throw new LiveError('session.wrong-view', `the token was issued for another view or browser, not ${topic}`)
     }
+    const url = parseUrl(payload.url)
+    // A live navigate mounts the view at `url` in the token's live session (navigate.ts).
+    const isNavigate = payload.navigate === true
+    if (isNavigate) claims = this.#liveSessions.navigate(claims, url, (V) => this.#viewNames.get(V))
     const View = this.#views.get(claims.v)
     if (!View) throw new LiveError('socket.unknown-view', `no view named "${claims.v}" is routed here`)
-    const url = parseUrl(payload.url)
     const form = isRecord(payload.form) ? (payload.form as MountContext['form']) : {}
     // The signed params hold for the path they were signed for; after a live patch to another
     // path, the params are that path's on the page's route (none if the route does not match).
@@ -446,7 +490,9 @@ export class Switchboard {
       ...{ params, session: claims.s, isConnected: true, url, form, paramsFor },
       ...(flash ? { flash } : {}),
     }
-    return { View, context }
+    if (!isNavigate) return { View, context }
+    const token = signToken(this.#config.secret, claims)
+    return { View, context, reply: this.#liveSessions.reply(claims, View, token) }
   }
 
   readonly #findChannel = (topic: string): ChannelClass | undefined => {
@@ -480,6 +526,13 @@ function onClose(this: SocketWithConnection): void {
 }
 function onError(this: SocketWithConnection): void {
   this[CONNECTION]?.ended('socket error')
+}
+
+// What a page's root token signs beside the view, session and browser.
+type RootClaims = {
+  readonly routeParams: Record<string, string>
+  readonly route: string
+  readonly liveSession: string | undefined
 }
 
 // The built script, or null for a chunk that was never built (the core missing is a setup error).

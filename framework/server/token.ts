@@ -20,6 +20,8 @@ export type TokenClaims = {
   readonly u: string
   /** The route pattern that served the page (`/items/:id`), to match the paths it patches to. */
   readonly r?: string
+  /** The live session the page belongs to (`routes()`): the views a live navigate may mount. */
+  readonly l?: string
   /** A hash of the browser's CSRF cookie: the token only joins from that browser. */
   readonly c: string
   /** Expiry, epoch ms. */

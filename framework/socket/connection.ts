@@ -37,13 +37,15 @@ import { UploadRouter } from './upload-router.ts'
 
 /**
  * Decides whether a view join may mount, and with what; throws a LiveError to refuse.
- * `binding` is the connection's browser binding (ConnectionOptions.binding).
+ * `binding` is the connection's browser binding (ConnectionOptions.binding). `reply` holds
+ * members the join's reply carries beside the tree: a live navigate's `"tk"` (the root's token
+ * from then on) and, for a view without a title(), the page's `"ti"`.
  */
 export type ViewAuthorizer = (
   topic: string,
   payload: Record<string, unknown>,
   binding: string,
-) => Promise<{ View: ViewClass; context: MountContext }>
+) => Promise<{ View: ViewClass; context: MountContext; reply?: Readonly<Record<string, string>> }>
 
 /** Everything a connection is given by the server. */
 export type ConnectionOptions = {
@@ -305,9 +307,9 @@ export class Connection implements JoinHost {
     let output: RenderOutput
     try {
       const { binding = '', authorizeView } = this.#options
-      const { View, context } = await authorizeView(frame.topic, frame.payload, binding)
+      const { View, context, reply } = await authorizeView(frame.topic, frame.payload, binding)
       process = new ViewProcess(View, this.#options.services, joined)
-      output = await process.mount(context)
+      output = withMembers(await process.mount(context), reply)
     } catch (error) {
       reportJoinFailure(this.#options.services.report ?? defaultReporter, error, frame.topic)
       return this.#joinFailed(joined, frame, asLiveError(error))
@@ -508,4 +510,11 @@ export class Connection implements JoinHost {
   #write(text: string | Uint8Array): void {
     if (this.#state === 'open') this.#out.write(text)
   }
+}
+
+// Members the authorizer adds to a join reply, beside the tree and the view's own meta.
+const withMembers = (output: RenderOutput, reply?: Record<string, string>): RenderOutput => {
+  if (!reply) return output
+  const members = Object.entries(reply).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`)
+  return output.withMeta([output.meta, ...members].filter(Boolean).join(','))
 }

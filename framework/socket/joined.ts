@@ -49,7 +49,7 @@ export class ViewJoin implements ViewOutlet, Mounting {
     this.#connection.viewChanged(this)
   }
 
-  push(event: 'push' | 'patch' | 'redirect', payload: Record<string, unknown>): void {
+  push(event: 'push' | 'patch' | 'navigate' | 'redirect', payload: Record<string, unknown>): void {
     this.#connection.pushTo(this, event, payload)
   }
 

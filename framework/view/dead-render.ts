@@ -27,7 +27,7 @@ export type DeadRender =
 
 /**
  * Mounts and renders a view once without a socket (the dead render of a page request). A
- * `redirect` or `pushPatch` in mount or handleParams stops it before render.
+ * `redirect`, `pushPatch` or `pushNavigate` in mount or handleParams stops it before render.
  */
 export const renderDead = async (View: ViewClass, context: MountContext): Promise<DeadRender> => {
   const view = new View()
@@ -71,6 +71,11 @@ class DeadHost implements ViewHost {
 
   /** Live, a patch changes the URL in place; a page request has no place: it redirects there. */
   pushPatch(to: string): void {
+    this.location = checkPatchTarget(to, this.#url)
+  }
+
+  /** As pushPatch: a page request that navigates redirects to the view it names. */
+  pushNavigate(to: string): void {
     this.location = checkPatchTarget(to, this.#url)
   }
 

@@ -56,6 +56,7 @@ export class EndedHost implements ViewHost {
   every = (): (() => void) => noop
   pushEvent = noop
   pushPatch = noop
+  pushNavigate = noop
   redirect = noop
   putFlash = noop
   clearFlash = noop

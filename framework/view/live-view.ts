@@ -70,6 +70,7 @@ export type ViewHost = {
   every(ms: number, message: unknown): () => void
   pushEvent(event: string, payload: unknown): void
   pushPatch(to: string, options?: { replace?: boolean }): void
+  pushNavigate(to: string, options?: { replace?: boolean }): void
   redirect(to: string): void
   putFlash(kind: string, message: string): void
   clearFlash(kind?: string): void
@@ -209,6 +210,17 @@ export abstract class LiveView<S extends object = Record<string, unknown>> {
    */
   pushPatch(to: string, options?: { replace?: boolean }): void {
     this.#services().pushPatch(to, options)
+  }
+
+  /**
+   * Moves the tab to another view of this page's live session (`routes()`), over the same socket
+   * and without a page load: this view ends, the view at `to` mounts, the URL and history follow
+   * (`replace` replaces the entry). A flash put before it shows on the next view. A path outside
+   * the session is loaded as a page. `to` is a path on this site; anything else throws
+   * `view.bad-redirect` here.
+   */
+  pushNavigate(to: string, options?: { replace?: boolean }): void {
+    this.#services().pushNavigate(to, options)
   }
 
   /**

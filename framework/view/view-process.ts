@@ -61,8 +61,8 @@ export type ViewOutlet = {
    * connection calls takeDiff() when its socket can take more.
    */
   changed(): void
-  /** pushEvent / pushPatch / redirect. */
-  push(event: 'push' | 'patch' | 'redirect', payload: Record<string, unknown>): void
+  /** pushEvent / pushPatch / pushNavigate / redirect. */
+  push(event: 'push' | 'patch' | 'navigate' | 'redirect', payload: Record<string, unknown>): void
   /** The view crashed and has been terminated. */
   crashed(error: LiveError): void
 }
@@ -500,10 +500,21 @@ export class ViewProcess implements ViewHost, ComponentScope {
 
   redirect(to: string): void {
     const target = checkRedirectTarget(to)
-    // Flash not shown here goes with the browser, signed, for the next page (page-meta.ts).
+    this.#outlet.push('redirect', { to: target, ...this.#flashToCarry() })
+  }
+
+  pushNavigate(to: string, options?: { replace?: boolean }): void {
+    // The client joins the view at `to` on this root (issue 11, item 1); the server checks it.
+    const target = checkPatchTarget(to, this.#href)
+    const replace = options?.replace ?? false
+    this.#outlet.push('navigate', { to: target, replace, ...this.#flashToCarry() })
+  }
+
+  // Flash not shown here goes with the browser, signed, for the next page or view (page-meta.ts).
+  #flashToCarry(): { flash?: string } {
     const flash = this.#meta?.takeForRedirect()
     const signed = flash && this.#services.signFlash?.(flash)
-    this.#outlet.push('redirect', signed ? { to: target, flash: signed } : { to: target })
+    return signed ? { flash: signed } : {}
   }
 
   startAsync<T>(

@@ -24,7 +24,7 @@ describe.skipIf(!hasChromium)('title and flash in headless Chromium', () => {
     await page.click('#sb-flash .sb-flash')
     await page.waitForSelector('#sb-flash .sb-flash', { state: 'detached' })
 
-    // The redirect carries the next flash to the dashboard, shown there once.
+    // The live navigate carries the next flash to the dashboard, shown there once.
     await Promise.all([page.waitForURL(`${suite.demo.url}/`), page.click('text=Open the dashboard')])
     await page.waitForSelector('[data-sb-root].sb-connected')
     expect(await page.textContent('#sb-flash')).toBe('Welcome aboard, Ada: here is your fleet.')

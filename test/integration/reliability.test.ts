@@ -191,8 +191,10 @@ describe('server restart', () => {
     for (const [n, tab] of tabs.entries()) {
       await waitFor(() => root(tab).classList.contains('sb-connected'), `tab ${n} to rejoin`, RETRY_BOUND_MS)
       expect(opened[n]).toBeGreaterThanOrEqual(1)
-      // The rejoin carried the form, the DOM kept it, and the new view heard it via live-change.
-      expect((tab.$('input[name=title]') as HTMLInputElement).value).toBe(`title ${n}`)
+      // The rejoin carried the form, the DOM got it back (the forms chunk, loaded by the first
+      // rejoin, puts it there), and the new view heard it via live-change.
+      const title = tab.$('input[name=title]') as HTMLInputElement
+      await waitFor(() => title.value === `title ${n}`, `tab ${n}'s title to be put back`)
       expect((tab.$('textarea[name=body]') as HTMLTextAreaElement).value).toBe(`body ${n}`)
       expect((tab.$('input[name=urgent]') as HTMLInputElement).checked).toBe(n === 1)
       await waitFor(

@@ -21,16 +21,26 @@ export type TestServer = {
 }
 
 /** Serves each view at its path (each page with `page`'s options), plus the client bundle. */
-export const startServer = async (
+export const startServer = (
   routes: Record<string, ViewClass | ViewClass[]>,
   options: Partial<SwitchboardOptions> = {},
   port = 0,
   page: PageOptions = {},
+): Promise<TestServer> =>
+  startApp((live, app) => {
+    for (const [path, views] of Object.entries(routes)) app.get(path, live.page(views, page))
+  }, options, port)
+
+/** Serves the client bundle and what `setup` adds to the app (`live.routes(app, …)`). */
+export const startApp = async (
+  setup: (live: Switchboard, app: Hono) => void,
+  options: Partial<SwitchboardOptions> = {},
+  port = 0,
 ): Promise<TestServer> => {
   const live = new Switchboard({ secret: 'integration-test-secret-0123456789abcdef', ...options })
   const app = new Hono()
   app.get('/switchboard/client.js', live.clientScript())
-  for (const [path, views] of Object.entries(routes)) app.get(path, live.page(views, page))
+  setup(live, app)
   return new Promise((resolve) => {
     const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, (info: AddressInfo) => {
       resolve({

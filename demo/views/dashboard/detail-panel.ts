@@ -3,7 +3,7 @@ import { html, type Rendered } from '../../../framework/index.ts'
 import type { Alert, Source } from '../../sim/index.ts'
 import { historyChart } from './chart.ts'
 import { formatReading, formatTime } from './format.ts'
-import { dashboardHref } from './url.ts'
+import { dashboardHref, sourceHref } from './url.ts'
 
 const stat = (label: string, value: string) =>
   html`<div class="stat"><dt>${label}</dt><dd>${value}</dd></div>`
@@ -33,6 +33,7 @@ export const detailPanel = (
   return html`<section class="panel detail is-${source.status}" data-testid="detail" data-source="${source.id}" aria-label="Source detail">
     <div class="panel-head">
       <h2><span class="dot"></span>${source.name} <span class="sid">${source.id}</span></h2>
+      <a class="open-page" live-navigate href="${sourceHref(tenant, source.id)}" data-testid="open-source-page">Open page →</a>
       ${close}
     </div>
     <div class="detail-body">

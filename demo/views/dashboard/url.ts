@@ -23,3 +23,7 @@ export const dashboardHref = (tenant: string, sourceId?: string | null): string 
   sourceId
     ? `/?tenant=${encodeURIComponent(tenant)}&source=${encodeURIComponent(sourceId)}`
     : `/?tenant=${encodeURIComponent(tenant)}`
+
+/** The URL of one source's own page (a route of the demo's live session). */
+export const sourceHref = (tenant: string, sourceId: string): string =>
+  `/sources/${encodeURIComponent(sourceId)}?tenant=${encodeURIComponent(tenant)}`

@@ -44,6 +44,7 @@ const ORDER = [
   'view',
   'form',
   'dashboard',
+  'router',
   'socket',
   'server',
   'testing',

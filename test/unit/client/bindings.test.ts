@@ -1,8 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { bindDom, type ViewSender } from '../../../client/bindings.ts'
-import { defineChunk } from '../../../client/chunks.ts'
-import { run } from '../../../client/command-set.ts'
+import './chunks-here.ts' // the chunks, as if loaded
 import { morph } from '../../../client/patch.ts'
 import type { Payload } from '../../../client/protocol.ts'
 
@@ -21,10 +20,7 @@ const input = (el: Element, type = 'input') => el.dispatchEvent(new Event(type, 
 const key = (target: EventTarget, type: string, k: string) =>
   target.dispatchEvent(new KeyboardEvent(type, { key: k, bubbles: true }))
 
-beforeAll(() => {
-  defineChunk('commands', { run }) // the command set, as its chunk's script hands it over
-  bindDom(fakeSocket)
-})
+beforeAll(() => bindDom(fakeSocket))
 beforeEach(() => void (sent.length = 0))
 afterEach(() => vi.useRealTimers())
 

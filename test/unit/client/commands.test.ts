@@ -1,8 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { bindDom, type ViewSender } from '../../../client/bindings.ts'
-import { defineChunk } from '../../../client/chunks.ts'
-import { run } from '../../../client/command-set.ts'
+import './chunks-here.ts' // the chunks, as if loaded
 import { morph } from '../../../client/patch.ts'
 import type { Payload } from '../../../client/protocol.ts'
 import { JS } from '../../../framework/js/index.ts'
@@ -23,11 +22,7 @@ const $ = <T extends HTMLElement = HTMLElement>(selector: string): T =>
   document.querySelector(selector) as T
 const display = (selector: string) => $(selector).style.display
 
-beforeAll(() => {
-  // The command set as the chunk's script hands it over once loaded (client/chunks/commands.ts).
-  defineChunk('commands', { run })
-  bindDom(fakeSocket)
-})
+beforeAll(() => bindDom(fakeSocket))
 beforeEach(() => void (sent.length = 0))
 afterEach(() => {
   vi.useRealTimers()

@@ -1,4 +1,5 @@
 // @vitest-environment happy-dom
+import './chunks-here.ts' // the chunks, as if loaded
 import { readFileSync } from 'node:fs'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { bindFlash, carryFlash, showFlash } from '../../../client/flash.ts'

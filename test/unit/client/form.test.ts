@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest'
-import { collectForms, restoreForm, serializeForm, type FormValues } from '../../../client/form.ts'
+import { collectForms, serializeForm, type FormValues } from '../../../client/form.ts'
+import { restoreForm } from '../../../client/form-restore.ts'
 
 const form = (html: string): HTMLFormElement => {
   document.body.innerHTML = `<form id="f">${html}</form>`

@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { pageLoading, PROGRESS_DELAY_MS } from '../../../client/loading.ts'
 import type { Link, OnReply } from '../../../client/protocol.ts'
 import { View } from '../../../client/view.ts'
 
@@ -40,5 +41,39 @@ describe('page-loading events', () => {
     new View(link, document.getElementById('sb-2')!).rejoin()
     replies[0]?.('timeout', {})
     expect(seen).toEqual(['start:join', 'stop:join'])
+  })
+})
+
+describe('the progress class', () => {
+  const isShown = () => document.documentElement.classList.contains('sb-page-loading')
+
+  it('marks <html> only once a load has waited PROGRESS_DELAY_MS, until the last load ends', () => {
+    vi.useFakeTimers()
+    try {
+      const first = pageLoading('navigate')
+      vi.advanceTimersByTime(PROGRESS_DELAY_MS - 1)
+      expect(isShown()).toBe(false)
+      const second = pageLoading('patch')
+      vi.advanceTimersByTime(1)
+      expect(isShown()).toBe(true)
+      first()
+      first() // a second stop of one load counts once
+      expect(isShown()).toBe(true)
+      second()
+      expect(isShown()).toBe(false)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('never marks <html> for a load answered sooner', () => {
+    vi.useFakeTimers()
+    try {
+      pageLoading('navigate')()
+      vi.advanceTimersByTime(PROGRESS_DELAY_MS * 2)
+      expect(isShown()).toBe(false)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })

@@ -1,4 +1,5 @@
 // @vitest-environment happy-dom
+import './chunks-here.ts' // the chunks, as if loaded
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { CRASH_LIMIT, View } from '../../../client/view.ts'
 import { fakeLink } from './fake-link.ts'

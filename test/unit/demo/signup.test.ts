@@ -23,7 +23,7 @@ describe('SignupView', () => {
     const output = await live.event('save', valid)
     expect(output?.meta).toBe('"ti":"Welcome, Ada · Switchboard","f":{"info":"Account created for ada@example.com."}')
     await live.event('dashboard')
-    expect(live.pushes[0]).toMatchObject({ event: 'redirect', payload: { to: '/' } })
+    expect(live.pushes[0]).toMatchObject({ event: 'navigate', payload: { to: '/', replace: false } })
     live.stop()
   })
 })

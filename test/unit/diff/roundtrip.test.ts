@@ -1,4 +1,5 @@
 // @vitest-environment happy-dom
+import '../client/chunks-here.ts' // the chunks, as if loaded
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { Link } from '../../../client/protocol.ts'

@@ -1,0 +1,61 @@
+/**
+ * One source on a page of its own, `/sources/S-012?tenant=north`: its reading, chart, limits and
+ * alerts, live. A route of the demo's live session, so the dashboard's "Open page" link and the
+ * nav bar move between it and the other views over the same socket, with no page load.
+ */
+import { html, LiveView, type MountContext, type Rendered } from '../../framework/index.ts'
+import { isTenantMessage, tenantTopic, type Fleet, type Snapshot } from '../sim/index.ts'
+import { historyChart } from './dashboard/chart.ts'
+import { formatReading, formatTime } from './dashboard/format.ts'
+import { dashboardHref } from './dashboard/url.ts'
+
+/** The state of one source page. */
+export type SourceState = {
+  readonly tenant: string
+  readonly sourceId: string
+  readonly snapshot: Snapshot
+}
+
+/** Builds the source page's view class, bound to the fleet whose sources it shows. */
+export const createSourceView = (fleet: Fleet) =>
+  class SourceView extends LiveView<SourceState> {
+    async mount({ params, url, isConnected }: MountContext): Promise<SourceState> {
+      const wanted = url.searchParams.get('tenant') ?? ''
+      const tenant = fleet.find(wanted)?.name ?? fleet.tenants[0]?.name ?? ''
+      if (isConnected) this.subscribe(tenantTopic(tenant))
+      return { tenant, sourceId: params.id ?? '', snapshot: await fleet.snapshot(tenant) }
+    }
+
+    title({ tenant, sourceId, snapshot }: SourceState): string {
+      const name = snapshot.sources.find((s) => s.id === sourceId)?.name ?? sourceId
+      return `${name} · ${fleet.find(tenant)?.label ?? tenant} · Switchboard`
+    }
+
+    render({ tenant, sourceId, snapshot }: SourceState): Rendered {
+      const source = snapshot.sources.find((s) => s.id === sourceId)
+      const back = html`<a live-navigate href="${dashboardHref(tenant, sourceId)}" data-testid="back-to-dashboard">← ${fleet.find(tenant)?.label ?? tenant} dashboard</a>`
+      if (!source) {
+        return html`<section class="card source-page" data-testid="source-page"><p>${back}</p>
+          <h2>${sourceId}</h2><p class="empty">No reading for this source.</p></section>`
+      }
+      const alerts = snapshot.alerts.filter((a) => a.sourceId === sourceId).slice(0, 8)
+      return html`<section class="card source-page is-${source.status}" data-testid="source-page" data-source="${source.id}">
+        <p>${back}</p>
+        <h2><span class="dot"></span>${source.name} <span class="sid">${source.id}</span></h2>
+        <div class="big-reading"><b data-testid="source-value">${formatReading(source.value)}</b> ${source.unit}<span class="status-pill">${source.status}</span><span class="kind">${source.kind} · ${source.rateHz} Hz</span></div>
+        ${historyChart(source)}
+        <h3>Recent alerts</h3>
+        ${
+          alerts.length === 0
+            ? html`<p class="empty small">None in the feed.</p>`
+            : html`<ul class="mini-alerts">${alerts.map((a) => html`<li class="is-${a.level}"><time>${formatTime(a.at)}</time> ${a.level}: ${a.message}</li>`)}</ul>`
+        }
+      </section>`
+    }
+
+    handleInfo(message: unknown): void {
+      if (!isTenantMessage(message) || message.tenant !== this.state.tenant) return
+      const snapshot = message.type === 'alerts' ? { ...this.state.snapshot, alerts: message.alerts } : message
+      this.assign({ snapshot })
+    }
+  }

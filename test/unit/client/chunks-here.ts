@@ -1,0 +1,14 @@
+/**
+ * The client's chunks as their scripts hand them over once loaded (client/chunks/*.ts), for unit
+ * tests that run the core without a server to load them from: import this file first.
+ */
+import { defineChunk } from '../../../client/chunks.ts'
+import { run } from '../../../client/command-set.ts'
+import { showFlash } from '../../../client/flash-region.ts'
+import { restoreForm } from '../../../client/form-restore.ts'
+import { applyStreams } from '../../../client/stream-apply.ts'
+
+defineChunk('commands', { run })
+defineChunk('flash', { showFlash })
+defineChunk('forms', { restoreForm })
+defineChunk('streams', { applyStreams })
