@@ -75,6 +75,12 @@ export const ERRORS = {
   'component.duplicate-id': 'two components of one class have the same id in one view',
   'component.bad-render': "a component's render() must return one html element",
   'component.unknown-target': 'the event names a component the view does not render',
+  // testing (docs/guides/testing.md)
+  'testing.no-match': 'no element on the page matches the query',
+  'testing.many-matches': 'more than one element matches a query that wants one',
+  'testing.not-fillable': 'fill() needs an enabled, editable input, textarea or select',
+  'testing.not-settled': 'the page and its views were still busy when settled() gave up',
+  'testing.no-dom': 'mount() needs happy-dom installed (a dev dependency) to open the page',
   // upload
   'upload.bad-option': 'allowUpload was given an invalid option',
   'upload.not-allowed': 'the view allows no upload of this name',

@@ -24,6 +24,9 @@ import type { UploadEntry } from '../upload/index.ts'
 import { uploadFiles, type TestFile } from './upload.ts'
 
 export type { TestFile } from './upload.ts'
+export { mount } from './page.ts'
+export type { MountedPage, PageMountOptions, PageQueries } from './page.ts'
+export type { Role, RoleOptions, TextMatch } from './queries.ts'
 
 /** A view mounted in memory. */
 export type MountedView<V> = {

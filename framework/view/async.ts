@@ -71,6 +71,11 @@ export class AsyncTasks {
     }
   }
 
+  /** Tasks started and not yet finished or cancelled. */
+  get runningCount(): number {
+    return this.#running.size
+  }
+
   /** Cancels the task of that name; true when one was running. */
   cancel(name: string, reason = 'cancelled'): boolean {
     const controller = this.#running.get(name)

@@ -142,6 +142,11 @@ export class ViewProcess implements ViewHost, ComponentScope {
     return this.#pendingTree ?? this.#sentTree
   }
 
+  /** Async tasks (startAsync, assignAsync) still running: the testing API's settled() waits on them. */
+  get runningTasks(): number {
+    return this.#tasks?.runningCount ?? 0
+  }
+
   /** Mounts and renders in full; a throw here means the join fails and nothing stays behind. */
   async mount(context: MountContext): Promise<RenderOutput> {
     const startedAt = onMount.hasSubscribers ? now() : 0
