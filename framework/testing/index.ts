@@ -24,8 +24,8 @@ import type { UploadEntry } from '../upload/index.ts'
 import { uploadFiles, type TestFile } from './upload.ts'
 
 export type { TestFile } from './upload.ts'
-export { mount } from './page.ts'
-export type { MountedPage, PageMountOptions, PageQueries } from './page.ts'
+export { mount, openPage } from './page.ts'
+export type { MountedPage, OpenedPage, OpenPageOptions, PageMountOptions, PageQueries } from './page.ts'
 export type { Role, RoleOptions, TextMatch } from './queries.ts'
 
 /** A view mounted in memory. */

@@ -5,10 +5,11 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
-import { Browser, type BrowserPage } from 'happy-dom'
 import { Hono } from 'hono'
 import { onTestFinished } from 'vitest'
 import { Switchboard, type PageOptions, type SwitchboardOptions, type ViewClass } from '../../framework/index.ts'
+import type { BrowserPage } from '../../framework/testing/browser.ts'
+import { openInBrowser, type OpenedPage } from '../../framework/testing/page.ts'
 
 /** A running test server. */
 export type TestServer = {
@@ -70,16 +71,16 @@ export const waitFor = async <T>(check: () => T, what: string, timeoutMs = 5000)
   }
 }
 
-/** A page in its own happy-dom browser (own cookies: a separate user). */
-export type TestPage = {
+/**
+ * A page in its own happy-dom browser (own cookies: a separate user): the public page API of
+ * `switchboard/testing` (queries, click, fill, submit, settled) plus happy-dom's page.
+ */
+export type TestPage = OpenedPage & {
   readonly page: BrowserPage
-  readonly document: Document
-  readonly window: Window
   $(selector: string): HTMLElement | null
   text(selector: string): string
   /** Waits until every live root on the page is connected. */
   connected(): Promise<void>
-  close(): Promise<void>
 }
 
 /**
@@ -87,29 +88,14 @@ export type TestPage = {
  * until it is connected (unless `waitConnected` is false: a view that never mounts).
  */
 export const openPage = async (url: string, { waitConnected = true } = {}): Promise<TestPage> => {
-  const browser = new Browser({
-    settings: {
-      enableJavaScriptEvaluation: true,
-      suppressInsecureJavaScriptEnvironmentWarning: true,
-    } as never,
-  })
-  const page = browser.newPage()
-  await page.goto(url)
-  const document = page.mainFrame.document as unknown as Document
+  const { opened, browserPage } = await openInBrowser(url, { waitConnected })
+  const { document } = opened
   const $ = (selector: string) => document.querySelector<HTMLElement>(selector)
-  let closing: Promise<void> | null = null
-  // Disconnect first (the client stops reconnecting), then close; never wait on a stuck close.
-  const close = (): Promise<void> =>
-    (closing ??= (async () => {
-      const sb = (page.mainFrame.window as unknown as { Switchboard?: { socket?: { disconnect(): void } } })
-        .Switchboard
-      sb?.socket?.disconnect()
-      await Promise.race([browser.close(), new Promise((r) => setTimeout(r, 2000))])
-    })())
-  const testPage: TestPage = {
-    page,
-    document,
-    window: page.mainFrame.window as unknown as Window,
+  // Closed even when an assertion fails, so no socket outlives its test.
+  onTestFinished(opened.close)
+  return {
+    ...opened,
+    page: browserPage,
     $,
     text: (selector) => $(selector)?.textContent ?? '',
     connected: async () => {
@@ -118,10 +104,5 @@ export const openPage = async (url: string, { waitConnected = true } = {}): Prom
         return roots.length > 0 && roots.every((r) => r.classList.contains('sb-connected'))
       }, `${url} to connect`)
     },
-    close,
   }
-  // Closed even when an assertion fails, so no socket outlives its test.
-  onTestFinished(close)
-  if (waitConnected) await testPage.connected()
-  return testPage
 }
