@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { html, LiveView, type EventValue } from '../../framework/index.ts'
-import { mount, type MountedPage } from '../../framework/testing/index.ts'
+import { mount, openPage, type MountedPage } from '../../framework/testing/index.ts'
 
 type State = { name: string; error: string | null; count: number; headline: string; saved: string | null; report: string }
 
@@ -137,5 +137,24 @@ describe('mount', () => {
     page.click(page.getByRole('button', { name: 'Run report' }))
     await page.settled()
     expect(page.getByText('Report: ready')).toBeTruthy()
+  })
+
+  it('opens a second tab on the same server with openPage, each with its own view', async () => {
+    page = await mount(DeskView)
+    const other = await openPage(page.url)
+    try {
+      other.click(other.getByRole('button', { name: 'Add one' }))
+      await other.settled()
+      await page.settled()
+      expect(other.getByRole('status').textContent).toBe('Count: 1')
+      expect(page.getByRole('status').textContent).toBe('Count: 0')
+    } finally {
+      await other.close()
+    }
+  })
+
+  it('throws testing.not-settled when a page never connects', async () => {
+    page = await mount(DeskView)
+    await expect(openPage(`${page.url}nowhere`, { timeoutMs: 200 })).rejects.toMatchObject({ code: 'testing.not-settled' })
   })
 })
