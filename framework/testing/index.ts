@@ -7,6 +7,9 @@
  * await live.event('inc')
  * expect(live.html()).toContain('Count: 1')
  * ```
+ *
+ * To test through the page (real client in happy-dom, queries by role, label and text, click,
+ * fill, submit, settled) use `mount` (page.ts; docs/guides/testing.md).
  */
 import { PubSub } from '../pubsub/index.ts'
 import { PresenceTracker } from '../presence/index.ts'
