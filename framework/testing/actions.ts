@@ -5,6 +5,9 @@
  */
 import { LiveError } from '../errors.ts'
 
+// Inputs a user clicks or picks files for, never types into.
+const NOT_TYPED = ['checkbox', 'radio', 'file', 'submit', 'button', 'reset', 'image']
+
 type EventWindow = { Event: typeof Event; MouseEvent: typeof MouseEvent }
 
 const windowOf = (el: Element): EventWindow => {
@@ -32,10 +35,11 @@ export const fill = (el: Element, value: string): void => {
   const tag = el.tagName.toUpperCase()
   const field = el as HTMLInputElement // narrowed by the tag check below
   const type = tag === 'INPUT' ? field.type : ''
-  const isText = tag === 'TEXTAREA' || tag === 'SELECT' || (tag === 'INPUT' && !['checkbox', 'radio', 'file', 'submit', 'button', 'reset', 'image'].includes(type))
+  const isText = tag === 'TEXTAREA' || tag === 'SELECT' || (tag === 'INPUT' && !NOT_TYPED.includes(type))
   if (!isText || isDisabled(el) || field.readOnly) {
     const why = !isText ? `a ${type ? `${type} ` : ''}${tag.toLowerCase()}` : 'a disabled or read-only field'
-    throw new LiveError('testing.not-fillable', `fill() was given ${why}; click checkboxes and radios, fill text fields and selects`)
+    const fix = 'click checkboxes and radios, fill text fields and selects'
+    throw new LiveError('testing.not-fillable', `fill() was given ${why}; ${fix}`)
   }
   const { Event } = windowOf(el)
   field.focus()

@@ -15,7 +15,9 @@ export const openBrowser = async () => {
     })
   })
   // The page runs the client bundle the server sends, so JavaScript must be on.
-  return new Browser({ settings: { enableJavaScriptEvaluation: true, suppressInsecureJavaScriptEnvironmentWarning: true } })
+  return new Browser({
+    settings: { enableJavaScriptEvaluation: true, suppressInsecureJavaScriptEnvironmentWarning: true },
+  })
 }
 
 /** Resolves once every live root of the page is connected; `testing.not-settled` after `timeoutMs`. */
@@ -34,7 +36,14 @@ export const waitConnected = async (document: Document, timeoutMs: number): Prom
 
 /** The part of the page's client (`window.Switchboard`) this module uses. */
 export type Client = {
-  send(topic: string, event: string, payload: object, joinRef: null, onReply: (status: string) => void, timeoutMs: number): unknown
+  send(
+    topic: string,
+    event: string,
+    payload: object,
+    joinRef: null,
+    onReply: (status: string) => void,
+    timeoutMs: number,
+  ): unknown
   disconnect(): void
   load(chunk: string): Promise<unknown>
 }

@@ -209,7 +209,8 @@ const one = <T extends Element>(found: T[], what: string, seen: () => string[]):
   if (found.length === 0) throw new LiveError('testing.no-match', `no ${what}; the page has: ${listing}`)
   throw new LiveError(
     'testing.many-matches',
-    `${found.length} elements are ${what}: ${found.map(describeElement).join(', ')}; narrow the name or query inside one (within)`,
+    `${found.length} elements are ${what}: ${found.map(describeElement).join(', ')}; ` +
+      'narrow the name, or query inside one part (within)',
   )
 }
 
@@ -221,8 +222,10 @@ export const queryAllByRole = (root: QueryRoot, role: Role, { name }: RoleOption
 
 /** The one visible element of `role` named `name`; throws `testing.no-match` listing the roles there. */
 export const getByRole = (root: QueryRoot, role: Role, options: RoleOptions = {}): HTMLElement =>
-  one(queryAllByRole(root, role, options), `${role}${options.name === undefined ? '' : ` named ${show(options.name)}`}`, () =>
-    visibleElements(root).filter((el) => roleOf(el) !== null).map(describeElement),
+  one(
+    queryAllByRole(root, role, options),
+    `${role}${options.name === undefined ? '' : ` named ${show(options.name)}`}`,
+    () => visibleElements(root).filter((el) => roleOf(el) !== null).map(describeElement),
   )
 
 /** As getByRole, but null when nothing matches (still throws when several do). */
