@@ -2,6 +2,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest'
 import {
   eventOf,
   html,
+  LiveComponent,
   LiveView,
   on,
   type EventBinding,
@@ -80,6 +81,18 @@ export const typeChecks = async (): Promise<void> => {
     }
   }
   void TickingView
+
+  class Card extends LiveComponent<{ id: string }, { isOpen: boolean }> {
+    mount() {
+      return { isOpen: false }
+    }
+    render() {
+      return html`<button live-click=${eventOf<Card>('toggle')} live-target=${this.myself}>more</button>`
+    }
+    events = { toggle: () => this.assign({ isOpen: !this.state.isOpen }) }
+  }
+  // @ts-expect-error -- components are checked the same way
+  eventOf<Card>('toggel')
   const plain = await mountView(PlainView)
   await plain.event('whatever', { any: 'value' })
 }
