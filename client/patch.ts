@@ -37,13 +37,14 @@ export type HookInstance = Hook & {
   /**
    * Sends an event to the view, as a binding would (`type: 'hook'`). Resolves with the value of
    * the handler's `{ reply }` (undefined without one) once its diff is applied; rejects with an Error carrying the reply's `code`, or
-   * `client.no-reply` when no reply can come (not joined, the socket closed first).
+   * `client.no-reply` when no reply can come (not joined, the socket closed first). `Reply`
+   * names the reply's type (`pushEvent<{ saved: number }>('save', …)`); it is not checked.
    */
-  pushEvent(event: string, value?: object): Promise<unknown>
+  pushEvent<Reply = unknown>(event: string, value?: object): Promise<Reply>
   /** As pushEvent, to the view whose root encloses `target` (an element or a selector). */
-  pushEventTo(target: Element | string, event: string, value?: object): Promise<unknown>
-  /** Calls `callback` for each `push` of `event` from the view. */
-  handleEvent(event: string, callback: (payload: unknown) => void): void
+  pushEventTo<Reply = unknown>(target: Element | string, event: string, value?: object): Promise<Reply>
+  /** Calls `callback` for each `push` of `event` from the view; `Payload` names its type, unchecked. */
+  handleEvent<Payload = unknown>(event: string, callback: (payload: Payload) => void): void
 }
 
 /**

@@ -13,16 +13,21 @@ export type { InsertOptions, RowRender, StreamConfig, StreamOptions } from './st
 export { JS } from './js/index.ts'
 export type { Command, DispatchOptions, DisplayOptions, PushOptions } from './js/index.ts'
 
-export { LiveView, loading, on } from './view/index.ts'
+export { LiveView, eventOf, loading, on } from './view/index.ts'
 export { LiveComponent, liveComponent } from './component/index.ts'
 export type { ComponentClass, ComponentProps } from './component/index.ts'
 export type {
   AsyncOutcome,
   AsyncResult,
   AsyncTask,
+  EventBinding,
   EventHandler,
+  EventInput,
+  EventName,
+  EventPayload,
   EventResult,
   EventValue,
+  InfoOf,
   MountContext,
   PresenceListing,
   StandardSchema,

@@ -4,15 +4,18 @@
  */
 import { LiveError } from '../errors.ts'
 
-/** The part of the Standard Schema v1 interface Switchboard relies on. */
-export type StandardSchema<Output = unknown> = {
+/**
+ * The part of the Standard Schema v1 interface Switchboard relies on; `Input` is what it
+ * accepts (what a browser sends), `Output` what it gives the handler.
+ */
+export type StandardSchema<Output = unknown, Input = unknown> = {
   readonly '~standard': {
     readonly version: 1
     readonly vendor: string
     readonly validate: (
       value: unknown,
     ) => StandardResult<Output> | Promise<StandardResult<Output>>
-    readonly types?: { readonly input: unknown; readonly output: Output } | undefined
+    readonly types?: { readonly input: Input; readonly output: Output } | undefined
   }
 }
 type StandardResult<Output> =
@@ -30,8 +33,8 @@ export type EventResult = { readonly reply: unknown }
 export type EventValue = Record<string, unknown>
 
 /** A handler whose payload is checked by a schema before it runs. */
-export type ValidatedHandler<Output> = {
-  readonly schema: StandardSchema<Output>
+export type ValidatedHandler<Output, Input = unknown> = {
+  readonly schema: StandardSchema<Output, Input>
   readonly handle: (value: Output) => unknown
 }
 
@@ -39,16 +42,16 @@ export type ValidatedHandler<Output> = {
 export type EventHandler =
   | ((value: EventValue) => unknown)
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each handler has its own output
-  | ValidatedHandler<any>
+  | ValidatedHandler<any, any>
 
 /**
  * Declares an event handler whose payload is validated first; the handler sees the schema's
  * output type. `save: on(z.object({ name: z.string() }), ({ name }) => ...)`
  */
-export const on = <Output>(
-  schema: StandardSchema<Output>,
+export const on = <Output, Input = unknown>(
+  schema: StandardSchema<Output, Input>,
   handle: (value: Output) => unknown,
-): ValidatedHandler<Output> => {
+): ValidatedHandler<Output, Input> => {
   if (typeof schema?.['~standard']?.validate !== 'function') {
     throw new LiveError('view.invalid-payload', 'on() needs a Standard Schema (zod, valibot, ...)')
   }

@@ -18,6 +18,9 @@ import { applyStreamOps, treeToHtml, type StreamRow, type TreeNode } from '../te
 import {
   ViewProcess,
   type MountContext,
+  type EventName,
+  type InfoOf,
+  type InputArgs,
   type RenderOutput,
   type ViewClass,
   type ViewServices,
@@ -37,14 +40,19 @@ export type MountedView<V> = {
   /** The view's current HTML, with the rows its streams sent, as a browser would hold them. */
   html(): string
   /**
-   * Sends a client event through the view's mailbox; resolves once it rendered. `cid` sends it
-   * to a component, as `live-target` does (the number its `myself` gives).
+   * Sends a client event through the view's mailbox; resolves once it rendered. `tsc` checks the
+   * name against the view's `events` and the value against that event's payload (EventPayload).
    */
-  event(name: string, value?: Record<string, unknown>, cid?: number): Promise<RenderOutput | null>
+  event<N extends EventName<V>>(name: N, ...value: InputArgs<V, N>): Promise<RenderOutput | null>
+  /**
+   * Sends an event to a component, as `live-target` does (`cid` is the number its `myself`
+   * gives); checked by the component's handler only, at run time.
+   */
+  event(name: string, value: Record<string, unknown>, cid: number): Promise<RenderOutput | null>
   /** Sends a URL change (live patch). */
   patch(url: string): Promise<RenderOutput | null>
-  /** Delivers a message to handleInfo and waits until it was handled. */
-  info(message: unknown): Promise<void>
+  /** Delivers a message to handleInfo and waits until it was handled; typed as handleInfo's. */
+  info(message: InfoOf<V>): Promise<void>
   /** Pushes (pushEvent, pushPatch, redirect) the view made, oldest first. */
   readonly pushes: { event: string; payload: Record<string, unknown> }[]
   /** The crash that ended the view, if any. */
@@ -108,7 +116,7 @@ export const mountView = async <V extends ViewClass>(
       const tree = process.tree
       return tree ? treeToHtml(tree, { stream: printStream, components: (slot) => process.componentTree(slot) }) : ''
     },
-    event: (name, value = {}, cid) => process.event(name, value, cid),
+    event: (name: string, value: unknown = {}, cid?: number) => process.event(name, value, cid),
     patch: (to) => process.params(new URL(to, url)),
     info: async (message) => {
       process.info(message)

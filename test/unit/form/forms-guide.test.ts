@@ -1,14 +1,10 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { mountView } from '../../../framework/testing/index.ts'
+import { expectGuideShowsExample } from '../guide-example.ts'
 import { InviteView } from '../../../docs/guides/examples/forms.ts'
 
 describe('docs/guides/forms.md', () => {
-  it('shows the example file verbatim', () => {
-    const guide = readFileSync(new URL('../../../docs/guides/forms.md', import.meta.url), 'utf8')
-    const example = readFileSync(new URL('../../../docs/guides/examples/forms.ts', import.meta.url), 'utf8')
-    expect(guide).toContain(`\`\`\`ts\n${example}\`\`\``)
-  })
+  it('shows the example file verbatim', () => expectGuideShowsExample('forms'))
 
   it('validates as the user types, refuses a bad submit with every error, and invites on a good one', async () => {
     const view = await mountView(InviteView)

@@ -1,7 +1,7 @@
 import { runInNewContext } from 'node:vm'
 import { setFlagsFromString } from 'node:v8'
 import { describe, expect, it } from 'vitest'
-import { html, LiveView, memo, renderToString, type LiveError, type Rendered } from '../../../framework/index.ts'
+import { html, LiveView, memo, renderToString, type EventName, type LiveError, type Rendered } from '../../../framework/index.ts'
 import { MAX_UNSENT_CHANGES } from '../../../framework/stream/index.ts'
 import { mountView, testServices } from '../../../framework/testing/index.ts'
 import { renderDead, ViewProcess } from '../../../framework/view/index.ts'
@@ -157,7 +157,7 @@ describe('streams on a view', () => {
         },
       }
     }
-    const codeOf = async (name: string, value = {}): Promise<string | undefined> => {
+    const codeOf = async (name: EventName<Bad>, value: Record<string, unknown> = {}): Promise<string | undefined> => {
       const live = await mountView(Bad)
       await live.event(name, value).catch(() => {})
       return (live.crash?.cause as { code?: string } | undefined)?.code

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { html, LiveView, type Rendered } from '../../../framework/index.ts'
+import { html, LiveView, type EventName, type Rendered } from '../../../framework/index.ts'
 import { mountView } from '../../../framework/testing/index.ts'
 
 const doc = readFileSync(new URL('../../../docs/protocol.md', import.meta.url), 'utf8')
@@ -34,7 +34,7 @@ class DocLog extends LiveView<{ title: string }> {
 }
 
 describe('docs/protocol.md stream examples', () => {
-  it.each([
+  it.each<[string, EventName<DocLog>]>([
     ['one line on top, keep 100', 'top'],
     ['one line deleted', 'delete'],
   ])('%s is what the server sends', async (change, event) => {

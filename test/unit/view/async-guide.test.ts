@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { mountView } from '../../../framework/testing/index.ts'
+import { expectGuideShowsExample } from '../guide-example.ts'
 import { renderDead } from '../../../framework/view/index.ts'
 import { ReportView } from '../../../docs/guides/examples/async.ts'
 
@@ -10,11 +10,7 @@ const until = async (check: () => boolean, what: string): Promise<void> => {
 }
 
 describe('docs/guides/async.md', () => {
-  it('shows the example file verbatim', () => {
-    const guide = readFileSync(new URL('../../../docs/guides/async.md', import.meta.url), 'utf8')
-    const example = readFileSync(new URL('../../../docs/guides/examples/async.ts', import.meta.url), 'utf8')
-    expect(guide).toContain(`\`\`\`ts\n${example}\`\`\``)
-  })
+  it('shows the example file verbatim', () => expectGuideShowsExample('async'))
 
   it('renders the report loading on the page at once, then loaded once connected', async () => {
     const url = new URL('http://localhost/report')
