@@ -32,7 +32,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 const startServer = (): Promise<{ url: string; pid: number }> =>
   new Promise((resolve, reject) => {
     const flags = (process.env.DASHBOARDS_NODE_FLAGS ?? '').split(' ').filter(Boolean)
-    const proc = spawn(process.execPath, [...flags, '--import', 'tsx', SERVER], { stdio: ['pipe', 'pipe', 'inherit'] })
+    // The demo imports the framework by its package name: the source condition resolves it here.
+    const proc = spawn(process.execPath, [...flags, '--conditions=source', '--import', 'tsx', SERVER], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    })
     child = proc
     createInterface({ input: proc.stdout! }).on('line', (line) => {
       if (line.startsWith('{"url"')) resolve({ url: (JSON.parse(line) as { url: string }).url, pid: proc.pid! })

@@ -69,7 +69,8 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 
 const startServer = (): Promise<{ url: string; proc: ChildProcess }> =>
   new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', SERVER], {
+    // --conditions=source: the demo imports the framework by its package name (package.json exports).
+    const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', SERVER], {
       stdio: ['pipe', 'pipe', 'pipe'],
       // Production refuses to start without a secret (developmentSecret); one per run will do.
       env: { ...process.env, NODE_ENV: 'production', SWITCHBOARD_SECRET: randomBytes(32).toString('base64url') },

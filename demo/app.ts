@@ -14,7 +14,7 @@ import {
   type Cluster,
   type Layout,
   type Logger,
-} from '../framework/index.ts'
+} from 'switchboard'
 import { opsAuthorize } from './ops.ts'
 import { Photos } from './photos.ts'
 import { Fleet, Journal, type FleetOptions } from './sim/index.ts'

@@ -7,7 +7,7 @@
  *   State goes to SWITCHBOARD_STORE (default SQLite in ./data; `redis://…` or `postgres://…`
  *   for nodes on several machines).
  */
-import { Cluster, startCluster } from '../framework/index.ts'
+import { Cluster, startCluster } from 'switchboard'
 import { startDemo } from './app.ts'
 
 const port = Number(process.env.PORT ?? 3000)

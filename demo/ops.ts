@@ -7,7 +7,7 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { Context } from 'hono'
 import { getCookie, setCookie } from 'hono/cookie'
-import type { AuthorizeRequest } from '../framework/index.ts'
+import type { AuthorizeRequest } from 'switchboard'
 
 const COOKIE = 'sb_ops'
 

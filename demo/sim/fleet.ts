@@ -18,7 +18,7 @@ import {
   Supervisor,
   type Cluster,
   type ClusterKind,
-} from '../../framework/index.ts'
+} from 'switchboard'
 import type { AckResult } from './alerts.ts'
 import { TENANTS, type TenantConfig } from './catalog.ts'
 import { emptySnapshot, type Snapshot } from './snapshot.ts'

@@ -4,7 +4,7 @@
  * two operators acknowledging one alert at once are two calls in one mailbox, so the first
  * wins and the second gets the same alert back.
  */
-import { defineProcess, type ClusterBehaviour, type Process } from '../../framework/index.ts'
+import { defineProcess, type ClusterBehaviour, type Process } from 'switchboard'
 import type { AckResult } from './alerts.ts'
 import type { TenantConfig } from './catalog.ts'
 import { Simulation, type SavedSimulation } from './simulation.ts'

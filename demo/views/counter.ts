@@ -1,4 +1,4 @@
-import { eventOf, html, JS, LiveView } from '../../framework/index.ts'
+import { eventOf, html, JS, LiveView } from 'switchboard'
 
 type State = { count: number }
 

@@ -4,7 +4,7 @@
  * tenant with their cursors. Bound to a fleet of simulators by `createDashboardView(fleet)`.
  */
 import { z } from 'zod'
-import { html, liveComponent, LiveView, memo, on, type MountContext, type Rendered, type Uploads } from '../../framework/index.ts'
+import { html, liveComponent, LiveView, memo, on, type MountContext, type Rendered, type Uploads } from 'switchboard'
 import { Photos, photosTopic, type Photo } from '../photos.ts'
 import {
   isTenantMessage,

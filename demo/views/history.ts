@@ -5,7 +5,7 @@
  * user scrolls to the bottom). The server keeps neither list: the state is the tenant, a cursor
  * into the journal and which of the tenant's current alerts are acknowledged.
  */
-import { html, LiveView, type MountContext, type Rendered } from '../../framework/index.ts'
+import { html, LiveView, type MountContext, type Rendered } from 'switchboard'
 import {
   isTenantMessage,
   journalTopic,

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { defineForm, html, LiveView, type EventValue, type FormState, type MountContext } from '../../framework/index.ts'
+import { defineForm, html, LiveView, type EventValue, type FormState, type MountContext } from 'switchboard'
 
 const PLANS = ['free', 'team', 'enterprise'] as const
 const INTERESTS = ['dashboards', 'alerts', 'reports'] as const

@@ -3,7 +3,7 @@
  * alerts, live. A route of the demo's live session, so the dashboard's "Open page" link and the
  * nav bar move between it and the other views over the same socket, with no page load.
  */
-import { html, LiveView, loading, type AsyncResult, type MountContext, type Rendered } from '../../framework/index.ts'
+import { html, LiveView, loading, type AsyncResult, type MountContext, type Rendered } from 'switchboard'
 import { isTenantMessage, tenantTopic, type Fleet, type Snapshot } from '../sim/index.ts'
 import { historyChart } from './dashboard/chart.ts'
 import { formatReading, formatTime } from './dashboard/format.ts'

@@ -5,7 +5,7 @@
  * rendered again when the feed is. Acknowledging stays the view's (it knows the operator and
  * the fleet): the Acknowledge button carries no live-target, so its click goes to the view.
  */
-import { each, html, LiveComponent, type Rendered } from '../../../framework/index.ts'
+import { each, html, LiveComponent, type Rendered } from 'switchboard'
 import type { Alert } from '../../sim/index.ts'
 import { formatTime } from './format.ts'
 import { dashboardHref } from './url.ts'

@@ -2,7 +2,7 @@
  * The detail panel's larger chart: history, limits and the latest point in SVG, and the axis
  * labels in HTML beside it, so they keep a readable size however far the SVG is scaled.
  */
-import { html, type Rendered } from '../../../framework/index.ts'
+import { html, type Rendered } from 'switchboard'
 import { HISTORY_LENGTH, type Source } from '../../sim/index.ts'
 import { formatReading } from './format.ts'
 import { sparkPoints, yOf } from './sparkline.ts'

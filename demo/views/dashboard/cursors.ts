@@ -2,7 +2,7 @@
  * Live cursors: each dashboard broadcasts its operator's pointer (a share of the dashboard's
  * width and height) on `cursors:<tenant>`, and draws everyone else's as a coloured marker.
  */
-import { each, html, type Rendered } from '../../../framework/index.ts'
+import { each, html, type Rendered } from 'switchboard'
 import type { Operator } from './operator.ts'
 
 /** Another operator's pointer, in shares (0–1) of the dashboard's box. */

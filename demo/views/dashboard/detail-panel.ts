@@ -1,5 +1,5 @@
 /** The detail panel of one source, opened by the live URL `?source=ID`. */
-import { html, type Rendered } from '../../../framework/index.ts'
+import { html, type Rendered } from 'switchboard'
 import type { Alert, Source } from '../../sim/index.ts'
 import { historyChart } from './chart.ts'
 import { formatReading, formatTime } from './format.ts'

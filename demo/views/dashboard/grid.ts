@@ -1,5 +1,5 @@
 /** The source grid: the filter form, sortable column headers and one memoised row per source. */
-import { each, html, memo, type Rendered } from '../../../framework/index.ts'
+import { each, html, memo, type Rendered } from 'switchboard'
 import type { Source } from '../../sim/index.ts'
 import type { Filter, Sort, SortKey } from './query.ts'
 import { sourceRow } from './source-row.ts'

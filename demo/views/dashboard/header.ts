@@ -1,5 +1,5 @@
 /** The dashboard header: the tenant switch, the fleet summary and the connection status line. */
-import { html, type Rendered } from '../../../framework/index.ts'
+import { html, type Rendered } from 'switchboard'
 import type { Snapshot, TenantConfig } from '../../sim/index.ts'
 import { dashboardHref } from './url.ts'
 

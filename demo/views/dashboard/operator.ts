@@ -1,5 +1,5 @@
 /** Who is watching: the operator of this tab, and everyone present on a tenant. */
-import type { PresenceListing } from '../../../framework/index.ts'
+import type { PresenceListing } from 'switchboard'
 
 /** The operator of one dashboard tab; `key` names the tab in presence and cursors. */
 export type Operator = { readonly key: string; readonly name: string; readonly color: string }

@@ -2,7 +2,7 @@
  * The photos of a source in its detail panel: those attached, and a form to attach more (a file
  * input and a drop zone, previews, progress, per-file errors, cancel) built on `allowUpload`.
  */
-import { html, type Rendered, type UploadEntry, type UploadState } from '../../../framework/index.ts'
+import { html, type Rendered, type UploadEntry, type UploadState } from 'switchboard'
 import type { Photo } from '../../photos.ts'
 
 /** The upload's name and options: two images at a time, up to 2 MB each, sent at once. */

@@ -1,5 +1,5 @@
 /** Who is watching this tenant, and the form to change one's own name and colour. */
-import { html, type Rendered } from '../../../framework/index.ts'
+import { html, type Rendered } from 'switchboard'
 import type { Operator, PresentOperator } from './operator.ts'
 
 /** The operators panel. */

@@ -3,7 +3,7 @@
  * `memo(source, sourceRow)` renders it once per published source object and every dashboard
  * watching the tenant shares the result.
  */
-import { html, type Rendered } from '../../../framework/index.ts'
+import { html, type Rendered } from 'switchboard'
 import type { Source } from '../../sim/index.ts'
 import { formatReading } from './format.ts'
 import { sparkline } from './sparkline.ts'

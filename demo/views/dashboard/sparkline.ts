@@ -2,7 +2,7 @@
  * Server-rendered SVG sparklines. A grid row's sparkline changes whenever its source does, for
  * hundreds of rows twice a second, so what a change sends is kept small (see sparkline()).
  */
-import { each, html, type Rendered } from '../../../framework/index.ts'
+import { each, html, type Rendered } from 'switchboard'
 import { HISTORY_LENGTH, type Source } from '../../sim/index.ts'
 
 /** A box to draw into and the value range it spans. */

@@ -114,6 +114,8 @@ describe('Dockerfile', () => {
     expect(argsOf(run, 'USER')).toEqual(['node'])
     expect(JSON.parse(argsOf(run, 'CMD')[0] ?? '[]')).toEqual([
       'node',
+      // The demo imports the framework by its package name; this resolves it to the sources.
+      '--conditions=source',
       '--import',
       'tsx',
       'demo/main.ts',
