@@ -303,7 +303,7 @@ export class NamedProcesses {
     this.#ctx.onError(
       new LiveError('cluster.fenced', `"${name}" stopped on ${this.#ctx.node}: its lease was ${reason}`),
     )
-    void process.stop('shutdown')
+    void process.stop('shutdown') // stop never rejects (runtime/process.ts)
   }
 
   async #stopLocal(name: string): Promise<void> {

@@ -275,7 +275,8 @@ export class PubSub {
     if (onBroadcast.hasSubscribers) {
       const startedAt = now()
       const report = (): void => broadcasted(topic, targets.length, startedAt, 'remote')
-      void delivered.then(report, report)
+      // A throw in the report (a telemetry subscriber) goes where adapter failures go.
+      delivered.then(report, report).catch((error: unknown) => this.#onAdapterError(error))
     }
   }
 
@@ -335,10 +336,11 @@ export class PubSub {
     this.#track(operation.catch((error: unknown) => this.#onAdapterError(error)))
   }
 
-  /** Keeps a transport operation (that never rejects) for `settled()` and `close()`. */
+  /** Keeps a transport operation for `settled()` and `close()`; a rejection is reported, not lost. */
   #track(operation: Promise<void>): void {
     this.#adapterOps.add(operation)
-    void operation.finally(() => this.#adapterOps.delete(operation))
+    const forget = (): void => void this.#adapterOps.delete(operation)
+    operation.then(forget, (error: unknown) => (forget(), this.#onAdapterError(error)))
   }
 
   #assertOpen(action: string): void {

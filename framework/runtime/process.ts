@@ -145,6 +145,7 @@ class Runner<T extends ProcessTypes> implements Process<T> {
     return (this.#timers ??= new Timers()).every(ms, () => this.send(info))
   }
 
+  // Never rejects: it resolves when the process has exited, whatever the reason.
   stop(reason: ExitReason = 'normal'): Promise<void> {
     const exited = new Promise<void>((resolve) => this.onExit(() => resolve()))
     if (this.isAlive) this.#mailbox.post({ kind: 'stop', reason })
