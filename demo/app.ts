@@ -5,20 +5,28 @@
 import { readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
+import { getCookie, setCookie } from 'hono/cookie'
 import {
   developmentSecret,
   escapeHtml,
+  MemoryStore,
+  openStore,
   Switchboard,
   type ChannelClass,
   type Cluster,
   type Layout,
   type Logger,
+  type StateStore,
 } from 'switchboard'
+import { Boards } from './board/boards.ts'
+import { newUserKey, USER_COOKIE, userKeyFrom } from './board/user.ts'
 import { opsAuthorize } from './ops.ts'
 import { Photos } from './photos.ts'
 import { Fleet, Journal, type FleetOptions } from './sim/index.ts'
 import { CounterView } from './views/counter.ts'
+import { createBoardView } from './views/board.ts'
+import { createBoardsView } from './views/boards.ts'
 import { createDashboardView } from './views/dashboard.ts'
 import { createHistoryView } from './views/history.ts'
 import { SignupView } from './views/signup.ts'
@@ -28,9 +36,11 @@ const publicFile = (name: string): string =>
   readFileSync(new URL(`./public/${name}`, import.meta.url), 'utf8')
 const STYLE = publicFile('style.css')
 const HOOKS = publicFile('hooks.js')
+const BOARD_HOOKS = publicFile('board.js')
+const BOARD_STYLE = publicFile('board.css')
 
-// Loaded before the client, deferred like it; hooks.js copes with either order (see there).
-const HOOKS_HEAD = '<script src="/demo/hooks.js" defer></script>'
+// Loaded before the client, deferred like it; the hook files cope with either order (see there).
+const HOOKS_HEAD = '<script src="/demo/hooks.js" defer></script><script src="/demo/board.js" defer></script>'
 
 const layout: Layout = ({ title, head, body, csrfToken, scriptUrl, socketPath, flash }) => `<!doctype html>
 <html lang="en">
@@ -41,12 +51,13 @@ const layout: Layout = ({ title, head, body, csrfToken, scriptUrl, socketPath, f
 <meta name="sb-socket" content="${escapeHtml(socketPath)}">
 <title>${escapeHtml(title)}</title>
 <link rel="stylesheet" href="/demo/style.css">
+<link rel="stylesheet" href="/demo/board.css">
 ${head}
 <script src="${scriptUrl}" defer></script>
 </head>
 <body>
 <header class="top"><a class="brand" href="/" live-navigate>Switchboard</a>
-<nav><a href="/" live-navigate>Dashboard</a><a href="/history" live-navigate>History</a><a href="/counter" live-navigate>Counter</a><a href="/signup" live-navigate>Sign up</a></nav></header>
+<nav><a href="/" live-navigate>Dashboard</a><a href="/boards" live-navigate>Boards</a><a href="/history" live-navigate>History</a><a href="/counter" live-navigate>Counter</a><a href="/signup" live-navigate>Sign up</a></nav></header>
 <main class="page">${flash}${body}</main>
 </body>
 </html>`
@@ -68,6 +79,11 @@ export type DemoOptions = {
   readonly logger?: Logger
   /** Token for /system and /metrics; default SWITCHBOARD_OPS_TOKEN (open in development without). */
   readonly opsToken?: string
+  /**
+   * Where the team boards are kept: a store, or an `openStore` URL the demo opens and closes
+   * (`npm start` gives SWITCHBOARD_STORE or `sqlite:`, a file in ./data). Default: in memory.
+   */
+  readonly boardStore?: StateStore | string
 }
 
 /** A running demo server. */
@@ -77,6 +93,7 @@ export type Demo = {
   readonly fleet: Fleet
   /** What happened to each tenant; the history page streams it. */
   readonly journal: Journal
+  readonly boards: Boards
   close(): Promise<void>
 }
 
@@ -94,6 +111,23 @@ export const createApp = async (options: DemoOptions = {}) => {
     ...(options.cluster ? { cluster: options.cluster } : {}),
   })
   const journal = new Journal(live.pubsub, fleet.tenants.map((t) => t.name))
+  const isOwnStore = typeof options.boardStore !== 'object'
+  const boardStore =
+    typeof options.boardStore === 'object'
+      ? options.boardStore
+      : options.boardStore === undefined
+        ? new MemoryStore()
+        : await openStore(options.boardStore)
+  const boards = await Boards.start({
+    pubsub: live.pubsub,
+    store: boardStore,
+    ...(options.cluster ? { cluster: options.cluster } : {}),
+  })
+  const closeBoards = async (): Promise<void> => {
+    await boards.close()
+    // A store the app opened is the app's to close; one passed in belongs to the caller.
+    if (isOwnStore) await boardStore.close()
+  }
   const photos = new Photos()
   const DashboardView = createDashboardView(fleet, photos)
   const HistoryView = createHistoryView(fleet, journal)
@@ -105,6 +139,17 @@ export const createApp = async (options: DemoOptions = {}) => {
   app.get('/demo/hooks.js', (c) =>
     c.body(HOOKS, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
   )
+  app.get('/demo/board.css', (c) =>
+    c.body(BOARD_STYLE, 200, { 'content-type': 'text/css; charset=utf-8' }),
+  )
+  app.get('/demo/board.js', (c) =>
+    c.body(BOARD_HOOKS, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
+  )
+  app.get('/boards/images/:id', async (c) => {
+    const image = await boards.image(c.req.param('id'))
+    if (!image) return c.body(null, 404)
+    return c.body(new Uint8Array(image.bytes), 200, { 'content-type': image.type, 'x-content-type-options': 'nosniff' })
+  })
   app.get('/demo/photos/:id', (c) => {
     const photo = photos.get(c.req.param('id'))
     if (!photo) return c.body(null, 404)
@@ -119,10 +164,13 @@ export const createApp = async (options: DemoOptions = {}) => {
     layout,
     head: HOOKS_HEAD,
     title: 'Switchboard',
+    session: userSession,
     routes: {
       '/': DashboardView,
       '/t/:tenant': DashboardView,
       '/sources/:id': createSourceView(fleet),
+      '/boards': createBoardsView(boards),
+      '/boards/:id': createBoardView(boards),
       '/history': HistoryView,
       '/history/:tenant': HistoryView,
       '/counter': CounterView,
@@ -149,12 +197,22 @@ export const createApp = async (options: DemoOptions = {}) => {
     }),
   )
   app.get('/metrics', live.metrics({ authorize }))
-  return { app, live, fleet, journal }
+  return { app, live, fleet, journal, boards, closeBoards }
+}
+
+// One user per browser for the boards (presence shows one entry for all of a user's tabs): a
+// random key in a cookie, set on the first page. It names, it does not authenticate.
+const userSession = (c: Context): { user: string } => {
+  const known = userKeyFrom(getCookie(c, USER_COOKIE))
+  if (known) return { user: known }
+  const user = newUserKey()
+  setCookie(c, USER_COOKIE, user, { path: '/', httpOnly: true, sameSite: 'Lax', maxAge: 365 * 24 * 3600 })
+  return { user }
 }
 
 /** Starts the demo on `port` (0 picks a free one) and resolves once it listens. */
 export const startDemo = async (options: DemoOptions = {}): Promise<Demo> => {
-  const { app, live, fleet, journal } = await createApp(options)
+  const { app, live, fleet, journal, boards, closeBoards } = await createApp(options)
   return new Promise((resolve) => {
     const server = serve(
       { fetch: app.fetch, port: options.port ?? 3000, hostname: options.host ?? '127.0.0.1' },
@@ -164,9 +222,11 @@ export const startDemo = async (options: DemoOptions = {}): Promise<Demo> => {
           live,
           fleet,
           journal,
+          boards,
           close: async () => {
             journal.stop()
             await live.close()
+            await closeBoards()
             await fleet.stop()
             // Browsers keep idle HTTP connections open; without this, close waits for them.
             if ('closeAllConnections' in server) server.closeAllConnections()
