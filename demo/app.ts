@@ -20,6 +20,7 @@ import {
   type StateStore,
 } from 'switchboard'
 import { Boards } from './board/boards.ts'
+import { boardJson } from './board/model.ts'
 import { newUserKey, USER_COOKIE, userKeyFrom } from './board/user.ts'
 import { opsAuthorize } from './ops.ts'
 import { Photos } from './photos.ts'
@@ -145,6 +146,12 @@ export const createApp = async (options: DemoOptions = {}) => {
   app.get('/demo/board.js', (c) =>
     c.body(BOARD_HOOKS, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
   )
+  // The board as its process holds it, columns in order: what a script or a test compares with.
+  app.get('/boards/:id/state.json', async (c) => {
+    const id = c.req.param('id')
+    if (!(await boards.info(id))) return c.json({ error: 'no such board' }, 404)
+    return c.json(boardJson(await boards.board(id)))
+  })
   app.get('/boards/images/:id', async (c) => {
     const image = await boards.image(c.req.param('id'))
     if (!image) return c.body(null, 404)

@@ -271,6 +271,26 @@ const done = (board: Board, by: string, text: string, now: number, card?: string
   return card === undefined ? { ok: true, board: next } : { ok: true, board: next, card }
 }
 
+/** The board in reading order: columns left to right, each with its cards top to bottom. */
+export const boardJson = (board: Board) => ({
+  id: board.id,
+  version: board.version,
+  columns: board.columns.map((column) => ({
+    ...column,
+    cards: cardsOf(board, column.id).map((card) => ({
+      id: card.id,
+      title: card.fields.title.value,
+      description: card.fields.description.value,
+      labels: card.fields.labels.value,
+      assignee: card.fields.assignee.value,
+      due: card.fields.due.value,
+      comments: card.comments.length,
+      image: card.attachment?.id ?? null,
+    })),
+  })),
+  activity: board.activity,
+})
+
 /** Narrows stored data back to a board (only its shape is checked: it is our own dump). */
 export const isBoard = (value: unknown): value is Board =>
   typeof value === 'object' &&
