@@ -28,9 +28,9 @@ const cardItem = (board: string, card: Card, editors: readonly PresentUser[], is
     <span class="bcard-meta">
       ${assignee.value ? html`<span class="assignee" title="Assignee">@${assignee.value}</span>` : null}
       ${due.value ? html`<time class="due" datetime=${due.value}>due ${due.value}</time>` : null}
-      ${description.value ? html`<span class="has-desc" title="Has a description">≡</span>` : null}
-      ${card.comments.length > 0 ? html`<span class="comments-count" title="Comments">💬 ${card.comments.length}</span>` : null}
-      ${card.attachment ? html`<span class="has-image" title="Has an image">🖼</span>` : null}
+      ${description.value ? html`<span class="has-desc">notes</span>` : null}
+      ${card.comments.length > 0 ? html`<span class="comments-count">${card.comments.length === 1 ? '1 comment' : `${card.comments.length} comments`}</span>` : null}
+      ${card.attachment ? html`<span class="has-image">image</span>` : null}
     </span>
     ${who ? html`<span class="editing-by" style=${`--ring:${ring}`}>${who}${isTyping ? ' is typing…' : ' editing'}</span>` : null}
   </li>`
