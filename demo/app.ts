@@ -3,6 +3,7 @@
  * tests start it on an ephemeral port.
  */
 import { readFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { Hono, type Context } from 'hono'
@@ -20,6 +21,7 @@ import {
   type StateStore,
 } from 'switchboard'
 import { Boards } from './board/boards.ts'
+import { createCardTextChannel } from './board/text-channel.ts'
 import { boardJson } from './board/model.ts'
 import { newUserKey, USER_COOKIE, userKeyFrom } from './board/user.ts'
 import { opsAuthorize } from './ops.ts'
@@ -100,10 +102,14 @@ export type Demo = {
 
 /** Builds the demo's hono app, its Switchboard and the tenants' simulators. */
 export const createApp = async (options: DemoOptions = {}) => {
+  // The boards start once the server's pub/sub exists; their text channel reads them on join.
+  let boardsRef: Boards | undefined
   const live = new Switchboard({
     secret: options.secret ?? developmentSecret(),
     ...(options.cluster ? { pubsub: options.cluster.pubsub } : {}),
-    ...(options.channels ? { channels: options.channels } : {}),
+    channels: { ...options.channels, 'card-text:*': createCardTextChannel(() => boardsRef) },
+    // The socket's session names the board user, as the page's does (userSession below).
+    connect: (request) => ({ user: userKeyFrom(cookieValue(request.headers.cookie, USER_COOKIE)) ?? '' }),
     ...(options.logger ? { logger: options.logger } : {}),
   })
   const fleet = await Fleet.start({
@@ -124,6 +130,7 @@ export const createApp = async (options: DemoOptions = {}) => {
     store: boardStore,
     ...(options.cluster ? { cluster: options.cluster } : {}),
   })
+  boardsRef = boards
   const closeBoards = async (): Promise<void> => {
     await boards.close()
     // A store the app opened is the app's to close; one passed in belongs to the caller.
@@ -143,6 +150,12 @@ export const createApp = async (options: DemoOptions = {}) => {
   app.get('/demo/board.css', (c) =>
     c.body(BOARD_STYLE, 200, { 'content-type': 'text/css; charset=utf-8' }),
   )
+  // Built by `npm run build` (demo/build.ts), like the client.
+  app.get('/demo/card-text.js', async (c) => {
+    const script = await readFile(new URL('../dist/demo/card-text.js', import.meta.url), 'utf8').catch(() => null)
+    if (script === null) return c.text('dist/demo/card-text.js is missing: run npm run build', 404)
+    return c.body(script, 200, { 'content-type': 'text/javascript; charset=utf-8' })
+  })
   app.get('/demo/board.js', (c) =>
     c.body(BOARD_HOOKS, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
   )
@@ -206,6 +219,12 @@ export const createApp = async (options: DemoOptions = {}) => {
   app.get('/metrics', live.metrics({ authorize }))
   return { app, live, fleet, journal, boards, closeBoards }
 }
+
+const cookieValue = (header: string | undefined, name: string): string | undefined =>
+  header
+    ?.split(';')
+    .map((part) => part.trim().split('='))
+    .find(([key]) => key === name)?.[1]
 
 // One user per browser for the boards (presence shows one entry for all of a user's tabs): a
 // random key in a cookie, set on the first page. It names, it does not authenticate.

@@ -13,6 +13,7 @@
  * broadcast carried, and old ones must not change under them.
  */
 import { generateKeyBetween } from 'fractional-indexing'
+import { mergeText } from './text.ts'
 
 /** A value with who last set it and its version, 1 and up. */
 export type Versioned<T> = { readonly value: T; readonly v: number; readonly by: string }
@@ -60,6 +61,8 @@ export type Board = {
   /** The newest activity, newest last; older entries are dropped (ACTIVITY_KEPT). */
   readonly activity: readonly Activity[]
   readonly lastMoves: Readonly<Record<string, LastMove>>
+  /** Each card's description document (text.ts), as base64, once someone has typed in it. */
+  readonly texts: Readonly<Record<string, string>>
 }
 
 /** Activity entries a board keeps for pages that open later; the feed streams the rest. */
@@ -87,6 +90,8 @@ export type Op =
   | { readonly kind: 'attach'; readonly card: string; readonly attachment: Attachment | null; readonly by: string }
   | { readonly kind: 'add-column'; readonly title: string; readonly by: string }
   | { readonly kind: 'undo-move'; readonly by: string }
+  /** Typing in a description: a Yjs update (base64) to merge into the card's document. */
+  | { readonly kind: 'text'; readonly card: string; readonly update: string; readonly by: string }
 
 /** Why an operation was not applied. */
 export type Refusal =
@@ -114,6 +119,7 @@ export const emptyBoard = (id: string): Board => ({
   nextId: 1,
   activity: [],
   lastMoves: {},
+  texts: {},
 })
 
 /** A column's cards in order. */
@@ -217,7 +223,25 @@ export const apply = (board: Board, op: Op, now: number): Result => {
     case 'delete': {
       if (!board.cards[op.card]) return refuse('no-card')
       const { [op.card]: _gone, ...cards } = board.cards
-      return done({ ...board, cards }, op.by, `deleted ${describe(board, op.card)}`, now)
+      const { [op.card]: _text, ...texts } = board.texts
+      return done({ ...board, cards, texts }, op.by, `deleted ${describe(board, op.card)}`, now)
+    }
+    case 'text': {
+      const card = board.cards[op.card]
+      if (!card) return refuse('no-card')
+      const current = card.fields.description
+      const merged = mergeText(board.texts[card.id], current.value, op.update, TEXT_MAX)
+      if (!merged) return refuse('invalid')
+      const description = merged.text === current.value ? current : { value: merged.text, v: current.v + 1, by: op.by }
+      const fields = { ...card.fields, description }
+      // No activity line: one per keystroke would bury everything else.
+      const next: Board = {
+        ...board,
+        version: board.version + 1,
+        texts: { ...board.texts, [card.id]: merged.state },
+        cards: { ...board.cards, [card.id]: { ...card, fields } },
+      }
+      return { ok: true, board: next, card: card.id }
     }
     case 'comment': {
       const card = board.cards[op.card]

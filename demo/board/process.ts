@@ -58,7 +58,8 @@ const BoardBehaviour = defineProcess<BoardTypes>({
 export const DurableBoard: ClusterBehaviour<BoardTypes> = {
   ...BoardBehaviour,
   dump: (state) => state.board,
-  resume: (saved, initial) => (isBoard(saved) ? { ...initial, board: saved } : initial),
+  // A board saved before descriptions were shared documents has no texts yet.
+  resume: (saved, initial) => (isBoard(saved) ? { ...initial, board: { ...saved, texts: saved.texts ?? {} } } : initial),
 }
 export type { BoardTypes }
 

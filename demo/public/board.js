@@ -30,6 +30,20 @@
     return at === -1 ? others.length : at
   }
 
+  // The shared description editor (dist/demo/card-text.js, with Yjs) loads once, when first needed.
+  let editor = null
+  const loadEditor = () => {
+    editor ??= new Promise((resolve, reject) => {
+      const script = document.createElement('script')
+      script.src = '/demo/card-text.js'
+      script.async = true
+      script.onload = () => resolve(window.BoardText)
+      script.onerror = () => reject(new Error('could not load /demo/card-text.js'))
+      document.head.append(script)
+    })
+    return editor
+  }
+
   const hooks = {
     Board: {
       mounted() {
@@ -114,6 +128,28 @@
           ['dragover', this.onDragOver],
           ['drop', this.onDrop],
         ]
+      },
+    },
+
+    /** Binds the description textarea to the card's shared document. */
+    CardText: {
+      mounted() {
+        this.topic = this.el.dataset.topic
+        this.unbind = loadEditor()
+          .then((BoardText) => BoardText.bind(this.el, this.topic))
+          .catch((error) => {
+            console.error(error)
+            return () => {}
+          })
+      },
+      // The dialog moved to another card (the same textarea, patched): bind to that one's text.
+      updated() {
+        if (this.el.dataset.topic === this.topic) return
+        this.destroyed()
+        this.mounted()
+      },
+      destroyed() {
+        this.unbind.then((unbind) => unbind())
       },
     },
 

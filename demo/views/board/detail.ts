@@ -5,6 +5,7 @@
 import { html, type Rendered, type UploadEntry, type UploadState } from 'switchboard'
 import type { Card, FieldName, Versioned } from '../../board/model.ts'
 import type { PresentUser } from '../../board/user.ts'
+import { cardTextTopic } from '../../board/text-channel.ts'
 import { boardHref } from './columns.ts'
 
 /** A save refused because someone else changed the field first. */
@@ -107,7 +108,8 @@ export const cardDetail = (
       ${editors.length > 0 ? html`<p class="also-here">Also here: ${editors.map((e) => html`<span style=${`color:${e.color}`}>${e.name}</span>`)}</p>` : null}
       <form class="card-form" live-submit="save" live-change="typing">
         ${field('title', card, conflicts, html`<input id="f-title" name="title" value=${title.value} maxlength="120" required>`)}
-        ${field('description', card, conflicts, html`<textarea id="f-description" name="description" rows="4" maxlength="4000">${description.value}</textarea>`)}
+        ${field('description', card, conflicts, html`<textarea id="f-description" rows="4" maxlength="4000" live-update="ignore" live-hook="CardText" data-topic=${cardTextTopic(board, card.id)} aria-describedby="f-description-help">${description.value}</textarea>
+          <span class="field-help" id="f-description-help">Shared: everyone with this card open edits it together, as they type.</span>`)}
         <div class="field-row">
           ${field('labels', card, conflicts, html`<input id="f-labels" name="labels" value=${labels.value.join(', ')} placeholder="bug, ui">`)}
           ${field('assignee', card, conflicts, html`<input id="f-assignee" name="assignee" value=${assignee.value} maxlength="120">`)}
