@@ -150,7 +150,7 @@ export const createApp = async (options: DemoOptions = {}) => {
   app.get('/demo/board.css', (c) =>
     c.body(BOARD_STYLE, 200, { 'content-type': 'text/css; charset=utf-8' }),
   )
-  // Built by `npm run build` (demo/build.ts), like the client.
+  // Built by `npm run build` (demo/client/build.ts), like the client.
   app.get('/demo/card-text.js', async (c) => {
     const script = await readFile(new URL('../dist/demo/card-text.js', import.meta.url), 'utf8').catch(() => null)
     if (script === null) return c.text('dist/demo/card-text.js is missing: run npm run build', 404)

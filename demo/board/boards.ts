@@ -119,6 +119,11 @@ export class Boards {
     return stored ? { bytes: Buffer.from(stored.data, 'base64'), type: stored.type } : undefined
   }
 
+  /** Forgets an image (a card's was replaced or removed). */
+  async deleteImage(id: string): Promise<void> {
+    await this.#store.delete(`board-image/${id}`, 0)
+  }
+
   async close(): Promise<void> {
     await this.#ownCluster?.close()
   }

@@ -14,6 +14,7 @@ import {
   FIELD_NAMES,
   sameValue,
   type Activity,
+  type Attachment,
   type Board,
   type FieldName,
   type Op,
@@ -252,11 +253,11 @@ export const createBoardView = (boards: Boards) =>
           const id = await boards.putImage(new Uint8Array(await readFile(file.path!)), file.type)
           return { id, name: file.name, type: file.type, size: file.size }
         })
-        if (attachment) await this.#apply({ kind: 'attach', card: open, attachment, by: this.state.me.name })
+        if (attachment) await this.#attach(open, attachment)
       },
-      'remove-image': () => {
+      'remove-image': async () => {
         const { open } = this.state
-        if (open) return this.#apply({ kind: 'attach', card: open, attachment: null, by: this.state.me.name })
+        if (open) await this.#attach(open, null)
       },
       undo: () => this.#apply({ kind: 'undo-move', by: this.state.me.name }),
       'add-column': on(ColumnForm, ({ title }) => this.#apply({ kind: 'add-column', title, by: this.state.me.name })),
@@ -292,6 +293,14 @@ export const createBoardView = (boards: Boards) =>
       if (result.ok) this.#showBoard(result.board)
       else if (isNoticed || result.reason !== 'conflict') this.#notify(REFUSED[result.reason] ?? 'That did not work.')
       return result
+    }
+
+    // Sets or clears a card's image; the one it replaces is deleted once the change is saved.
+    async #attach(card: string, attachment: Attachment | null): Promise<void> {
+      const before = this.state.board?.cards[card]?.attachment
+      const result = await this.#apply({ kind: 'attach', card, attachment, by: this.state.me.name })
+      const replaced = result.ok ? result.board.cards[card] && before : undefined
+      if (replaced && replaced.id !== attachment?.id) await boards.deleteImage(replaced.id).catch(() => {})
     }
 
     // Newer boards only: a broadcast may arrive after the reply that carried a newer one.

@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url'
 import { build } from 'vite'
 
-const repo = (path: string): string => fileURLToPath(new URL(`../${path}`, import.meta.url))
+const repo = (path: string): string => fileURLToPath(new URL(`../../${path}`, import.meta.url))
 
 await build({
   configFile: false,
