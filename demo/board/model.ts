@@ -122,11 +122,26 @@ export const emptyBoard = (id: string): Board => ({
   texts: {},
 })
 
-/** A column's cards in order. */
-export const cardsOf = (board: Board, column: string): Card[] =>
-  Object.values(board.cards)
-    .filter((c) => c.column === column)
-    .sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : a.id < b.id ? -1 : 1))
+// Every view of a board renders the same board object: its columns are sorted once.
+const ordered = new WeakMap<Board, Map<string, readonly Card[]>>()
+
+/** A column's cards in order (the same array for every caller of one board object). */
+export const cardsOf = (board: Board, column: string): readonly Card[] => {
+  let columns = ordered.get(board)
+  if (!columns) {
+    columns = new Map()
+    for (const card of Object.values(board.cards)) {
+      const list = (columns.get(card.column) ?? []) as Card[]
+      list.push(card)
+      columns.set(card.column, list)
+    }
+    for (const list of columns.values()) {
+      ;(list as Card[]).sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : a.id < b.id ? -1 : 1))
+    }
+    ordered.set(board, columns)
+  }
+  return columns.get(column) ?? []
+}
 
 const refuse = (reason: 'no-card' | 'no-column' | 'invalid' | 'nothing-to-undo' | 'full'): Result => ({
   ok: false,

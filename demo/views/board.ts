@@ -59,6 +59,9 @@ export type BoardState = {
 export const ACTIVITY_PAGE = 40
 const NOTICE_MS = 6000
 const TYPING_MS = 3000
+const PRESENCE_MS = 250
+/** Avatars shown before "+n". */
+const AVATARS_SHOWN = 12
 
 const presenceTopic = (board: string): string => `board-presence:${board}`
 const cursorsTopic = (board: string): string => `board-cursors:${board}`
@@ -87,16 +90,21 @@ const REFUSED: Record<string, string> = {
 const activityRow = (a: Activity, id: string): Rendered =>
   html`<li id=${id} data-seq=${a.seq}><time>${formatTime(a.at)}</time> <strong>${a.by}</strong> ${a.text}</li>`
 
-const avatars = (people: readonly PresentUser[], me: string): Rendered =>
-  html`<ul class="avatars" aria-label="On this board">${people.map(
+// Me first, then the others by name, at most AVATARS_SHOWN and a count of the rest.
+const avatars = (people: readonly PresentUser[], me: string): Rendered => {
+  const shown = [...people.filter((p) => p.key === me), ...people.filter((p) => p.key !== me)].slice(0, AVATARS_SHOWN)
+  const more = people.length - shown.length
+  return html`<ul class="avatars" aria-label=${`${people.length} on this board`}>${shown.map(
     (p) => html`<li class="avatar ${p.key === me ? 'is-me' : ''}" style=${`--c:${p.color}`} title=${`${p.name}${p.key === me ? ' (you)' : ''}${p.tabs > 1 ? ` · ${p.tabs} tabs` : ''}`}>
       <span aria-hidden="true">${initials(p.name)}</span><span class="visually-hidden">${p.name}${p.key === me ? ' (you)' : ''}</span></li>`,
-  )}</ul>`
+  )}${more > 0 ? html`<li class="avatar more" title=${`${more} more`}>+${more}</li>` : null}</ul>`
+}
 
 /** The Board view, bound to the boards it shows. */
 export const createBoardView = (boards: Boards) =>
   class BoardView extends LiveView<BoardState> {
     #stopTyping: (() => void) | null = null
+    #isPresenceDue = false
 
     async mount(context: MountContext): Promise<BoardState> {
       const id = String(context.params.id ?? '')
@@ -181,7 +189,15 @@ export const createBoardView = (boards: Boards) =>
         if (message.tenant === this.state.id) this.assign({ cursors: applyCursor(this.state.cursors, message) })
         return
       }
+      // Joins and leaves come in bursts (a team opening the board): redraw who is here at most
+      // every PRESENCE_MS, not once per arrival on every tab.
       if (isPresenceDiff(message)) {
+        if (!this.#isPresenceDue) this.sendAfter(PRESENCE_MS, 'presence')
+        this.#isPresenceDue = true
+        return
+      }
+      if (message === 'presence') {
+        this.#isPresenceDue = false
         const people = presentUsers(this.listPresence(presenceTopic(this.state.id)))
         return this.assign({ people, cursors: keepPresent(this.state.cursors, new Set(people.map((p) => p.key))) })
       }
