@@ -151,7 +151,7 @@ export const createDashboardView = (fleet: Fleet, photoStore: Photos = new Photo
     render(state: DashboardState): Rendered {
       const { snapshot, selectedId } = state
       const selected = selectedId ? snapshot.sources.find((s) => s.id === selectedId) : undefined
-      return html`<div class="dash" id="dash" live-hook="Cursor" data-tenant="${state.tenant}" live-window-keyup="close-detail" live-key="Escape">
+      return html`<div class="dash" id="dash" data-at="${snapshot.at}" live-hook="Cursor" data-tenant="${state.tenant}" live-window-keyup="close-detail" live-key="Escape">
         ${dashboardHeader(fleet.tenants, state.tenant, snapshot)}
         ${state.notice ? html`<p class="notice" role="status" data-testid="notice">${state.notice}</p>` : null}
         <div class="dash-body">
