@@ -140,12 +140,11 @@ const window: Window = { isOpen: false, latencies: [], stamps: new Map() }
 const HEAD = /^\[(?:null|"[^"]*"),(?:null|"([^"]*)"),"([^"]*)","([^"]*)"/
 
 const onFrame = (d: Dashboard, data: Buffer, joined: () => void): void => {
-  if (!window.isOpen && d.isJoined) return
   const head = HEAD.exec(data.toString('latin1', 0, 160))
+  if (head?.[3] === 'reply' && head[2] === 'switchboard') return void (d.missedBeats = 0)
+  if (head?.[3] === 'reply' && head[2]?.startsWith('lv:') && !d.isJoined) return joined()
   // The short push ["<joinRef>",{…}] is a diff; so is a "diff" event (one that carries statics).
   const isDiff = head === null || head[3] === 'diff'
-  if (head?.[3] === 'reply' && head[2]?.startsWith('lv:')) return joined()
-  if (head?.[3] === 'reply' && head[2] === 'switchboard') return void (d.missedBeats = 0)
   if (!isDiff || !window.isOpen) return
   d.bytes += data.length
   d.diffs++
