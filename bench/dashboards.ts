@@ -9,7 +9,7 @@
  * "Heartbeats"), so the server never closes them for silence. After all have joined (or
  * DASHBOARDS_JOIN_TIMEOUT_S passed) it watches for DASHBOARDS_SECONDS (default 20) and reports:
  *
- * - join time for all N (and how many joined at all),
+ * - join time for all N (and how many joined at all) and the server's CPU while they joined,
  * - sockets the server closed during the run and heartbeats left unanswered,
  * - delivered vs intended updates per second per dashboard: intended is every snapshot its
  *   tenant published during the window (the distinct publish stamps any dashboard of the tenant
@@ -241,8 +241,12 @@ const measure = async (n: number): Promise<ResultRow> => {
   const rssIdle = sum(treeOf(pid), rssBytes)
   beatsMissed = 0
   const started = Date.now()
+  const joinCpuBefore = sum(treeOf(pid), cpuMs)
+  const ownJoinBefore = process.cpuUsage()
   const { dashboards, failed } = await openAll(url, n)
   const joinSeconds = (Date.now() - started) / 1000
+  const joinCpuPercent = (sum(treeOf(pid), cpuMs) - joinCpuBefore) / joinSeconds / 10
+  const ownJoin = process.cpuUsage(ownJoinBefore)
   await settle(3000)
   const closedBefore = dashboards.filter((d) => d.closeCode !== null).length
   window.isOpen = true
@@ -268,6 +272,8 @@ const measure = async (n: number): Promise<ResultRow> => {
     workers: WORKERS,
     joined,
     'join s': round(joinSeconds),
+    'join CPU %': round(joinCpuPercent),
+    'join client CPU %': round((ownJoin.user + ownJoin.system) / 1000 / joinSeconds / 10),
     'closed in run': closed - closedBefore + (closedBefore > 0 ? ` (+${closedBefore} before)` : ''),
     'beats missed': beatsMissed,
     'intended /s': round(intended / Math.max(joined, 1) / SECONDS, 2),
@@ -288,7 +294,8 @@ const measure = async (n: number): Promise<ResultRow> => {
   const proc = child
   proc?.stdin?.end()
   proc?.kill('SIGTERM')
-  await Promise.race([new Promise((r) => proc?.once('exit', r)), settle(5000)])
+  // A profiler flag writes its file on the way out: give it time.
+  await Promise.race([new Promise((r) => proc?.once('exit', r)), settle(process.env.DASHBOARDS_NODE_FLAGS ? 30_000 : 5000)])
   kill()
   return row
 }
