@@ -4,10 +4,10 @@
  * tenant with their cursors. Bound to a fleet of simulators by `createDashboardView(fleet, live)`.
  */
 import { z } from 'zod'
-import { html, liveComponent, LiveView, memo, on, type MountContext, type Rendered, type Uploads } from 'switchboard'
+import { html, LiveView, memo, on, type MountContext, type Rendered, type Uploads } from 'switchboard'
 import { Photos, photosTopic, type Photo } from '../photos.ts'
 import type { Fleet } from '../sim/index.ts'
-import { AlertCard, alertFeed } from './dashboard/alert-feed.ts'
+import { alertFeed } from './dashboard/alert-feed.ts'
 import {
   boardTopic,
   isBoard,
@@ -162,7 +162,7 @@ export const createDashboardView = (
           </div>
           <aside class="side-col">
             ${presencePanel(board.watching)}
-            ${alertFeed(snapshot.alerts, (alert) => liveComponent(AlertCard, { id: alert.id, alert }))}
+            ${memo(snapshot.alerts, alertFeed)}
           </aside>
         </div>
         ${cursorLayer(board.cursors)}
