@@ -20,16 +20,19 @@
    * per sample, the newest at the right edge of HISTORY_LENGTH slots, scaled to the samples'
    * levels; the warn level as a faint line.
    */
-  const drawSpark = (svg) => {
-    const code = svg.getAttribute('data-points') || ''
-    if (svg.sparkDrawn === code) return
-    svg.sparkDrawn = code
-    const slots = Number(svg.getAttribute('data-length')) || 60
+  const drawSpark = (el) => {
+    const code = el.getAttribute('data-points') || ''
+    if (el.sparkDrawn === code) return
+    el.sparkDrawn = code
+    const slots = Number(el.getAttribute('data-length')) || 60
     const levels = [...code].map((digit) => Math.max(0, SPARK_DIGITS.indexOf(digit)))
     const low = Math.min(...levels)
     const high = Math.max(...levels)
     const span = Math.max(high - low, SPARK_MIN_SPAN) + 2
     const top = SPARK_LEVELS - Math.round((low + high) / 2 + span / 2)
+    // The SVG is the hook's own child: patches of `el` (live-update="ignore") leave it alone.
+    const svg = el.firstElementChild || el.appendChild(document.createElementNS(SVG, 'svg'))
+    svg.setAttribute('preserveAspectRatio', 'none')
     svg.setAttribute('viewBox', `0 ${top} ${slots - 1} ${span}`)
     const offset = slots - levels.length
     const line = document.createElementNS(SVG, 'polyline')
@@ -37,7 +40,7 @@
     line.setAttribute('points', levels.map((l, i) => `${offset + i},${SPARK_LEVELS - l}`).join(' '))
     const limit = document.createElementNS(SVG, 'path')
     limit.setAttribute('class', 'limit')
-    limit.setAttribute('d', `M0 ${SPARK_LEVELS - Number(svg.getAttribute('data-warn'))}h${slots}`)
+    limit.setAttribute('d', `M0 ${SPARK_LEVELS - Number(el.getAttribute('data-warn'))}h${slots}`)
     svg.replaceChildren(limit, line)
   }
 

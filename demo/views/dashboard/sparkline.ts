@@ -59,8 +59,9 @@ export const sparkCode = (history: readonly number[], t: Source['thresholds']): 
 export const sparkLevels = (code: string): number[] => [...code].map((digit) => DIGITS.indexOf(digit))
 
 /**
- * The sparkline of one source's history: an empty SVG the Spark hook draws into (its children
- * are the hook's: live-update="ignore"), the samples and the warn level as data.
+ * The sparkline of one source's history: an element the Spark hook draws an SVG into (its
+ * children are the hook's: live-update="ignore", so patches never touch the drawing), with the
+ * samples and the warn level as data.
  */
 export const sparkline = (s: Source): Rendered =>
-  html`<svg class="spark" live-hook="Spark" live-update="ignore" data-points="${sparkCode(s.history, s.thresholds)}" data-warn="${sparkLevel(s.thresholds.warn, s.thresholds)}" data-length="${HISTORY_LENGTH}" preserveAspectRatio="none" aria-hidden="true"></svg>`
+  html`<span class="spark" live-hook="Spark" live-update="ignore" data-points="${sparkCode(s.history, s.thresholds)}" data-warn="${sparkLevel(s.thresholds.warn, s.thresholds)}" data-length="${HISTORY_LENGTH}" aria-hidden="true"></span>`
