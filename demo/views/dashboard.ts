@@ -61,7 +61,6 @@ export type DashboardState = {
   readonly uploads?: Uploads
 }
 
-export { presenceTopic }
 
 const NOTICE_MS = 6000
 
