@@ -88,12 +88,6 @@ export class TenantBoard {
     return this.#ready.then(() => this.#board)
   }
 
-  /** Stops listening; dashboards keep the last board they got. */
-  close(): void {
-    clearTimeout(this.#timer)
-    if (!this.#services.pubsub.isClosed) this.#services.pubsub.unsubscribeOwner(this)
-  }
-
   #onTenant(message: TenantMessage): void {
     const current = this.#board.snapshot
     if (message.type === 'alerts') return this.#flush({ ...current, alerts: message.alerts })
