@@ -95,7 +95,7 @@ export const createApp = async (options: DemoOptions = {}) => {
   })
   const journal = new Journal(live.pubsub, fleet.tenants.map((t) => t.name))
   const photos = new Photos()
-  const DashboardView = createDashboardView(fleet, photos)
+  const DashboardView = createDashboardView(fleet, live, photos)
   const HistoryView = createHistoryView(fleet, journal)
   const app = new Hono()
   app.get('/switchboard/client.js', live.clientScript())
