@@ -137,7 +137,7 @@ export const createApp = async (options: DemoOptions = {}) => {
     if (isOwnStore) await boardStore.close()
   }
   const photos = new Photos()
-  const DashboardView = createDashboardView(fleet, photos)
+  const DashboardView = createDashboardView(fleet, live, photos)
   const HistoryView = createHistoryView(fleet, journal)
   const app = new Hono()
   app.get('/switchboard/client.js', live.clientScript())

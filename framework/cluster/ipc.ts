@@ -2,7 +2,8 @@
  * The worker side of one machine's cluster: a pub/sub adapter and a coordinator that talk to the
  * primary process over the IPC channel node:cluster gives each worker. The primary (workers.ts)
  * relays broadcasts to the workers subscribed to the topic and answers coordinator calls from
- * one in-memory coordinator, so workers need no Redis.
+ * one in-memory coordinator, so workers need no Redis. The primary also tells each worker how many
+ * other workers subscribe to each topic, so a broadcast no other worker wants is never encoded.
  *
  * Every message carries `sb` so an app's own IPC messages pass by untouched.
  */
@@ -23,6 +24,10 @@ export type IpcMessage =
   | { sb: 'sub' | 'unsub'; topic: string }
   | { sb: 'pub'; topic: string; raw: string }
   | { sb: 'msg'; topic: string; raw: string }
+  // How many other workers subscribe to a topic: sent whenever that changes, and for every
+  // topic when a worker's adapter asks (`interests`) as it starts listening
+  | { sb: 'interest'; topic: string; others: number }
+  | { sb: 'interests' }
   | { sb: 'coord'; id: number; method: CoordinatorMethod; args: unknown[] }
   | { sb: 'coord-reply'; id: number; ok: true; value: unknown }
   | { sb: 'coord-reply'; id: number; ok: false; code: string; message: string }
@@ -69,21 +74,30 @@ export const primaryChannel = (): Channel | undefined => {
   }
 }
 
-/** A PubSub adapter whose network is the primary process. */
+/**
+ * A PubSub adapter whose network is the primary process. A broadcast is encoded and sent only
+ * when another worker subscribes to its topic (the primary's `interest` notices); otherwise it
+ * stays on this worker, whatever it holds. The primary sends a notice before it relays anything
+ * the subscribing worker sends after subscribing, so a worker answering it knows of the
+ * subscription; a broadcast racing a subscription may miss it, as it may over any network.
+ */
 export class IpcAdapter implements PubSubAdapter {
   readonly nodeId: string
   readonly #channel: Channel
   #hooks: AdapterHooks | null = null
+  readonly #others = new Map<string, number>()
   readonly #listener = (message: unknown): void => this.#receive(message)
 
   constructor(channel: Channel, nodeId: string) {
     this.nodeId = nodeId
     this.#channel = channel
+    // Listening first, then asking: what the primary sent before this worker listened is lost.
+    channel.on('message', this.#listener)
+    channel.send({ sb: 'interests' })
   }
 
   start(hooks: AdapterHooks): void {
     this.#hooks = hooks
-    this.#channel.on('message', this.#listener)
   }
 
   async subscribe(topic: string): Promise<void> {
@@ -95,6 +109,7 @@ export class IpcAdapter implements PubSubAdapter {
   }
 
   async publish(topic: string, message: unknown, from: string | null): Promise<void> {
+    if (!this.#others.has(topic)) return
     this.#channel.send({ sb: 'pub', topic, raw: encodeEnvelope({ origin: this.nodeId, from, message }) })
   }
 
@@ -105,6 +120,11 @@ export class IpcAdapter implements PubSubAdapter {
 
   #receive(value: unknown): void {
     const message = asIpcMessage(value)
+    if (message?.sb === 'interest') {
+      if (message.others > 0) this.#others.set(message.topic, message.others)
+      else this.#others.delete(message.topic)
+      return
+    }
     const hooks = this.#hooks
     if (hooks === null || message?.sb !== 'msg') return
     const envelope = decodeEnvelope(message.raw)
