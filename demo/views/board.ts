@@ -168,7 +168,7 @@ export const createBoardView = (boards: Boards) =>
           </aside>
         </div>
         ${card ? cardDetail(board.id, card, state.conflicts, editors, state.uploads[IMAGE_UPLOAD]) : null}
-        ${cursorLayer(state.cursors)}
+        ${cursorLayer(Object.values(state.cursors))}
       </div>`
     }
 
