@@ -191,6 +191,14 @@ export class Cluster {
     }
   }
 
+  /**
+   * The store this node keeps persistent state in (opened on first use): give it to the server
+   * too (`new Switchboard({ store: cluster.store() })`) so durable views resume on any node.
+   */
+  store(): Promise<StateStore> {
+    return this.#openStore()
+  }
+
   /** Names (`kind/id`) this node runs now with a valid lease. */
   ownedNames(): string[] {
     return this.#names.owned()

@@ -25,6 +25,7 @@ import {
 import type { Rendered, TreeStream } from '../template/index.ts'
 import { UploadSet, type ConsumedFile, type UploadOptions, type Uploads } from '../upload/index.ts'
 import { loadingFrom, type AsyncKeys, type AsyncOutcome, type AsyncTask, type AsyncValue } from './async.ts'
+import type { DurableOptions } from './durable.ts'
 import type { Flash, FlashKind } from './page-meta.ts'
 import type { EventHandler } from '../schema/index.ts'
 
@@ -107,6 +108,21 @@ export abstract class LiveView<S extends object = Record<string, unknown>, Info 
    * that. Decided once per class, on its first render. `false` turns sharing off for the class.
    */
   static shareRenders = true
+
+  /**
+   * Opt in to keep the view's state across reconnects to any node, a deploy or a node's death
+   * (docs/cluster.md): `static durable = true` (or `{ debounceMs }`). Its snapshot — the state as
+   * JSON, or what `snapshot(state)` returns — is stored after each change and when it stops; a
+   * client that rejoins resumes it (mount runs, then `restore`) unless it is older than what the
+   * client last saw.
+   */
+  static durable: boolean | DurableOptions = false
+
+  /** What a durable view keeps of its state (plain JSON data); default: the whole state. */
+  snapshot?(state: S): unknown
+
+  /** The state from a snapshot, after mount gave `state`; default `{ ...state, ...saved }`. */
+  restore?(saved: unknown, state: S): S
 
   /** Event handlers callable from the browser, by name; nothing else is. */
   events?: Readonly<Record<string, EventHandler>>
