@@ -7,7 +7,14 @@
  * Every message carries `sb` so an app's own IPC messages pass by untouched.
  */
 import { LiveError } from '../errors.ts'
-import { decodeEnvelope, encodeEnvelope, type AdapterHooks, type PubSubAdapter } from '../pubsub/index.ts'
+import {
+  decodeEnvelope,
+  encodeEnvelope,
+  InboundSequence,
+  OutboundSequence,
+  type AdapterHooks,
+  type PubSubAdapter,
+} from '../pubsub/index.ts'
 import type {
   Coordinator,
   LeaseHolder,
@@ -75,6 +82,8 @@ export class IpcAdapter implements PubSubAdapter {
   readonly #channel: Channel
   #hooks: AdapterHooks | null = null
   readonly #listener = (message: unknown): void => this.#receive(message)
+  readonly #sent = new OutboundSequence()
+  readonly #heard = new InboundSequence()
 
   constructor(channel: Channel, nodeId: string) {
     this.nodeId = nodeId
@@ -91,15 +100,19 @@ export class IpcAdapter implements PubSubAdapter {
   }
 
   async unsubscribe(topic: string): Promise<void> {
+    this.#heard.forget(topic)
     this.#channel.send({ sb: 'unsub', topic })
   }
 
   async publish(topic: string, message: unknown, from: string | null): Promise<void> {
-    this.#channel.send({ sb: 'pub', topic, raw: encodeEnvelope({ origin: this.nodeId, from, message }) })
+    const seq = this.#sent.next(topic)
+    this.#channel.send({ sb: 'pub', topic, raw: encodeEnvelope({ origin: this.nodeId, from, message, seq }) })
   }
 
   async close(): Promise<void> {
     this.#hooks = null
+    this.#sent.clear()
+    this.#heard.clear()
     this.#channel.off('message', this.#listener)
   }
 
@@ -109,7 +122,10 @@ export class IpcAdapter implements PubSubAdapter {
     if (hooks === null || message?.sb !== 'msg') return
     const envelope = decodeEnvelope(message.raw)
     if (envelope instanceof Error) return hooks.onError(envelope)
-    if (envelope.origin !== this.nodeId) hooks.deliver(message.topic, envelope.message, envelope.from)
+    if (envelope.origin === this.nodeId) return
+    const { isDelivered, missed } = this.#heard.receive(message.topic, envelope.origin, envelope.seq)
+    if (missed > 0) hooks.onGap?.(message.topic, envelope.origin, missed)
+    if (isDelivered) hooks.deliver(message.topic, envelope.message, envelope.from)
   }
 }
 

@@ -5,6 +5,7 @@ import { failFastRedis } from '../store/index.ts'
 import { onAdapterState } from '../telemetry/index.ts'
 import type { AdapterHooks, PubSubAdapter } from './adapter.ts'
 import { decodeEnvelope, encodeEnvelope } from './envelope.ts'
+import { InboundSequence, OutboundSequence } from './sequence.ts'
 
 /** Options of the Redis adapter. */
 export type RedisAdapterOptions = {
@@ -26,8 +27,9 @@ const STARTUP_GRACE = 5
 /**
  * Carries broadcasts between nodes over Redis pub/sub with two connections: a subscriber
  * connection (Redis forbids other commands on it) and a publisher. Only topics with local
- * subscribers are subscribed on Redis. Each message is JSON `{ origin, from, message }`; a node
- * drops its own echoes because `PubSub` already delivered them locally.
+ * subscribers are subscribed on Redis. Each message is JSON `{ origin, from, message, seq }`; a
+ * node drops its own echoes because `PubSub` already delivered them locally. `seq` numbers a
+ * node's messages per topic, so a receiver counts the ones Redis lost (sequence.ts).
  *
  * Both connections are the store's fail-fast kind: while Redis is away a publish fails at once
  * (or after `timeoutMs` on a link that went silent) instead of queueing for ioredis's retries,
@@ -43,6 +45,8 @@ export class RedisAdapter implements PubSubAdapter {
   #subscriber: Redis
   #topics = new Set<string>()
   #hooks: AdapterHooks | null = null
+  #sent = new OutboundSequence()
+  #heard = new InboundSequence()
   // Settle on each connection's first 'ready' (or the startup grace): what a node does while it
   // starts waits for that once, instead of failing because the socket was not open yet.
   #publisherStarted: Promise<void>
@@ -92,11 +96,13 @@ export class RedisAdapter implements PubSubAdapter {
 
   async unsubscribe(topic: string): Promise<void> {
     this.#topics.delete(topic)
+    this.#heard.forget(topic)
     if (this.#subscriber.status === 'ready') await this.#subscriber.unsubscribe(this.#prefix + topic)
   }
 
   async publish(topic: string, message: unknown, from: string | null): Promise<void> {
-    const raw = encodeEnvelope({ origin: this.nodeId, from, message })
+    // Numbered before anything can fail: a message that never leaves is a gap its receivers count.
+    const raw = encodeEnvelope({ origin: this.nodeId, from, message, seq: this.#sent.next(topic) })
     if (!this.#isStarted) await this.#publisherStarted
     await this.#publisher.publish(this.#prefix + topic, raw)
   }
@@ -104,6 +110,8 @@ export class RedisAdapter implements PubSubAdapter {
   async close(): Promise<void> {
     this.#hooks = null
     this.#topics.clear()
+    this.#sent.clear()
+    this.#heard.clear()
     await Promise.allSettled([this.#subscriber, this.#publisher].map(closeConnection))
   }
 
@@ -125,7 +133,10 @@ export class RedisAdapter implements PubSubAdapter {
     const envelope = decodeEnvelope(raw)
     if (envelope instanceof Error) return hooks.onError(envelope)
     if (envelope.origin === this.nodeId) return
-    hooks.deliver(channel.slice(this.#prefix.length), envelope.message, envelope.from)
+    const topic = channel.slice(this.#prefix.length)
+    const { isDelivered, missed } = this.#heard.receive(topic, envelope.origin, envelope.seq)
+    if (missed > 0) hooks.onGap?.(topic, envelope.origin, missed)
+    if (isDelivered) hooks.deliver(topic, envelope.message, envelope.from)
   }
 }
 

@@ -143,6 +143,13 @@ export abstract class LiveView<S extends object = Record<string, unknown>, Info 
   /** Messages from pub/sub, timers and other processes. */
   handleInfo?(message: Info): void | Promise<void>
 
+  /**
+   * Messages of a subscribed topic sent from another node were lost on the way (`missed` of
+   * them; delivery between nodes is at most once, and loss is counted, never silent). Reload
+   * what the view shows from its source if it matters. Runs as a message, like handleInfo.
+   */
+  handleGap?(topic: string, missed: number): void | Promise<void>
+
   /** The outcome of a `startAsync` task, delivered as a message (one at a time, like the rest). */
   handleAsync?(name: string, outcome: AsyncOutcome): void | Promise<void>
 

@@ -106,6 +106,9 @@ export class ViewProcess implements ViewHost, ComponentScope {
   #early: Message[] | null = null
   // One handler for every subscription; the process itself is the owner they are held under.
   readonly #deliver = (message: unknown): void => this.info(message)
+  // Counted loss on a subscribed topic (pubsub/sequence.ts): handleGap runs as a message.
+  readonly #gap = (topic: string, missed: number): void =>
+    void this.#mailbox.post({ kind: 'async', deliver: () => this.view.handleGap?.(topic, missed) })
   #status: Status = 'mounting'
   #href = 'http://localhost/' // kept as text: a URL object per view costs more than it saves
   #pathname = '/'
@@ -480,7 +483,7 @@ export class ViewProcess implements ViewHost, ComponentScope {
   }
 
   subscribe(topic: string): () => void {
-    return this.#services.pubsub.subscribe(topic, this.#deliver, { owner: this })
+    return this.#services.pubsub.subscribe(topic, this.#deliver, { owner: this, onGap: this.#gap })
   }
 
   broadcast(topic: string, message: unknown): Promise<void> {
