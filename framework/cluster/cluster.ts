@@ -36,6 +36,8 @@ export type ClusterOptions = MembershipOptions & {
   readonly redisUrl?: string
   /** Prefix of every Redis key and channel of this cluster; default `switchboard:`. */
   readonly prefix?: string
+  /** How long a topic stays subscribed on Redis after its last local subscriber; default 5000. */
+  readonly lingerMs?: number
   /** The app's pub/sub; default: over Redis, over the primary in a worker, else in memory. */
   readonly pubsub?: PubSub
   /** Default: Redis with `redisUrl`, the primary in a worker, else in this process. */
@@ -154,7 +156,12 @@ export class Cluster {
     const epoch = await firstAnswer(() => coordinator.newEpoch())
     const adapter =
       options.redisUrl !== undefined
-        ? new RedisAdapter({ url: options.redisUrl, prefix, nodeId: memberId({ node, epoch }) })
+        ? new RedisAdapter({
+            url: options.redisUrl,
+            prefix,
+            nodeId: memberId({ node, epoch }),
+            ...(options.lingerMs === undefined ? {} : { lingerMs: options.lingerMs }),
+          })
         : worker?.adapter(memberId({ node, epoch }))
     const pubsub = options.pubsub ?? new PubSub(adapter ? { adapter } : {})
     const owns = { pubsub: options.pubsub === undefined, coordinator: options.coordinator === undefined }

@@ -17,6 +17,11 @@ type State = { count: number; draft: string }
 class Counter extends LiveView<State> {
   static override durable = { debounceMs: 20 }
   mount(): State {
+    // What a real view holds on a node: a topic and a presence, both released when it ends.
+    if (this.isConnected) {
+      this.subscribe('news')
+      this.track('lobby', 'visitor', {})
+    }
     return { count: 0, draft: '' }
   }
   render({ count, draft }: State) {
@@ -47,6 +52,17 @@ app.get('/switchboard/client.js', live.clientScript())
 app.get('/', live.page(Counter))
 app.get('/snapshot', async (c) => c.json((await store.get(c.req.query('key') ?? '')) ?? null))
 app.get('/views', (c) => c.json(live.durableViewCount))
+// Every per-node registry a tab fills: sockets, joins, durable views, topics, presences.
+app.get('/idle', (c) =>
+  c.json({
+    connections: live.connectionCount,
+    joins: live.topicCount,
+    durable: live.durableViewCount,
+    topics: [...cluster.pubsub.topicSizes()].map(([topic]) => topic).filter((topic) => !topic.startsWith('$')),
+    presences: live.presence.size,
+    lobby: Object.keys(live.presence.list('lobby')).length,
+  }),
+)
 const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
   console.log(`READY ${JSON.stringify({ node: cluster.node, port: info.port })}`)
 })

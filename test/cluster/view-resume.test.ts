@@ -20,7 +20,8 @@ describe.skipIf(!hasRedisServer)('a durable view on two web nodes', () => {
   let redis: PrivateRedis
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-resume-'))
   const prefix = `resume:${randomUUID().slice(0, 8)}:`
-  const env = () => ({ REDIS_URL: redis.url, PREFIX: prefix, STORE: `sqlite:${dir}`, SECRET: 'cluster-resume-secret-0123456789abcdef' })
+  // Snapshots in Redis (the store of a cluster across machines), so the idle check sees them there.
+  const env = () => ({ REDIS_URL: redis.url, PREFIX: prefix, STORE: redis.url, SECRET: 'cluster-resume-secret-0123456789abcdef' })
   const nodes: NodeHandle[] = []
   let balancer: Awaited<ReturnType<typeof startBalancer>>
 
@@ -78,4 +79,30 @@ describe.skipIf(!hasRedisServer)('a durable view on two web nodes', () => {
       }
     }, 60_000)
   }
+
+  it('empties every per-node registry within 10 s of the last tab leaving; Redis keeps only membership and snapshots', async () => {
+    nodes.splice(0).forEach((n) => void kill(n.proc))
+    const started = await Promise.all([launch('idle1'), launch('idle2')])
+    const pages = await Promise.all([0, 1, 2].map(() => openPage(`http://127.0.0.1:${balancer.port}/`, { timeoutMs: 20_000 })))
+    for (const page of pages) page.click(page.document.getElementById('inc')!)
+    type Idle = { connections: number; joins: number; durable: number; topics: string[]; presences: number; lobby: number }
+    await until(async () => (await started[1]!.get<Idle>('/idle')).lobby === 3, 'the tabs present on node 2', 20_000)
+    const channels = async () => ((await redis.client.call('PUBSUB', 'CHANNELS', `${prefix}*`)) as string[]).map((c) => c.slice(prefix.length))
+    expect(await channels()).toContain('news')
+    await Promise.all(pages.map((page) => page.close()))
+    const leftAt = Date.now()
+    const empty: Idle = { connections: 0, joins: 0, durable: 0, topics: [], presences: 0, lobby: 0 }
+    await until(async () => {
+      const idle = await Promise.all(started.map((n) => n.get<Idle>('/idle')))
+      const topics = (await channels()).filter((channel) => !channel.startsWith('$'))
+      return idle.every((i) => JSON.stringify(i) === JSON.stringify(empty)) && topics.length === 0
+    }, 'every registry empty and no topic subscribed on Redis', 10_000)
+    console.log(`[resume] idle: registries empty and topics unsubscribed ${Date.now() - leftAt} ms after the last tab left`)
+    const keys = await redis.client.keys('*')
+    const isMembership = (key: string) => /^cluster:(counter|members|epochs)$/.test(key.slice(prefix.length))
+    const snapshots = keys.filter((key) => key.startsWith('switchboard:state:view:Counter:'))
+    expect(keys.filter((key) => !(key.startsWith(prefix) && isMembership(key)) && !snapshots.includes(key))).toEqual([])
+    expect(snapshots).toHaveLength(3)
+    for (const key of snapshots) expect(await redis.client.pttl(key)).toBeGreaterThan(0) // they expire
+  }, 60_000)
 })
