@@ -60,7 +60,7 @@ app.get('/idle', (c) =>
     durable: live.durableViewCount,
     topics: [...cluster.pubsub.topicSizes()].map(([topic]) => topic).filter((topic) => !topic.startsWith('$')),
     presences: live.presence.size,
-    lobby: Object.keys(live.presence.list('lobby')).length,
+    lobby: Object.values(live.presence.list('lobby')).reduce((n, { metas }) => n + metas.length, 0),
   }),
 )
 const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
