@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openPage } from '../../framework/testing/index.ts'
 import { until } from '../unit/cluster/fixtures.ts'
 import { kill, REDIS_SERVER, startBalancer, startNode, startRedis, type NodeHandle, type PrivateRedis } from './harness.ts'
+import { DRAFT, resumeOnce } from './resume.ts'
 
 const hasRedisServer = existsSync(REDIS_SERVER)
 
@@ -50,33 +51,9 @@ describe.skipIf(!hasRedisServer)('a durable view on two web nodes', () => {
       const [first, second] = await Promise.all([launch(`web1-${fault}`), launch(`web2-${fault}`)])
       // Only node 1 is first in line; node 2 is where the tab lands once node 1 is gone.
       nodes.sort((a, b) => (a === first ? -1 : b === first ? 1 : 0))
-      const page = await openPage(`http://127.0.0.1:${balancer.port}/`, { timeoutMs: 20_000 })
-      try {
-        const root = page.document.querySelector<HTMLElement>('[data-sb-root]')!
-        const button = page.document.getElementById('inc')!
-        for (let i = 0; i < 42; i++) page.click(button)
-        page.fill(page.document.querySelector('input[name="draft"]')!, 'half a sentence')
-        const text = (id: string) => page.document.getElementById(id)?.textContent ?? ''
-        await until(async () => text('count') === '42' && text('draft-echo') === 'half a sentence', 'count 42 and the draft', 20_000)
-        expect(await first!.get<number>('/views')).toBe(1)
-        // A SIGKILL leaves only what was written: wait until the snapshot holds what the tab shows.
-        const key = `view:Counter:${root.id}`
-        await until(async () => {
-          const saved = await second!.get<{ value: { count: number; draft: string } } | null>(`/snapshot?key=${key}`)
-          return saved?.value.count === 42 && saved.value.draft === 'half a sentence'
-        }, 'the snapshot stored', 20_000)
-        const faultAt = Date.now()
-        await kill(first!.proc, fault)
-        await until(async () => (await second!.get<number>('/views')) === 1 && root.classList.contains('sb-connected'), 'the tab on node 2', 20_000)
-        console.log(`[resume] ${fault} of node 1: the tab showed count ${text('count')} on node 2 after ${Date.now() - faultAt} ms`)
-        expect(text('count')).toBe('42')
-        expect(text('draft-echo')).toBe('half a sentence')
-        expect(page.document.querySelector<HTMLInputElement>('input[name="draft"]')!.value).toBe('half a sentence')
-        page.click(button)
-        await until(async () => text('count') === '43', 'count 43 on node 2', 20_000)
-      } finally {
-        await page.close()
-      }
+      const resumed = await resumeOnce(balancer.port, first!, second!, fault)
+      console.log(`[resume] ${fault} of node 1: the tab showed count ${resumed.count} on node 2 after ${resumed.ms} ms`)
+      expect(resumed).toMatchObject({ count: '42', draft: DRAFT, field: DRAFT, countAfterClick: '43' })
     }, 60_000)
   }
 
