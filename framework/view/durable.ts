@@ -286,13 +286,14 @@ export class Durability {
         return
       } catch (error) {
         // Another writer got in between (a node this client left, writing its last snapshot).
-        // Its snapshot is older than ours unless its fence says otherwise: then it wins, and this
-        // view stops writing (its client has moved on to the newer one).
+        // Its snapshot is older than ours unless its fence says otherwise: at our version or
+        // above it wins (two starts of one view that reached the same version: the one that
+        // wrote first keeps it), and this view stops writing.
         const code = error instanceof LiveError ? error.code : ''
         if (code === 'store.stale-write') return this.#drop()
         if (code !== 'store.version-conflict' || attempt > 2) throw error
         const current = await store.get(this.#key)
-        if (current !== undefined && current.fence > this.#version) return this.#drop()
+        if (current !== undefined && current.fence >= this.#version) return this.#drop()
         this.#storeVersion = current?.version ?? 0
       }
     }
