@@ -14,6 +14,7 @@ import { openPage } from '../../framework/testing/index.ts'
 import { until } from '../unit/cluster/fixtures.ts'
 import { kill, REDIS_SERVER, startBalancer, startNode, startRedis, type NodeHandle, type PrivateRedis } from './harness.ts'
 import { DRAFT, resumeOnce } from './resume.ts'
+import { hasChromium, launchChromium } from '../e2e/browser.ts'
 
 const hasRedisServer = existsSync(REDIS_SERVER)
 
@@ -56,6 +57,36 @@ describe.skipIf(!hasRedisServer)('a durable view on two web nodes', () => {
       expect(resumed).toMatchObject({ count: '42', draft: DRAFT, field: DRAFT, countAfterClick: '43' })
     }, 60_000)
   }
+
+  it.skipIf(!hasChromium)('resumes count 42 and the draft in Chromium on node 2 after node 1 gets SIGKILL', async () => {
+    nodes.splice(0).forEach((n) => void kill(n.proc))
+    const [first, second] = await Promise.all([launch('chrome1'), launch('chrome2')])
+    nodes.sort((a, b) => (a === first ? -1 : b === first ? 1 : 0))
+    const browser = await launchChromium()
+    try {
+      const page = await browser.newPage()
+      await page.goto(`http://127.0.0.1:${balancer.port}/`)
+      await page.waitForSelector('[data-sb-root].sb-connected')
+      for (let i = 0; i < 42; i++) await page.click('#inc')
+      await page.fill('input[name="draft"]', DRAFT)
+      await page.waitForFunction((draft) => document.getElementById('count')?.textContent === '42' && document.getElementById('draft-echo')?.textContent === draft, DRAFT)
+      const id = await page.getAttribute('[data-sb-root]', 'id')
+      await until(async () => {
+        const saved = await second!.get<{ value: { count: number; draft: string } } | null>(`/snapshot?key=view:Counter:${id}`)
+        return saved?.value.count === 42 && saved.value.draft === DRAFT
+      }, 'the snapshot stored', 20_000)
+      const faultAt = Date.now()
+      await kill(first!.proc)
+      await until(async () => (await second!.get<number>('/views')) === 1, 'the tab on node 2', 20_000)
+      await page.waitForSelector('[data-sb-root].sb-connected')
+      console.log(`[resume] SIGKILL of node 1: Chromium showed count ${await page.textContent('#count')} on node 2 after ${Date.now() - faultAt} ms`)
+      expect(await page.textContent('#count')).toBe('42')
+      expect(await page.textContent('#draft-echo')).toBe(DRAFT)
+      expect(await page.inputValue('input[name="draft"]')).toBe(DRAFT)
+    } finally {
+      await browser.close()
+    }
+  }, 60_000)
 
   it('empties every per-node registry within 10 s of the last tab leaving; Redis keeps only membership and snapshots', async () => {
     nodes.splice(0).forEach((n) => void kill(n.proc))
