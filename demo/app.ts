@@ -84,7 +84,8 @@ export type Demo = {
 export const createApp = async (options: DemoOptions = {}) => {
   const live = new Switchboard({
     secret: options.secret ?? developmentSecret(),
-    ...(options.cluster ? { pubsub: options.cluster.pubsub } : {}),
+    // On a cluster, durable views keep their snapshots in the cluster's store, shared by the nodes.
+    ...(options.cluster ? { pubsub: options.cluster.pubsub, store: options.cluster.store() } : {}),
     ...(options.channels ? { channels: options.channels } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   })
@@ -166,6 +167,8 @@ export const startDemo = async (options: DemoOptions = {}): Promise<Demo> => {
           journal,
           close: async () => {
             journal.stop()
+            // Tabs go to the other nodes (or this one's successor) with their durable views' state.
+            await live.drain()
             await live.close()
             await fleet.stop()
             // Browsers keep idle HTTP connections open; without this, close waits for them.
