@@ -106,7 +106,8 @@ export const createApp = async (options: DemoOptions = {}) => {
   let boardsRef: Boards | undefined
   const live = new Switchboard({
     secret: options.secret ?? developmentSecret(),
-    ...(options.cluster ? { pubsub: options.cluster.pubsub } : {}),
+    // On a cluster, durable views keep their snapshots in the cluster's store, shared by the nodes.
+    ...(options.cluster ? { pubsub: options.cluster.pubsub, store: options.cluster.store() } : {}),
     channels: { ...options.channels, 'card-text:*': createCardTextChannel(() => boardsRef) },
     // The socket's session names the board user, as the page's does (userSession below).
     connect: (request) => ({ user: userKeyFrom(cookieValue(request.headers.cookie, USER_COOKIE)) ?? '' }),
@@ -251,6 +252,8 @@ export const startDemo = async (options: DemoOptions = {}): Promise<Demo> => {
           boards,
           close: async () => {
             journal.stop()
+            // Tabs go to the other nodes (or this one's successor) with their durable views' state.
+            await live.drain()
             await live.close()
             await closeBoards()
             await fleet.stop()

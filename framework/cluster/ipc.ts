@@ -8,7 +8,14 @@
  * Every message carries `sb` so an app's own IPC messages pass by untouched.
  */
 import { LiveError } from '../errors.ts'
-import { decodeEnvelope, encodeEnvelope, type AdapterHooks, type PubSubAdapter } from '../pubsub/index.ts'
+import {
+  decodeEnvelope,
+  encodeEnvelope,
+  InboundSequence,
+  OutboundSequence,
+  type AdapterHooks,
+  type PubSubAdapter,
+} from '../pubsub/index.ts'
 import type {
   Coordinator,
   LeaseHolder,
@@ -87,6 +94,8 @@ export class IpcAdapter implements PubSubAdapter {
   #hooks: AdapterHooks | null = null
   readonly #others = new Map<string, number>()
   readonly #listener = (message: unknown): void => this.#receive(message)
+  readonly #sent = new OutboundSequence()
+  readonly #heard = new InboundSequence()
 
   constructor(channel: Channel, nodeId: string) {
     this.nodeId = nodeId
@@ -105,16 +114,21 @@ export class IpcAdapter implements PubSubAdapter {
   }
 
   async unsubscribe(topic: string): Promise<void> {
+    this.#heard.forget(topic)
     this.#channel.send({ sb: 'unsub', topic })
   }
 
   async publish(topic: string, message: unknown, from: string | null): Promise<void> {
+    // No other worker wants it: nothing to send, and no number spent (receivers count gaps).
     if (!this.#others.has(topic)) return
-    this.#channel.send({ sb: 'pub', topic, raw: encodeEnvelope({ origin: this.nodeId, from, message }) })
+    const seq = this.#sent.next(topic)
+    this.#channel.send({ sb: 'pub', topic, raw: encodeEnvelope({ origin: this.nodeId, from, message, seq }) })
   }
 
   async close(): Promise<void> {
     this.#hooks = null
+    this.#sent.clear()
+    this.#heard.clear()
     this.#channel.off('message', this.#listener)
   }
 
@@ -129,7 +143,10 @@ export class IpcAdapter implements PubSubAdapter {
     if (hooks === null || message?.sb !== 'msg') return
     const envelope = decodeEnvelope(message.raw)
     if (envelope instanceof Error) return hooks.onError(envelope)
-    if (envelope.origin !== this.nodeId) hooks.deliver(message.topic, envelope.message, envelope.from)
+    if (envelope.origin === this.nodeId) return
+    const { isDelivered, missed } = this.#heard.receive(message.topic, envelope.origin, envelope.seq)
+    if (missed > 0) hooks.onGap?.(message.topic, envelope.origin, missed)
+    if (isDelivered) hooks.deliver(message.topic, envelope.message, envelope.from)
   }
 }
 
