@@ -60,6 +60,7 @@ export const ACTIVITY_PAGE = 40
 const NOTICE_MS = 6000
 const TYPING_MS = 3000
 const PRESENCE_MS = 250
+const BOARD_MS = 50
 /** Avatars shown before "+n". */
 const AVATARS_SHOWN = 12
 
@@ -105,6 +106,7 @@ export const createBoardView = (boards: Boards) =>
   class BoardView extends LiveView<BoardState> {
     #stopTyping: (() => void) | null = null
     #isPresenceDue = false
+    #pending: Board | null = null
 
     async mount(context: MountContext): Promise<BoardState> {
       const id = String(context.params.id ?? '')
@@ -179,7 +181,18 @@ export const createBoardView = (boards: Boards) =>
     }
 
     async handleInfo(message: unknown): Promise<void> {
-      if (isBoardChanged(message)) return message.board.id === this.state.id ? this.#showBoard(message.board) : undefined
+      // Changes are drawn at most every BOARD_MS: a view behind a burst draws the newest once.
+      if (isBoardChanged(message)) {
+        if (message.board.id !== this.state.id) return
+        if (!this.#pending) this.sendAfter(BOARD_MS, 'board')
+        this.#pending = message.board
+        return
+      }
+      if (message === 'board') {
+        const board = this.#pending
+        this.#pending = null
+        return board ? this.#showBoard(board) : undefined
+      }
       if (isBoardsChanged(message)) {
         const info = message.boards.find((b) => b.id === this.state.id)
         if (info && info.title !== this.state.title) this.assign({ title: info.title })

@@ -2,7 +2,7 @@
  * The board's columns and cards. A card is a focusable list item: arrows move it (the Board
  * hook), Enter or a click on its title opens it, and a coloured ring says who is editing it.
  */
-import { each, html, type Rendered } from 'switchboard'
+import { each, html, memo, type Rendered } from 'switchboard'
 import { cardsOf, type Board, type Card, type Column } from '../../board/model.ts'
 import type { PresentUser } from '../../board/user.ts'
 
@@ -16,14 +16,14 @@ export const cardDomId = (card: string): string => `card-${card}`
 const editorsOf = (card: string, people: readonly PresentUser[], me: string): PresentUser[] =>
   people.filter((p) => p.key !== me && p.editing.includes(card))
 
-const cardItem = (board: string, card: Card, editors: readonly PresentUser[], isTyping: boolean): Rendered => {
+const cardItem = (card: Card, editors: readonly PresentUser[], isTyping: boolean): Rendered => {
   const { title, labels, assignee, due, description } = card.fields
   const ring = editors[0]?.color
   const who = editors.map((e) => e.name).join(', ')
   return html`<li id=${cardDomId(card.id)} class="bcard ${ring ? 'is-edited' : ''}" tabindex="0" draggable="true"
       data-card=${card.id} style=${ring ? `--ring:${ring}` : ''}
       aria-label=${`${title.value}${who ? `, being edited by ${who}` : ''}`}>
-    <a class="bcard-title" live-patch href=${boardHref(board, card.id)} tabindex="-1">${title.value}</a>
+    <a class="bcard-title" live-patch href=${`?card=${encodeURIComponent(card.id)}`} tabindex="-1">${title.value}</a>
     ${labels.value.length > 0 ? html`<span class="labels">${labels.value.map((l) => html`<span class="label">${l}</span>`)}</span>` : null}
     <span class="bcard-meta">
       ${assignee.value ? html`<span class="assignee" title="Assignee">@${assignee.value}</span>` : null}
@@ -36,6 +36,10 @@ const cardItem = (board: string, card: Card, editors: readonly PresentUser[], is
   </li>`
 }
 
+// A card nobody else is editing looks the same to everyone: rendered once per card object (a
+// change makes a new one), shared by every view of the board, and skipped by their diffs.
+const plainCard = (card: Card): Rendered => cardItem(card, [], false)
+
 const column = (board: Board, col: Column, people: readonly PresentUser[], me: string): Rendered => {
   const cards = cardsOf(board, col.id)
   const headingId = `col-${col.id}-title`
@@ -46,7 +50,8 @@ const column = (board: Board, col: Column, people: readonly PresentUser[], me: s
       (c) => c.id,
       (c) => {
         const editors = editorsOf(c.id, people, me)
-        return cardItem(board.id, c, editors, editors.some((e) => e.typing.includes(c.id)))
+        if (editors.length === 0) return memo(c, plainCard)
+        return cardItem(c, editors, editors.some((e) => e.typing.includes(c.id)))
       },
     )}</ol>
     <form class="add-card" live-submit="add-card">
