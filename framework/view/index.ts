@@ -14,3 +14,7 @@ export type { PresenceService, ViewOutlet, ViewReply, ViewServices } from './vie
 export { RenderOutput } from './sharing.ts'
 export { PageMeta } from './page-meta.ts'
 export type { Flash, FlashKind } from './page-meta.ts'
+export { activeDevMode, DevMode, enableDevMode, latestClass } from './dev-mode.ts'
+export type { DevMessage, HotProcess } from './dev-mode.ts'
+export { viewEnded, viewStarted } from './sharing.ts'
+export { mountDeadState } from './dead-render.ts'
