@@ -1,0 +1,244 @@
+/**
+ * The dev server's main-thread half (the hooks thread's half is loader-hooks.ts): it hears of
+ * changed files (watch-tree.ts) and decides, per batch of changes:
+ *
+ * - an app module: reload it in place when a module that exports view or component classes
+ *   sits between it and the entry (module-graph.ts), swapping the new classes under every live
+ *   instance (hot-swap.ts); a module that fails to load shows as the pages' error overlay and
+ *   changes nothing; a change that reaches the entry, or a framework file, restarts the server;
+ * - a stylesheet or a script the server does not import (a hook file): the pages reload it;
+ * - anything else: nothing.
+ *
+ * Batches run one at a time, in order; a change during a batch is taken by the next.
+ */
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { relative } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { pathToFileURL } from 'node:url'
+import type { MessagePort } from 'node:worker_threads'
+import type { DevMode, ViewClass } from '../view/index.ts'
+import { exportsLiveClasses, isViewClass, replacedClasses, swapClass, swapView, type SwapOutcome } from './hot-swap.ts'
+import type { FromHooks, ToHooks } from './loader-hooks.ts'
+import { ModuleGraph } from './module-graph.ts'
+import { VERSION_PARAM } from './module-url.ts'
+
+/** Files changed within this long of each other are taken as one batch (one save, many events). */
+export const BATCH_MS = 15
+// A module whose exports take longer than this to read (a top-level await still running) is
+// not a boundary.
+const NAMESPACE_TIMEOUT_MS = 2000
+
+/** What the hot runtime needs from register.ts. */
+export type HotRuntimeOptions = {
+  /** The app's folder: paths in messages are relative to it. */
+  readonly root: string
+  /** The framework's own folder, as a file URL ending in `/`: changes there restart. */
+  readonly frameworkRoot: string
+  /** The channel to the loader hooks. */
+  readonly port: MessagePort
+  readonly devMode: DevMode
+  /** Ends this server so that the dev runner starts it again. */
+  readonly restart: (reason: string) => void
+  readonly log?: (line: string) => void
+}
+
+type Namespace = Readonly<Record<string, unknown>>
+
+/** Takes file changes and applies them to the running server; see the module comment. */
+export class HotRuntime {
+  readonly #options: HotRuntimeOptions
+  readonly #graph = new ModuleGraph()
+  // The version of each reloaded module whose exports are the live ones (0: as first loaded).
+  readonly #loaded = new Map<string, number>()
+  readonly #hashes = new Map<string, string>()
+  readonly #acks = new Map<number, () => void>()
+  #nextAck = 1
+  #pending = new Set<string>()
+  #timer: ReturnType<typeof setTimeout> | null = null
+  #queue: Promise<void> = Promise.resolve()
+
+  constructor(options: HotRuntimeOptions) {
+    this.#options = options
+    options.port.on('message', (message: FromHooks) => {
+      if (message.t === 'edge') this.#graph.addEdge(message.parent, message.child)
+      else this.#acks.get(message.id)?.()
+    })
+  }
+
+  /** The import graph learned so far (tests, diagnostics). */
+  get graph(): ModuleGraph {
+    return this.#graph
+  }
+
+  /** A file changed on disk; it is applied with the others changed within BATCH_MS. */
+  fileChanged(path: string): void {
+    this.#pending.add(path)
+    this.#timer ??= setTimeout(() => {
+      this.#timer = null
+      const batch = [...this.#pending]
+      this.#pending.clear()
+      this.#queue = this.#queue.then(() => this.apply(batch)).catch((error: unknown) => this.#showError('hot reload failed', error))
+    }, BATCH_MS)
+  }
+
+  /** Applies one batch of changed files (absolute paths). */
+  async apply(paths: readonly string[]): Promise<void> {
+    const startedAt = performance.now()
+    const modules: string[] = []
+    for (const path of paths.filter((p) => this.#isChanged(p))) {
+      const url = pathToFileURL(path).href
+      if (url.startsWith(this.#options.frameworkRoot) && /\.[cm]?[jt]s$/.test(path)) {
+        return this.#options.restart(`${this.#relative(path)} (the framework) changed`)
+      }
+      if (this.#graph.has(url)) modules.push(url)
+      else if (path.endsWith('.css')) this.#options.devMode.publish({ t: 'css', file: this.#relative(path) })
+      else if (/\.m?js$/.test(path)) this.#options.devMode.publish({ t: 'script', file: this.#relative(path) })
+    }
+    if (modules.length > 0) await this.#reload(modules, startedAt)
+  }
+
+  async #reload(modules: readonly string[], startedAt: number): Promise<void> {
+    const boundaries = new Set<string>()
+    for (const url of [...modules, ...this.#graph.ancestorsOf(modules)]) {
+      if (await this.#isBoundary(url)) boundaries.add(url)
+    }
+    const plan = this.#graph.plan(modules, (url) => boundaries.has(url))
+    if (plan.restartAt !== null) {
+      const what = modules.map((url) => this.#relative(url)).join(', ')
+      return this.#options.restart(`${what} changed and ${this.#relative(plan.restartAt)} imports it, with no view module between`)
+    }
+    await this.#setVersions(this.#graph.bump(plan.stale))
+    let isFailed = false
+    const outcomes: SwapOutcome[] = []
+    const names: string[] = []
+    for (const url of plan.boundaries) {
+      const previous = await this.#namespace(url)
+      const version = this.#graph.versionOf(url)
+      let next: Namespace
+      try {
+        next = (await import(versioned(url, version))) as Namespace
+      } catch (error) {
+        isFailed = true
+        this.#showError(`${this.#relative(url)} failed to load`, error)
+        continue
+      }
+      this.#loaded.set(url, version)
+      for (const [Previous, Next] of replacedClasses(previous, next)) {
+        names.push(Next.name)
+        this.#options.devMode.replace(Previous, Next)
+        outcomes.push(...(await this.#swapAll(Previous, Next)))
+      }
+    }
+    if (isFailed) return
+    this.#options.devMode.publish({ t: 'clear' })
+    const kept = outcomes.filter((o) => o.kind === 'kept').length
+    const ms = (performance.now() - startedAt).toFixed(0)
+    const files = plan.boundaries.map((url) => this.#relative(url)).join(', ')
+    this.#log(`[switchboard dev] reloaded ${files}: ${names.join(', ') || 'no live class'} (${kept} live kept, ${outcomes.length - kept} remounted) in ${ms} ms`)
+  }
+
+  // Every live instance of `Previous`: views in their process, one at a time with their messages.
+  async #swapAll(Previous: Function, Next: Function): Promise<SwapOutcome[]> {
+    const { devMode } = this.#options
+    const swaps: Promise<SwapOutcome | null>[] = []
+    for (const [process, context] of devMode.processes()) {
+      if (process.view.constructor !== Previous || !isViewClass(Next)) continue
+      swaps.push(
+        new Promise((resolve) => {
+          const step = async (): Promise<void> => {
+            try {
+              const outcome = await swapView(process, context, Previous as ViewClass, Next)
+              if (outcome.kind === 'remounted') this.#notice(`${Next.name} remounted: ${outcome.why}`)
+              resolve(outcome)
+            } catch (error) {
+              resolve(null)
+              throw error // the view's crash: reported, and shown by the overlay
+            }
+          }
+          if (!process.run(step, () => resolve(null))) resolve(null)
+        }),
+      )
+    }
+    const componentsSwapped = swapComponents(devMode, Previous, Next)
+    const outcomes = (await Promise.all(swaps)).filter((o): o is SwapOutcome => o !== null)
+    return [...outcomes, ...componentsSwapped]
+  }
+
+  #notice(text: string): void {
+    this.#log(`[switchboard dev] ${text}`)
+    this.#options.devMode.publish({ t: 'notice', text })
+  }
+
+  #showError(title: string, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error)
+    const stack = error instanceof Error ? (error.stack ?? message) : message
+    this.#log(`[switchboard dev] ${title}: ${stack}`)
+    this.#options.devMode.publish({ t: 'error', title, message, stack })
+  }
+
+  async #isBoundary(url: string): Promise<boolean> {
+    if (this.#graph.importersOf(url).length === 0) return false // the entry: never imported again
+    try {
+      return exportsLiveClasses(await this.#namespace(url))
+    } catch {
+      return false // it never loaded (a syntax error before): its importers decide
+    }
+  }
+
+  // The live exports of a module: those of the version last loaded in full. Importing an already
+  // loaded version evaluates nothing; a module whose top-level await still runs is not waited on.
+  #namespace(url: string): Promise<Namespace> {
+    const loading = import(versioned(url, this.#loaded.get(url) ?? 0)) as Promise<Namespace>
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${url} is still loading`)), NAMESPACE_TIMEOUT_MS)
+    })
+    return Promise.race([loading, timeout]).finally(() => clearTimeout(timer))
+  }
+
+  // Waits until the hooks thread took the versions: no import below may resolve an old one.
+  #setVersions(versions: [string, number][]): Promise<void> {
+    const id = this.#nextAck++
+    const { port } = this.#options
+    port.ref()
+    return new Promise<void>((resolve) => {
+      this.#acks.set(id, resolve)
+      port.postMessage({ t: 'versions', id, versions } satisfies ToHooks)
+    }).finally(() => {
+      this.#acks.delete(id)
+      port.unref()
+    })
+  }
+
+  // False for an event that left the file as it was (editors and writeFile report twice).
+  #isChanged(path: string): boolean {
+    let hash: string
+    try {
+      hash = createHash('sha1').update(readFileSync(path)).digest('hex')
+    } catch {
+      return false // gone again
+    }
+    if (this.#hashes.get(path) === hash) return false
+    this.#hashes.set(path, hash)
+    return true
+  }
+
+  #relative(pathOrUrl: string): string {
+    const path = pathOrUrl.startsWith('file:') ? new URL(pathOrUrl).pathname : pathOrUrl
+    return relative(this.#options.root, path)
+  }
+
+  #log(line: string): void {
+    ;(this.#options.log ?? console.log)(line)
+  }
+}
+
+// An import of exactly this version, even 0 (which the hooks turn back into the plain URL).
+const versioned = (url: string, version: number): string => `${url}?${VERSION_PARAM}=${version}`
+
+// Components are swapped where they live, in their views' processes (not yet: see the guide).
+const swapComponents = (_devMode: DevMode, _Previous: Function, _Next: Function): SwapOutcome[] => {
+  void swapClass
+  return []
+}
