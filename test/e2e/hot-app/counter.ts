@@ -1,0 +1,31 @@
+// The view the hot reload test edits (a copy of it, in a temporary folder): a count, a draft
+// typed into a form, and a handler that throws.
+import { html, LiveView } from 'switchboard'
+import { label } from './label.ts'
+
+type State = { count: number; draft: string }
+
+export class CounterView extends LiveView<State> {
+  mount(): State {
+    return { count: 0, draft: '' }
+  }
+
+  render({ count, draft }: State) {
+    return html`<main>
+      <h1 id="title">Counter v1</h1>
+      <p>${label(count)}</p>
+      <button id="inc" live-click="inc">+</button>
+      <form id="form" live-change="draft"><input id="draft" name="draft" value=${draft}></form>
+      <p id="echo">${draft}</p>
+      <button id="boom" live-click="boom">boom</button>
+    </main>`
+  }
+
+  events = {
+    inc: () => this.assign({ count: this.state.count + 1 }),
+    draft: ({ draft }: { draft?: unknown }) => this.assign({ draft: String(draft ?? '') }),
+    boom: () => {
+      throw new Error('boom v1')
+    },
+  }
+}
