@@ -28,7 +28,8 @@ import { isSameValues, shareableComponentRender } from './sharing.ts'
 type Entry = {
   readonly cid: number
   readonly id: string
-  readonly Component: ComponentClass
+  // Not readonly: the dev server's hot reload moves an entry to the reloaded class (hotReplace).
+  Component: ComponentClass
   readonly component: LiveComponent<object, object>
   readonly slot: ComponentSlot
   /** Its cid in the views of the class, with the render they may share (sharing.ts). */
@@ -134,6 +135,25 @@ export class Components implements ComponentRenderer, ComponentScope {
     for (const entry of this.#byCid.values()) this.#cids.release(entry.Component, entry.id)
     this.#byCid.clear()
     this.#byClass.clear()
+  }
+
+  /**
+   * The dev server's hot reload (framework/dev): the components of `Previous` become components
+   * of `Next` where they are, keeping their ids, cids and state; `swap` changes each instance's
+   * class. Each re-renders in the view's next settle. Returns how many there were.
+   */
+  hotReplace(Previous: ComponentClass, Next: ComponentClass, swap: (component: object) => void): number {
+    const byId = this.#byClass.get(Previous)
+    if (!byId) return 0
+    this.#byClass.delete(Previous)
+    this.#byClass.set(Next, byId)
+    this.#cids.rekey(Previous, Next)
+    for (const entry of byId.values()) {
+      entry.Component = Next
+      swap(entry.component)
+      this.markDirty(entry)
+    }
+    return byId.size
   }
 
   /** Queues `update(props)` for a component, applied after the current message's render. */

@@ -17,8 +17,9 @@ import { relative } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { pathToFileURL } from 'node:url'
 import type { MessagePort } from 'node:worker_threads'
-import type { DevMode, ViewClass } from '../view/index.ts'
-import { exportsLiveClasses, isViewClass, replacedClasses, swapClass, swapView, type SwapOutcome } from './hot-swap.ts'
+import type { ComponentClass } from '../component/index.ts'
+import type { DevMode, HotProcess, ViewClass } from '../view/index.ts'
+import { exportsLiveClasses, isComponentClass, isViewClass, replacedClasses, swapClass, swapView, type SwapOutcome } from './hot-swap.ts'
 import type { FromHooks, ToHooks } from './loader-hooks.ts'
 import { ModuleGraph } from './module-graph.ts'
 import { VERSION_PARAM } from './module-url.ts'
@@ -27,7 +28,7 @@ import { VERSION_PARAM } from './module-url.ts'
 export const BATCH_MS = 15
 // A module whose exports take longer than this to read (a top-level await still running) is
 // not a boundary.
-const NAMESPACE_TIMEOUT_MS = 2000
+const NAMESPACE_TIMEOUT_MS = 5000
 
 /** What the hot runtime needs from register.ts. */
 export type HotRuntimeOptions = {
@@ -49,8 +50,8 @@ type Namespace = Readonly<Record<string, unknown>>
 export class HotRuntime {
   readonly #options: HotRuntimeOptions
   readonly #graph = new ModuleGraph()
-  // The version of each reloaded module whose exports are the live ones (0: as first loaded).
-  readonly #loaded = new Map<string, number>()
+  // The live exports of each module read so far: as first loaded, or of its last full reload.
+  readonly #namespaces = new Map<string, Namespace>()
   readonly #hashes = new Map<string, string>()
   readonly #acks = new Map<number, () => void>()
   #nextAck = 1
@@ -106,7 +107,9 @@ export class HotRuntime {
     const plan = this.#graph.plan(modules, (url) => boundaries.has(url))
     if (plan.restartAt !== null) {
       const what = modules.map((url) => this.#relative(url)).join(', ')
-      return this.#options.restart(`${what} changed and ${this.#relative(plan.restartAt)} imports it, with no view module between`)
+      const entry = this.#relative(plan.restartAt)
+      const why = modules.includes(plan.restartAt) ? 'nothing imports it' : `${entry} imports it with no view module between`
+      return this.#options.restart(`${what} changed and ${why}`)
     }
     await this.#setVersions(this.#graph.bump(plan.stale))
     let isFailed = false
@@ -123,7 +126,7 @@ export class HotRuntime {
         this.#showError(`${this.#relative(url)} failed to load`, error)
         continue
       }
-      this.#loaded.set(url, version)
+      this.#namespaces.set(url, next)
       for (const [Previous, Next] of replacedClasses(previous, next)) {
         names.push(Next.name)
         this.#options.devMode.replace(Previous, Next)
@@ -143,6 +146,10 @@ export class HotRuntime {
     const { devMode } = this.#options
     const swaps: Promise<SwapOutcome | null>[] = []
     for (const [process, context] of devMode.processes()) {
+      if (isComponentClass(Previous) && isComponentClass(Next)) {
+        swaps.push(swapComponentsIn(process, Previous, Next))
+        continue
+      }
       if (process.view.constructor !== Previous || !isViewClass(Next)) continue
       swaps.push(
         new Promise((resolve) => {
@@ -160,9 +167,7 @@ export class HotRuntime {
         }),
       )
     }
-    const componentsSwapped = swapComponents(devMode, Previous, Next)
-    const outcomes = (await Promise.all(swaps)).filter((o): o is SwapOutcome => o !== null)
-    return [...outcomes, ...componentsSwapped]
+    return (await Promise.all(swaps)).filter((o): o is SwapOutcome => o !== null)
   }
 
   #notice(text: string): void {
@@ -186,15 +191,20 @@ export class HotRuntime {
     }
   }
 
-  // The live exports of a module: those of the version last loaded in full. Importing an already
-  // loaded version evaluates nothing; a module whose top-level await still runs is not waited on.
-  #namespace(url: string): Promise<Namespace> {
-    const loading = import(versioned(url, this.#loaded.get(url) ?? 0)) as Promise<Namespace>
+  // The live exports of a module: those of its last full reload, or as first loaded (importing
+  // that version again evaluates nothing). A module whose top-level await still runs is not
+  // waited on.
+  async #namespace(url: string): Promise<Namespace> {
+    const known = this.#namespaces.get(url)
+    if (known) return known
+    const loading = import(versioned(url, 0)) as Promise<Namespace>
     let timer: ReturnType<typeof setTimeout> | undefined
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`${url} is still loading`)), NAMESPACE_TIMEOUT_MS)
     })
-    return Promise.race([loading, timeout]).finally(() => clearTimeout(timer))
+    const namespace = await Promise.race([loading, timeout]).finally(() => clearTimeout(timer))
+    this.#namespaces.set(url, namespace)
+    return namespace
   }
 
   // Waits until the hooks thread took the versions: no import below may resolve an old one.
@@ -237,8 +247,13 @@ export class HotRuntime {
 // An import of exactly this version, even 0 (which the hooks turn back into the plain URL).
 const versioned = (url: string, version: number): string => `${url}?${VERSION_PARAM}=${version}`
 
-// Components are swapped where they live, in their views' processes (not yet: see the guide).
-const swapComponents = (_devMode: DevMode, _Previous: Function, _Next: Function): SwapOutcome[] => {
-  void swapClass
-  return []
-}
+// The components of a reloaded class in one view, swapped between its messages; they keep
+// their state (no shape check: a component's mount needs its props and its view).
+const swapComponentsIn = (process: HotProcess, Previous: ComponentClass, Next: ComponentClass) =>
+  new Promise<SwapOutcome | null>((resolve) => {
+    const step = (): void => {
+      const swapped = process.components().hotReplace(Previous, Next, (component) => swapClass(component, Next))
+      resolve(swapped > 0 ? { kind: 'kept' } : null)
+    }
+    if (!process.run(step, () => resolve(null))) resolve(null)
+  })

@@ -452,6 +452,17 @@ export class Switchboard {
   // The browser's signed CSRF cookie; one that does not verify (planted, or signed with an old
   // secret) is replaced, never adopted.
   #csrfCookie(c: Context): string {
+    // Once per request: a dev error page after a failed render must print the token just set.
+    const issued = this.#issuedCsrf.get(c)
+    if (issued !== undefined) return issued
+    const token = this.#readOrIssueCsrf(c)
+    this.#issuedCsrf.set(c, token)
+    return token
+  }
+
+  readonly #issuedCsrf = new WeakMap<Context, string>()
+
+  #readOrIssueCsrf(c: Context): string {
     const secure = isHttps(c)
     const name = csrfCookieName(secure)
     const existing = getCookie(c, name)

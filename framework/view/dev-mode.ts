@@ -8,6 +8,7 @@
  * stay that way in production: it is what lets stacks reach the page. Off, it costs each view one
  * read of a null variable at mount and at its end.
  */
+import type { Components } from '../component/index.ts'
 import type { LiveError } from '../errors.ts'
 import type { LiveView, MountContext } from './live-view.ts'
 
@@ -28,6 +29,8 @@ export type HotProcess = {
   /** Runs `step` as a message of the view: never beside a handler; it renders after. */
   run(step: () => void | Promise<void>, dropped?: () => void): boolean
   markDirty(): void
+  /** Its stateful components (made on first use). */
+  components(): Components
   /** Ends the view and has its client mount it afresh (a crash without the crash). */
   remount(reason: LiveError): void
 }

@@ -74,16 +74,18 @@ export const startDevApp = async (): Promise<DevApp> => {
     }, 50)
   })
   const path = (file: string): string => join(dir, file)
+  const read = (file: string): string => readFileSync(path(file), 'utf8')
+  const write = (file: string, text: string): void => writeFileSync(path(file), text)
   return {
     url: `http://127.0.0.1:${port}`,
     dir,
     output: () => output,
-    read: (file) => readFileSync(path(file), 'utf8'),
-    write: (file, text) => writeFileSync(path(file), text),
+    read,
+    write,
     edit(file, from, to) {
-      const text = this.read(file)
+      const text = read(file)
       if (!text.includes(from)) throw new Error(`${file} has no ${JSON.stringify(from)}`)
-      this.write(file, text.replace(from, to))
+      write(file, text.replace(from, to))
     },
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM')

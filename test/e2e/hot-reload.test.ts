@@ -3,8 +3,9 @@
  * `switchboard-dev`; the tests edit its files on disk while a tab holds state and check what the
  * tab shows. A `window` marker set before each edit proves there was no page load.
  */
+import { writeFileSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { hasChromium, launchChromium } from './browser.ts'
 import { startDevApp, type DevApp } from './dev-app.ts'
 
@@ -20,8 +21,13 @@ describe.skipIf(!hasChromium)('the dev server', () => {
   }, 60_000)
 
   afterAll(async () => {
+    if (process.env.DEV_APP_LOG) writeFileSync(process.env.DEV_APP_LOG, app?.output() ?? '')
     await browser?.close()
     await app?.stop()
+  })
+
+  afterEach(async () => {
+    for (const page of pages.splice(0)) await page.close()
   })
 
   // A fresh tab on the counter, connected, with the marker a page load would lose.
@@ -79,11 +85,25 @@ describe.skipIf(!hasChromium)('the dev server', () => {
     expect([await marker(first), await marker(second)]).toEqual([42, 42])
     // A new tab mounts the new class too.
     const third = await browser.newPage()
+    pages.push(third)
     await third.goto(app.url)
     expect(await text(third, '#title')).toBe('Counter v2')
     expect(await text(third, '#count')).toBe('Total: 0')
     app.edit('label.ts', 'Total: ', 'Count: ')
     await first.waitForFunction(() => document.querySelector('#count')?.textContent === 'Count: 2', undefined, WAIT)
+  })
+
+  it('swaps an edited component under the live one, keeping its state', async () => {
+    const page = await open()
+    await count(page, 3)
+    await page.click('#flip')
+    await page.waitForFunction(() => document.querySelector('#toggle-state')?.textContent === 'open', undefined, WAIT)
+    app.edit('toggle.ts', "isOpen ? 'open' : 'closed'", "isOpen ? 'OPEN (v2)' : 'CLOSED (v2)'")
+    await page.waitForFunction(() => document.querySelector('#toggle-state')?.textContent === 'OPEN (v2)', undefined, WAIT)
+    expect(await text(page, '#count')).toBe('Count: 3')
+    await page.click('#flip')
+    await page.waitForFunction(() => document.querySelector('#toggle-state')?.textContent === 'CLOSED (v2)', undefined, WAIT)
+    expect(await marker(page)).toBe(42)
   })
 
   it('remounts a view whose state no longer fits the new class, and says so in the page', async () => {

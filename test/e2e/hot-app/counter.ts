@@ -1,7 +1,8 @@
 // The view the hot reload test edits (a copy of it, in a temporary folder): a count, a draft
-// typed into a form, and a handler that throws.
-import { html, LiveView } from 'switchboard'
+// typed into a form, a handler that throws and a stateful component.
+import { html, liveComponent, LiveView } from 'switchboard'
 import { label } from './label.ts'
+import { Toggle } from './toggle.ts'
 
 type State = { count: number; draft: string }
 
@@ -18,6 +19,7 @@ export class CounterView extends LiveView<State> {
       <form id="form" live-change="draft"><input id="draft" name="draft" value=${draft}></form>
       <p id="echo">${draft}</p>
       <button id="boom" live-click="boom">boom</button>
+      ${liveComponent(Toggle, { id: 'help' })}
     </main>`
   }
 
