@@ -2,7 +2,7 @@
  * The demo application: a hono app with Switchboard pages. `main.ts` serves it on port 3000;
  * tests start it on an ephemeral port.
  */
-import { readFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
@@ -24,10 +24,10 @@ import { createHistoryView } from './views/history.ts'
 import { SignupView } from './views/signup.ts'
 import { createSourceView } from './views/source.ts'
 
-const publicFile = (name: string): string =>
-  readFileSync(new URL(`./public/${name}`, import.meta.url), 'utf8')
-const STYLE = publicFile('style.css')
-const HOOKS = publicFile('hooks.js')
+// Read on each request, so that an edit shows at once under the dev server (`npm run dev`
+// reloads them in the page without a page load).
+const publicFile = (name: string): Promise<string> =>
+  readFile(new URL(`./public/${name}`, import.meta.url), 'utf8')
 
 // Loaded before the client, deferred like it; hooks.js copes with either order (see there).
 const HOOKS_HEAD = '<script src="/demo/hooks.js" defer></script>'
@@ -99,11 +99,11 @@ export const createApp = async (options: DemoOptions = {}) => {
   const HistoryView = createHistoryView(fleet, journal)
   const app = new Hono()
   app.get('/switchboard/client.js', live.clientScript())
-  app.get('/demo/style.css', (c) =>
-    c.body(STYLE, 200, { 'content-type': 'text/css; charset=utf-8' }),
+  app.get('/demo/style.css', async (c) =>
+    c.body(await publicFile('style.css'), 200, { 'content-type': 'text/css; charset=utf-8' }),
   )
-  app.get('/demo/hooks.js', (c) =>
-    c.body(HOOKS, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
+  app.get('/demo/hooks.js', async (c) =>
+    c.body(await publicFile('hooks.js'), 200, { 'content-type': 'text/javascript; charset=utf-8' }),
   )
   app.get('/demo/photos/:id', (c) => {
     const photo = photos.get(c.req.param('id'))
