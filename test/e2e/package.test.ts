@@ -38,7 +38,11 @@ describe.skipIf(!hasChromium)('the packed package and the starter', () => {
   }, 6 * MINUTES)
 
   afterAll(async () => {
-    if (server?.pid) process.kill(-server.pid, 'SIGTERM')
+    try {
+      if (server?.pid) process.kill(-server.pid, 'SIGTERM')
+    } catch {
+      // the group is gone already
+    }
     await browser?.close()
     rmSync(work, { recursive: true, force: true })
   })
