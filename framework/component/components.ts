@@ -15,6 +15,7 @@ import { diffTree, encodeNode, type TemplateSink, type WireObject } from '../dif
 import { handlerFor, type EventHandler } from '../schema/index.ts'
 import { buildTree, html, type ComponentSlot, type Rendered, type TreeNode } from '../template/index.ts'
 import { cidsOf, type ClassCids, type Held } from './cids.ts'
+import { latestClass } from './hot-classes.ts'
 import {
   LiveComponent,
   type ComponentCall,
@@ -85,7 +86,8 @@ export class Components implements ComponentRenderer, ComponentScope {
   }
 
   /** A component call from the render now running; returns its place in the caller's tree. */
-  call(Component: ComponentClass, props: ComponentProps<object>): Rendered {
+  call(Called: ComponentClass, props: ComponentProps<object>): Rendered {
+    const Component = latestClass(Called) // the reloaded class, under the dev server
     const id = idOf(Component, props)
     const { id: _, ...own } = props
     let entry = this.#byClass.get(Component)?.get(id)
@@ -158,7 +160,7 @@ export class Components implements ComponentRenderer, ComponentScope {
 
   /** Queues `update(props)` for a component, applied after the current message's render. */
   sendUpdate(Component: ComponentClass, id: string | number, props: object): void {
-    this.#updates.push([Component, String(id), props])
+    this.#updates.push([latestClass(Component), String(id), props])
   }
 
   /**

@@ -18,7 +18,7 @@
 import { LiveError } from '../errors.ts'
 import type { EventHandler } from '../schema/index.ts'
 import type { Rendered } from '../template/index.ts'
-import { takeParked } from './hot-init.ts'
+import { takeParked } from './hot-classes.ts'
 
 /** What a component reaches through its view's components while it lives. */
 export type ComponentHost = {
@@ -37,7 +37,7 @@ export abstract class LiveComponent<P extends object = Record<string, unknown>, 
   #host: ComponentHost | undefined
 
   constructor() {
-    // Hot reload re-runs a new class's initializers on a live component (hot-init.ts).
+    // Hot reload re-runs a new class's initializers on a live component (hot-classes.ts).
     const parked = takeParked()
     if (parked) return parked as this
   }

@@ -8,7 +8,7 @@
  * stay that way in production: it is what lets stacks reach the page. Off, it costs each view one
  * read of a null variable at mount and at its end.
  */
-import type { Components } from '../component/index.ts'
+import { latestClass, replaceClass, type Components } from '../component/index.ts'
 import type { LiveError } from '../errors.ts'
 import type { LiveView, MountContext } from './live-view.ts'
 
@@ -38,7 +38,6 @@ export type HotProcess = {
 /** The dev server's registry; one per process, made by enableDevMode. */
 export class DevMode {
   readonly #processes = new Map<HotProcess, MountContext>()
-  readonly #replacements = new Map<Function, Function>()
   readonly #sinks = new Set<(message: DevMessage) => void>()
   #error: DevMessage | null = null
 
@@ -57,16 +56,17 @@ export class DevMode {
     return [...this.#processes]
   }
 
-  /** Records that `Next` replaces `Previous` (a reloaded module): routes mount `Next` from now on. */
+  /**
+   * Records that `Next` replaces `Previous` (a reloaded module): routes mount `Next` from now on,
+   * and renders that name `Previous` as a component render `Next`.
+   */
   replace(Previous: Function, Next: Function): void {
-    if (Previous !== Next) this.#replacements.set(Previous, Next)
+    replaceClass(Previous, Next)
   }
 
   /** The newest class that replaced `Class`, or `Class`. */
   latest<C extends Function>(Class: C): C {
-    let current: Function = Class
-    for (let next = this.#replacements.get(current); next; next = this.#replacements.get(current)) current = next
-    return current as C
+    return latestClass(Class)
   }
 
   /** Sends a message to every connected dev client; an error is kept for clients that come later. */
@@ -96,5 +96,3 @@ export const enableDevMode = (): DevMode => (devMode ??= new DevMode())
 /** The dev mode if the dev server turned it on, else null (always null in production). */
 export const activeDevMode = (): DevMode | null => devMode
 
-/** The newest class that replaced `Class` under the dev server; `Class` itself otherwise. */
-export const latestClass = <C extends Function>(Class: C): C => (devMode ? devMode.latest(Class) : Class)

@@ -99,7 +99,7 @@ export abstract class LiveView<S extends object = Record<string, unknown>, Info 
   #loadingBeforeMount: Partial<S> | undefined
 
   constructor() {
-    // Hot reload re-runs a new class's initializers on a live view (component/hot-init.ts).
+    // Hot reload re-runs a new class's initializers on a live view (component/hot-classes.ts).
     const parked = takeParked()
     if (parked) return parked as this
   }

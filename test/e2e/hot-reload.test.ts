@@ -42,9 +42,10 @@ describe.skipIf(!hasChromium)('the dev server', () => {
   const reloads = () => app.output().split('reloaded counter.ts').length - 1
   const marker = (page: Page) => page.evaluate(() => (window as { marker?: number }).marker)
   const text = (page: Page, selector: string) => page.locator(selector).textContent()
-  const count = async (page: Page, n: number): Promise<void> => {
-    for (let i = 0; i < n; i++) await page.click('#inc')
-    await page.waitForFunction((n) => document.querySelector('#count')?.textContent === `Count: ${n}`, n, WAIT)
+  // Clicks + `clicks` times and waits for the count to show `total`.
+  const count = async (page: Page, clicks: number, total = clicks): Promise<void> => {
+    for (let i = 0; i < clicks; i++) await page.click('#inc')
+    await page.waitForFunction((n) => document.querySelector('#count')?.textContent === `Count: ${n}`, total, WAIT)
   }
   const typeDraft = async (page: Page, draft: string): Promise<void> => {
     await page.fill('#draft', draft)
@@ -101,6 +102,9 @@ describe.skipIf(!hasChromium)('the dev server', () => {
     app.edit('toggle.ts', "isOpen ? 'open' : 'closed'", "isOpen ? 'OPEN (v2)' : 'CLOSED (v2)'")
     await page.waitForFunction(() => document.querySelector('#toggle-state')?.textContent === 'OPEN (v2)', undefined, WAIT)
     expect(await text(page, '#count')).toBe('Count: 3')
+    // The view (not reloaded) renders the component by its old class: it means the new one.
+    await count(page, 1, 4)
+    expect(await text(page, '#toggle-state')).toBe('OPEN (v2)')
     await page.click('#flip')
     await page.waitForFunction(() => document.querySelector('#toggle-state')?.textContent === 'CLOSED (v2)', undefined, WAIT)
     expect(await marker(page)).toBe(42)
