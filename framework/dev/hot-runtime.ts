@@ -100,11 +100,16 @@ export class HotRuntime {
   }
 
   async #reload(modules: readonly string[], startedAt: number): Promise<void> {
-    const boundaries = new Set<string>()
+    // Modules exporting view or component classes. The climb stops at one none of whose
+    // importers is such a module: a view module importing another (its base class, a component
+    // it renders) is reloaded with it, so that its classes extend and render the new ones.
+    const live = new Set<string>()
     for (const url of [...modules, ...this.#graph.ancestorsOf(modules)]) {
-      if (await this.#isBoundary(url)) boundaries.add(url)
+      if (await this.#exportsLiveClasses(url)) live.add(url)
     }
-    const plan = this.#graph.plan(modules, (url) => boundaries.has(url))
+    const isBoundary = (url: string): boolean =>
+      live.has(url) && !this.#graph.importersOf(url).some((importer) => live.has(importer))
+    const plan = this.#graph.plan(modules, isBoundary)
     if (plan.restartAt !== null) {
       const what = modules.map((url) => this.#relative(url)).join(', ')
       const entry = this.#relative(plan.restartAt)
@@ -116,16 +121,18 @@ export class HotRuntime {
     const outcomes: SwapOutcome[] = []
     const names: string[] = []
     for (const url of plan.boundaries) {
-      const previous = await this.#namespace(url)
-      const version = this.#graph.versionOf(url)
-      let next: Namespace
       try {
-        next = (await import(versioned(url, version))) as Namespace
+        await import(versioned(url, this.#graph.versionOf(url)))
       } catch (error) {
         isFailed = true
         this.#showError(`${this.#relative(url)} failed to load`, error)
-        continue
       }
+    }
+    if (isFailed) return
+    // Every reloaded module's classes, the boundaries' and those below them (loaded by now).
+    for (const url of plan.stale.filter((u) => live.has(u))) {
+      const previous = await this.#namespace(url)
+      const next = (await import(versioned(url, this.#graph.versionOf(url)))) as Namespace
       this.#namespaces.set(url, next)
       for (const [Previous, Next] of replacedClasses(previous, next)) {
         names.push(Next.name)
@@ -133,7 +140,6 @@ export class HotRuntime {
         outcomes.push(...(await this.#swapAll(Previous, Next)))
       }
     }
-    if (isFailed) return
     this.#options.devMode.publish({ t: 'clear' })
     const kept = outcomes.filter((o) => o.kind === 'kept').length
     const ms = (performance.now() - startedAt).toFixed(0)
@@ -182,7 +188,7 @@ export class HotRuntime {
     this.#options.devMode.publish({ t: 'error', title, message, stack })
   }
 
-  async #isBoundary(url: string): Promise<boolean> {
+  async #exportsLiveClasses(url: string): Promise<boolean> {
     if (this.#graph.importersOf(url).length === 0) return false // the entry: never imported again
     try {
       return exportsLiveClasses(await this.#namespace(url))
