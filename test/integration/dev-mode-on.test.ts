@@ -8,10 +8,10 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { html, LiveView } from '../../framework/index.ts'
 import { enableDevMode, type DevMessage } from '../../framework/view/index.ts'
 import { connectRaw, loadPage, type LoadedPage } from './raw-client.ts'
-import { startServer, waitFor, type TestServer } from './support.ts'
+import { startApp, startServer, waitFor, type TestServer } from './support.ts'
 import { CounterView } from './views.ts'
 
-enableDevMode() // this worker's process only: vitest runs each file in its own
+const devMode = enableDevMode() // this worker's process only: vitest runs each file in its own
 
 const servers: TestServer[] = []
 afterEach(async () => {
@@ -84,5 +84,44 @@ describe('a server under the dev server', () => {
     const error = await waitFor(() => dev.messages.find((m) => m.t === 'error'), 'the error on connect')
     expect(JSON.stringify(error)).toContain('mount failed on purpose')
     dev.ws.close()
+  })
+
+  it('mounts the class that replaced a routed one, for a page and for a live navigation', async () => {
+    class Home extends LiveView<{ n: number }> {
+      mount() {
+        return { n: 0 }
+      }
+      render() {
+        return html`<p>home</p>`
+      }
+    }
+    class Other extends LiveView<{ n: number }> {
+      mount() {
+        return { n: 0 }
+      }
+      render() {
+        return html`<p>other v1</p>`
+      }
+    }
+    class OtherReloaded extends LiveView<{ n: number }> {
+      mount() {
+        return { n: 0 }
+      }
+      render() {
+        return html`<p>other v2</p>`
+      }
+    }
+    const server = await startApp((live, app) => void live.routes(app, { routes: { '/': Home, '/other': Other } }), { logger: quiet })
+    servers.push(server)
+    devMode.replace(Other, OtherReloaded)
+    expect(await (await fetch(`${server.url}/other`)).text()).toContain('other v2')
+    const page = await loadPage(server.url, '/')
+    const raw = await connectRaw(server.url, page)
+    const root = page.roots[0]!
+    raw.send(['1', '1', `lv:${root.id}`, 'join', { token: root.token, url: `${server.url}/other`, params: {}, navigate: true }])
+    const { status, response } = await raw.reply('1')
+    expect(status).toBe('ok')
+    expect(JSON.stringify(response)).toContain('other v2')
+    raw.ws.close()
   })
 })
