@@ -76,7 +76,7 @@ const showError = ({ title, message, stack }: { title: string; message: string; 
     element('div', 'color:#ff8a8a;font-weight:bold;margin-bottom:8px', `Server error · ${title}`),
     element('div', 'white-space:pre-wrap;margin-bottom:16px', message),
     element('pre', 'white-space:pre-wrap;color:#c8c8c8;margin:0', stack),
-    element('div', 'margin-top:16px;color:#9a9a9a', 'Fix the code and save: this goes away once the server reloads it.'),
+    element('div', 'margin-top:16px;color:#9a9a9a', 'Fix the code and save: this goes once it reloads.'),
   )
   document.body.append(overlay)
 }
@@ -117,7 +117,8 @@ const fresh = (url: URL): string => {
 const reloadStyles = (file: string): void => {
   const links = [...document.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"][href]')]
   const matching = links.filter((link) => named(link.href, file))
-  const targets = matching.length > 0 ? matching : links.filter((l) => new URL(l.href).origin === location.origin)
+  const isOwn = (link: HTMLLinkElement): boolean => new URL(link.href).origin === location.origin
+  const targets = matching.length > 0 ? matching : links.filter(isOwn)
   for (const link of targets) {
     const next = link.cloneNode() as HTMLLinkElement
     next.href = fresh(new URL(link.href))

@@ -19,7 +19,15 @@ import { pathToFileURL } from 'node:url'
 import type { MessagePort } from 'node:worker_threads'
 import type { ComponentClass } from '../component/index.ts'
 import type { DevMode, HotProcess, ViewClass } from '../view/index.ts'
-import { exportsLiveClasses, isComponentClass, isViewClass, replacedClasses, swapClass, swapView, type SwapOutcome } from './hot-swap.ts'
+import {
+  exportsLiveClasses,
+  isComponentClass,
+  isViewClass,
+  replacedClasses,
+  swapClass,
+  swapView,
+  type SwapOutcome,
+} from './hot-swap.ts'
 import type { FromHooks, ToHooks } from './loader-hooks.ts'
 import { ModuleGraph } from './module-graph.ts'
 import { VERSION_PARAM } from './module-url.ts'
@@ -79,7 +87,9 @@ export class HotRuntime {
       this.#timer = null
       const batch = [...this.#pending]
       this.#pending.clear()
-      this.#queue = this.#queue.then(() => this.apply(batch)).catch((error: unknown) => this.#showError('hot reload failed', error))
+      this.#queue = this.#queue
+        .then(() => this.apply(batch))
+        .catch((error: unknown) => this.#showError('hot reload failed', error))
     }, BATCH_MS)
   }
 
@@ -94,7 +104,9 @@ export class HotRuntime {
       }
       if (this.#graph.has(url)) modules.push(url)
       else if (path.endsWith('.css')) this.#options.devMode.publish({ t: 'css', file: this.#relative(path) })
-      else if (/\.m?js$/.test(path)) this.#options.devMode.publish({ t: 'script', file: this.#relative(path) })
+      else if (/\.m?js$/.test(path)) {
+        this.#options.devMode.publish({ t: 'script', file: this.#relative(path) })
+      }
     }
     if (modules.length > 0) await this.#reload(modules, startedAt)
   }
@@ -113,7 +125,9 @@ export class HotRuntime {
     if (plan.restartAt !== null) {
       const what = modules.map((url) => this.#relative(url)).join(', ')
       const entry = this.#relative(plan.restartAt)
-      const why = modules.includes(plan.restartAt) ? 'nothing imports it' : `${entry} imports it with no view module between`
+      const why = modules.includes(plan.restartAt)
+        ? 'nothing imports it'
+        : `${entry} imports it with no view module between`
       return this.#options.restart(`${what} changed and ${why}`)
     }
     await this.#setVersions(this.#graph.bump(plan.stale))
@@ -129,6 +143,9 @@ export class HotRuntime {
       }
     }
     if (isFailed) return
+    // Loaded: the overlay of an earlier failure goes. (A new class that crashes a view while it
+    // is swapped in below shows its own.)
+    this.#options.devMode.publish({ t: 'clear' })
     // Every reloaded module's classes, the boundaries' and those below them (loaded by now).
     for (const url of plan.stale.filter((u) => live.has(u))) {
       const previous = await this.#namespace(url)
@@ -140,11 +157,12 @@ export class HotRuntime {
         outcomes.push(...(await this.#swapAll(Previous, Next)))
       }
     }
-    this.#options.devMode.publish({ t: 'clear' })
     const kept = outcomes.filter((o) => o.kind === 'kept').length
     const ms = (performance.now() - startedAt).toFixed(0)
     const files = plan.boundaries.map((url) => this.#relative(url)).join(', ')
-    this.#log(`[switchboard dev] reloaded ${files}: ${names.join(', ') || 'no live class'} (${kept} live kept, ${outcomes.length - kept} remounted) in ${ms} ms`)
+    const classes = names.join(', ') || 'no live class'
+    const counts = `${kept} live kept, ${outcomes.length - kept} remounted`
+    this.#log(`[switchboard dev] reloaded ${files}: ${classes} (${counts}) in ${ms} ms`)
   }
 
   // Every live instance of `Previous`: views in their process, one at a time with their messages.
@@ -258,7 +276,8 @@ const versioned = (url: string, version: number): string => `${url}?${VERSION_PA
 const swapComponentsIn = (process: HotProcess, Previous: ComponentClass, Next: ComponentClass) =>
   new Promise<SwapOutcome | null>((resolve) => {
     const step = (): void => {
-      const swapped = process.components().hotReplace(Previous, Next, (component) => swapClass(component, Next))
+      const swap = (component: object): void => swapClass(component, Next)
+      const swapped = process.components().hotReplace(Previous, Next, swap)
       resolve(swapped > 0 ? { kind: 'kept' } : null)
     }
     if (!process.run(step, () => resolve(null))) resolve(null)

@@ -49,7 +49,8 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 
 // Code, not data: a function, or a table of functions (`events`).
 const holdsCode = (value: unknown): boolean =>
-  typeof value === 'function' || (isPlainObject(value) && Object.values(value).some((v) => typeof v === 'function'))
+  typeof value === 'function' ||
+  (isPlainObject(value) && Object.values(value).some((v) => typeof v === 'function'))
 
 /**
  * Makes `instance` an instance of `Next`: its prototype, then `Next`'s field initializers run on
@@ -78,11 +79,15 @@ export const swapView = async (
   Previous: ViewClass,
   Next: ViewClass,
 ): Promise<SwapOutcome> => {
-  const [before, after] = await Promise.all([mountDeadState(Previous, context), mountDeadState(Next, context)])
+  const [before, after] = await Promise.all([
+    mountDeadState(Previous, context),
+    mountDeadState(Next, context),
+  ])
   // A mount that redirects has no state to compare: the view keeps what it has.
   const why = before && after ? shapeChange(before, after) : null
   if (why !== null) {
-    process.remount(new LiveError('dev.remount', `${Next.name} was reloaded and its state no longer fits (${why}); it mounts afresh`))
+    const detail = `${Next.name} was reloaded and its state no longer fits (${why}); it mounts afresh`
+    process.remount(new LiveError('dev.remount', detail))
     return { kind: 'remounted', why }
   }
   swapClass(process.view, Next)

@@ -20,7 +20,11 @@ import { baseOf, isAppModule, setVersion, versionIn } from './module-url.ts'
 export type HooksData = { readonly port: MessagePort; readonly frameworkRoot: string }
 
 /** Main thread → hooks. */
-export type ToHooks = { readonly t: 'versions'; readonly id: number; readonly versions: readonly [string, number][] }
+export type ToHooks = {
+  readonly t: 'versions'
+  readonly id: number
+  readonly versions: readonly [string, number][]
+}
 
 /** Hooks → main thread. */
 export type FromHooks =

@@ -17,7 +17,10 @@ import { watchTree } from './watch-tree.ts'
 export type RunnerMessage = { readonly t: 'restart'; readonly reason: string }
 
 if (process.env.NODE_ENV === 'production') {
-  throw new LiveError('dev.bad-setup', 'the dev server does not run with NODE_ENV=production: it shows stacks in the page; use npm start')
+  throw new LiveError(
+    'dev.bad-setup',
+    'the dev server does not run with NODE_ENV=production: it shows stacks in the page; use npm start',
+  )
 }
 
 const devMode = enableDevMode()

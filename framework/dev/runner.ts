@@ -31,7 +31,8 @@ const REGISTER = fileURLToPath(
 /** Runs the app until this process is told to stop (SIGINT, SIGTERM); resolves with its exit code. */
 export const runDevServer = (options: DevRunnerOptions): Promise<number> => {
   const cwd = options.cwd ?? process.cwd()
-  const argv = [...(options.nodeOptions ?? []), '--import', 'tsx', '--import', REGISTER, options.entry, ...(options.args ?? [])]
+  const node = [...(options.nodeOptions ?? []), '--import', 'tsx', '--import', REGISTER]
+  const argv = [...node, options.entry, ...(options.args ?? [])]
   const env = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' }
   let child: ChildProcess | null = null
   let isRestarting = false
@@ -50,7 +51,8 @@ export const runDevServer = (options: DevRunnerOptions): Promise<number> => {
         child = null
         if (isStopping) return resolve(code ?? (signal ? 130 : 0))
         if (isRestarting) return start()
-        console.log(`[switchboard dev] the app exited (${signal ?? `code ${code}`}); waiting for a change to start it again`)
+        const how = signal ?? `code ${code}`
+        console.log(`[switchboard dev] the app exited (${how}); waiting for a change to start it again`)
         waiting = watchTree(cwd, () => {
           waiting?.close()
           waiting = null
