@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every part in turn — render, client, memory, broadcast, fanout, cluster, presence,
- * hotreload — each in its own Node process with the flags it needs (the same as its
+ * board, hotreload — each in its own Node process with the flags it needs (the same as its
  * `bench:<part>` script). Each child runs in its own process group, killed whole if this runner
  * is interrupted or fails.
  */
@@ -16,6 +16,7 @@ const PARTS: { name: string; flags: string[]; script: string }[] = [
   { name: 'fanout', flags: [], script: here('fanout/run.ts') },
   { name: 'cluster', flags: [], script: here('cluster.ts') },
   { name: 'presence', flags: [], script: here('presence.ts') },
+  { name: 'board', flags: [], script: here('board.ts') },
   { name: 'hotreload', flags: ['--conditions=source'], script: here('hotreload.ts') },
 ]
 
