@@ -1,7 +1,8 @@
 /**
- * `npm run bench`: every part in turn — render, client, memory, broadcast, fanout, cluster, presence, board — each in its
- * own Node process with the flags it needs (the same as its `bench:<part>` script). Each child
- * runs in its own process group, killed whole if this runner is interrupted or fails.
+ * `npm run bench`: every part in turn — render, client, memory, broadcast, fanout, cluster, presence,
+ * board, hotreload — each in its own Node process with the flags it needs (the same as its
+ * `bench:<part>` script). Each child runs in its own process group, killed whole if this runner
+ * is interrupted or fails.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -16,6 +17,7 @@ const PARTS: { name: string; flags: string[]; script: string }[] = [
   { name: 'cluster', flags: [], script: here('cluster.ts') },
   { name: 'presence', flags: [], script: here('presence.ts') },
   { name: 'board', flags: [], script: here('board.ts') },
+  { name: 'hotreload', flags: ['--conditions=source'], script: here('hotreload.ts') },
 ]
 
 let current: ChildProcess | null = null

@@ -2,7 +2,6 @@
  * The demo application: a hono app with Switchboard pages. `main.ts` serves it on port 3000;
  * tests start it on an ephemeral port.
  */
-import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
@@ -35,12 +34,10 @@ import { createHistoryView } from './views/history.ts'
 import { SignupView } from './views/signup.ts'
 import { createSourceView } from './views/source.ts'
 
-const publicFile = (name: string): string =>
-  readFileSync(new URL(`./public/${name}`, import.meta.url), 'utf8')
-const STYLE = publicFile('style.css')
-const HOOKS = publicFile('hooks.js')
-const BOARD_HOOKS = publicFile('board.js')
-const BOARD_STYLE = publicFile('board.css')
+// Read on each request, so that an edit shows at once under the dev server (`npm run dev`
+// reloads them in the page without a page load).
+const publicFile = (name: string): Promise<string> =>
+  readFile(new URL(`./public/${name}`, import.meta.url), 'utf8')
 
 // Loaded before the client, deferred like it; the hook files cope with either order (see there).
 const HOOKS_HEAD = '<script src="/demo/hooks.js" defer></script><script src="/demo/board.js" defer></script>'
@@ -142,14 +139,14 @@ export const createApp = async (options: DemoOptions = {}) => {
   const HistoryView = createHistoryView(fleet, journal)
   const app = new Hono()
   app.get('/switchboard/client.js', live.clientScript())
-  app.get('/demo/style.css', (c) =>
-    c.body(STYLE, 200, { 'content-type': 'text/css; charset=utf-8' }),
+  app.get('/demo/style.css', async (c) =>
+    c.body(await publicFile('style.css'), 200, { 'content-type': 'text/css; charset=utf-8' }),
   )
-  app.get('/demo/hooks.js', (c) =>
-    c.body(HOOKS, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
+  app.get('/demo/hooks.js', async (c) =>
+    c.body(await publicFile('hooks.js'), 200, { 'content-type': 'text/javascript; charset=utf-8' }),
   )
-  app.get('/demo/board.css', (c) =>
-    c.body(BOARD_STYLE, 200, { 'content-type': 'text/css; charset=utf-8' }),
+  app.get('/demo/board.css', async (c) =>
+    c.body(await publicFile('board.css'), 200, { 'content-type': 'text/css; charset=utf-8' }),
   )
   // Built by `npm run build` (demo/client/build.ts), like the client.
   app.get('/demo/card-text.js', async (c) => {
@@ -157,8 +154,8 @@ export const createApp = async (options: DemoOptions = {}) => {
     if (script === null) return c.text('dist/demo/card-text.js is missing: run npm run build', 404)
     return c.body(script, 200, { 'content-type': 'text/javascript; charset=utf-8' })
   })
-  app.get('/demo/board.js', (c) =>
-    c.body(BOARD_HOOKS, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
+  app.get('/demo/board.js', async (c) =>
+    c.body(await publicFile('board.js'), 200, { 'content-type': 'text/javascript; charset=utf-8' }),
   )
   // The board as its process holds it, columns in order: what a script or a test compares with.
   app.get('/boards/:id/state.json', async (c) => {

@@ -107,6 +107,9 @@ export const ERRORS = {
   'server.bad-origin': 'the WebSocket upgrade came from an origin that is not allowed',
   'server.bad-csrf': 'the CSRF token is missing or does not match',
   'server.unauthorized': 'an operator route (metrics, dashboard) refused the request in authorize',
+  // dev server (docs/guides/dev-server.md)
+  'dev.remount': "a reloaded view class no longer fits the view's state; the view mounts afresh",
+  'dev.bad-setup': 'the dev server cannot run here (production, or no entry module)',
 } as const
 
 export type ErrorCode = keyof typeof ERRORS

@@ -118,6 +118,11 @@
   const sb = (window.Switchboard = window.Switchboard || {})
   sb.hooks = Object.assign(sb.hooks || {}, hooks)
 
+  // The dev server runs this file again when it changes (docs/guides/dev-server.md): the hook
+  // definitions above replace the old ones; the page's status line and nav start once.
+  if (sb.isDemoChromeStarted) return
+  sb.isDemoChromeStarted = true
+
   // The status line: connection state, view updates per second, size of the last update.
   const status = {
     state: 'connecting',

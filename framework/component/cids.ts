@@ -28,7 +28,7 @@ export type SharedRender = {
 export type Held = {
   readonly slot: ComponentSlot
   readonly id: string
-  readonly byId: Map<string, Held>
+  byId: Map<string, Held>
   count: number
   /** Dropped with the last hold: it is what some user saw. */
   shared: SharedRender | null
@@ -52,6 +52,23 @@ export class ClassCids {
     }
     if (held.count++ === 0) this.#idle.delete(held)
     return held
+  }
+
+  /**
+   * The cids held for `Previous` are `Next`'s from now on (the dev server's hot reload). Each view
+   * of the class asks; the first moves them, and a cid `Next` already took for an id stays.
+   */
+  rekey(Previous: Function, Next: Function): void {
+    const moved = this.#byClass.get(Previous)
+    if (!moved) return
+    this.#byClass.delete(Previous)
+    const byId = this.#byClass.get(Next)
+    if (!byId) return void this.#byClass.set(Next, moved)
+    for (const [id, held] of moved) {
+      if (byId.has(id)) continue
+      held.byId = byId
+      byId.set(id, held)
+    }
   }
 
   /** Releases one hold of (Component, id). */

@@ -15,6 +15,7 @@ import { diffTree, encodeNode, type TemplateSink, type WireObject } from '../dif
 import { handlerFor, type EventHandler } from '../schema/index.ts'
 import { buildTree, html, type ComponentSlot, type Rendered, type TreeNode } from '../template/index.ts'
 import { cidsOf, type ClassCids, type Held } from './cids.ts'
+import { latestClass } from './hot-classes.ts'
 import {
   LiveComponent,
   type ComponentCall,
@@ -28,7 +29,8 @@ import { isSameValues, shareableComponentRender } from './sharing.ts'
 type Entry = {
   readonly cid: number
   readonly id: string
-  readonly Component: ComponentClass
+  // Not readonly: the dev server's hot reload moves an entry to the reloaded class (hotReplace).
+  Component: ComponentClass
   readonly component: LiveComponent<object, object>
   readonly slot: ComponentSlot
   /** Its cid in the views of the class, with the render they may share (sharing.ts). */
@@ -84,7 +86,8 @@ export class Components implements ComponentRenderer, ComponentScope {
   }
 
   /** A component call from the render now running; returns its place in the caller's tree. */
-  call(Component: ComponentClass, props: ComponentProps<object>): Rendered {
+  call(Called: ComponentClass, props: ComponentProps<object>): Rendered {
+    const Component = latestClass(Called) // the reloaded class, under the dev server
     const id = idOf(Component, props)
     const { id: _, ...own } = props
     let entry = this.#byClass.get(Component)?.get(id)
@@ -136,9 +139,28 @@ export class Components implements ComponentRenderer, ComponentScope {
     this.#byClass.clear()
   }
 
+  /**
+   * The dev server's hot reload (framework/dev): the components of `Previous` become components
+   * of `Next` where they are, keeping their ids, cids and state; `swap` changes each instance's
+   * class. Each re-renders in the view's next settle. Returns how many there were.
+   */
+  hotReplace(Previous: ComponentClass, Next: ComponentClass, swap: (component: object) => void): number {
+    const byId = this.#byClass.get(Previous)
+    if (!byId) return 0
+    this.#byClass.delete(Previous)
+    this.#byClass.set(Next, byId)
+    this.#cids.rekey(Previous, Next)
+    for (const entry of byId.values()) {
+      entry.Component = Next
+      swap(entry.component)
+      this.markDirty(entry)
+    }
+    return byId.size
+  }
+
   /** Queues `update(props)` for a component, applied after the current message's render. */
   sendUpdate(Component: ComponentClass, id: string | number, props: object): void {
-    this.#updates.push([Component, String(id), props])
+    this.#updates.push([latestClass(Component), String(id), props])
   }
 
   /**

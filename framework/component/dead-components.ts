@@ -7,6 +7,7 @@ import { LiveError } from '../errors.ts'
 import type { ComponentSlot, Rendered } from '../template/index.ts'
 import { cidsOf, type ClassCids } from './cids.ts'
 import { renderComponent } from './components.ts'
+import { latestClass } from './hot-classes.ts'
 import { LiveComponent, type ComponentClass, type ComponentProps } from './live-component.ts'
 import { idOf, type ComponentRenderer, type ComponentScope } from './scope.ts'
 
@@ -29,7 +30,8 @@ export class DeadComponents implements ComponentRenderer, ComponentScope {
   }
 
   /** Mounts and renders the component here; its own component calls render inline too. */
-  call(Component: ComponentClass, props: ComponentProps<object>): Rendered {
+  call(Called: ComponentClass, props: ComponentProps<object>): Rendered {
+    const Component = latestClass(Called) // the reloaded class, under the dev server
     const id = idOf(Component, props)
     const { slot } = this.#cids.acquire(Component, id)
     this.#held.push([Component, id])

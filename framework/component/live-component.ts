@@ -18,6 +18,7 @@
 import { LiveError } from '../errors.ts'
 import type { EventHandler } from '../schema/index.ts'
 import type { Rendered } from '../template/index.ts'
+import { takeParked } from './hot-classes.ts'
 
 /** What a component reaches through its view's components while it lives. */
 export type ComponentHost = {
@@ -34,6 +35,12 @@ export type ComponentProps<P> = P & { readonly id: string | number }
 export abstract class LiveComponent<P extends object = Record<string, unknown>, S extends object = P> {
   #state: S | undefined
   #host: ComponentHost | undefined
+
+  constructor() {
+    // Hot reload re-runs a new class's initializers on a live component (hot-classes.ts).
+    const parked = takeParked()
+    if (parked) return parked as this
+  }
 
   /** Event handlers callable from elements with `live-target=${this.myself}`; nothing else is. */
   events?: Readonly<Record<string, EventHandler>>

@@ -30,7 +30,8 @@ export const appFiles = ({ name, switchboard, versions }: AppSpec): Record<strin
     type: 'module',
     engines: { node: '>=20.19' },
     scripts: {
-      dev: 'tsx watch src/main.ts',
+      // The dev server of the switchboard package: hot reload that keeps each tab's state.
+      dev: 'switchboard-dev src/main.ts',
       start: 'tsx src/main.ts',
       test: 'tsc --noEmit && vitest run',
     },
@@ -139,7 +140,7 @@ const readme = (name: string): string => `# ${name}
 A [Switchboard](https://www.npmjs.com/package/switchboard) app: live views rendered on the server.
 
 \`\`\`sh
-npm run dev     # http://localhost:3000, restarting when a file changes
+npm run dev     # http://localhost:3000; an edited view reloads in place, keeping each tab's state
 npm test        # type-check and run the tests
 npm start       # serve it (set SWITCHBOARD_SECRET in production)
 \`\`\`

@@ -34,6 +34,8 @@ import {
 } from '../socket/index.ts'
 import { renderToString, type Rendered } from '../template/index.ts'
 import {
+  activeDevMode,
+  latestClass,
   renderDead,
   tryUrl,
   type Flash,
@@ -43,6 +45,7 @@ import {
   ViewSnapshots,
   type DurableJoin,
 } from '../view/index.ts'
+import { DEV_SOCKET_PATH, devClientTag, devErrorPage, DevSocket, withDevReports } from './dev-socket.ts'
 import { csrfCookieName, isCsrfMatch, issueCsrf, isSignedCsrf } from './csrf-cookie.ts'
 import { putFlashCookie, readFlash, signFlash, takeFlashCookie } from './flash-cookie.ts'
 import { defaultLayout, pageTitle, renderFlash, type Layout } from './layout.ts'
@@ -162,6 +165,8 @@ export class Switchboard {
   readonly #clientScripts = new Map<string, string>()
   readonly #snapshots: ViewSnapshots
   #telemetry: TelemetryRoutes | null = null
+  // Only under the dev server (framework/dev): its channel to the pages; null in production.
+  readonly #devSocket: DevSocket | null
   #isDraining = false
 
   constructor(options: SwitchboardOptions) {
@@ -171,7 +176,10 @@ export class Switchboard {
     // ws counts the payload in bytes and stops reading past it (close 1009); Connection's own
     // check sees the decoded string, whose length undercounts multi-byte UTF-8.
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxFrameBytes })
-    this.#report = createReporter(options.logger, options.onError)
+    const devMode = activeDevMode()
+    this.#devSocket = devMode ? new DevSocket(devMode) : null
+    const reporter = createReporter(options.logger, options.onError)
+    this.#report = devMode ? withDevReports(reporter, devMode) : reporter
     const report = this.#report
     this.pubsub =
       options.pubsub ??
@@ -238,6 +246,25 @@ export class Switchboard {
 
   #page(list: readonly ViewClass[], options: PageOptions, liveSession?: string): Handler {
     const names = list.map((View) => this.#register(View))
+    const render = this.#renderPage(list, names, options, liveSession)
+    if (!this.#devSocket) return render
+    // Under the dev server a page that fails shows the error in the browser (dev-socket.ts).
+    return async (c, next) => {
+      try {
+        return await render(c, next)
+      } catch (error) {
+        this.#report(error, { kind: 'crash', level: 'error', name: names.join(' ') })
+        return c.html(devErrorPage(this.#config.scriptUrl, this.#csrfCookie(c)), 500)
+      }
+    }
+  }
+
+  #renderPage(
+    list: readonly ViewClass[],
+    names: readonly string[],
+    options: PageOptions,
+    liveSession: string | undefined,
+  ): Handler {
     return async (c) => {
       const csrf = this.#csrfCookie(c)
       const url = new URL(c.req.url)
@@ -252,7 +279,8 @@ export class Switchboard {
         ...{ params, session, isConnected: false, url, form: {} },
         ...(given ? { flash: given } : {}),
       }
-      const renders = await Promise.all(list.map((View) => renderDead(View, context)))
+      // latestClass: under the dev server, a reloaded class replaces the one routed here.
+      const renders = await Promise.all(list.map((View) => renderDead(latestClass(View), context)))
       const roots: string[] = []
       for (const [n, render] of renders.entries()) {
         // Nothing of a page whose mount redirected may reach the browser (issue 10, item 9).
@@ -268,7 +296,7 @@ export class Switchboard {
         title: pageTitle(renders, () =>
           typeof options.title === 'function' ? options.title(c) : (options.title ?? names.join(' ')),
         ),
-        head: options.head ?? '',
+        head: this.#devSocket ? `${options.head ?? ''}${devClientTag(this.#config.scriptUrl)}` : (options.head ?? ''),
         body: roots.join('\n'),
         csrfToken: csrf,
         scriptUrl: this.#config.scriptUrl,
@@ -368,6 +396,11 @@ export class Switchboard {
       guardSocket(socket) // first: a reset at any point below must not end the process
       // Only the path and query matter here: the Host header is the client's to forge.
       const url = tryUrl(request.url ?? '/', 'http://localhost')
+      if (url?.pathname === DEV_SOCKET_PATH && this.#devSocket) {
+        const refusal = checkUpgrade(request, url, this.#config)
+        if (refusal) return refuseUpgrade(socket, '403 Forbidden', refusal)
+        return this.#devSocket.accept(request, socket, head)
+      }
       if (url?.pathname !== this.#config.socketPath) {
         if (server.listenerCount('upgrade') > 1) return // someone else's upgrade
         if (!url) return refuseUpgrade(socket, '400 Bad Request', 'the request target is not a URL')
@@ -443,6 +476,7 @@ export class Switchboard {
   async close(): Promise<void> {
     clearInterval(this.#sweeper)
     clearInterval(this.#drainer)
+    this.#devSocket?.close()
     this.#telemetry?.close()
     for (const connection of this.#connections) connection.close(CLOSE.GOING_AWAY, 'server shutting down')
     this.#wss.close()
@@ -465,6 +499,17 @@ export class Switchboard {
   // The browser's signed CSRF cookie; one that does not verify (planted, or signed with an old
   // secret) is replaced, never adopted.
   #csrfCookie(c: Context): string {
+    // Once per request: a dev error page after a failed render must print the token just set.
+    const issued = this.#issuedCsrf.get(c)
+    if (issued !== undefined) return issued
+    const token = this.#readOrIssueCsrf(c)
+    this.#issuedCsrf.set(c, token)
+    return token
+  }
+
+  readonly #issuedCsrf = new WeakMap<Context, string>()
+
+  #readOrIssueCsrf(c: Context): string {
     const secure = isHttps(c)
     const name = csrfCookieName(secure)
     const existing = getCookie(c, name)
@@ -521,7 +566,8 @@ export class Switchboard {
     // A live navigate mounts the view at `url` in the token's live session (navigate.ts).
     const isNavigate = payload.navigate === true
     if (isNavigate) claims = this.#liveSessions.navigate(claims, url, (V) => this.#viewNames.get(V))
-    const View = this.#views.get(claims.v)
+    const Routed = this.#views.get(claims.v)
+    const View = Routed && latestClass(Routed)
     if (!View) throw new LiveError('socket.unknown-view', `no view named "${claims.v}" is routed here`)
     const form = isRecord(payload.form) ? (payload.form as MountContext['form']) : {}
     // The signed params hold for the path they were signed for; after a live patch to another

@@ -47,6 +47,18 @@ export const renderDead = async (View: ViewClass, context: MountContext): Promis
     : { kind: 'rendered', rendered, ...flash }
 }
 
+/**
+ * The state a view of `View` mounts with, without a socket (as for a page request), or null
+ * when its mount redirects. The dev server compares a reloaded class's state with the old one's.
+ */
+export const mountDeadState = async (View: ViewClass, context: MountContext): Promise<object | null> => {
+  const view = new View()
+  const host = new DeadHost(context.url)
+  LiveView.attachHost(view, host)
+  await mountState(view, { ...context, isConnected: false }, () => host.location !== null)
+  return host.location === null ? view.state : null
+}
+
 const noop = (): void => {}
 
 /** The host of a dead-rendered view: inert, except that it remembers where to redirect. */

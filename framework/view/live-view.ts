@@ -13,7 +13,7 @@
  *
  * `eventOf<CounterView>('inc')` in place of `"inc"` has `tsc` check the name (typed-events.ts).
  */
-import type { ComponentClass } from '../component/index.ts'
+import { takeParked, type ComponentClass } from '../component/index.ts'
 import { LiveError } from '../errors.ts'
 import {
   Streams,
@@ -98,6 +98,12 @@ export abstract class LiveView<S extends object = Record<string, unknown>, Info 
   #uploads: UploadSet | undefined
   // Loading fields assignAsync set before mount returned the first state: merged into it.
   #loadingBeforeMount: Partial<S> | undefined
+
+  constructor() {
+    // Hot reload re-runs a new class's initializers on a live view (component/hot-classes.ts).
+    const parked = takeParked()
+    if (parked) return parked as this
+  }
 
   /**
    * Whether views of this class may share renders: views holding identical state values (a

@@ -21,6 +21,7 @@ import {
   type ViewHost,
 } from './live-view.ts'
 import { AsyncTasks, type AsyncOutcome, type AsyncTask } from './async.ts'
+import { activeDevMode, type HotProcess } from './dev-mode.ts'
 import { Durability, durableOf, restoredState, type DurableJoin, type ViewSnapshots } from './durable.ts'
 import { EndedHost } from './ended-host.ts'
 import { PageMeta, type Flash } from './page-meta.ts'
@@ -94,7 +95,7 @@ type Settle = ViewReply
 type Status = 'mounting' | 'running' | 'ended'
 
 /** One live view instance and everything it owns. */
-export class ViewProcess implements ViewHost, ComponentScope {
+export class ViewProcess implements ViewHost, ComponentScope, HotProcess {
   readonly view: LiveView<object>
   readonly #services: ViewServices
   readonly #outlet: ViewOutlet
@@ -174,6 +175,7 @@ export class ViewProcess implements ViewHost, ComponentScope {
       const tree = this.#render()
       this.#sentTree = tree
       this.#status = 'running'
+      activeDevMode()?.started(this, context) // the dev server's hot reload (dev-mode.ts)
       for (const msg of this.#early?.splice(0) ?? []) this.#mailbox.post(msg)
       const templates: TemplateSink = new Set()
       if (onMount.hasSubscribers) this.#mounted(startedAt, true)
@@ -271,6 +273,16 @@ export class ViewProcess implements ViewHost, ComponentScope {
   stop(reason: string): void {
     if (this.#status === 'ended') return
     this.#release(reason)
+  }
+
+  /**
+   * Ends the view and has its client mount it afresh, as after a crash but reported by the
+   * caller (the dev server, when a reloaded class no longer fits the state: framework/dev).
+   */
+  remount(reason: LiveError): void {
+    if (this.#status === 'ended') return
+    this.#release(reason.message)
+    this.#outlet.crashed(reason)
   }
 
   #handle(msg: Message): void | Promise<void> {
@@ -419,6 +431,7 @@ export class ViewProcess implements ViewHost, ComponentScope {
     // this view from inside #crash before #crash releases it.
     if (this.#status === 'ended') return
     this.#status = 'ended'
+    activeDevMode()?.ended(this)
     this.#mailbox.close()
     this.#timers.clear()
     this.#tasks?.cancelAll(`view ended: ${reason}`)

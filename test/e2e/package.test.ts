@@ -6,7 +6,7 @@
  * page that counts in Chromium. Slow (a build, two installs from npm's cache): it runs once.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
@@ -38,7 +38,11 @@ describe.skipIf(!hasChromium)('the packed package and the starter', () => {
   }, 6 * MINUTES)
 
   afterAll(async () => {
-    server?.kill('SIGTERM')
+    try {
+      if (server?.pid) process.kill(-server.pid, 'SIGTERM')
+    } catch {
+      // the group is gone already
+    }
     await browser?.close()
     rmSync(work, { recursive: true, force: true })
   })
@@ -51,6 +55,8 @@ describe.skipIf(!hasChromium)('the packed package and the starter', () => {
       'package/dist/framework/index.d.ts',
       'package/dist/framework/testing/index.js',
       'package/dist/framework/create/cli.js',
+      'package/dist/framework/dev/cli.js',
+      'package/dist/framework/dev/loader-hooks.js',
       'package/dist/client/switchboard.js',
       'package/dist/client/switchboard-presence.js',
     ]) {
@@ -67,7 +73,9 @@ describe.skipIf(!hasChromium)('the packed package and the starter', () => {
     const tested = await npm(['test'], app)
     expect(tested.stdout).toMatch(/1 passed/)
 
-    server = spawn('npx', ['tsx', 'src/main.ts'], { cwd: app, env: { ...process.env, PORT: '0' } })
+    // `npm run dev`: the package's dev server (switchboard-dev), in its own process group so
+    // that the whole of it (npm, the runner, the app) stops at the end.
+    server = spawn('npm', ['run', 'dev'], { cwd: app, env: { ...process.env, PORT: '0' }, detached: true })
     const url = await new Promise<string>((done, fail) => {
       let out = ''
       server!.stdout!.on('data', (chunk: Buffer) => {
@@ -85,5 +93,12 @@ describe.skipIf(!hasChromium)('the packed package and the starter', () => {
     await page.click('#inc')
     await page.waitForFunction(() => document.querySelector('#count')?.textContent === '2')
     expect(await page.title()).toBe('Count 2')
+    // An edited view reloads in place, keeping the count, with no page load.
+    await page.evaluate(() => ((window as { marker?: number }).marker = 1))
+    const view = join(app, 'src/counter.ts')
+    writeFileSync(view, readFileSync(view, 'utf8').replace('<h1>Count:', '<h1>Clicks:'))
+    await page.waitForFunction(() => document.querySelector('h1')?.textContent?.startsWith('Clicks:'), undefined, { timeout: 30_000 })
+    expect(await page.textContent('#count')).toBe('2')
+    expect(await page.evaluate(() => (window as { marker?: number }).marker)).toBe(1)
   }, 10 * MINUTES)
 })

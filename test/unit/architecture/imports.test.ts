@@ -49,6 +49,7 @@ const ORDER = [
   'server',
   'testing',
   'create',
+  'dev',
   'index.ts',
 ]
 const areaOf = (file: string): string => file.split('/')[1] as string
