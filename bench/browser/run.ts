@@ -130,7 +130,7 @@ const main = async (): Promise<void> => {
   const samples: Record<string, Record<Impl['name'], number[]>> = {}
   try {
     for (const op of OPS) {
-      const byImpl = (samples[op.name] = { vanilla: [], switchboard: [] })
+      const byImpl: Record<Impl['name'], number[]> = (samples[op.name] = { vanilla: [], switchboard: [] })
       for (let r = 0; r < RUNS; r++) {
         // Alternating, so a busy moment of the machine falls on both pages alike.
         for (const impl of r % 2 === 0 ? IMPLS : [...IMPLS].reverse()) {

@@ -115,7 +115,10 @@ const serverStep = (cache: StaticsCache, prev: TreeNode | null, next: TreeNode) 
 const markup = (html: string): string => {
   const el = document.createElement('div')
   el.innerHTML = html
-  for (const marked of el.querySelectorAll('[data-sb]')) marked.removeAttribute('data-sb')
+  for (const marked of el.querySelectorAll('[data-sb],[data-sbl]')) {
+    marked.removeAttribute('data-sb')
+    marked.removeAttribute('data-sbl')
+  }
   return el.innerHTML
 }
 
@@ -283,22 +286,22 @@ describe('diff and client merge', () => {
   it('sends one entry when one row of a keyed table changes', () => {
     const changed = rows.map((r) => (r.id === 42 ? { ...r, v: 'new' } : r))
     const { d } = serverStep(new StaticsCache(), buildTree(table(rows)), buildTree(table(changed)))
-    expect(d).toEqual({ 0: { e: { 42: { 1: 'new' } } } })
+    expect(d).toEqual([{ e: { 42: { 1: 'new' } } }])
   })
 
   it('sends a run and the new entry when a row is inserted at the top', () => {
     const inserted = [{ id: 999, v: 'top' }, ...rows]
     const { d } = serverStep(new StaticsCache(), buildTree(table(rows)), buildTree(table(inserted)))
-    expect(d).toEqual({ 0: { o: [null, [0, 100]], e: { 0: [999, 'top'] } } })
+    expect(d).toEqual([{ o: [1, [0, 100]], n: [[999, 'top']] }])
   })
 
   it('sends runs only when a row is removed or moved', () => {
     const removed = rows.filter((r) => r.id !== 10)
     const d1 = serverStep(new StaticsCache(), buildTree(table(rows)), buildTree(table(removed))).d
-    expect(d1).toEqual({ 0: { o: [[0, 10], [11, 89]] } })
+    expect(d1).toEqual([{ o: [[0, 10], [11, 89]] }])
     const moved = [rows[99]!, ...rows.slice(0, 99)]
     const d2 = serverStep(new StaticsCache(), buildTree(table(rows)), buildTree(table(moved))).d
-    expect(d2).toEqual({ 0: { o: [[99, 1], [0, 99]] } })
+    expect(d2).toEqual([{ o: [[99, 1], [0, 99]] }])
   })
 
   it('reports the changed row as the only patch target', () => {
@@ -325,7 +328,7 @@ describe('diff and client merge', () => {
     client.mount(first.d)
     const b = buildTree(board([1.5, 2, 3.25, 4.5]))
     const { d } = serverStep(cache, a, b)
-    expect(d).toEqual({ 0: { c: { 1: [1.5, null, 3.25, 4.5] } } })
+    expect(d).toEqual([{ c: { 1: [1.5, null, 3.25, 4.5] } }])
     const targets = client.merge(d)
     expect(client.html()).toBe(treeToHtml(b))
     expect(targets).toHaveLength(3) // each changed <li>, not the whole list
@@ -336,7 +339,7 @@ describe('diff and client merge', () => {
     const list = (values: number[]) => html`<ul>${values.map(metric)}</ul>`
     const a = buildTree(list([1, 2, 3, 4]))
     const b = buildTree(list([1, 2, 3, 5]))
-    expect(serverStep(new StaticsCache(), a, b).d).toEqual({ 0: { e: { 3: { 0: 5 } } } })
+    expect(serverStep(new StaticsCache(), a, b).d).toEqual([{ e: { 3: [5] } }])
   })
 
   it('computes the diff of a memo() fragment once for every view that shows it', () => {
@@ -484,7 +487,10 @@ describe('diff and client merge with components', () => {
     const markup = (html: string): string => {
       const el = document.createElement('div')
       el.innerHTML = html
-      for (const marked of el.querySelectorAll('[data-sb]')) marked.removeAttribute('data-sb')
+      for (const marked of el.querySelectorAll('[data-sb],[data-sbl]')) {
+        marked.removeAttribute('data-sb')
+        marked.removeAttribute('data-sbl')
+      }
       return el.innerHTML
     }
     fc.assert(
