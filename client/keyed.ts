@@ -35,9 +35,33 @@ const destroyHooks = (call: KeyedDom['call'], el: Element, isSelf?: boolean): vo
   if (isSelf) call(el, 'destroyed')
 }
 
+// The node and hole holding `list`, searched from `node` down (its rooted ancestor holds it).
+const holderOf = (node: TreeNode, list: object): [TreeNode, number] | undefined => {
+  for (const [i, slot] of node.slots.entries()) {
+    if (slot === list) return [node, i]
+    const inner = typeof slot === 'object' && ('slots' in slot ? [slot] : 'entries' in slot ? slot.entries : [])
+    for (const child of inner || []) {
+      const found = holderOf(child, list)
+      if (found) return found
+    }
+  }
+}
+
+// The box of a list that had no row to find it by: the element its template opens right before
+// it and closes right after (`<tbody id="rows">` hole `</tbody>`), when that element has a static
+// id, found once in the view.
+const emptyBox = (root: Element, { list, chain }: ListChange): HTMLElement | undefined => {
+  const [node, i] = holderOf(chain[chain.length - 1] as TreeNode, list) ?? []
+  const parts = node?.statics.parts ?? []
+  const [, tag, id] = /<([a-z][^\s/>]*)[^<>]*\sid="([\w-]+)"[^<>]*>$/i.exec(parts[i as number] ?? '') ?? []
+  const found = id ? root.querySelectorAll<HTMLElement>(`[id="${id}"]`) : []
+  return parts[(i as number) + 1]?.startsWith(`</${tag}>`) && found.length === 1 ? found[0] : undefined
+}
+
 /** Applies a list change to its rows inside `root`; false, having done nothing, when it cannot. */
-const patchList = (root: Element, { list, old }: ListChange, tree: ClientTree, { call, settle, push }: KeyedDom): boolean => {
-  const box = old[0] && root.querySelector(`[data-sb="${old[0].key}"]`)?.parentElement
+const patchList = (root: Element, change: ListChange, tree: ClientTree, { call, settle, push }: KeyedDom): boolean => {
+  const { list, old } = change
+  const box = old[0] ? root.querySelector(`[data-sb="${old[0].key}"]`)?.parentElement : emptyBox(root, change)
   // Every child of the box is a row, in the tree's order: no text between rows (an entry's
   // template with spaces around its element), nothing else (a list beside it renders nothing
   // now; when it renders something, the node around both is patched whole, never this list).
