@@ -21,3 +21,13 @@ export const buildRows = (firstId: number, count: number): Row[] => {
   }
   return rows
 }
+
+/** The benchmark's buttons: the id each page gives its button (the driver clicks by id), its text. */
+export const BUTTONS: readonly (readonly [id: string, text: string])[] = [
+  ['run', 'Create 1,000 rows'],
+  ['runlots', 'Create 10,000 rows'],
+  ['add', 'Append 1,000 rows'],
+  ['update', 'Update every 10th row'],
+  ['clear', 'Clear'],
+  ['swaprows', 'Swap Rows'],
+]

@@ -1,4 +1,5 @@
 /** The two pages of the browser benchmark, with the same markup and the same stylesheet. */
+import { BUTTONS } from './data.ts'
 
 /** A small stylesheet in place of the benchmark's Bootstrap: enough to make layout do work. */
 export const STYLE = `<style>
@@ -22,12 +23,5 @@ const button = (id: string, text: string): string =>
 
 /** The vanilla page: the markup of view.ts, and its rows built by vanilla.js. */
 export const vanillaPage = (): string => `<!doctype html><html><head><meta charset="utf-8"><title>vanilla keyed</title>${STYLE}</head>
-<body><div class="container"><div class="jumbotron"><div class="row"><div class="col-md-6"><h1>Vanilla keyed</h1></div><div class="col-md-6"><div class="row">${[
-  button('run', 'Create 1,000 rows'),
-  button('runlots', 'Create 10,000 rows'),
-  button('add', 'Append 1,000 rows'),
-  button('update', 'Update every 10th row'),
-  button('clear', 'Clear'),
-  button('swaprows', 'Swap Rows'),
-].join('')}</div></div></div></div><table class="table table-hover table-striped test-data"><tbody id="tbody"></tbody></table><span class="preloadicon glyphicon glyphicon-remove" aria-hidden="true"></span></div>
+<body><div class="container"><div class="jumbotron"><div class="row"><div class="col-md-6"><h1>Vanilla keyed</h1></div><div class="col-md-6"><div class="row">${BUTTONS.map(([id, text]) => button(id, text)).join('')}</div></div></div></div><table class="table table-hover table-striped test-data"><tbody id="tbody"></tbody></table><span class="preloadicon glyphicon glyphicon-remove" aria-hidden="true"></span></div>
 <script src="/vanilla.js"></script></body></html>`

@@ -4,21 +4,14 @@
  * Every click is a round trip: the event goes to the server, the reply carries the diff.
  */
 import { each, html, LiveView, type Rendered } from '../../framework/index.ts'
-import { buildRows, type Row } from './data.ts'
+import { BUTTONS, buildRows, type Row } from './data.ts'
 
 type State = { rows: Row[]; selected: number; nextId: number }
 
 const button = (id: string, text: string): Rendered =>
   html`<div class="col-sm-6 smallpad"><button type="button" class="btn btn-primary btn-block" id=${id} live-click=${id}>${text}</button></div>`
 
-const BUTTONS = [
-  button('run', 'Create 1,000 rows'),
-  button('runlots', 'Create 10,000 rows'),
-  button('add', 'Append 1,000 rows'),
-  button('update', 'Update every 10th row'),
-  button('clear', 'Clear'),
-  button('swaprows', 'Swap Rows'),
-]
+const BUTTON_ROW = BUTTONS.map(([id, text]) => button(id, text))
 
 const row = ({ id, label }: Row, selected: number): Rendered =>
   html`<tr class=${id === selected ? 'danger' : ''}><td class="col-md-1">${id}</td><td class="col-md-4"><a class="lbl" live-click="select" live-value-id=${id}>${label}</a></td><td class="col-md-1"><a class="remove" live-click="remove" live-value-id=${id}><span class="remove glyphicon glyphicon-remove" aria-hidden="true"></span></a></td><td class="col-md-6"></td></tr>`
@@ -30,7 +23,7 @@ export class KeyedTableView extends LiveView<State> {
   }
 
   render({ rows, selected }: State): Rendered {
-    return html`<div class="container"><div class="jumbotron"><div class="row"><div class="col-md-6"><h1>Switchboard keyed</h1></div><div class="col-md-6"><div class="row">${BUTTONS}</div></div></div></div><table class="table table-hover table-striped test-data"><tbody id="tbody">${each(rows, (r) => r.id, (r) => row(r, selected))}</tbody></table><span class="preloadicon glyphicon glyphicon-remove" aria-hidden="true"></span></div>`
+    return html`<div class="container"><div class="jumbotron"><div class="row"><div class="col-md-6"><h1>Switchboard keyed</h1></div><div class="col-md-6"><div class="row">${BUTTON_ROW}</div></div></div></div><table class="table table-hover table-striped test-data"><tbody id="tbody">${each(rows, (r) => r.id, (r) => row(r, selected))}</tbody></table><span class="preloadicon glyphicon glyphicon-remove" aria-hidden="true"></span></div>`
   }
 
   #create(count: number, keep: boolean): void {

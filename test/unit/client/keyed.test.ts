@@ -3,10 +3,9 @@ import './chunks-here.ts' // the keyed chunk, as if loaded
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { hooks } from '../../../client/patch.ts'
-import type { Link } from '../../../client/protocol.ts'
-import { View } from '../../../client/view.ts'
-import { diffTree, encodeNode, StaticsCache, type TemplateSink } from '../../../framework/diff/index.ts'
-import { buildTree, each, html, treeToHtml, type Rendered, type TreeNode } from '../../../framework/template/index.ts'
+import { StaticsCache } from '../../../framework/diff/index.ts'
+import { buildTree, each, html, treeToHtml, type Rendered } from '../../../framework/template/index.ts'
+import { liveRoot, markup, serverStep } from './live-root.ts'
 
 // Keyed tables changed at random, patched by a live view over a fake link; after every diff the
 // DOM must equal a fresh render of the server's tree. Rows carry a hook that counts what it hears,
@@ -47,42 +46,6 @@ const steps = fc.array(
   }),
   { minLength: 1, maxLength: 8 },
 )
-
-const serverStep = (cache: StaticsCache, prev: TreeNode | null, next: TreeNode) => {
-  const sink: TemplateSink = new Set()
-  const payload = prev === null ? encodeNode(next, sink) : diffTree(prev, next, sink)
-  return JSON.parse(JSON.stringify({ t: cache.take(sink), d: payload ?? null })) as { t?: unknown; d: unknown }
-}
-
-const liveRoot = () => {
-  document.body.innerHTML = '<div id="sb-1" data-sb-root></div>'
-  const el = document.getElementById('sb-1') as HTMLElement
-  const sent: string[] = []
-  let onJoin: Parameters<Link['send']>[4]
-  const link: Link = {
-    statics: new Map(),
-    send: (_topic, event, _payload, _joinRef, onReply) => {
-      sent.push(event)
-      if (event === 'join') onJoin = onReply
-      return '1'
-    },
-    add: (member) => member.rejoin(),
-    remove: () => {},
-  }
-  const view = new View(link, el)
-  link.add(view)
-  return { el, sent, view, join: (response: Record<string, unknown>) => onJoin?.('ok', response) }
-}
-
-const markup = (html: string): string => {
-  const el = document.createElement('div')
-  el.innerHTML = html
-  for (const marked of el.querySelectorAll('[data-sb],[data-sbl]')) {
-    marked.removeAttribute('data-sb')
-    marked.removeAttribute('data-sbl')
-  }
-  return el.innerHTML
-}
 
 const heard: { mounted: string[]; updated: string[]; destroyed: string[] } = { mounted: [], updated: [], destroyed: [] }
 hooks.Row = {

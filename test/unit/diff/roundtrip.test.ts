@@ -1,10 +1,9 @@
 // @vitest-environment happy-dom
 import '../client/chunks-here.ts' // the chunks, as if loaded
+import { liveRoot, markup, serverStep } from '../client/live-root.ts'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { Link } from '../../../client/protocol.ts'
 import { ClientTree } from '../../../client/tree.ts'
-import { View } from '../../../client/view.ts'
 import {
   diffTree,
   encodeNode,
@@ -102,46 +101,6 @@ const seeds = fc.array(fc.array(fc.nat({ max: 1000 }), { minLength: 1, maxLength
   minLength: 2,
   maxLength: 8,
 })
-
-const serverStep = (cache: StaticsCache, prev: TreeNode | null, next: TreeNode) => {
-  const sink: TemplateSink = new Set()
-  const payload = prev === null ? encodeNode(next, sink) : diffTree(prev, next, sink)
-  if (payload !== undefined) expect(toJson(payload)).toBe(JSON.stringify(payload))
-  const wire = JSON.parse(JSON.stringify({ t: cache.take(sink), d: payload ?? null }))
-  return wire as { t?: unknown; d: unknown }
-}
-
-// What the DOM shows, without the client's patch markers.
-const markup = (html: string): string => {
-  const el = document.createElement('div')
-  el.innerHTML = html
-  for (const marked of el.querySelectorAll('[data-sb],[data-sbl]')) {
-    marked.removeAttribute('data-sb')
-    marked.removeAttribute('data-sbl')
-  }
-  return el.innerHTML
-}
-
-// A live root joined over a fake link: `join` answers the join with a render.
-const liveRoot = () => {
-  document.body.innerHTML = '<div id="sb-1" data-sb-root></div>'
-  const el = document.getElementById('sb-1') as HTMLElement
-  const sent: string[] = []
-  let onJoin: Parameters<Link['send']>[4]
-  const link: Link = {
-    statics: new Map(),
-    send: (_topic, event, _payload, _joinRef, onReply) => {
-      sent.push(event)
-      if (event === 'join') onJoin = onReply
-      return '1'
-    },
-    add: (member) => member.rejoin(),
-    remove: () => {},
-  }
-  const view = new View(link, el)
-  link.add(view)
-  return { el, sent, view, join: (response: Record<string, unknown>) => onJoin?.('ok', response) }
-}
 
 describe('diff and client merge', () => {
   it('keeps the client HTML byte-equal to the server render after every diff', () => {
@@ -484,39 +443,15 @@ describe('diff and client merge with components', () => {
   })
 
   it('keeps the patched DOM equal to the server render after every step', () => {
-    const markup = (html: string): string => {
-      const el = document.createElement('div')
-      el.innerHTML = html
-      for (const marked of el.querySelectorAll('[data-sb],[data-sbl]')) {
-        marked.removeAttribute('data-sb')
-        marked.removeAttribute('data-sbl')
-      }
-      return el.innerHTML
-    }
     fc.assert(
       fc.property(fc.array(templateModel(['div', 'section', 'span']), { minLength: 1, maxLength: 4 }), steps, (pool, plan) => {
-        document.body.innerHTML = '<div id="sb-1" data-sb-root></div>'
-        const el = document.getElementById('sb-1') as HTMLElement
-        const sent: string[] = []
-        let onJoin: Parameters<Link['send']>[4]
-        const link: Link = {
-          statics: new Map(),
-          send: (_topic, event, _payload, _joinRef, onReply) => {
-            sent.push(event)
-            if (event === 'join') onJoin = onReply
-            return '1'
-          },
-          add: (member) => member.rejoin(),
-          remove: () => {},
-        }
-        const view = new View(link, el)
-        link.add(view)
+        const { el, sent, join, view } = liveRoot()
         let last = ''
         walk(
           pool,
           plan,
           ({ t, d }, isMount) => {
-            if (isMount) onJoin?.('ok', { t, r: d })
+            if (isMount) join({ t, r: d })
             else view.onMessage('diff', { t, d })
             last = markup(el.innerHTML)
           },
