@@ -51,13 +51,13 @@ const freshDiffNode = (prev: TreeNode, next: TreeNode, sink: TemplateSink): Wire
 }
 
 /**
- * A node diff in its smaller form: `{"1": change, …}` names the changed slots; the positional
- * form `[change, null, change, …]` lists every slot up to the last change, `null` where a slot did
- * not change (no slot value is ever null). The positional form wins when the `null`s it spends
- * cost fewer bytes than the `"index":` keys it saves: most slots changed, or only the first few.
+ * A node diff: `{"1": change, …}` names the changed slots. When most of a node's slots changed
+ * (more than half, two or more), the positional form `[change, null, change, …]` lists every
+ * slot up to the last change, `null` where a slot did not change (no slot value is ever null),
+ * if the `null`s it spends cost fewer bytes than the `"index":` keys it saves.
  */
 const nodeDiff = (changes: Wire[], count: number, last: number, keyBytes: number): Wire => {
-  if ((last + 1 - count) * 5 < keyBytes) {
+  if (count > 1 && count * 2 > changes.length && (last + 1 - count) * 5 < keyBytes) {
     changes.length = last + 1
     for (let i = 0; i <= last; i++) changes[i] ??= null
     return changes

@@ -230,6 +230,25 @@ describe('diff and client merge', () => {
     expect(d).toEqual({ 1: 2 })
   })
 
+  it('sends the values positionally when most slots of a node change', () => {
+    const row = (a: number, b: number, c: number) => html`<p>${a}<b>${b}</b><i>${c}</i></p>`
+    const all = serverStep(new StaticsCache(), buildTree(row(1, 2, 3)), buildTree(row(4, 5, 6))).d
+    expect(all).toEqual([4, 5, 6])
+    const two = serverStep(new StaticsCache(), buildTree(row(1, 2, 3)), buildTree(row(4, 2, 6))).d
+    expect(two).toEqual([4, null, 6])
+    const one = serverStep(new StaticsCache(), buildTree(row(1, 2, 3)), buildTree(row(1, 2, 6))).d
+    expect(one).toEqual({ 2: 6 })
+  })
+
+  it('sends a list whose entries are all new as the list itself, and new entries in "n"', () => {
+    const fresh = rows.map((r) => ({ ...r, id: r.id + 1000 }))
+    const replaced = serverStep(new StaticsCache(), buildTree(table(rows)), buildTree(table(fresh))).d as any
+    const sentFresh = serverStep(new StaticsCache(), buildTree(table([])), buildTree(table(fresh))).d
+    expect(JSON.stringify(replaced)).toBe(JSON.stringify(sentFresh))
+    const appended = serverStep(new StaticsCache(), buildTree(table(rows)), buildTree(table([...rows, ...fresh]))).d
+    expect(appended).toEqual({ 0: { o: [[0, 100], 100], n: fresh.map((r) => [r.id, r.v]) } })
+  })
+
   it('names a shared template once for a whole comprehension', () => {
     const li = (n: number) => html`<li>${n}</li>`
     const view = html`<ul>${[1, 2, 3].map(li)}</ul>`
@@ -245,22 +264,22 @@ describe('diff and client merge', () => {
   it('sends one entry when one row of a keyed table changes', () => {
     const changed = rows.map((r) => (r.id === 42 ? { ...r, v: 'new' } : r))
     const { d } = serverStep(new StaticsCache(), buildTree(table(rows)), buildTree(table(changed)))
-    expect(d).toEqual([{ e: { 42: { 1: 'new' } } }])
+    expect(d).toEqual({ 0: { e: { 42: { 1: 'new' } } } })
   })
 
   it('sends a run and the new entry when a row is inserted at the top', () => {
     const inserted = [{ id: 999, v: 'top' }, ...rows]
     const { d } = serverStep(new StaticsCache(), buildTree(table(rows)), buildTree(table(inserted)))
-    expect(d).toEqual([{ o: [1, [0, 100]], n: [[999, 'top']] }])
+    expect(d).toEqual({ 0: { o: [1, [0, 100]], n: [[999, 'top']] } })
   })
 
   it('sends runs only when a row is removed or moved', () => {
     const removed = rows.filter((r) => r.id !== 10)
     const d1 = serverStep(new StaticsCache(), buildTree(table(rows)), buildTree(table(removed))).d
-    expect(d1).toEqual([{ o: [[0, 10], [11, 89]] }])
+    expect(d1).toEqual({ 0: { o: [[0, 10], [11, 89]] } })
     const moved = [rows[99]!, ...rows.slice(0, 99)]
     const d2 = serverStep(new StaticsCache(), buildTree(table(rows)), buildTree(table(moved))).d
-    expect(d2).toEqual([{ o: [[99, 1], [0, 99]] }])
+    expect(d2).toEqual({ 0: { o: [[99, 1], [0, 99]] } })
   })
 
   it('reports the changed row as the only patch target', () => {
@@ -287,7 +306,7 @@ describe('diff and client merge', () => {
     client.mount(first.d)
     const b = buildTree(board([1.5, 2, 3.25, 4.5]))
     const { d } = serverStep(cache, a, b)
-    expect(d).toEqual([{ c: { 1: [1.5, null, 3.25, 4.5] } }])
+    expect(d).toEqual({ 0: { c: { 1: [1.5, null, 3.25, 4.5] } } })
     const targets = client.merge(d)
     expect(client.html()).toBe(treeToHtml(b))
     expect(targets).toHaveLength(3) // each changed <li>, not the whole list
@@ -298,7 +317,7 @@ describe('diff and client merge', () => {
     const list = (values: number[]) => html`<ul>${values.map(metric)}</ul>`
     const a = buildTree(list([1, 2, 3, 4]))
     const b = buildTree(list([1, 2, 3, 5]))
-    expect(serverStep(new StaticsCache(), a, b).d).toEqual([{ e: { 3: [5] } }])
+    expect(serverStep(new StaticsCache(), a, b).d).toEqual({ 0: { e: { 3: { 0: 5 } } } })
   })
 
   it('computes the diff of a memo() fragment once for every view that shows it', () => {
