@@ -5,9 +5,11 @@
  * rows stay the same elements and only those out of order move (the fewest moves: the rows outside
  * the longest run already in order), new rows are parsed from their HTML in one go, removed ones
  * are discarded (their hooks hear `destroyed`), a list emptied is emptied in one step. Changes
- * inside kept rows are patched by morph afterwards, like any other target. Returns false, having
- * touched nothing, when the DOM is not that (a list that was empty has no row to find its box by,
- * a box holding anything else); the caller then patches the node around the list.
+ * inside kept rows are patched by morph afterwards, like any other target. The box is the parent
+ * of the first old row or, for a list that was empty, the element around the list in its template
+ * when that element has a static id. Returns false, having touched nothing, when the DOM is not
+ * that (no box found, a box holding anything else); the caller then patches the node around the
+ * list.
  */
 // Types only: a chunk gets the core's functions as arguments (client/chunks/define.ts).
 import type { call, morph, PushEvent, settle } from './patch.ts'
@@ -139,8 +141,8 @@ const inOrder = (at: number[]): Uint8Array => {
 }
 
 /**
- * Morphs each target, the smallest marked element enclosing a change, found in one pass over the
- * marked elements of `root`; targets of one tag (rows) are parsed in one go. False, having done
+ * Morphs each target, the smallest marked element enclosing a change; targets of one tag (rows)
+ * are parsed in one go. False, having done
  * nothing, when a target is not in the page: the caller patches the whole root.
  */
 const morphTargets = (
@@ -149,11 +151,15 @@ const morphTargets = (
   tree: ClientTree,
   morph: (from: HTMLElement, to: HTMLElement | string) => void,
 ): boolean => {
-  const marked = new Map<string | null, HTMLElement>()
-  if (targets.length) for (const el of root.querySelectorAll<HTMLElement>('[data-sb]')) marked.set(el.getAttribute('data-sb'), el)
+  // A few targets are looked up one by one; many in one pass over the marked elements.
+  let marked: Map<string | null, HTMLElement> | undefined
+  const find = (key: string | number) =>
+    targets.length < 3
+      ? root.querySelector<HTMLElement>(`[data-sb="${key}"]`)
+      : (marked ??= new Map([...root.querySelectorAll<HTMLElement>('[data-sb]')].map((el) => [el.getAttribute('data-sb'), el]))).get(`${key}`)
   const els: HTMLElement[] = []
   for (const node of targets) {
-    const el = node && marked.get(`${node.key}`)
+    const el = node && find(node.key)
     if (!el) return false
     els.push(el)
   }
