@@ -16,11 +16,12 @@ COPY framework ./framework
 COPY demo ./demo
 RUN npm run build
 # Keep production dependencies plus the dev dependencies the demo runs with: tsx runs the
-# TypeScript sources on Node 20, the demo's forms validate with zod, and its stores use
+# TypeScript sources on Node 20, the demo's forms validate with zod, its boards order cards with
+# fractional-indexing and share descriptions with yjs, and its stores use
 # better-sqlite3 (the default) or pg (optional peers of the package). npm would prune those
 # again, so they go to /opt/runtime and are linked in.
 RUN npm prune --omit=dev \
-  && RUNTIME_PACKAGES="tsx zod better-sqlite3 pg" \
+  && RUNTIME_PACKAGES="tsx zod better-sqlite3 pg fractional-indexing yjs" \
   && npm install --prefix /opt/runtime --no-save --no-package-lock $(for p in $RUNTIME_PACKAGES; do \
     node -p "'$p@' + require('./package.json').devDependencies['$p']"; done) \
   && for p in $RUNTIME_PACKAGES; do ln -s "/opt/runtime/node_modules/$p" "node_modules/$p"; done

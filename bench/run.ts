@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: every part in turn — render, client, browser, bytes, memory, broadcast, fanout, cluster, presence — each in its
+ * `npm run bench`: every part in turn — render, client, browser, bytes, memory, broadcast, fanout, cluster, presence, board — each in its
  * own Node process with the flags it needs (the same as its `bench:<part>` script). Each child
  * runs in its own process group, killed whole if this runner is interrupted or fails.
  */
@@ -17,6 +17,7 @@ const PARTS: { name: string; flags: string[]; script: string }[] = [
   { name: 'fanout', flags: [], script: here('fanout/run.ts') },
   { name: 'cluster', flags: [], script: here('cluster.ts') },
   { name: 'presence', flags: [], script: here('presence.ts') },
+  { name: 'board', flags: [], script: here('board.ts') },
 ]
 
 let current: ChildProcess | null = null

@@ -62,6 +62,8 @@ export class View implements Member {
   #retry: ReturnType<typeof setTimeout> | undefined
   #wasJoined = false
   #isDead = false
+  // The snapshot version of a durable view last shown (`"sv"`), presented when it rejoins.
+  #sv: unknown
 
   constructor(link: Link, el: HTMLElement) {
     this.#link = link
@@ -85,7 +87,7 @@ export class View implements Member {
     const token = this.el.getAttribute('data-sb-token') ?? ''
     const url = nav?.url ?? location.href
     const navigating = nav && { navigate: true, flash: nav.flash }
-    const payload = { token, url, params: {}, form, ...navigating }
+    const payload = { token, url, params: {}, form, sv: this.#sv, ...navigating }
     const stop = pageLoading(nav ? 'navigate' : 'join')
     const ref = this.#link.send(this.topic, 'join', payload, null, (status, response) => {
       try {
@@ -182,6 +184,7 @@ export class View implements Member {
       this.#tree = tree
       morph(this.el, this.#wrap(tree.html(true)), this.#pushHook, true, true)
       showPage(response)
+      this.#sv = response.sv
     } catch (error) {
       return this.#fail(error)
     }
@@ -216,6 +219,7 @@ export class View implements Member {
       tree.addStatics(payload.t)
       if (payload.d !== undefined) this.#patch(tree, tree.merge(payload.d))
       showPage(payload)
+      this.#sv = payload.sv ?? this.#sv
     } catch (error) {
       this.#fail(error)
     }

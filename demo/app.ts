@@ -3,22 +3,33 @@
  * tests start it on an ephemeral port.
  */
 import { readFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
+import { getCookie, setCookie } from 'hono/cookie'
 import {
   developmentSecret,
   escapeHtml,
+  MemoryStore,
+  openStore,
   Switchboard,
   type ChannelClass,
   type Cluster,
   type Layout,
   type Logger,
+  type StateStore,
 } from 'switchboard'
+import { Boards } from './board/boards.ts'
+import { createCardTextChannel } from './board/text-channel.ts'
+import { boardJson } from './board/model.ts'
+import { newUserKey, USER_COOKIE, userKeyFrom } from './board/user.ts'
 import { opsAuthorize } from './ops.ts'
 import { Photos } from './photos.ts'
 import { Fleet, Journal, type FleetOptions } from './sim/index.ts'
 import { CounterView } from './views/counter.ts'
+import { createBoardView } from './views/board.ts'
+import { createBoardsView } from './views/boards.ts'
 import { createDashboardView } from './views/dashboard.ts'
 import { createHistoryView } from './views/history.ts'
 import { SignupView } from './views/signup.ts'
@@ -28,9 +39,11 @@ const publicFile = (name: string): string =>
   readFileSync(new URL(`./public/${name}`, import.meta.url), 'utf8')
 const STYLE = publicFile('style.css')
 const HOOKS = publicFile('hooks.js')
+const BOARD_HOOKS = publicFile('board.js')
+const BOARD_STYLE = publicFile('board.css')
 
-// Loaded before the client, deferred like it; hooks.js copes with either order (see there).
-const HOOKS_HEAD = '<script src="/demo/hooks.js" defer></script>'
+// Loaded before the client, deferred like it; the hook files cope with either order (see there).
+const HOOKS_HEAD = '<script src="/demo/hooks.js" defer></script><script src="/demo/board.js" defer></script>'
 
 const layout: Layout = ({ title, head, body, csrfToken, scriptUrl, socketPath, flash }) => `<!doctype html>
 <html lang="en">
@@ -41,12 +54,13 @@ const layout: Layout = ({ title, head, body, csrfToken, scriptUrl, socketPath, f
 <meta name="sb-socket" content="${escapeHtml(socketPath)}">
 <title>${escapeHtml(title)}</title>
 <link rel="stylesheet" href="/demo/style.css">
+<link rel="stylesheet" href="/demo/board.css">
 ${head}
 <script src="${scriptUrl}" defer></script>
 </head>
 <body>
 <header class="top"><a class="brand" href="/" live-navigate>Switchboard</a>
-<nav><a href="/" live-navigate>Dashboard</a><a href="/history" live-navigate>History</a><a href="/counter" live-navigate>Counter</a><a href="/signup" live-navigate>Sign up</a></nav></header>
+<nav><a href="/" live-navigate>Dashboard</a><a href="/boards" live-navigate>Boards</a><a href="/history" live-navigate>History</a><a href="/counter" live-navigate>Counter</a><a href="/signup" live-navigate>Sign up</a></nav></header>
 <main class="page">${flash}${body}</main>
 </body>
 </html>`
@@ -68,6 +82,11 @@ export type DemoOptions = {
   readonly logger?: Logger
   /** Token for /system and /metrics; default SWITCHBOARD_OPS_TOKEN (open in development without). */
   readonly opsToken?: string
+  /**
+   * Where the team boards are kept: a store, or an `openStore` URL the demo opens and closes
+   * (`npm start` gives SWITCHBOARD_STORE or `sqlite:`, a file in ./data). Default: in memory.
+   */
+  readonly boardStore?: StateStore | string
 }
 
 /** A running demo server. */
@@ -77,15 +96,21 @@ export type Demo = {
   readonly fleet: Fleet
   /** What happened to each tenant; the history page streams it. */
   readonly journal: Journal
+  readonly boards: Boards
   close(): Promise<void>
 }
 
 /** Builds the demo's hono app, its Switchboard and the tenants' simulators. */
 export const createApp = async (options: DemoOptions = {}) => {
+  // The boards start once the server's pub/sub exists; their text channel reads them on join.
+  let boardsRef: Boards | undefined
   const live = new Switchboard({
     secret: options.secret ?? developmentSecret(),
-    ...(options.cluster ? { pubsub: options.cluster.pubsub } : {}),
-    ...(options.channels ? { channels: options.channels } : {}),
+    // On a cluster, durable views keep their snapshots in the cluster's store, shared by the nodes.
+    ...(options.cluster ? { pubsub: options.cluster.pubsub, store: options.cluster.store() } : {}),
+    channels: { ...options.channels, 'card-text:*': createCardTextChannel(() => boardsRef) },
+    // The socket's session names the board user, as the page's does (userSession below).
+    connect: (request) => ({ user: userKeyFrom(cookieValue(request.headers.cookie, USER_COOKIE)) ?? '' }),
     ...(options.logger ? { logger: options.logger } : {}),
   })
   const fleet = await Fleet.start({
@@ -94,8 +119,26 @@ export const createApp = async (options: DemoOptions = {}) => {
     ...(options.cluster ? { cluster: options.cluster } : {}),
   })
   const journal = new Journal(live.pubsub, fleet.tenants.map((t) => t.name))
+  const isOwnStore = typeof options.boardStore !== 'object'
+  const boardStore =
+    typeof options.boardStore === 'object'
+      ? options.boardStore
+      : options.boardStore === undefined
+        ? new MemoryStore()
+        : await openStore(options.boardStore)
+  const boards = await Boards.start({
+    pubsub: live.pubsub,
+    store: boardStore,
+    ...(options.cluster ? { cluster: options.cluster } : {}),
+  })
+  boardsRef = boards
+  const closeBoards = async (): Promise<void> => {
+    await boards.close()
+    // A store the app opened is the app's to close; one passed in belongs to the caller.
+    if (isOwnStore) await boardStore.close()
+  }
   const photos = new Photos()
-  const DashboardView = createDashboardView(fleet, photos)
+  const DashboardView = createDashboardView(fleet, live, photos)
   const HistoryView = createHistoryView(fleet, journal)
   const app = new Hono()
   app.get('/switchboard/client.js', live.clientScript())
@@ -105,6 +148,29 @@ export const createApp = async (options: DemoOptions = {}) => {
   app.get('/demo/hooks.js', (c) =>
     c.body(HOOKS, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
   )
+  app.get('/demo/board.css', (c) =>
+    c.body(BOARD_STYLE, 200, { 'content-type': 'text/css; charset=utf-8' }),
+  )
+  // Built by `npm run build` (demo/client/build.ts), like the client.
+  app.get('/demo/card-text.js', async (c) => {
+    const script = await readFile(new URL('../dist/demo/card-text.js', import.meta.url), 'utf8').catch(() => null)
+    if (script === null) return c.text('dist/demo/card-text.js is missing: run npm run build', 404)
+    return c.body(script, 200, { 'content-type': 'text/javascript; charset=utf-8' })
+  })
+  app.get('/demo/board.js', (c) =>
+    c.body(BOARD_HOOKS, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
+  )
+  // The board as its process holds it, columns in order: what a script or a test compares with.
+  app.get('/boards/:id/state.json', async (c) => {
+    const id = c.req.param('id')
+    if (!(await boards.info(id))) return c.json({ error: 'no such board' }, 404)
+    return c.json(boardJson(await boards.board(id)))
+  })
+  app.get('/boards/images/:id', async (c) => {
+    const image = await boards.image(c.req.param('id'))
+    if (!image) return c.body(null, 404)
+    return c.body(new Uint8Array(image.bytes), 200, { 'content-type': image.type, 'x-content-type-options': 'nosniff' })
+  })
   app.get('/demo/photos/:id', (c) => {
     const photo = photos.get(c.req.param('id'))
     if (!photo) return c.body(null, 404)
@@ -119,10 +185,13 @@ export const createApp = async (options: DemoOptions = {}) => {
     layout,
     head: HOOKS_HEAD,
     title: 'Switchboard',
+    session: userSession,
     routes: {
       '/': DashboardView,
       '/t/:tenant': DashboardView,
       '/sources/:id': createSourceView(fleet),
+      '/boards': createBoardsView(boards),
+      '/boards/:id': createBoardView(boards),
       '/history': HistoryView,
       '/history/:tenant': HistoryView,
       '/counter': CounterView,
@@ -149,12 +218,28 @@ export const createApp = async (options: DemoOptions = {}) => {
     }),
   )
   app.get('/metrics', live.metrics({ authorize }))
-  return { app, live, fleet, journal }
+  return { app, live, fleet, journal, boards, closeBoards }
+}
+
+const cookieValue = (header: string | undefined, name: string): string | undefined =>
+  header
+    ?.split(';')
+    .map((part) => part.trim().split('='))
+    .find(([key]) => key === name)?.[1]
+
+// One user per browser for the boards (presence shows one entry for all of a user's tabs): a
+// random key in a cookie, set on the first page. It names, it does not authenticate.
+const userSession = (c: Context): { user: string } => {
+  const known = userKeyFrom(getCookie(c, USER_COOKIE))
+  if (known) return { user: known }
+  const user = newUserKey()
+  setCookie(c, USER_COOKIE, user, { path: '/', httpOnly: true, sameSite: 'Lax', maxAge: 365 * 24 * 3600 })
+  return { user }
 }
 
 /** Starts the demo on `port` (0 picks a free one) and resolves once it listens. */
 export const startDemo = async (options: DemoOptions = {}): Promise<Demo> => {
-  const { app, live, fleet, journal } = await createApp(options)
+  const { app, live, fleet, journal, boards, closeBoards } = await createApp(options)
   return new Promise((resolve) => {
     const server = serve(
       { fetch: app.fetch, port: options.port ?? 3000, hostname: options.host ?? '127.0.0.1' },
@@ -164,9 +249,13 @@ export const startDemo = async (options: DemoOptions = {}): Promise<Demo> => {
           live,
           fleet,
           journal,
+          boards,
           close: async () => {
             journal.stop()
+            // Tabs go to the other nodes (or this one's successor) with their durable views' state.
+            await live.drain()
             await live.close()
+            await closeBoards()
             await fleet.stop()
             // Browsers keep idle HTTP connections open; without this, close waits for them.
             if ('closeAllConnections' in server) server.closeAllConnections()

@@ -24,7 +24,9 @@ await startCluster({ workers }, async () => {
       })
     : undefined
   const host = process.env.HOST ?? '127.0.0.1'
-  const demo = await startDemo({ port, host, ...(cluster ? { cluster } : {}) })
+  // The team boards are kept in SWITCHBOARD_STORE, by default a SQLite file in ./data.
+  const boardStore = process.env.SWITCHBOARD_STORE ?? 'sqlite:'
+  const demo = await startDemo({ port, host, boardStore, ...(cluster ? { cluster } : {}) })
   const where = cluster ? ` as node ${cluster.node}` : ''
   console.log(`Switchboard demo on ${demo.url.replace('127.0.0.1', 'localhost')}${where}`)
 

@@ -65,6 +65,7 @@ export const ERRORS = {
   'view.crashed': 'the view crashed and was terminated',
   'view.bad-reply': "a handler's { reply } value cannot be sent as JSON",
   'view.bad-redirect': 'a redirect target is neither a same-site path nor an http(s) URL',
+  'view.not-serializable': "a durable view's snapshot cannot be stored as JSON",
   // router
   'router.bad-routes': 'the routes of a live session are invalid',
   'router.outside-session': 'the URL is not a route of the live session the page belongs to',

@@ -20,6 +20,7 @@ export type {
   AsyncOutcome,
   AsyncResult,
   AsyncTask,
+  DurableOptions,
   EventBinding,
   EventHandler,
   EventInput,

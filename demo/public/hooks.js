@@ -1,6 +1,6 @@
 /*
- * The demo's browser code, a plain script: the Cursor hook, the connection status line and the
- * nav bar's current link.
+ * The demo's browser code, a plain script: the Cursor, Spark and Me hooks, the connection status
+ * line and the nav bar's current link.
  *
  * Load order: the page loads this before the client (both deferred); the client takes over the
  * hooks registered here in `window.Switchboard.hooks` when it starts.
@@ -9,7 +9,76 @@
   const CURSOR_THROTTLE_MS = 50
   const RATE_WINDOW_MS = 1000
 
+  const SPARK_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+  const SPARK_LEVELS = 63
+  // A sparkline spans at least this many levels, so noise stays small.
+  const SPARK_MIN_SPAN = 6
+  const SVG = 'http://www.w3.org/2000/svg'
+
+  /**
+   * Draws a grid sparkline from its data (demo/views/dashboard/sparkline.ts): one base64url digit
+   * per sample, the newest at the right edge of HISTORY_LENGTH slots, scaled to the samples'
+   * levels; the warn level as a faint line.
+   */
+  const drawSpark = (el) => {
+    const code = el.getAttribute('data-points') || ''
+    if (el.sparkDrawn === code) return
+    el.sparkDrawn = code
+    const slots = Number(el.getAttribute('data-length')) || 60
+    const levels = [...code].map((digit) => Math.max(0, SPARK_DIGITS.indexOf(digit)))
+    const low = Math.min(...levels)
+    const high = Math.max(...levels)
+    const span = Math.max(high - low, SPARK_MIN_SPAN) + 2
+    const top = SPARK_LEVELS - Math.round((low + high) / 2 + span / 2)
+    // The SVG is the hook's own child: patches of `el` (live-update="ignore") leave it alone.
+    const svg = el.firstElementChild || el.appendChild(document.createElementNS(SVG, 'svg'))
+    svg.setAttribute('preserveAspectRatio', 'none')
+    svg.setAttribute('viewBox', `0 ${top} ${slots - 1} ${span}`)
+    const offset = slots - levels.length
+    const line = document.createElementNS(SVG, 'polyline')
+    line.setAttribute('class', 'line')
+    line.setAttribute('points', levels.map((l, i) => `${offset + i},${SPARK_LEVELS - l}`).join(' '))
+    const limit = document.createElementNS(SVG, 'path')
+    limit.setAttribute('class', 'limit')
+    limit.setAttribute('d', `M0 ${SPARK_LEVELS - Number(el.getAttribute('data-warn'))}h${slots}`)
+    svg.replaceChildren(limit, line)
+  }
+
   const hooks = {
+    /** A grid sparkline: drawn from its samples whenever they change. */
+    Spark: {
+      mounted() {
+        drawSpark(this.el)
+      },
+      updated() {
+        drawSpark(this.el)
+      },
+    },
+    /**
+     * This tab's operator (the MeCard component): marks its own entry in the shared operator
+     * list and hides its own cursor, which every dashboard of the tenant receives alike.
+     */
+    Me: {
+      mounted() {
+        this.updated()
+      },
+      updated() {
+        const key = this.el.getAttribute('data-me') || ''
+        let style = document.getElementById('sb-me-style')
+        if (!style) {
+          style = document.createElement('style')
+          style.id = 'sb-me-style'
+          document.head.append(style)
+        }
+        const at = `[data-operator="${CSS.escape(key)}"]`
+        style.textContent = key
+          ? `.operators ${at}:not(.is-me), .cursor[data-cursor="${CSS.escape(key)}"] { display: none; }`
+          : ''
+      },
+      destroyed() {
+        document.getElementById('sb-me-style')?.remove()
+      },
+    },
     /** Sends the pointer position, in shares of the element's box, at most every 50 ms. */
     Cursor: {
       mounted() {

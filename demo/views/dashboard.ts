@@ -1,45 +1,34 @@
 /**
  * The operator dashboard: a tenant's sources with live readings, sparklines and status, its
  * alert feed, a detail panel behind a live URL, and the other operators watching the same
- * tenant with their cursors. Bound to a fleet of simulators by `createDashboardView(fleet)`.
+ * tenant with their cursors. Bound to a fleet of simulators by `createDashboardView(fleet, live)`.
  */
 import { z } from 'zod'
-import { html, liveComponent, LiveView, memo, on, type MountContext, type Rendered, type Uploads } from 'switchboard'
+import { html, LiveView, memo, on, type MountContext, type Rendered, type Uploads } from 'switchboard'
 import { Photos, photosTopic, type Photo } from '../photos.ts'
+import type { Fleet } from '../sim/index.ts'
+import { alertFeed } from './dashboard/alert-feed.ts'
 import {
-  isTenantMessage,
-  tenantTopic,
-  type Fleet,
-  type Snapshot,
-  type TenantMessage,
-} from '../sim/index.ts'
-import { AlertCard, alertFeed } from './dashboard/alert-feed.ts'
-import {
-  applyCursor,
-  cursorLayer,
-  cursorTopic,
-  isCursorMessage,
-  keepPresent,
-  pointerFrom,
-  type CursorMessage,
-  type Cursors,
-} from './dashboard/cursors.ts'
+  boardTopic,
+  isBoard,
+  presenceTopic,
+  TenantBoard,
+  type Board,
+  type BoardServices,
+} from './dashboard/board.ts'
+import { cursorLayer, cursorTopic, pointerFrom, type CursorMessage } from './dashboard/cursors.ts'
 import { detailPanel } from './dashboard/detail-panel.ts'
 import { formatTime } from './dashboard/format.ts'
 import { sourceGrid } from './dashboard/grid.ts'
 import { dashboardHeader } from './dashboard/header.ts'
-import {
-  cleanColor,
-  cleanName,
-  operatorsFrom,
-  randomOperator,
-  type Operator,
-  type PresentOperator,
-} from './dashboard/operator.ts'
+import { MeCard } from './dashboard/me-card.ts'
+import { cleanColor, cleanName, randomOperator, type Operator } from './dashboard/operator.ts'
 import { PHOTO_OPTIONS, PHOTO_UPLOAD, photoSection } from './dashboard/photos.ts'
 import { presencePanel } from './dashboard/presence-panel.ts'
 import {
   DEFAULT_SORT,
+  filterOf,
+  GRID_PAGE,
   NO_FILTER,
   SORT_KEYS,
   nextSort,
@@ -49,26 +38,29 @@ import {
 } from './dashboard/query.ts'
 import { dashboardHref, placeFrom } from './dashboard/url.ts'
 
-/** The state of one dashboard tab. */
+/**
+ * The state of one dashboard tab. It holds nothing of the operator (that is the MeCard
+ * component's, me-card.ts) and takes the tenant's board by reference, so the dashboards of a
+ * tenant that show the same window of the same grid hold identical state and share one render,
+ * diff and frame (README, render sharing).
+ */
 export type DashboardState = {
   readonly tenant: string
-  readonly snapshot: Snapshot
+  /** What every dashboard of the tenant shows alike: snapshot, who is watching, cursors. */
+  readonly board: Board
   readonly filter: Filter
   readonly sort: Sort
+  /** How many grid rows are rendered: GRID_PAGE more each time the last one scrolls into view. */
+  readonly limit: number
   readonly selectedId: string | null
-  readonly me: Operator
-  readonly operators: readonly PresentOperator[]
-  readonly cursors: Cursors
   /** A short message to the operator (an acknowledgement lost, a simulator restart). */
   readonly notice: string | null
   /** Photos attached to the tenant's sources, by source id. */
   readonly photos: Readonly<Record<string, readonly Photo[]>>
-  /** The photo upload of the detail panel (allowUpload). */
-  readonly uploads: Uploads
+  /** The photo upload of the detail panel (allowUpload), once a detail panel has been opened. */
+  readonly uploads?: Uploads
 }
 
-/** The presence topic of a tenant. */
-export const presenceTopic = (tenant: string): string => `presence:${tenant}`
 
 const NOTICE_MS = 6000
 
@@ -79,13 +71,6 @@ const FilterForm = z.object({
 const SortClick = z.object({ key: z.enum(SORT_KEYS) })
 const AckClick = z.object({ id: z.string().min(1).max(100) })
 const RenameForm = z.object({ name: z.string().default(''), color: z.string().default('') })
-
-type PresenceDiff = { readonly event: 'presence_diff' }
-const isPresenceDiff = (message: unknown): message is PresenceDiff =>
-  typeof message === 'object' &&
-  message !== null &&
-  'event' in message &&
-  message.event === 'presence_diff'
 
 type ClearNotice = { readonly type: 'clear-notice'; readonly notice: string }
 const isClearNotice = (message: unknown): message is ClearNotice =>
@@ -107,40 +92,54 @@ const operatorFrom = (form: MountContext['form']): Operator => {
 
 const filterFrom = (form: MountContext['form']): Filter => {
   const parsed = FilterForm.safeParse(form.filter ?? {})
-  return parsed.success ? { text: parsed.data.q, status: parsed.data.status } : NO_FILTER
+  return parsed.success ? filterOf(parsed.data.q.trim(), parsed.data.status) : NO_FILTER
 }
 
 /**
- * Builds the dashboard view class, bound to the fleet whose tenants it shows and the store of
- * the photos operators attach to sources.
+ * Builds the dashboard view class, bound to the fleet whose tenants it shows, the node's pub/sub
+ * and presence (each tenant's board reads them, board.ts) and the store of the photos operators
+ * attach to sources.
  */
-export const createDashboardView = (fleet: Fleet, photoStore: Photos = new Photos()) =>
-  class DashboardView extends LiveView<DashboardState> {
+export const createDashboardView = (
+  fleet: Fleet,
+  services: BoardServices,
+  photoStore: Photos = new Photos(),
+) => {
+  // One board per tenant on this node, made when its first dashboard mounts.
+  const boards = new Map<string, TenantBoard>()
+  const boardOf = (tenant: string): Promise<Board> => {
+    let board = boards.get(tenant)
+    if (!board) boards.set(tenant, (board = new TenantBoard(tenant, fleet, services)))
+    return board.current()
+  }
+
+  return class DashboardView extends LiveView<DashboardState> {
     // Subscriptions of the current tenant; the view's process releases them all when it ends.
     #leaveTenant: (() => void) | null = null
+    // This tab's operator: never in the state (see DashboardState), shown by MeCard.
+    #me: Operator = randomOperator()
 
     async mount(context: MountContext): Promise<DashboardState> {
       const place = placeFrom(
         context.url,
         fleet.tenants.map((t) => t.name),
       )
-      const me = operatorFrom(context.form)
+      this.#me = operatorFrom(context.form)
       const state: DashboardState = {
         tenant: place.tenant,
-        snapshot: await fleet.snapshot(place.tenant),
+        board: await boardOf(place.tenant),
         filter: filterFrom(context.form),
         sort: DEFAULT_SORT,
+        limit: GRID_PAGE,
         selectedId: place.sourceId,
-        me,
-        operators: [],
-        cursors: {},
         notice: null,
         photos: photoStore.of(place.tenant),
-        uploads: this.allowUpload(PHOTO_UPLOAD, PHOTO_OPTIONS),
+        ...(place.sourceId ? { uploads: this.allowUpload(PHOTO_UPLOAD, PHOTO_OPTIONS) } : {}),
       }
       if (!context.isConnected) return state
-      this.#join(place.tenant, me)
-      return { ...state, operators: operatorsFrom(this.listPresence(presenceTopic(place.tenant))) }
+      this.#join(place.tenant)
+      this.sendUpdate(MeCard, 'me', { me: this.#me })
+      return state
     }
 
     title({ tenant }: DashboardState): string {
@@ -149,29 +148,28 @@ export const createDashboardView = (fleet: Fleet, photoStore: Photos = new Photo
     }
 
     render(state: DashboardState): Rendered {
-      const { snapshot, selectedId } = state
+      const { board, selectedId } = state
+      const { snapshot } = board
       const selected = selectedId ? snapshot.sources.find((s) => s.id === selectedId) : undefined
-      return html`<div class="dash" id="dash" live-hook="Cursor" data-tenant="${state.tenant}" live-window-keyup="close-detail" live-key="Escape">
+      return html`<div class="dash" id="dash" data-at="${snapshot.at}" live-hook="Cursor" data-tenant="${state.tenant}" live-window-keyup="close-detail" live-key="Escape">
         ${dashboardHeader(fleet.tenants, state.tenant, snapshot)}
         ${state.notice ? html`<p class="notice" role="status" data-testid="notice">${state.notice}</p>` : null}
         <div class="dash-body">
           <div class="main-col">
-            ${selectedId ? detailPanel(state.tenant, selectedId, selected, snapshot.alerts, photoSection(state.photos[selectedId] ?? [], state.uploads[PHOTO_UPLOAD])) : null}
-            ${memo(gridQuery(snapshot.sources, state.filter, state.sort), sourceGrid)}
+            ${selectedId ? detailPanel(state.tenant, selectedId, selected, snapshot.alerts, photoSection(state.photos[selectedId] ?? [], state.uploads?.[PHOTO_UPLOAD])) : null}
+            ${memo(gridQuery(snapshot.sources, state.filter, state.sort, state.limit), sourceGrid)}
           </div>
           <aside class="side-col">
-            ${presencePanel(state.me, state.operators)}
-            ${alertFeed(snapshot.alerts, (alert) => liveComponent(AlertCard, { id: alert.id, alert }))}
+            ${presencePanel(board.watching)}
+            ${memo(snapshot.alerts, alertFeed)}
           </aside>
         </div>
-        ${cursorLayer(state.cursors)}
+        ${cursorLayer(board.cursors)}
       </div>`
     }
 
     async handleInfo(message: unknown): Promise<void> {
-      if (isTenantMessage(message)) return this.#onTenant(message)
-      if (isCursorMessage(message)) return this.#onCursor(message)
-      if (isPresenceDiff(message)) return this.#onPresence()
+      if (isBoard(message)) return this.#onBoard(message)
       if (message === 'photos') return this.assign({ photos: photoStore.of(this.state.tenant) })
       if (isClearNotice(message) && this.state.notice === message.notice)
         this.assign({ notice: null })
@@ -183,36 +181,43 @@ export const createDashboardView = (fleet: Fleet, photoStore: Photos = new Photo
         fleet.tenants.map((t) => t.name),
       )
       if (place.tenant !== this.state.tenant) await this.#switchTenant(place.tenant)
+      // The upload is allowed once a detail panel opens: until then the state holds nothing of
+      // this view's own, and it shares renders with the other dashboards of the tenant.
+      if (place.sourceId && !this.state.uploads)
+        this.assign({ uploads: this.allowUpload(PHOTO_UPLOAD, PHOTO_OPTIONS) })
       this.assign({ selectedId: place.sourceId })
     }
 
     events = {
-      filter: on(FilterForm, ({ q, status }) =>
-        this.assign({ filter: { text: q.trim(), status } }),
-      ),
+      filter: on(FilterForm, ({ q, status }) => this.assign({ filter: filterOf(q.trim(), status) })),
       sort: on(SortClick, ({ key }) => this.assign({ sort: nextSort(this.state.sort, key) })),
+      // The grid's last row scrolled into view (live-viewport-bottom): render more rows.
+      more: () => {
+        const { board, filter, sort, limit } = this.state
+        const { matched } = gridQuery(board.snapshot.sources, filter, sort, limit)
+        if (limit < matched) this.assign({ limit: limit + GRID_PAGE })
+      },
       ack: on(AckClick, async ({ id }) => {
-        const { tenant, me } = this.state
-        const result = await fleet.acknowledge(tenant, id, me)
+        const me = this.#me
+        const result = await fleet.acknowledge(this.state.tenant, id, me)
+        // The winner reaches every dashboard, this one too, with the tenant's next board.
         if (!result.ok) return this.#notify('That alert is no longer in the feed.')
-        // Show the winner at once; the broadcast brings the same alert object to everyone.
-        const alerts = this.state.snapshot.alerts.map((a) => (a.id === id ? result.alert : a))
-        this.assign({ snapshot: { ...this.state.snapshot, alerts } })
         const by = result.alert.ack?.by
         if (!result.isFirst && by !== me.name) this.#notify(`Already acknowledged by ${by}.`)
       }),
       rename: on(RenameForm, ({ name, color }) => {
         const me = {
-          ...this.state.me,
-          name: cleanName(name) ?? this.state.me.name,
-          color: cleanColor(color) ?? this.state.me.color,
+          ...this.#me,
+          name: cleanName(name) ?? this.#me.name,
+          color: cleanColor(color) ?? this.#me.color,
         }
-        const topic = presenceTopic(this.state.tenant)
-        this.updatePresence(topic, me.key, { name: me.name, color: me.color })
-        this.assign({ me, operators: operatorsFrom(this.listPresence(topic)) })
+        this.#me = me
+        this.updatePresence(presenceTopic(this.state.tenant), me.key, { name: me.name, color: me.color })
+        this.sendUpdate(MeCard, 'me', { me })
       }),
       cursor: (value: Record<string, unknown>) => {
-        const { tenant, me } = this.state
+        const { tenant } = this.state
+        const me = this.#me
         const at = pointerFrom(value)
         const message: CursorMessage = at
           ? { type: 'cursor', tenant, cursor: { ...me, ...at } }
@@ -244,7 +249,7 @@ export const createDashboardView = (fleet: Fleet, photoStore: Photos = new Photo
         void this.broadcastFrom(cursorTopic(state.tenant), {
           type: 'cursor-gone',
           tenant: state.tenant,
-          key: state.me.key,
+          key: this.#me.key,
         })
     }
 
@@ -256,13 +261,9 @@ export const createDashboardView = (fleet: Fleet, photoStore: Photos = new Photo
       }
     }
 
-    #join(tenant: string, me: Operator): void {
-      const subscriptions = [
-        this.subscribe(tenantTopic(tenant)),
-        this.subscribe(presenceTopic(tenant)),
-        this.subscribe(cursorTopic(tenant)),
-        this.subscribe(photosTopic(tenant)),
-      ]
+    #join(tenant: string): void {
+      const me = this.#me
+      const subscriptions = [this.subscribe(boardTopic(tenant)), this.subscribe(photosTopic(tenant))]
       this.track(presenceTopic(tenant), me.key, { name: me.name, color: me.color })
       this.#leaveTenant = () => {
         for (const unsubscribe of subscriptions) unsubscribe()
@@ -273,43 +274,21 @@ export const createDashboardView = (fleet: Fleet, photoStore: Photos = new Photo
 
     async #switchTenant(tenant: string): Promise<void> {
       this.#leaveTenant?.()
-      this.#join(tenant, this.state.me)
-      this.assign({
-        tenant,
-        snapshot: await fleet.snapshot(tenant),
-        cursors: {},
-        photos: photoStore.of(tenant),
-        operators: operatorsFrom(this.listPresence(presenceTopic(tenant))),
-      })
+      this.#join(tenant)
+      this.assign({ tenant, board: await boardOf(tenant), limit: GRID_PAGE, photos: photoStore.of(tenant) })
     }
 
-    #onTenant(message: TenantMessage): void {
-      const current = this.state.snapshot
-      if (message.tenant !== this.state.tenant) return // queued before a tenant switch
-      if (message.type === 'alerts') {
-        return this.assign({ snapshot: { ...current, alerts: message.alerts } })
-      }
-      const isRestart = current.startedAt !== 0 && message.startedAt !== current.startedAt
-      if (!isRestart && message.startedAt === current.startedAt && message.seq <= current.seq)
-        return
-      this.assign({ snapshot: message })
-      if (isRestart) {
-        const label = fleet.find(message.tenant)?.label ?? message.tenant
+    #onBoard(board: Board): void {
+      const previous = this.state.board
+      if (board.tenant !== this.state.tenant) return // queued before a tenant switch
+      this.assign({ board })
+      const { startedAt } = board.snapshot
+      if (previous.snapshot.startedAt !== 0 && startedAt !== previous.snapshot.startedAt) {
+        const label = fleet.find(board.tenant)?.label ?? board.tenant
         this.#notify(
-          `The ${label} simulator crashed and was restarted by its supervisor at ${formatTime(message.startedAt)}.`,
+          `The ${label} simulator crashed and was restarted by its supervisor at ${formatTime(startedAt)}.`,
         )
       }
-    }
-
-    #onCursor(message: CursorMessage): void {
-      if (message.tenant !== this.state.tenant) return
-      this.assign({ cursors: applyCursor(this.state.cursors, message) })
-    }
-
-    #onPresence(): void {
-      const operators = operatorsFrom(this.listPresence(presenceTopic(this.state.tenant)))
-      const present = new Set(operators.map((o) => o.key))
-      this.assign({ operators, cursors: keepPresent(this.state.cursors, present) })
     }
 
     #notify(notice: string): void {
@@ -317,3 +296,4 @@ export const createDashboardView = (fleet: Fleet, photoStore: Photos = new Photo
       this.sendAfter(NOTICE_MS, { type: 'clear-notice', notice })
     }
   }
+}

@@ -36,6 +36,8 @@ export type ClusterOptions = MembershipOptions & {
   readonly redisUrl?: string
   /** Prefix of every Redis key and channel of this cluster; default `switchboard:`. */
   readonly prefix?: string
+  /** How long a topic stays subscribed on Redis after its last local subscriber; default 5000. */
+  readonly lingerMs?: number
   /** The app's pub/sub; default: over Redis, over the primary in a worker, else in memory. */
   readonly pubsub?: PubSub
   /** Default: Redis with `redisUrl`, the primary in a worker, else in this process. */
@@ -154,7 +156,12 @@ export class Cluster {
     const epoch = await firstAnswer(() => coordinator.newEpoch())
     const adapter =
       options.redisUrl !== undefined
-        ? new RedisAdapter({ url: options.redisUrl, prefix, nodeId: memberId({ node, epoch }) })
+        ? new RedisAdapter({
+            url: options.redisUrl,
+            prefix,
+            nodeId: memberId({ node, epoch }),
+            ...(options.lingerMs === undefined ? {} : { lingerMs: options.lingerMs }),
+          })
         : worker?.adapter(memberId({ node, epoch }))
     const pubsub = options.pubsub ?? new PubSub(adapter ? { adapter } : {})
     const owns = { pubsub: options.pubsub === undefined, coordinator: options.coordinator === undefined }
@@ -189,6 +196,14 @@ export class Cluster {
       whereis: async (id) => names.whereis(nameOf(id)),
       stop: async (id) => names.stop(nameOf(id), timeout),
     }
+  }
+
+  /**
+   * The store this node keeps persistent state in (opened on first use): give it to the server
+   * too (`new Switchboard({ store: cluster.store() })`) so durable views resume on any node.
+   */
+  store(): Promise<StateStore> {
+    return this.#openStore()
   }
 
   /** Names (`kind/id`) this node runs now with a valid lease. */

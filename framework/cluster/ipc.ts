@@ -2,12 +2,20 @@
  * The worker side of one machine's cluster: a pub/sub adapter and a coordinator that talk to the
  * primary process over the IPC channel node:cluster gives each worker. The primary (workers.ts)
  * relays broadcasts to the workers subscribed to the topic and answers coordinator calls from
- * one in-memory coordinator, so workers need no Redis.
+ * one in-memory coordinator, so workers need no Redis. The primary also tells each worker how many
+ * other workers subscribe to each topic, so a broadcast no other worker wants is never encoded.
  *
  * Every message carries `sb` so an app's own IPC messages pass by untouched.
  */
 import { LiveError } from '../errors.ts'
-import { decodeEnvelope, encodeEnvelope, type AdapterHooks, type PubSubAdapter } from '../pubsub/index.ts'
+import {
+  decodeEnvelope,
+  encodeEnvelope,
+  InboundSequence,
+  OutboundSequence,
+  type AdapterHooks,
+  type PubSubAdapter,
+} from '../pubsub/index.ts'
 import type {
   Coordinator,
   LeaseHolder,
@@ -23,6 +31,10 @@ export type IpcMessage =
   | { sb: 'sub' | 'unsub'; topic: string }
   | { sb: 'pub'; topic: string; raw: string }
   | { sb: 'msg'; topic: string; raw: string }
+  // How many other workers subscribe to a topic: sent whenever that changes, and for every
+  // topic when a worker's adapter asks (`interests`) as it starts listening
+  | { sb: 'interest'; topic: string; others: number }
+  | { sb: 'interests' }
   | { sb: 'coord'; id: number; method: CoordinatorMethod; args: unknown[] }
   | { sb: 'coord-reply'; id: number; ok: true; value: unknown }
   | { sb: 'coord-reply'; id: number; ok: false; code: string; message: string }
@@ -69,21 +81,32 @@ export const primaryChannel = (): Channel | undefined => {
   }
 }
 
-/** A PubSub adapter whose network is the primary process. */
+/**
+ * A PubSub adapter whose network is the primary process. A broadcast is encoded and sent only
+ * when another worker subscribes to its topic (the primary's `interest` notices); otherwise it
+ * stays on this worker, whatever it holds. The primary sends a notice before it relays anything
+ * the subscribing worker sends after subscribing, so a worker answering it knows of the
+ * subscription; a broadcast racing a subscription may miss it, as it may over any network.
+ */
 export class IpcAdapter implements PubSubAdapter {
   readonly nodeId: string
   readonly #channel: Channel
   #hooks: AdapterHooks | null = null
+  readonly #others = new Map<string, number>()
   readonly #listener = (message: unknown): void => this.#receive(message)
+  readonly #sent = new OutboundSequence()
+  readonly #heard = new InboundSequence()
 
   constructor(channel: Channel, nodeId: string) {
     this.nodeId = nodeId
     this.#channel = channel
+    // Listening first, then asking: what the primary sent before this worker listened is lost.
+    channel.on('message', this.#listener)
+    channel.send({ sb: 'interests' })
   }
 
   start(hooks: AdapterHooks): void {
     this.#hooks = hooks
-    this.#channel.on('message', this.#listener)
   }
 
   async subscribe(topic: string): Promise<void> {
@@ -91,25 +114,39 @@ export class IpcAdapter implements PubSubAdapter {
   }
 
   async unsubscribe(topic: string): Promise<void> {
+    this.#heard.forget(topic)
     this.#channel.send({ sb: 'unsub', topic })
   }
 
   async publish(topic: string, message: unknown, from: string | null): Promise<void> {
-    this.#channel.send({ sb: 'pub', topic, raw: encodeEnvelope({ origin: this.nodeId, from, message }) })
+    // No other worker wants it: nothing to send, and no number spent (receivers count gaps).
+    if (!this.#others.has(topic)) return
+    const seq = this.#sent.next(topic)
+    this.#channel.send({ sb: 'pub', topic, raw: encodeEnvelope({ origin: this.nodeId, from, message, seq }) })
   }
 
   async close(): Promise<void> {
     this.#hooks = null
+    this.#sent.clear()
+    this.#heard.clear()
     this.#channel.off('message', this.#listener)
   }
 
   #receive(value: unknown): void {
     const message = asIpcMessage(value)
+    if (message?.sb === 'interest') {
+      if (message.others > 0) this.#others.set(message.topic, message.others)
+      else this.#others.delete(message.topic)
+      return
+    }
     const hooks = this.#hooks
     if (hooks === null || message?.sb !== 'msg') return
     const envelope = decodeEnvelope(message.raw)
     if (envelope instanceof Error) return hooks.onError(envelope)
-    if (envelope.origin !== this.nodeId) hooks.deliver(message.topic, envelope.message, envelope.from)
+    if (envelope.origin === this.nodeId) return
+    const { isDelivered, missed } = this.#heard.receive(message.topic, envelope.origin, envelope.seq)
+    if (missed > 0) hooks.onGap?.(message.topic, envelope.origin, missed)
+    if (isDelivered) hooks.deliver(message.topic, envelope.message, envelope.from)
   }
 }
 

@@ -87,8 +87,12 @@ export class Hub {
   }
 
   remove(worker: Worker): void {
-    for (const topic of this.#topics.get(worker) ?? []) this.#subscribers.get(topic)?.delete(worker)
+    const topics = this.#topics.get(worker) ?? []
     this.#topics.delete(worker)
+    for (const topic of topics) {
+      this.#subscribers.get(topic)?.delete(worker)
+      this.#announce(topic)
+    }
   }
 
   workers(): Worker[] {
@@ -104,9 +108,16 @@ export class Hub {
       case 'unsub':
         this.#topics.get(worker)?.delete(message.topic)
         this.#subscribers.get(message.topic)?.delete(worker)
-        return
+        return this.#announce(message.topic)
       case 'pub':
         return this.#relay(worker, message.topic, message.raw)
+      case 'interests':
+        // A worker's adapter starts: what the others already subscribe to.
+        for (const [topic, set] of this.#subscribers) {
+          const others = set.size - (set.has(worker) ? 1 : 0)
+          if (others > 0) send(worker, { sb: 'interest', topic, others })
+        }
+        return
       case 'coord':
         return void this.#answer(worker, message)
       default:
@@ -119,6 +130,22 @@ export class Hub {
     const set = this.#subscribers.get(topic) ?? new Set()
     set.add(worker)
     this.#subscribers.set(topic, set)
+    this.#announce(topic)
+  }
+
+  /**
+   * Tells every worker how many others subscribe to `topic`; a worker encodes and sends a
+   * broadcast only when some do (ipc.ts). Sent before anything the subscriber sends next is
+   * relayed, since each worker's channel keeps order.
+   */
+  #announce(topic: string): void {
+    const set = this.#subscribers.get(topic)
+    if (set !== undefined && set.size === 0) this.#subscribers.delete(topic)
+    for (const worker of this.#topics.keys()) {
+      if (!worker.isConnected()) continue
+      const others = (set?.size ?? 0) - (set?.has(worker) ? 1 : 0)
+      send(worker, { sb: 'interest', topic, others })
+    }
   }
 
   #relay(from: Worker, topic: string, raw: string): void {

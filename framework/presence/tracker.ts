@@ -20,7 +20,13 @@ export type PresenceDiffMessage = {
 
 /** Options of `new PresenceTracker()`. */
 export type PresenceTrackerOptions = {
-  /** This node's id in presence state; default `pubsub.nodeId`. Never reuse one after restart. */
+  /**
+   * This node's id in presence state; default `pubsub.nodeId`. Never reuse one after restart.
+   * An id shaped `<name>#<epoch>` (what `Cluster` gives its pub/sub) names one start of a node:
+   * once a peer hears a higher epoch of a name, the replica of every lower one is dropped at once
+   * (the restarted node's old presences leave without waiting for `nodeTimeoutMs`), and late
+   * messages of a lower epoch are ignored.
+   */
   readonly nodeId?: string
   /** Separates independent trackers on one pubsub; default `'default'`. */
   readonly name?: string
@@ -66,6 +72,8 @@ export class PresenceTracker {
   #exitWatches = new Map<unknown, () => void>()
   #size = 0
   #lastSeen = new Map<string, number>()
+  // For node ids shaped `<name>#<epoch>`: the highest epoch heard of each name.
+  #epochs = new Map<string, number>()
   #timer: NodeJS.Timeout
   #isClosed = false
 
@@ -186,6 +194,7 @@ export class PresenceTracker {
     this.#exitWatches.clear()
     this.#size = 0
     this.#lastSeen.clear()
+    this.#epochs.clear()
     this.#replica.clear()
     await farewell
     if (!this.#pubsub.isClosed) this.#pubsub.unsubscribeOwner(this)
@@ -194,6 +203,7 @@ export class PresenceTracker {
   #receive(message: unknown): void {
     const wire = decodeWire(message)
     if (this.#isClosed || wire === null || wire.node === this.#node) return
+    if (this.#isSuperseded(wire.node)) return
     this.#lastSeen.set(wire.node, Date.now())
     switch (wire.type) {
       case 'heartbeat':
@@ -216,6 +226,26 @@ export class PresenceTracker {
       default:
         return unreachable(wire)
     }
+  }
+
+  /**
+   * True when `node` is an older start of a node whose newer start was heard: its message is
+   * stale. Hearing a newer start drops the replicas of the older ones at once (issue 14, item 1).
+   */
+  #isSuperseded(node: string): boolean {
+    const start = startOf(node)
+    if (start === null) return false
+    const newest = this.#epochs.get(start.name) ?? 0
+    if (start.epoch < newest) return true
+    if (start.epoch === newest) return false
+    this.#epochs.set(start.name, start.epoch)
+    for (const other of [...this.#lastSeen.keys()]) {
+      const seen = startOf(other)
+      if (seen === null || seen.name !== start.name || seen.epoch >= start.epoch) continue
+      this.#lastSeen.delete(other)
+      this.#announce(this.#replica.nodeDown(other))
+    }
+    return false
   }
 
   /** A node is the authority for its own entries only; anything else in its message is dropped. */
@@ -294,6 +324,14 @@ export class PresenceTracker {
 
 /** The delta removing `dots` wherever it is merged: their context, no entries. */
 const removalOf = (dots: Iterable<Dot>): PresenceDelta => ({ ...contextOf(dots), entries: {} })
+
+/** The name and epoch of a node id shaped `<name>#<epoch>` (a cluster member id), else null. */
+const startOf = (node: string): { readonly name: string; readonly epoch: number } | null => {
+  const at = node.lastIndexOf('#')
+  const epoch = Number(node.slice(at + 1))
+  if (at <= 0 || !Number.isSafeInteger(epoch) || epoch <= 0) return null
+  return { name: node.slice(0, at), epoch }
+}
 
 const slotOf = (topic: string, key: string): string => JSON.stringify([topic, key])
 

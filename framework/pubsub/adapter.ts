@@ -9,10 +9,18 @@ export type AdapterDeliver = (topic: string, message: unknown, from: string | nu
 /** Reports a transport failure (lost connection, undecodable envelope) without throwing. */
 export type AdapterErrorHandler = (error: unknown) => void
 
+/**
+ * Reports that `missed` messages of node `origin` on `topic` never arrived here (a gap in its
+ * numbers, sequence.ts); they are lost, not late.
+ */
+export type AdapterGap = (topic: string, origin: string, missed: number) => void
+
 /** What `PubSub.start`s an adapter with. */
 export type AdapterHooks = {
   readonly deliver: AdapterDeliver
   readonly onError: AdapterErrorHandler
+  /** Called by adapters that count loss (Redis, the workers' IPC); absent in older callers. */
+  readonly onGap?: AdapterGap
 }
 
 /**
@@ -22,7 +30,9 @@ export type AdapterHooks = {
  * - `from` is an opaque, node-scoped owner marker (or null); it travels with the message.
  * - `subscribe`/`unsubscribe` are called only when a topic gains its first or loses its last
  *   local subscriber, in that order; the adapter delivers only subscribed topics.
- * - Messages from one publisher arrive in publish order.
+ * - Messages from one publisher arrive in publish order. An adapter between processes numbers
+ *   them per topic and reports the gaps it sees through `onGap` (sequence.ts), so a message it
+ *   loses is counted, never lost silently.
  */
 export interface PubSubAdapter {
   /** Unique per running node; a restarted node must get a new one. */

@@ -5,6 +5,8 @@ export type Subscription = {
   readonly topic: string
   readonly handler: (message: unknown) => void
   readonly owner: unknown
+  /** Told when messages of the topic from another node were lost (SubscribeOptions.onGap). */
+  readonly onGap?: ((topic: string, missed: number) => void) | undefined
   isActive: boolean
 }
 

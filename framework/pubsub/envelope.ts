@@ -1,10 +1,14 @@
 import { LiveError } from '../errors.ts'
 
-/** A message as it crosses the wire between nodes: JSON, tagged with its origin node. */
+/**
+ * A message as it crosses the wire between nodes: JSON, tagged with its origin node and, from a
+ * transport that counts loss (sequence.ts), its number among the origin's messages on the topic.
+ */
 export type Envelope = {
   readonly origin: string
   readonly from: string | null
   readonly message: unknown
+  readonly seq?: number
 }
 
 /** Encodes a message for another node; throws `pubsub.not-serializable` if JSON cannot hold it. */
@@ -34,7 +38,10 @@ export const decodeEnvelope = (raw: string): Envelope | LiveError => {
   const from: unknown = Reflect.get(value, 'from')
   if (typeof origin !== 'string' || origin === '') return badEnvelope(raw)
   if (from !== null && typeof from !== 'string') return badEnvelope(raw)
-  return { origin, from, message: Reflect.get(value, 'message') }
+  const seq: unknown = Reflect.get(value, 'seq')
+  if (seq === undefined) return { origin, from, message: Reflect.get(value, 'message') }
+  if (!Number.isSafeInteger(seq) || (seq as number) < 1) return badEnvelope(raw)
+  return { origin, from, message: Reflect.get(value, 'message'), seq: seq as number }
 }
 
 const badEnvelope = (raw: string): LiveError =>

@@ -4,6 +4,7 @@ export type { PubSubHandler, PubSubOptions, PubSubStats, SubscribeOptions } from
 export type {
   AdapterDeliver,
   AdapterErrorHandler,
+  AdapterGap,
   AdapterHooks,
   PubSubAdapter,
 } from './adapter.ts'
@@ -15,3 +16,5 @@ export { DEFAULT_SLICE_SIZE } from './delivery-queue.ts'
 export type { HandlerErrorReporter } from './delivery-queue.ts'
 export { decodeEnvelope, encodeEnvelope } from './envelope.ts'
 export type { Envelope } from './envelope.ts'
+export { InboundSequence, OutboundSequence } from './sequence.ts'
+export type { Received } from './sequence.ts'

@@ -5,7 +5,8 @@ import { decodeEnvelope, encodeEnvelope } from './envelope.ts'
 /**
  * An in-process stand-in for a network: adapters joined to one bus behave like nodes. Messages
  * cross it as JSON in a microtask, so code tested on a bus meets the same copies, ordering and
- * asynchrony it meets over Redis.
+ * asynchrony it meets over Redis. A message is encoded only when another member subscribes to
+ * its topic: a node alone (the default, a private bus) never encodes, and delivers any value.
  */
 export class MemoryBus {
   #members = new Set<MemoryAdapter>()
@@ -20,11 +21,18 @@ export class MemoryBus {
     this.#members.delete(member)
   }
 
-  /** Sends an encoded message to every other member subscribed to the topic. */
-  send(origin: MemoryAdapter, topic: string, raw: string): void {
+  /**
+   * Sends a message to every other member subscribed to the topic, encoded once by `encode`
+   * (which may throw `pubsub.not-serializable`) and only if there is one.
+   */
+  send(origin: MemoryAdapter, topic: string, encode: () => string): void {
+    let raw: string | undefined
     for (const member of this.#members) {
+      if (member === origin || !member.isSubscribed(topic)) continue
+      raw ??= encode()
+      const message = raw
       // Microtasks run FIFO, so each receiver sees one sender's messages in publish order.
-      if (member !== origin) queueMicrotask(() => member.receive(topic, raw))
+      queueMicrotask(() => member.receive(topic, message))
     }
   }
 }
@@ -62,7 +70,12 @@ export class MemoryAdapter implements PubSubAdapter {
   }
 
   async publish(topic: string, message: unknown, from: string | null): Promise<void> {
-    this.#bus.send(this, topic, encodeEnvelope({ origin: this.nodeId, from, message }))
+    this.#bus.send(this, topic, () => encodeEnvelope({ origin: this.nodeId, from, message }))
+  }
+
+  /** True while this node has local subscribers of `topic` (the bus asks before it encodes). */
+  isSubscribed(topic: string): boolean {
+    return this.#topics.has(topic)
   }
 
   /** Called by the bus; decodes and hands the message to the local PubSub. */

@@ -1,6 +1,6 @@
 import { LiveError } from '../errors.ts'
 import { isLifecycle } from '../runtime/index.ts'
-import { now, onAdapterState, onBroadcast } from '../telemetry/index.ts'
+import { now, onAdapterState, onBroadcast, onGap } from '../telemetry/index.ts'
 import type { PubSubAdapter } from './adapter.ts'
 import { DEFAULT_SLICE_SIZE, DeliveryQueue } from './delivery-queue.ts'
 import type { HandlerErrorReporter, Subscription } from './delivery-queue.ts'
@@ -21,6 +21,12 @@ export type SubscribeOptions = {
    * to nothing.
    */
   readonly owner?: unknown
+  /**
+   * Told when messages of the topic from another node were lost on the way (Redis down or cut
+   * off): `missed` of them, counted from the gap in that node's numbers. Delivery between nodes
+   * is at most once; this is how a subscriber learns it may need to reload what it shows.
+   */
+  readonly onGap?: (topic: string, missed: number) => void
 }
 
 /** Options of `new PubSub()`. */
@@ -46,6 +52,8 @@ export type PubSubOptions = {
 export type PubSubStats = {
   /** Broadcasts local subscribers got but the transport failed to carry to other nodes. */
   readonly remoteFailures: number
+  /** Messages from other nodes that never arrived here, counted from the gaps in their numbers. */
+  readonly lost: number
 }
 
 const NO_OWNER: unique symbol = Symbol('no owner')
@@ -74,6 +82,7 @@ export class PubSub {
   #isDefaultReporter: boolean
   readonly #onHandlerError: HandlerErrorReporter
   #remoteFailures = 0
+  #lost = 0
   #failingSince: number | null = null
   #isClosed = false
 
@@ -95,6 +104,7 @@ export class PubSub {
     this.#adapter.start({
       deliver: (topic, message, from) => this.#deliverRemote(topic, message, from),
       onError: (error) => this.#onAdapterError(error),
+      onGap: (topic, origin, missed) => this.#gap(topic, origin, missed),
     })
   }
 
@@ -103,9 +113,12 @@ export class PubSub {
     return this.#adapter.nodeId
   }
 
-  /** Counters: `remoteFailures`, broadcasts delivered here that other nodes did not get. */
+  /**
+   * Counters: `remoteFailures`, broadcasts delivered here that other nodes did not get; `lost`,
+   * other nodes' broadcasts that never arrived here.
+   */
   get stats(): PubSubStats {
-    return { remoteFailures: this.#remoteFailures }
+    return { remoteFailures: this.#remoteFailures, lost: this.#lost }
   }
 
   /** True once `close()` was called. */
@@ -136,7 +149,7 @@ export class PubSub {
     // A process that already exited (a handler that awaited past its crash) would hold this
     // subscription forever: nothing is left to release it.
     if (isLifecycle(owner) && !owner.isAlive) return noop
-    const subscription: Subscription = { topic, handler, owner, isActive: true }
+    const subscription: Subscription = { topic, handler, owner, onGap: options.onGap, isActive: true }
     let subscribers = this.#topics.get(topic)
     if (subscribers === undefined) {
       subscribers = new Set()
@@ -277,6 +290,19 @@ export class PubSub {
       const report = (): void => broadcasted(topic, targets.length, startedAt, 'remote')
       // A throw in the report (a telemetry subscriber) goes where adapter failures go.
       delivered.then(report, report).catch((error: unknown) => this.#onAdapterError(error))
+    }
+  }
+
+  // Counted loss (sequence.ts): counted, published for metrics, told to the topic's subscribers.
+  #gap(topic: string, origin: string, missed: number): void {
+    this.#lost += missed
+    if (onGap.hasSubscribers) onGap.publish({ topic, origin, missed })
+    for (const subscription of this.#topics.get(topic) ?? []) {
+      try {
+        subscription.onGap?.(topic, missed)
+      } catch (error) {
+        this.#onHandlerError(error, topic)
+      }
     }
   }
 

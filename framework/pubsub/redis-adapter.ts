@@ -5,6 +5,7 @@ import { failFastRedis } from '../store/index.ts'
 import { onAdapterState } from '../telemetry/index.ts'
 import type { AdapterHooks, PubSubAdapter } from './adapter.ts'
 import { decodeEnvelope, encodeEnvelope } from './envelope.ts'
+import { InboundSequence, OutboundSequence } from './sequence.ts'
 
 /** Options of the Redis adapter. */
 export type RedisAdapterOptions = {
@@ -16,18 +17,26 @@ export type RedisAdapterOptions = {
   readonly prefix?: string
   /** A Redis command (publish, subscribe) that has no answer by then fails; default 1000. */
   readonly timeoutMs?: number
+  /**
+   * How long a topic stays subscribed on Redis after its last local subscriber left; default
+   * 5000. A view that rejoins (a reconnect, a crash) within it costs Redis nothing; 0: at once.
+   */
+  readonly lingerMs?: number
 }
 
 const DEFAULT_URL = 'redis://127.0.0.1:6379'
 const DEFAULT_TIMEOUT_MS = 1000
+const DEFAULT_LINGER_MS = 5000
 // Until its first connection, the adapter waits up to this many timeouts for it (then fails fast).
 const STARTUP_GRACE = 5
 
 /**
  * Carries broadcasts between nodes over Redis pub/sub with two connections: a subscriber
  * connection (Redis forbids other commands on it) and a publisher. Only topics with local
- * subscribers are subscribed on Redis. Each message is JSON `{ origin, from, message }`; a node
- * drops its own echoes because `PubSub` already delivered them locally.
+ * subscribers are subscribed on Redis (a topic whose last one left stays subscribed for
+ * `lingerMs`, then is unsubscribed). Each message is JSON `{ origin, from, message, seq }`; a
+ * node drops its own echoes because `PubSub` already delivered them locally. `seq` numbers a
+ * node's messages per topic, so a receiver counts the ones Redis lost (sequence.ts).
  *
  * Both connections are the store's fail-fast kind: while Redis is away a publish fails at once
  * (or after `timeoutMs` on a link that went silent) instead of queueing for ioredis's retries,
@@ -42,7 +51,12 @@ export class RedisAdapter implements PubSubAdapter {
   #publisher: Redis
   #subscriber: Redis
   #topics = new Set<string>()
+  // Topics with no local subscriber left, still subscribed on Redis until their timer fires.
+  #lingering = new Map<string, ReturnType<typeof setTimeout>>()
+  #lingerMs: number
   #hooks: AdapterHooks | null = null
+  #sent = new OutboundSequence()
+  #heard = new InboundSequence()
   // Settle on each connection's first 'ready' (or the startup grace): what a node does while it
   // starts waits for that once, instead of failing because the socket was not open yet.
   #publisherStarted: Promise<void>
@@ -51,14 +65,18 @@ export class RedisAdapter implements PubSubAdapter {
 
   constructor(options: RedisAdapterOptions = {}) {
     const { url = DEFAULT_URL, nodeId = randomUUID(), prefix = 'switchboard:' } = options
-    const { timeoutMs = DEFAULT_TIMEOUT_MS } = options
+    const { timeoutMs = DEFAULT_TIMEOUT_MS, lingerMs = DEFAULT_LINGER_MS } = options
     if (nodeId === '') {
       throw new LiveError('pubsub.bad-option', 'RedisAdapter got an empty nodeId; omit it')
     }
     if (!(timeoutMs > 0)) {
       throw new LiveError('pubsub.bad-option', `RedisAdapter timeoutMs must be > 0, got ${timeoutMs}`)
     }
+    if (!(lingerMs >= 0)) {
+      throw new LiveError('pubsub.bad-option', `RedisAdapter lingerMs must be >= 0, got ${lingerMs}`)
+    }
     this.nodeId = nodeId
+    this.#lingerMs = lingerMs
     this.#prefix = prefix
     this.#publisher = failFastRedis(url, timeoutMs)
     // Resubscribing is ours (on 'ready'): ioredis would forget topics added while it was away.
@@ -85,6 +103,12 @@ export class RedisAdapter implements PubSubAdapter {
 
   async subscribe(topic: string): Promise<void> {
     this.#topics.add(topic)
+    const lingering = this.#lingering.get(topic)
+    if (lingering !== undefined) {
+      // Back within the linger: still subscribed on Redis (or resubscribed with the rest).
+      clearTimeout(lingering)
+      return void this.#lingering.delete(topic)
+    }
     if (!this.#isStarted) await this.#subscriberStarted
     // Not connected: the 'ready' handler subscribes every remembered topic when it is back.
     if (this.#subscriber.status === 'ready') await this.#subscriber.subscribe(this.#prefix + topic)
@@ -92,11 +116,29 @@ export class RedisAdapter implements PubSubAdapter {
 
   async unsubscribe(topic: string): Promise<void> {
     this.#topics.delete(topic)
+    if (this.#lingerMs === 0) return this.#unsubscribeNow(topic)
+    if (this.#lingering.has(topic)) return
+    const timer = setTimeout(() => {
+      this.#lingering.delete(topic)
+      this.#unsubscribeNow(topic).catch((error: unknown) => this.#hooks?.onError(error))
+    }, this.#lingerMs)
+    timer.unref()
+    this.#lingering.set(topic, timer)
+  }
+
+  /** Topics subscribed on Redis for local subscribers or lingering after them (monitoring, tests). */
+  get subscribedTopics(): number {
+    return this.#topics.size + this.#lingering.size
+  }
+
+  async #unsubscribeNow(topic: string): Promise<void> {
+    this.#heard.forget(topic)
     if (this.#subscriber.status === 'ready') await this.#subscriber.unsubscribe(this.#prefix + topic)
   }
 
   async publish(topic: string, message: unknown, from: string | null): Promise<void> {
-    const raw = encodeEnvelope({ origin: this.nodeId, from, message })
+    // Numbered before anything can fail: a message that never leaves is a gap its receivers count.
+    const raw = encodeEnvelope({ origin: this.nodeId, from, message, seq: this.#sent.next(topic) })
     if (!this.#isStarted) await this.#publisherStarted
     await this.#publisher.publish(this.#prefix + topic, raw)
   }
@@ -104,12 +146,16 @@ export class RedisAdapter implements PubSubAdapter {
   async close(): Promise<void> {
     this.#hooks = null
     this.#topics.clear()
+    for (const timer of this.#lingering.values()) clearTimeout(timer)
+    this.#lingering.clear()
+    this.#sent.clear()
+    this.#heard.clear()
     await Promise.allSettled([this.#subscriber, this.#publisher].map(closeConnection))
   }
 
   #resubscribe(): void {
-    if (this.#topics.size === 0) return
-    const channels = [...this.#topics].map((topic) => this.#prefix + topic)
+    if (this.#topics.size + this.#lingering.size === 0) return
+    const channels = [...this.#topics, ...this.#lingering.keys()].map((topic) => this.#prefix + topic)
     this.#subscriber.subscribe(...channels).catch((error: unknown) => this.#hooks?.onError(error))
   }
 
@@ -125,7 +171,12 @@ export class RedisAdapter implements PubSubAdapter {
     const envelope = decodeEnvelope(raw)
     if (envelope instanceof Error) return hooks.onError(envelope)
     if (envelope.origin === this.nodeId) return
-    hooks.deliver(channel.slice(this.#prefix.length), envelope.message, envelope.from)
+    const topic = channel.slice(this.#prefix.length)
+    // Numbers are followed while a topic lingers too, so its return counts no false gap.
+    const { isDelivered, missed } = this.#heard.receive(topic, envelope.origin, envelope.seq)
+    if (!this.#topics.has(topic)) return
+    if (missed > 0) hooks.onGap?.(topic, envelope.origin, missed)
+    if (isDelivered) hooks.deliver(topic, envelope.message, envelope.from)
   }
 }
 

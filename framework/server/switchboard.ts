@@ -22,6 +22,7 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import { LiveError } from '../errors.ts'
 import { PresenceTracker } from '../presence/index.ts'
 import { PubSub } from '../pubsub/index.ts'
+import { MemoryStore, type StateStore } from '../store/index.ts'
 import type { LiveSession } from '../router/index.ts'
 import { createReporter, type ErrorHook, type Logger, type Reporter } from '../runtime/index.ts'
 import {
@@ -39,6 +40,8 @@ import {
   type MountContext,
   type ViewClass,
   type ViewServices,
+  ViewSnapshots,
+  type DurableJoin,
 } from '../view/index.ts'
 import { csrfCookieName, isCsrfMatch, issueCsrf, isSignedCsrf } from './csrf-cookie.ts'
 import { putFlashCookie, readFlash, signFlash, takeFlashCookie } from './flash-cookie.ts'
@@ -92,6 +95,14 @@ export type SwitchboardOptions = {
   readonly logger?: Logger
   /** Called after the logger for every crash and refused join (error tracking, metrics). */
   readonly onError?: ErrorHook
+  /**
+   * Where durable views (`static durable = true`) keep their snapshots: give every node of a
+   * cluster the same store (`cluster.store()`), so a tab resumes on whichever node it reaches.
+   * Default: in this process's memory (resume across reconnects to this process only).
+   */
+  readonly store?: StateStore | Promise<StateStore>
+  /** A durable view's snapshot is forgotten this long after its last write; default 30 min. */
+  readonly snapshotTtlMs?: number
 }
 
 /** Options of one page route. */
@@ -149,7 +160,9 @@ export class Switchboard {
   readonly #sweeper: ReturnType<typeof setInterval>
   readonly #drainer: ReturnType<typeof setInterval>
   readonly #clientScripts = new Map<string, string>()
+  readonly #snapshots: ViewSnapshots
   #telemetry: TelemetryRoutes | null = null
+  #isDraining = false
 
   constructor(options: SwitchboardOptions) {
     this.#config = resolveConfig(options)
@@ -171,7 +184,14 @@ export class Switchboard {
         onError: (error) => report(error, { kind: 'internal', level: 'error', name: 'presence' }),
       })
     const signed = (flash: Flash): string => signFlash(this.#config.secret, flash)
-    this.#services = { pubsub: this.pubsub, presence: this.presence, report, signFlash: signed }
+    this.#snapshots = new ViewSnapshots(options.store ?? new MemoryStore(), {
+      ...(options.snapshotTtlMs === undefined ? {} : { ttlMs: options.snapshotTtlMs }),
+      onError: (error) => report(error, { kind: 'internal', level: 'error', name: 'snapshots' }),
+    })
+    this.#services = {
+      ...{ pubsub: this.pubsub, presence: this.presence, report, signFlash: signed },
+      snapshots: this.#snapshots,
+    }
     const sweepMs = Math.min(5000, this.limits.heartbeatTimeoutMs / 4)
     this.#sweeper = setInterval(() => this.#sweep(), sweepMs)
     this.#sweeper.unref()
@@ -353,6 +373,8 @@ export class Switchboard {
         if (!url) return refuseUpgrade(socket, '400 Bad Request', 'the request target is not a URL')
         return refuseUpgrade(socket, '404 Not Found', `no WebSocket endpoint at ${url.pathname}`)
       }
+      // Draining: the tab's next attempt reaches another node (docs/cluster.md).
+      if (this.#isDraining) return refuseUpgrade(socket, '503 Service Unavailable', 'this server is draining')
       const refusal = checkUpgrade(request, url, this.#config)
       if (refusal) return refuseUpgrade(socket, '403 Forbidden', refusal)
       this.#connectSession(request)
@@ -394,6 +416,29 @@ export class Switchboard {
     }))
   }
 
+  /** Durable views running here (a leak check should see it return to 0). */
+  get durableViewCount(): number {
+    return this.#snapshots.size
+  }
+
+  /**
+   * Drains this server before it stops (SIGTERM in a deploy): new sockets are refused (503),
+   * every durable view's snapshot is written, then every socket is closed with 4004
+   * (`CLOSE.DRAINING`); clients reconnect after a random delay (0–500 ms, the first step of their
+   * backoff), reach another node and resume. Resolves once the last snapshots are stored.
+   *
+   * ```ts
+   * process.on('SIGTERM', async () => { await live.drain(); await live.close(); await cluster.close() })
+   * ```
+   */
+  async drain(): Promise<void> {
+    this.#isDraining = true
+    await this.#snapshots.flush()
+    for (const connection of this.#connections) connection.close(CLOSE.DRAINING, 'server draining: reconnect')
+    // Closing ended every view; a change since the flush is written by its end.
+    await this.#snapshots.settled()
+  }
+
   /** Closes every socket and stops the timers; the HTTP server is the caller's to close. */
   async close(): Promise<void> {
     clearInterval(this.#sweeper)
@@ -401,6 +446,8 @@ export class Switchboard {
     this.#telemetry?.close()
     for (const connection of this.#connections) connection.close(CLOSE.GOING_AWAY, 'server shutting down')
     this.#wss.close()
+    await this.#snapshots.settled()
+    this.#snapshots.close()
     await this.presence.close()
     if (!this.#options.pubsub) await this.pubsub.close()
   }
@@ -490,9 +537,11 @@ export class Switchboard {
       ...{ params, session: claims.s, isConnected: true, url, form, paramsFor },
       ...(flash ? { flash } : {}),
     }
-    if (!isNavigate) return { View, context }
+    // A durable view's snapshot is named by the signed root: only this page's token reaches it.
+    const durable: DurableJoin = { key: `view:${claims.v}:${claims.i}`, seen: versionOf(payload.sv), resume: !isNavigate }
+    if (!isNavigate) return { View, context, durable }
     const token = signToken(this.#config.secret, claims)
-    return { View, context, reply: this.#liveSessions.reply(claims, View, token) }
+    return { View, context, durable, reply: this.#liveSessions.reply(claims, View, token) }
   }
 
   readonly #findChannel = (topic: string): ChannelClass | undefined => {
@@ -552,6 +601,9 @@ const parseUrl = (value: unknown): URL => {
   if (url) return url
   throw new LiveError('socket.bad-frame', 'a view join needs the page "url"')
 }
+
+// The snapshot version a rejoining client saw (`"sv"`); anything else counts as none.
+const versionOf = (value: unknown): number => (Number.isSafeInteger(value) && (value as number) > 0 ? (value as number) : 0)
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)

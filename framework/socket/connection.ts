@@ -10,6 +10,7 @@ import { now, onDiff, onError, onEvent, onJoin, onLeave, onRateLimit, onSlowCons
 import {
   tryUrl,
   ViewProcess,
+  type DurableJoin,
   type MountContext,
   type RenderOutput,
   type ViewClass,
@@ -39,13 +40,19 @@ import { UploadRouter } from './upload-router.ts'
  * Decides whether a view join may mount, and with what; throws a LiveError to refuse.
  * `binding` is the connection's browser binding (ConnectionOptions.binding). `reply` holds
  * members the join's reply carries beside the tree: a live navigate's `"tk"` (the root's token
- * from then on) and, for a view without a title(), the page's `"ti"`.
+ * from then on) and, for a view without a title(), the page's `"ti"`. `durable` names the
+ * snapshot a durable view keeps and may resume (framework/view/durable.ts).
  */
 export type ViewAuthorizer = (
   topic: string,
   payload: Record<string, unknown>,
   binding: string,
-) => Promise<{ View: ViewClass; context: MountContext; reply?: Readonly<Record<string, string>> }>
+) => Promise<{
+  View: ViewClass
+  context: MountContext
+  reply?: Readonly<Record<string, string>>
+  durable?: DurableJoin
+}>
 
 /** Everything a connection is given by the server. */
 export type ConnectionOptions = {
@@ -307,9 +314,9 @@ export class Connection implements JoinHost {
     let output: RenderOutput
     try {
       const { binding = '', authorizeView } = this.#options
-      const { View, context, reply } = await authorizeView(frame.topic, frame.payload, binding)
+      const { View, context, reply, durable } = await authorizeView(frame.topic, frame.payload, binding)
       process = new ViewProcess(View, this.#options.services, joined)
-      output = withMembers(await process.mount(context), reply)
+      output = withMembers(await process.mount(context, durable), reply)
     } catch (error) {
       reportJoinFailure(this.#options.services.report ?? defaultReporter, error, frame.topic)
       return this.#joinFailed(joined, frame, asLiveError(error))

@@ -89,6 +89,8 @@ export const CLOSE = {
   TOO_SLOW: 4001,
   RATE_LIMITED: 4002,
   BAD_FRAMES: 4003,
+  /** The server drains before it stops: reconnect (another node takes the tab; durable views resume). */
+  DRAINING: 4004,
 } as const
 
 /** A close code from CLOSE. */

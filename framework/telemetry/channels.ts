@@ -136,6 +136,14 @@ export type AdapterStateEvent = {
   readonly error: unknown
 }
 
+/** `switchboard:pubsub:gap`: messages of another node on a topic never arrived here (counted loss). */
+export type GapEvent = {
+  readonly topic: string
+  /** The sending node (its pub/sub node id). */
+  readonly origin: string
+  readonly missed: number
+}
+
 /** The channel names, spelled once. */
 export const CHANNELS = {
   mount: 'switchboard:view:mount',
@@ -151,6 +159,7 @@ export const CHANNELS = {
   rateLimit: 'switchboard:rate-limit',
   error: 'switchboard:error',
   adapter: 'switchboard:pubsub:adapter',
+  gap: 'switchboard:pubsub:gap',
 } as const
 
 /** A channel whose publish takes only its payload type. */
@@ -190,6 +199,8 @@ export const onRateLimit = typed<RateLimitEvent>(CHANNELS.rateLimit)
 export const onError = typed<ErrorEvent>(CHANNELS.error)
 /** `switchboard:pubsub:adapter` */
 export const onAdapterState = typed<AdapterStateEvent>(CHANNELS.adapter)
+/** `switchboard:pubsub:gap` */
+export const onGap = typed<GapEvent>(CHANNELS.gap)
 
 /** The payload type of each channel name. */
 export type TelemetryEvents = {
@@ -206,6 +217,7 @@ export type TelemetryEvents = {
   'switchboard:rate-limit': RateLimitEvent
   'switchboard:error': ErrorEvent
   'switchboard:pubsub:adapter': AdapterStateEvent
+  'switchboard:pubsub:gap': GapEvent
 }
 
 /** Milliseconds since an arbitrary origin, for durations (`performance.now()`). */

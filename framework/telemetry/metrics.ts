@@ -153,6 +153,12 @@ export class Metrics {
       registers,
     })
 
+    const lost = new Counter({
+      name: 'switchboard_pubsub_lost_total',
+      help: 'Messages from other nodes that never arrived (gaps in their sequence numbers)',
+      registers,
+    })
+
     this.#unsubscribes.push(
       listen('switchboard:join', (e) => joined.inc({ kind: e.kind, name: e.name })),
       listen('switchboard:leave', (e) => joined.dec({ kind: e.kind, name: e.name })),
@@ -173,6 +179,7 @@ export class Metrics {
       listen('switchboard:slow-consumer', (e) => slow.inc({ action: e.action })),
       listen('switchboard:rate-limit', (e) => limited.inc({ action: e.action })),
       listen('switchboard:pubsub:adapter', (e) => adapter.inc({ state: e.state })),
+      listen('switchboard:pubsub:gap', (e) => lost.inc(e.missed)),
     )
     if (options.defaultMetrics ?? true) {
       collectDefaultMetrics({ register: this.registry })

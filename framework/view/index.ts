@@ -14,3 +14,5 @@ export type { PresenceService, ViewOutlet, ViewReply, ViewServices } from './vie
 export { RenderOutput } from './sharing.ts'
 export { PageMeta } from './page-meta.ts'
 export type { Flash, FlashKind } from './page-meta.ts'
+export { ViewSnapshots } from './durable.ts'
+export type { DurableJoin, DurableOptions, ViewSnapshotsOptions } from './durable.ts'

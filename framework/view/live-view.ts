@@ -25,6 +25,7 @@ import {
 import type { Rendered, TreeStream } from '../template/index.ts'
 import { UploadSet, type ConsumedFile, type UploadOptions, type Uploads } from '../upload/index.ts'
 import { loadingFrom, type AsyncKeys, type AsyncOutcome, type AsyncTask, type AsyncValue } from './async.ts'
+import type { DurableOptions } from './durable.ts'
 import type { Flash, FlashKind } from './page-meta.ts'
 import type { EventHandler } from '../schema/index.ts'
 
@@ -108,6 +109,21 @@ export abstract class LiveView<S extends object = Record<string, unknown>, Info 
    */
   static shareRenders = true
 
+  /**
+   * Opt in to keep the view's state across reconnects to any node, a deploy or a node's death
+   * (docs/cluster.md): `static durable = true` (or `{ debounceMs }`). Its snapshot — the state as
+   * JSON, or what `snapshot(state)` returns — is stored after each change and when it stops; a
+   * client that rejoins resumes it (mount runs, then `restore`) unless it is older than what the
+   * client last saw.
+   */
+  static durable: boolean | DurableOptions = false
+
+  /** What a durable view keeps of its state (plain JSON data); default: the whole state. */
+  snapshot?(state: S): unknown
+
+  /** The state from a snapshot, after mount gave `state`; default `{ ...state, ...saved }`. */
+  restore?(saved: unknown, state: S): S
+
   /** Event handlers callable from the browser, by name; nothing else is. */
   events?: Readonly<Record<string, EventHandler>>
 
@@ -126,6 +142,13 @@ export abstract class LiveView<S extends object = Record<string, unknown>, Info 
 
   /** Messages from pub/sub, timers and other processes. */
   handleInfo?(message: Info): void | Promise<void>
+
+  /**
+   * Messages of a subscribed topic sent from another node were lost on the way (`missed` of
+   * them; delivery between nodes is at most once, and loss is counted, never silent). Reload
+   * what the view shows from its source if it matters. Runs as a message, like handleInfo.
+   */
+  handleGap?(topic: string, missed: number): void | Promise<void>
 
   /** The outcome of a `startAsync` task, delivered as a message (one at a time, like the rest). */
   handleAsync?(name: string, outcome: AsyncOutcome): void | Promise<void>

@@ -24,6 +24,9 @@ export const MAX_FLASH_CHARS = 1000
 export class PageMeta {
   #title: string | undefined
   #sentTitle: string | undefined
+  // A durable view's snapshot version (durable.ts), sent as `"sv"` whenever it changes.
+  #version = 0
+  #sentVersion = 0
   // Per kind: the message to show, or null to remove it. Empty once sent.
   // No prototype: a kind is any string, `__proto__` included.
   #changes: Record<string, string | null> = Object.create(null)
@@ -34,6 +37,11 @@ export class PageMeta {
   /** The title the view's latest render gave. */
   setTitle(title: string): void {
     this.#title = title
+  }
+
+  /** The snapshot version of a durable view's latest render. */
+  setVersion(version: number): void {
+    this.#version = version
   }
 
   /** The latest title, sent or not. */
@@ -54,11 +62,11 @@ export class PageMeta {
 
   /** True when a title or flash change waits to be sent. */
   get isChanged(): boolean {
-    return this.#hasChanges || this.#title !== this.#sentTitle
+    return this.#hasChanges || this.#title !== this.#sentTitle || this.#version !== this.#sentVersion
   }
 
   /**
-   * The changes as JSON members for the payload (`"ti":"…","f":{…}`), or '' when there are none;
+   * The changes as JSON members for the payload (`"ti":"…","sv":n,"f":{…}`), or '' when there are none;
    * from here on they count as sent.
    */
   take(): string {
@@ -67,6 +75,10 @@ export class PageMeta {
       json = `"ti":${JSON.stringify(this.#title)}`
     }
     this.#sentTitle = this.#title
+    if (this.#version !== this.#sentVersion) {
+      json += `${json ? ',' : ''}"sv":${this.#version}`
+      this.#sentVersion = this.#version
+    }
     if (this.#hasChanges) {
       json += `${json ? ',' : ''}"f":${JSON.stringify(this.#changes)}`
       for (const [kind, message] of Object.entries(this.#changes)) {

@@ -21,6 +21,7 @@ import {
   type ViewHost,
 } from './live-view.ts'
 import { AsyncTasks, type AsyncOutcome, type AsyncTask } from './async.ts'
+import { Durability, durableOf, restoredState, type DurableJoin, type ViewSnapshots } from './durable.ts'
 import { EndedHost } from './ended-host.ts'
 import { PageMeta, type Flash } from './page-meta.ts'
 import { checkPatchTarget, checkRedirectTarget } from './redirect-target.ts'
@@ -52,6 +53,8 @@ export type ViewServices = {
   readonly report?: Reporter | undefined
   /** Signs flash a redirect carries to the next page (the server's secret); without it, none is. */
   readonly signFlash?: ((flash: Flash) => string) | undefined
+  /** Where durable views keep their snapshots (durable.ts); without it no view is durable. */
+  readonly snapshots?: ViewSnapshots | undefined
 }
 
 /** What the process tells its connection. */
@@ -103,6 +106,9 @@ export class ViewProcess implements ViewHost, ComponentScope {
   #early: Message[] | null = null
   // One handler for every subscription; the process itself is the owner they are held under.
   readonly #deliver = (message: unknown): void => this.info(message)
+  // Counted loss on a subscribed topic (pubsub/sequence.ts): handleGap runs as a message.
+  readonly #gap = (topic: string, missed: number): void =>
+    void this.#mailbox.post({ kind: 'async', deliver: () => this.view.handleGap?.(topic, missed) })
   #status: Status = 'mounting'
   #href = 'http://localhost/' // kept as text: a URL object per view costs more than it saves
   #pathname = '/'
@@ -119,6 +125,8 @@ export class ViewProcess implements ViewHost, ComponentScope {
   #isCounted = true
   // Its stateful components (framework/component), made on the first component render.
   #components: Components | null = null
+  // A durable view's snapshots (durable.ts); null for the others.
+  #durable: Durability | null = null
 
   constructor(View: ViewClass, services: ViewServices, outlet: ViewOutlet) {
     this.view = new View()
@@ -147,8 +155,12 @@ export class ViewProcess implements ViewHost, ComponentScope {
     return this.#tasks?.runningCount ?? 0
   }
 
-  /** Mounts and renders in full; a throw here means the join fails and nothing stays behind. */
-  async mount(context: MountContext): Promise<RenderOutput> {
+  /**
+   * Mounts and renders in full; a throw here means the join fails and nothing stays behind. A
+   * durable view given `durable` resumes the snapshot it names when the client may see it: mount
+   * runs first (subscriptions, timers), then the saved state replaces what it gave (durable.ts).
+   */
+  async mount(context: MountContext, durable?: DurableJoin): Promise<RenderOutput> {
     const startedAt = onMount.hasSubscribers ? now() : 0
     try {
       this.#href = context.url.href
@@ -157,6 +169,7 @@ export class ViewProcess implements ViewHost, ComponentScope {
       this.#routeParams = context.paramsFor?.(context.url) ?? routeParamsOf(context)
       for (const [kind, message] of Object.entries(context.flash ?? {})) this.putFlash(kind, message)
       await mountState(this.view, context)
+      if (durable) await this.#resume(durable)
       if (this.#status === 'ended') throw this.#endedError() // stopped while mount awaited
       const tree = this.#render()
       this.#sentTree = tree
@@ -171,6 +184,20 @@ export class ViewProcess implements ViewHost, ComponentScope {
       if (this.#status !== 'ended') this.#release('mount failed')
       throw asCrash(this.view, 'mount', error)
     }
+  }
+
+  async #resume(join: DurableJoin): Promise<void> {
+    const snapshots = this.#services.snapshots
+    if (!snapshots || !durableOf(this.view.constructor)) return
+    const { durability, saved } = await Durability.open(snapshots, this.view, join)
+    if (this.#status === 'ended') return durability.end()
+    this.#durable = durability
+    if (saved !== undefined) LiveView.setState(this.view, restoredState(this.view, saved, this.view.state))
+  }
+
+  /** Writes a durable view's pending snapshot now (a drain); `ViewSnapshots.settled()` awaits it. */
+  snapshotNow(): void {
+    this.#durable?.writeNow()
   }
 
   /** Runs a declared event handler (of component `cid` if given); resolves with its diff, or null. */
@@ -337,6 +364,8 @@ export class ViewProcess implements ViewHost, ComponentScope {
     const state = this.view.state
     // Per view, even when the tree is shared: a title is part of what this view's state shows.
     if (this.view.title) (this.#meta ??= new PageMeta()).setTitle(titleOf(this.view))
+    // So is the version of a durable view's state: the client presents it when it rejoins.
+    if (this.#durable) (this.#meta ??= new PageMeta()).setVersion(this.#durable.rendered(state))
     const shared = sharedRender(this.view, state)
     if (shared) {
       if (shared.state !== state) LiveView.setState(this.view, shared.state)
@@ -379,6 +408,8 @@ export class ViewProcess implements ViewHost, ComponentScope {
     if (onCrash.hasSubscribers) this.#crashed(error)
     if (msg.kind === 'event' || msg.kind === 'params') msg.done.reject(crash)
     this.#report(crash, { kind: 'crash', level: 'error', name: this.view.constructor.name })
+    // The rejoin after a crash mounts fresh: resuming would bring back the state that crashed.
+    this.#durable?.discard()
     this.#release(`crash: ${crash.message}`)
     this.#outlet.crashed(crash)
   }
@@ -399,6 +430,8 @@ export class ViewProcess implements ViewHost, ComponentScope {
     this.#pendingTree = null
     this.#components?.destroy()
     this.#components = null
+    this.#durable?.end() // its last snapshot (nothing after a discard)
+    this.#durable = null
     if (this.#isCounted) viewEnded(this.view.constructor)
     this.#isCounted = false
     // From here on every helper of the view reaches an inert host (ended-host.ts).
@@ -450,7 +483,7 @@ export class ViewProcess implements ViewHost, ComponentScope {
   }
 
   subscribe(topic: string): () => void {
-    return this.#services.pubsub.subscribe(topic, this.#deliver, { owner: this })
+    return this.#services.pubsub.subscribe(topic, this.#deliver, { owner: this, onGap: this.#gap })
   }
 
   broadcast(topic: string, message: unknown): Promise<void> {

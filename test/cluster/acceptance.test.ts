@@ -25,6 +25,7 @@ import {
 
 const TTL_MS = 3000
 const RENEW_MS = 1000
+const LINGER_MS = 1500
 const IDS = Array.from({ length: 100 }, (_, i) => `c${i}`)
 
 /** Samples every node's owned names every 50 ms; a node that does not answer in time is skipped. */
@@ -75,6 +76,7 @@ describe.skipIf(!hasRedisServer)('a cluster of three node processes on a private
       HEARTBEAT_MS: '500',
       DOWN_AFTER_MS: '3000',
       PRESENCE_TIMEOUT_MS: '3000',
+      LINGER_MS: String(LINGER_MS),
       ...extra,
     })
     nodes.set(name, handle!)
@@ -229,6 +231,13 @@ describe.skipIf(!hasRedisServer)('a cluster of three node processes on a private
     // Calls, presence and heartbeats of other tests also publish; only ours run now, no presence.
     expect((await publishes()) - before).toBeGreaterThanOrEqual(1000)
     expect((await publishes()) - before).toBeLessThan(1000 + 50)
+    // The last subscriber on c leaves: c stays subscribed on Redis for the linger, then leaves it.
+    await nodes.get('c')!.get(`/unsub?topic=${topic}`)
+    const subscribers = async () => ((await redis.client.call('PUBSUB', 'NUMSUB', `${prefix}${topic}`)) as [string, number])[1]
+    const leftAt = Date.now()
+    expect(await subscribers()).toBe(3)
+    await until(async () => (await subscribers()) === 2, 'c unsubscribed on Redis', 20_000)
+    console.log(`[acceptance] c's last subscriber left: unsubscribed on Redis after ${Date.now() - leftAt} ms (linger ${LINGER_MS})`)
   }, 60_000)
 
   it('shows 60 users per node on every node, drops a killed node\'s at the timeout, a stopped node\'s at once', async () => {
@@ -283,6 +292,77 @@ describe.skipIf(!hasRedisServer)('a cluster of three node processes on a private
     await until(async () => (await a.get<number>(`/get?id=${remote}`).catch(() => -1)) >= 0, 'calls after restart', 20_000)
     for (const node of all()) expect(node.proc.exitCode).toBeNull()
     await everyAckStored() // the state lives in SQLite, which Redis's restart did not touch
+  }, 60_000)
+
+  /**
+   * Cross-node traffic (a publishes 50/s to one subscriber on every node) while `outage` runs,
+   * then the accounting: every node got a's messages in order, once, or counted them lost;
+   * a's own subscriber got all; nobody exited; presence converged again.
+   */
+  const throughOutage = async (label: string, outageMs: number, outage: () => Promise<void>): Promise<void> => {
+    const topic = `feed-${randomUUID().slice(0, 6)}`
+    const room = `room-${randomUUID().slice(0, 6)}`
+    await Promise.all(all().map((n) => n.get(`/sub?topic=${topic}&count=1`)))
+    await Promise.all(all().map((n) => n.get(`/track?topic=${room}&keys=${n.node}-x,${n.node}-y`)))
+    const everyone = all().flatMap((n) => [`${n.node}-x`, `${n.node}-y`]).sort()
+    const rate = 50
+    const n = Math.round((rate * (outageMs + 6000)) / 1000)
+    const sending = nodes.get('a')!.get<number>(`/pub?topic=${topic}&n=${n}&rate=${rate}`, 90_000)
+    await sleep(1000)
+    await outage()
+    await sending
+    const name = `${topic}%230`
+    for (const node of all()) {
+      await until(async () => {
+        const got = await node.get<{ i: number }[]>(`/got?topic=${name}`)
+        return got.at(-1)?.i === n - 1
+      }, `the last message on ${node.node}`, 20_000)
+    }
+    const counts: string[] = []
+    for (const node of all()) {
+      const got = (await node.get<{ i: number }[]>(`/got?topic=${name}`)).map((m) => m.i)
+      const lost = await node.get<number>(`/lost?topic=${name}`)
+      counts.push(`${node.node}: ${got.length} delivered + ${lost} lost`)
+      expect(got.every((i, at) => at === 0 || i > got[at - 1]!)).toBe(true) // in order, no duplicate
+      expect(got.length + lost).toBe(n)
+      if (node.node === 'a') expect(got.length).toBe(n) // same node: all of them
+    }
+    console.log(`[acceptance] ${label}: ${n} sent; ${counts.join('; ')}`)
+    for (const node of all()) expect(node.proc.exitCode).toBeNull()
+    for (const node of all()) {
+      await until(async () => JSON.stringify(await node.get<string[]>(`/presence?topic=${room}`)) === JSON.stringify(everyone), `presence on ${node.node}`, 20_000)
+    }
+  }
+
+  it('counts every cross-node message lost while Redis hangs 5 s, then is down 5 s', async () => {
+    await throughOutage('Redis hung 5 s, then down 5 s', 13_000, async () => {
+      redis.pause()
+      await sleep(5000)
+      redis.resume()
+      await sleep(3000)
+      await redis.stop()
+      await sleep(5000)
+      await redis.restart()
+    })
+  }, 60_000)
+
+  it('counts every cross-node message lost while Redis is down 10 s; remote calls fail fast meanwhile', async () => {
+    const a = nodes.get('a')!
+    // Names placed by b: some land away from a (a remote call must then fail fast).
+    await startAll(['d0', 'd1', 'd2', 'd3', 'd4', 'd5'], () => nodes.get('b')!)
+    const remote = [...(await ownerOf())].find(([, node]) => node !== 'a')?.[0].slice('tally/'.length)
+    expect(remote).toBeDefined()
+    await throughOutage('Redis down 10 s', 10_000, async () => {
+      await redis.stop()
+      await sleep(1000)
+      if (remote !== undefined) {
+        const askedAt = Date.now()
+        await expect(a.get(`/get?id=${remote}`)).rejects.toMatchObject({ code: 'cluster.unavailable' })
+        console.log(`[acceptance] Redis down: a remote call rejected after ${Date.now() - askedAt} ms`)
+      }
+      await sleep(9000)
+      await redis.restart()
+    })
   }, 60_000)
 
   it('leaves Redis holding only membership and wanted names once every node stopped', async () => {

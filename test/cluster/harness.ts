@@ -117,6 +117,47 @@ export const startProxy = async (targetPort: number, port = 0): Promise<Proxy> =
   }
 }
 
+/**
+ * A TCP load balancer in front of web nodes: each new connection goes to the first port of
+ * `targets()` that accepts it, so a tab whose node died reconnects to the next one, as behind a
+ * real balancer that health-checks its backends.
+ */
+export const startBalancer = async (targets: () => number[]): Promise<{ port: number; close(): Promise<void> }> => {
+  const sockets = new Set<Socket>()
+  const dial = (ports: number[]): Promise<Socket | null> =>
+    new Promise((resolve) => {
+      const [port, ...rest] = ports
+      if (port === undefined) return resolve(null)
+      const upstream = connect(port, '127.0.0.1')
+      upstream.once('connect', () => resolve(upstream))
+      upstream.once('error', () => resolve(dial(rest)))
+    })
+  const server = createServer((client) => {
+    client.pause()
+    client.on('error', () => {})
+    sockets.add(client)
+    void dial(targets()).then((upstream) => {
+      if (upstream === null || client.destroyed) return void (client.destroy(), upstream?.destroy())
+      sockets.add(upstream)
+      upstream.on('error', () => {})
+      for (const socket of [client, upstream]) {
+        socket.on('close', () => (sockets.delete(socket), client.destroy(), upstream.destroy()))
+      }
+      client.pipe(upstream)
+      upstream.pipe(client)
+      client.resume()
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: async () => {
+      for (const socket of sockets) socket.destroy()
+      await new Promise((resolve) => server.close(resolve))
+    },
+  }
+}
+
 /** A running node (or, with WORKERS, one of its workers) and its control API. */
 export type NodeHandle = {
   readonly node: string
@@ -125,9 +166,16 @@ export type NodeHandle = {
   get<T = unknown>(path: string, timeoutMs?: number): Promise<T>
 }
 
-/** Starts test/cluster/node.ts; resolves once `expect` READY lines (one per worker) arrived. */
-export const startNode = async (env: Record<string, string>, expect = 1): Promise<NodeHandle[]> => {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'test/cluster/node.ts'], {
+/**
+ * Starts test/cluster/node.ts (or `script`); resolves once `expect` READY lines (one per worker)
+ * arrived.
+ */
+export const startNode = async (
+  env: Record<string, string>,
+  expect = 1,
+  script = 'test/cluster/node.ts',
+): Promise<NodeHandle[]> => {
+  const proc = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', script], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,7 +4,8 @@
  * on its own port and prints `READY {"node","port"}` once it serves.
  *
  * Env: REDIS_URL (else alone or, with WORKERS, workers of one machine), NODE_NAME, STORE,
- * PREFIX, LEASE_TTL_MS, RENEW_MS, HEARTBEAT_MS, DOWN_AFTER_MS, PRESENCE_TIMEOUT_MS, WORKERS.
+ * PREFIX, LEASE_TTL_MS, RENEW_MS, HEARTBEAT_MS, DOWN_AFTER_MS, PRESENCE_TIMEOUT_MS, WORKERS,
+ * LINGER_MS.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -44,6 +45,7 @@ const main = async (): Promise<void> => {
     renewMs: env('RENEW_MS') ?? 500,
     heartbeatMs: env('HEARTBEAT_MS') ?? 250,
     downAfterMs: env('DOWN_AFTER_MS') ?? 3000,
+    ...(env('LINGER_MS') === undefined ? {} : { lingerMs: env('LINGER_MS')! }),
     onError: (error) => errors.push(String((error as { code?: string }).code ?? error)),
   })
   const tallies = cluster.define<TallyTypes>('tally', { behaviour: Tally, persist: { debounceMs: 0 } })
@@ -52,6 +54,9 @@ const main = async (): Promise<void> => {
     ? new PresenceTracker(cluster.pubsub, { heartbeatMs: presenceTimeout / 4, nodeTimeoutMs: presenceTimeout })
     : undefined
   const received = new Map<string, unknown[]>()
+  // Per subscriber (`topic#n`): messages counted lost by the gaps in their senders' numbers.
+  const lost = new Map<string, number>()
+  const unsubscribes = new Map<string, (() => void)[]>()
   const routes: Record<string, (q: URLSearchParams) => Promise<unknown>> = {
     '/info': async () => ({ node: cluster.node, member: cluster.memberId, owned: cluster.ownedNames(), errors }),
     '/owned': async () => cluster.ownedNames(),
@@ -64,6 +69,9 @@ const main = async (): Promise<void> => {
     '/sub': async (q) => subscribe(q.get('topic')!, Number(q.get('count') ?? 1)),
     '/pub': async (q) => publish(q.get('topic')!, Number(q.get('n')), Number(q.get('rate'))),
     '/got': async (q) => received.get(q.get('topic')!) ?? [],
+    '/lost': async (q) => lost.get(q.get('topic')!) ?? 0,
+    '/unsub': async (q) => unsubscribes.get(q.get('topic')!)?.splice(0).forEach((leave) => leave()) ?? null,
+    '/stats': async () => ({ ...cluster.pubsub.stats, topics: [...cluster.pubsub.topicSizes()].map(([t]) => t), presence: presence?.size ?? 0 }),
     '/track': async (q) => track(q.get('topic')!, q.get('keys')!.split(',')),
     '/presence': async (q) => Object.keys(presence?.list(q.get('topic')!) ?? {}).sort(),
     '/idle': async () => ({ owned: cluster.ownedNames().length, topics: cluster.pubsub.topicCount }),
@@ -89,9 +97,13 @@ const main = async (): Promise<void> => {
   const subscribe = async (topic: string, count: number): Promise<number> => {
     for (let s = 0; s < count; s++) {
       const list: unknown[] = []
-      received.set(`${topic}#${s}`, list)
+      const name = `${topic}#${s}`
+      received.set(name, list)
       // The receive time rides along, for bench/cluster.ts's latency figures.
-      cluster.pubsub.subscribe(topic, (message) => list.push({ ...(message as object), got: Date.now() }))
+      const leave = cluster.pubsub.subscribe(topic, (message) => list.push({ ...(message as object), got: Date.now() }), {
+        onGap: (_topic, missed) => lost.set(name, (lost.get(name) ?? 0) + missed),
+      })
+      unsubscribes.set(topic, [...(unsubscribes.get(topic) ?? []), leave])
     }
     await cluster.pubsub.settled()
     return count

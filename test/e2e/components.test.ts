@@ -1,7 +1,7 @@
 /**
- * The demo's alert cards (stateful components) in a real Chromium: opening one card's details
- * patches that card alone, survives the feed's live updates, and another operator's page does
- * not see it. Waits are on visible state, never on fixed sleeps.
+ * The demo's alert cards in a real Chromium: a card's details open with a client command (no
+ * round trip, no server state), in that card alone, and another operator's page does not see
+ * them open. Waits are on visible state, never on fixed sleeps.
  */
 import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -54,7 +54,7 @@ describe.skipIf(!hasChromium)('alert cards in the browser', { timeout: 120_000 }
       return next === null || next.mark === 1
     }, card)
     expect(kept).toBe(true)
-    expect(await other.locator(`${card} [data-testid="alert-details"]`).count()).toBe(0)
+    expect(await other.locator(`${card} [data-testid="alert-details"]`).isVisible()).toBe(false)
     mkdirSync(SHOTS, { recursive: true })
     await page.locator('.alerts-panel').screenshot({ path: `${SHOTS}/alert-card-open.png` })
   })

@@ -7,6 +7,7 @@ import { resolve } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDemo, type Demo } from '../../demo/app.ts'
+import { GRID_PAGE } from '../../demo/views/dashboard/query.ts'
 import { hasChromium, launchChromium } from './browser.ts'
 
 const SHOTS = resolve('test-results/screenshots')
@@ -48,9 +49,16 @@ describe.skipIf(!hasChromium)('dashboard in the browser', { timeout: 120_000 }, 
   const textOf = (page: Page, selector: string): Promise<string> =>
     page.locator(selector).first().innerText()
 
+  // The grid renders a window of rows: a filter by id brings a given source into it.
+  const showSource = async (page: Page, id: string): Promise<void> => {
+    await page.fill('#filter input[name=q]', id)
+    await page.waitForSelector(`[data-source="${id}"] .c-name a`)
+  }
+
   it('shows readings that change over time and a live status line', async () => {
     const page = await open()
-    const cell = '[data-source="N-001"] .c-value b'
+    const id = await page.locator('tbody tr.src').first().getAttribute('data-source')
+    const cell = `[data-source="${id}"] .c-value b`
     const first = await textOf(page, cell)
     await page.waitForFunction(
       ([sel, before]) => document.querySelector(sel as string)?.textContent !== before,
@@ -60,7 +68,12 @@ describe.skipIf(!hasChromium)('dashboard in the browser', { timeout: 120_000 }, 
       /updates\/s/.test(document.querySelector('#sb-status')?.textContent ?? ''),
     )
     expect(await textOf(page, '#sb-status .conn')).toBe('connected')
-    expect(await page.locator('tbody tr.src').count()).toBe(240)
+    // Only the rows in the window travel; scrolling to the last one loads the next page of rows.
+    expect(await page.locator('tbody tr.src').count()).toBe(GRID_PAGE)
+    await page.locator('tbody tr.src').last().scrollIntoViewIfNeeded()
+    await page.waitForFunction((n) => document.querySelectorAll('tbody tr.src').length === n, 2 * GRID_PAGE)
+    // Sparklines travel as samples and are drawn in the browser by the Spark hook.
+    expect(await page.locator('.spark polyline.line').count()).toBe(2 * GRID_PAGE)
     await page.context().close()
   })
 
@@ -130,9 +143,11 @@ describe.skipIf(!hasChromium)('dashboard in the browser', { timeout: 120_000 }, 
 
   it('opens the detail panel by live URL and follows back and forward', async () => {
     const page = await open()
+    await showSource(page, 'N-007')
     await page.click('[data-source="N-007"] .c-name a')
     await page.waitForSelector('[data-testid=detail][data-source="N-007"]')
     expect(new URL(page.url()).searchParams.get('source')).toBe('N-007')
+    await showSource(page, 'N-012')
     await page.click('[data-source="N-012"] .c-name a')
     await page.waitForSelector('[data-testid=detail][data-source="N-012"]')
     await page.goBack()
@@ -144,7 +159,8 @@ describe.skipIf(!hasChromium)('dashboard in the browser', { timeout: 120_000 }, 
     await page.click('a.tenant[data-tenant=south]')
     await page.waitForSelector('.dash[data-tenant=south]')
     expect(new URL(page.url()).searchParams.get('tenant')).toBe('south')
-    await page.waitForSelector('[data-source="S-001"]')
+    await page.fill('#filter input[name=q]', '') // the filter typed above narrows any tenant
+    await page.waitForSelector('tbody [data-source^="S-"]')
     await page.goBack()
     await page.waitForSelector('.dash[data-tenant=north] [data-testid=detail][data-source="N-007"]')
     // A full load of a detail URL renders the panel on the server too.
@@ -183,6 +199,7 @@ describe.skipIf(!hasChromium)('dashboard in the browser', { timeout: 120_000 }, 
     // Each live dashboard patches twice a second: pages are closed once shown, so at most two
     // are live at a time on a loaded two-core machine.
     await other.context().close()
+    await showSource(desk, 'N-004')
     await desk.click('[data-source="N-004"] .c-name a')
     await desk.waitForSelector('[data-testid=detail][data-source="N-004"]')
     await desk.screenshot({ path: `${SHOTS}/dashboard-detail-1280x800.png` })

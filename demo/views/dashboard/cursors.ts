@@ -1,6 +1,7 @@
 /**
  * Live cursors: each dashboard broadcasts its operator's pointer (a share of the dashboard's
- * width and height) on `cursors:<tenant>`, and draws everyone else's as a coloured marker.
+ * width and height) on `cursors:<tenant>`; the tenant's board (board.ts) collects them and every
+ * dashboard draws everyone else's as a coloured marker.
  */
 import { each, html, type Rendered } from 'switchboard'
 import type { Operator } from './operator.ts'
@@ -55,10 +56,13 @@ export const keepPresent = (cursors: Cursors, present: ReadonlySet<string>): Cur
   return kept.length === Object.keys(cursors).length ? cursors : Object.fromEntries(kept)
 }
 
-/** The cursor layer, drawn over the dashboard; it never takes the pointer. */
-export const cursorLayer = (cursors: Cursors): Rendered =>
+/**
+ * The cursor layer, drawn over the dashboard; it never takes the pointer. Every dashboard of a
+ * tenant draws the same cursors (board.ts); a tab hides its own with the Me hook (hooks.js).
+ */
+export const cursorLayer = (cursors: readonly Cursor[]): Rendered =>
   html`<div class="cursors" aria-hidden="true">${each(
-    Object.values(cursors),
+    cursors,
     (c) => c.key,
     (c) =>
       html`<div class="cursor" data-cursor="${c.key}" style="left:${c.x * 100}%;top:${c.y * 100}%;--c:${c.color}"><svg viewBox="0 0 16 16" width="16" height="16"><path d="M1 1l5.5 14 2-6 6-2z"/></svg><span>${c.name}</span></div>`,

@@ -1,7 +1,12 @@
-/** The source grid: the filter form, sortable column headers and one memoised row per source. */
+/**
+ * The source grid: the filter form, sortable column headers and one memoised row per source in
+ * the window. Only the first rows are rendered (gridQuery's `limit`); when the last one scrolls
+ * into view the browser sends `more` (live-viewport-bottom) and the window grows, so an operator
+ * receives updates of the rows they can see, not of every source of the tenant.
+ */
 import { each, html, memo, type Rendered } from 'switchboard'
 import type { Source } from '../../sim/index.ts'
-import type { Filter, Sort, SortKey } from './query.ts'
+import type { GridQuery, Sort, SortKey } from './query.ts'
 import { sourceRow } from './source-row.ts'
 
 const COLUMNS: readonly { key: SortKey | null; label: string; cls: string }[] = [
@@ -24,19 +29,11 @@ const header = (sort: Sort) =>
     return html`<th class="${cls}" scope="col" aria-sort="${aria}"><button type="button" class="sort" live-click="sort" live-value-key="${key}" data-sort="${key}">${label}<span class="arrow">${arrow}</span></button></th>`
   })
 
-/** What the grid shows. */
-export type GridProps = {
-  readonly rows: readonly Source[]
-  readonly total: number
-  readonly filter: Filter
-  readonly sort: Sort
-}
-
 /** The grid panel. Rows are keyed by source id, so a re-sort sends moves, not rows. */
-export const sourceGrid = ({ rows, total, filter, sort }: GridProps): Rendered =>
+export const sourceGrid = ({ rows, matched, total, filter, sort }: GridQuery): Rendered =>
   html`<section class="panel grid-panel" aria-label="Sources">
     <div class="panel-head">
-      <h2>Sources <span class="count" data-testid="source-count">${rows.length === total ? `${total}` : `${rows.length} of ${total}`}</span></h2>
+      <h2>Sources <span class="count" data-testid="source-count">${matched === total ? `${total}` : `${matched} of ${total}`}</span></h2>
       <form id="filter" class="filter" live-change="filter" live-submit="filter" role="search">
         <input type="search" name="q" value="${filter.text}" placeholder="Filter sources…" autocomplete="off" live-debounce="250" aria-label="Filter sources">
         <select name="status" aria-label="Status">
@@ -47,12 +44,13 @@ export const sourceGrid = ({ rows, total, filter, sort }: GridProps): Rendered =
     <div class="table-wrap">
       <table class="grid">
         <thead><tr>${header(sort)}</tr></thead>
-        <tbody>${each(
+        <tbody id="grid-rows" live-viewport-bottom="${rows.length < matched ? 'more' : ''}">${each(
           rows,
           (s) => s.id,
           (s) => memo(s, sourceRow),
         )}</tbody>
       </table>
-      ${rows.length === 0 ? html`<p class="empty">${total === 0 ? 'Waiting for the simulator…' : 'No source matches the filter.'}</p>` : null}
+      ${rows.length < matched ? html`<p class="more-rows" data-testid="more-rows">${rows.length} of ${matched} shown · scroll for more</p>` : null}
+      ${matched === 0 ? html`<p class="empty">${total === 0 ? 'Waiting for the simulator…' : 'No source matches the filter.'}</p>` : null}
     </div>
   </section>`

@@ -48,25 +48,45 @@ const PRIMARY: Readonly<Record<SortKey, (a: Source, b: Source) => number>> = {
 
 /** A grid query and its answer; the same inputs give the same object (see gridQuery). */
 export type GridQuery = {
+  /** The rows in the window: the first `limit` of those matching, in order. */
   readonly rows: readonly Source[]
+  /** How many sources match the filter. */
+  readonly matched: number
+  /** How many sources the tenant has. */
   readonly total: number
   readonly filter: Filter
   readonly sort: Sort
+  readonly limit: number
 }
 
-// Every operator on a tenant asks for the same few queries of the same snapshot twice a second:
-// each (snapshot, query) is answered once, and the same object lets memo() share the grid.
-const answered = new WeakMap<readonly Source[], Map<string, GridQuery>>()
+/** Rows a grid shows at first, and how many more each time its last row scrolls into view. */
+export const GRID_PAGE = 24
 
-/** The grid of `sources` under `filter` and `sort`, answered once per snapshot and query. */
-export const gridQuery = (sources: readonly Source[], filter: Filter, sort: Sort): GridQuery => {
+// Every operator on a tenant asks for the same few queries of the same snapshot twice a second:
+// each (snapshot, query) is answered once, each window of it cut once, and the same object lets
+// memo() share the grid and views share their renders.
+const answered = new WeakMap<readonly Source[], Map<string, readonly Source[]>>()
+const windows = new WeakMap<readonly Source[], Map<number, GridQuery>>()
+
+/** The grid of `sources` under `filter` and `sort`, its first `limit` rows, answered once. */
+export const gridQuery = (
+  sources: readonly Source[],
+  filter: Filter,
+  sort: Sort,
+  limit: number = Infinity,
+): GridQuery => {
   const key = `${filter.status}\u0000${filter.text}\u0000${sort.key}\u0000${sort.dir}`
   let bySnapshot = answered.get(sources)
   if (!bySnapshot) answered.set(sources, (bySnapshot = new Map()))
-  let answer = bySnapshot.get(key)
+  let rows = bySnapshot.get(key)
+  if (!rows) bySnapshot.set(key, (rows = query(sources, filter, sort)))
+  let byLimit = windows.get(rows)
+  if (!byLimit) windows.set(rows, (byLimit = new Map()))
+  let answer = byLimit.get(limit)
   if (!answer) {
-    answer = { rows: query(sources, filter, sort), total: sources.length, filter, sort }
-    bySnapshot.set(key, answer)
+    const shown = rows.length > limit ? rows.slice(0, limit) : rows
+    answer = { rows: shown, matched: rows.length, total: sources.length, filter, sort, limit }
+    byLimit.set(limit, answer)
   }
   return answer
 }
@@ -77,6 +97,26 @@ export const visibleSources = (
   filter: Filter,
   sort: Sort,
 ): readonly Source[] => gridQuery(sources, filter, sort).rows
+
+/**
+ * A filter; the default one is always the same object, so the dashboards of operators who did
+ * not filter hold identical state (and share renders). A typed filter is never interned: what a
+ * user typed must not outlive their view.
+ */
+export const filterOf = (text: string, status: Filter['status']): Filter =>
+  text === NO_FILTER.text && status === NO_FILTER.status ? NO_FILTER : { text, status }
+
+const SORTS = new Map<string, Sort>(
+  SORT_KEYS.flatMap((key) =>
+    (['asc', 'desc'] as const).map((dir) => {
+      const isDefault = key === DEFAULT_SORT.key && dir === DEFAULT_SORT.dir
+      return [`${key} ${dir}`, isDefault ? DEFAULT_SORT : { key, dir }] as const
+    }),
+  ),
+)
+
+/** A sort, always the same object for the same column and direction (there are ten). */
+export const sortOf = (key: SortKey, dir: Sort['dir']): Sort => SORTS.get(`${key} ${dir}`) ?? { key, dir }
 
 const query = (sources: readonly Source[], filter: Filter, sort: Sort): Source[] => {
   const primary = PRIMARY[sort.key]
@@ -89,8 +129,8 @@ const query = (sources: readonly Source[], filter: Filter, sort: Sort): Source[]
 /** Clicking a header: the same column flips direction, another starts ascending (status descending). */
 export const nextSort = (current: Sort, key: SortKey): Sort =>
   current.key === key
-    ? { key, dir: current.dir === 'asc' ? 'desc' : 'asc' }
-    : { key, dir: key === 'status' || key === 'load' ? 'desc' : 'asc' }
+    ? sortOf(key, current.dir === 'asc' ? 'desc' : 'asc')
+    : sortOf(key, key === 'status' || key === 'load' ? 'desc' : 'asc')
 
 /** Narrows user input to a sort column. */
 export const isSortKey = (value: unknown): value is SortKey =>

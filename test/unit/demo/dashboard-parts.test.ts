@@ -8,7 +8,7 @@ import {
   visibleSources,
   NO_FILTER,
 } from '../../../demo/views/dashboard/query.ts'
-import { sparkBox, sparkChunks } from '../../../demo/views/dashboard/sparkline.ts'
+import { sparkCode, sparkLevel, sparkLevels } from '../../../demo/views/dashboard/sparkline.ts'
 import { dashboardHref, placeFrom } from '../../../demo/views/dashboard/url.ts'
 
 const source = (id: string, name: string, status: Source['status'], value: number): Source => ({
@@ -100,35 +100,28 @@ describe('placeFrom', () => {
   })
 })
 
-describe('sparkChunks', () => {
+describe('sparkCode', () => {
   const thresholds = { min: 0, max: 10, warn: 8, critical: 9 }
 
-  it('draws joined chunks of relative steps, straight runs merged', () => {
-    const history = [0, 0, 0, 10, 10, 10, 10, 10, 10, 10, 5, 5]
-    expect(sparkChunks({ history, samples: 12, thresholds })).toEqual([
-      { n: 0, d: 'M0 0l2 0 1-100 6 0' },
-      { n: 1, d: 'M9 -100l1 50 1 0' },
-    ])
+  it('writes one base64url digit per sample, 0 to 63 across the display range', () => {
+    const code = sparkCode([0, 5, 10], thresholds)
+    expect(code).toBe('Ag_')
+    expect(sparkLevels(code)).toEqual([0, 32, 63])
   })
 
-  it('keeps every chunk but the newest unchanged as samples arrive', () => {
-    const history = Array.from({ length: 60 }, (_, i) => i % 7)
-    const before = sparkChunks({ history, samples: 95, thresholds })
-    const after = sparkChunks({ history: [...history.slice(1), 3], samples: 96, thresholds })
-    expect(after.slice(0, -1)).toEqual(before.slice(0, -1))
-    expect(after.at(-1)!.n).toBe(before.at(-1)!.n)
-    expect(after.at(-1)!.d).not.toBe(before.at(-1)!.d)
+  it('clamps readings beyond the range to its ends', () => {
+    expect(sparkLevels(sparkCode([-4, 14], thresholds))).toEqual([0, 63])
   })
 
-  it('drops a chunk whose first sample left the history instead of trimming it', () => {
-    const history = Array.from({ length: 60 }, () => 5)
-    const chunks = sparkChunks({ history, samples: 95, thresholds })
-    // samples 35..94 are known; chunk 3 would start at 29, chunk 4 starts at 39
-    expect(chunks.map((c) => c.n)).toEqual([4, 5, 6, 7, 8, 9])
+  it('is as long as the history: a new reading changes one string of 60 characters', () => {
+    const history = Array.from({ length: 60 }, (_, i) => i % 10)
+    const next = [...history.slice(1), 3]
+    expect(sparkCode(history, thresholds)).toHaveLength(60)
+    expect(sparkCode(next, thresholds).slice(0, 59)).toBe(sparkCode(history, thresholds).slice(1))
   })
 
-  it('scrolls the box to the newest samples and scales it to the history', () => {
-    expect(sparkBox({ history: [5, 6], samples: 100, thresholds })).toBe('40 -61 59 12')
+  it('places the warn level on the same scale', () => {
+    expect(sparkLevel(8, thresholds)).toBe(50)
   })
 })
 

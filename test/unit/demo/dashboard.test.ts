@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { testServices, mountView, type MountedView } from '../../../framework/testing/index.ts'
 import { Fleet } from '../../../demo/sim/index.ts'
 import { createDashboardView } from '../../../demo/views/dashboard.ts'
+import { GRID_PAGE } from '../../../demo/views/dashboard/query.ts'
 
 const TENANTS = [
   { name: 'north', label: 'North fleet', prefix: 'N', sourceCount: 200 },
@@ -32,7 +33,7 @@ describe('DashboardView', () => {
       publishMs: 50,
       initialExcursions: 6,
     })
-    return createDashboardView(fleet)
+    return createDashboardView(fleet, services)
   }
 
   const mount = async (View: ReturnType<typeof createDashboardView>, url = 'http://localhost/') => {
@@ -41,22 +42,44 @@ describe('DashboardView', () => {
     return live
   }
 
-  it('renders every source of the tenant the URL names, first tenant by default', async () => {
+  it('renders the first window of sources of the tenant the URL names, first tenant by default', async () => {
     const View = await setup()
     const north = await mount(View)
     const south = await mount(View, 'http://localhost/t/south')
-    expect(rowCount(north.html())).toBe(200)
+    expect(rowCount(north.html())).toBe(GRID_PAGE)
     expect(north.html()).toContain('data-tenant="north"')
-    expect(south.html()).toContain('data-source="S-001"')
-    expect(south.html()).not.toContain('data-source="N-001"')
+    expect(north.html()).toContain(`${GRID_PAGE} of 200 shown`)
+    expect(south.html()).toMatch(/data-source="S-\d{3}"/)
+    expect(south.html()).not.toMatch(/data-source="N-\d{3}"/)
+  })
+
+  it('renders more rows each time the last one scrolls into view, up to every source', async () => {
+    const View = await setup()
+    const live = await mount(View)
+    await live.event('more')
+    expect(rowCount(live.html())).toBe(2 * GRID_PAGE)
+    for (let i = 0; i < 200 / GRID_PAGE; i++) await live.event('more')
+    expect(rowCount(live.html())).toBe(200)
+    expect(live.html()).not.toContain('live-viewport-bottom="more"')
+    expect(live.html()).not.toContain('data-testid="more-rows"')
+  })
+
+  it("sends each row's sparkline as its samples, one digit each, not as SVG paths", async () => {
+    const View = await setup()
+    const live = await mount(View)
+    const first = /<tr class="src [^"]*" data-source="([^"]+)"/.exec(live.html())?.[1]
+    const source = live.view.state.board.snapshot.sources.find((s) => s.id === first)!
+    const code = new RegExp(`data-source="${source.id}"[\\s\\S]*?data-points="([^"]*)"`).exec(live.html())?.[1]
+    expect(code).toHaveLength(source.history.length)
+    expect(live.html()).not.toMatch(/class="spark"[^>]*>\s*<(svg|path)/)
   })
 
   it('re-renders with the new readings the simulator publishes', async () => {
     const View = await setup()
     const live = await mount(View)
-    const first = live.view.state.snapshot
-    await vi.waitFor(() => expect(live.view.state.snapshot.seq).toBeGreaterThan(first.seq))
-    expect(live.view.state.snapshot.sources).not.toBe(first.sources)
+    const first = live.view.state.board.snapshot
+    await vi.waitFor(() => expect(live.view.state.board.snapshot.seq).toBeGreaterThan(first.seq))
+    expect(live.view.state.board.snapshot.sources).not.toBe(first.sources)
   })
 
   it('narrows the grid on a filter and sorts on a header click, on the server', async () => {
@@ -106,15 +129,46 @@ describe('DashboardView', () => {
     const b = await mount(View)
     const elsewhere = await mount(View, 'http://localhost/?tenant=south')
     await b.event('rename', { name: 'Brook', color: '#059669' })
-    await vi.waitFor(() => expect(a.html()).toContain('Brook'))
+    await vi.waitFor(() => expect(a.html()).toContain('<span class="op-name">Brook</span>'))
     expect(elsewhere.html()).not.toContain('Brook')
     await b.event('cursor', { x: 0.25, y: 0.5 })
     await vi.waitFor(() => expect(a.html()).toContain('data-cursor'))
     expect(a.html()).toContain('left:25%;top:50%;--c:#059669')
-    expect(b.html()).not.toContain('data-cursor') // nobody sees their own
+    // Every dashboard of the tenant draws the same cursors; b's Me hook hides b's own by its key.
+    const bKey = /data-me="([^"]+)"/.exec(b.html())?.[1]
+    expect(a.html()).toContain(`data-cursor="${bKey}"`)
+    expect(elsewhere.html()).not.toContain('data-cursor')
     b.stop()
     await vi.waitFor(() => expect(a.html()).not.toContain('Brook'))
     expect(a.html()).not.toContain('data-cursor')
+  })
+
+  it("keeps each operator's own card in its own view while the tenant's dashboards share one state", async () => {
+    const View = await setup()
+    const a = await mount(View)
+    const b = await mount(View)
+    await a.event('rename', { name: 'Ada', color: '#db2777' })
+    await b.event('rename', { name: 'Brook', color: '#059669' })
+    await vi.waitFor(() => expect(a.view.state.board.watching.total).toBe(2))
+    const seq = a.view.state.board.snapshot.seq
+    await vi.waitFor(() => expect(b.view.state.board.snapshot.seq).toBeGreaterThan(seq))
+    await vi.waitFor(() => expect(a.view.state).toBe(b.view.state)) // one render, one state
+    expect(a.html()).toMatch(/class="operator is-me"[^>]*>.*Ada.*you/)
+    expect(b.html()).toMatch(/class="operator is-me"[^>]*>.*Brook.*you/)
+    expect(a.html()).not.toMatch(/is-me[^>]*>.*Brook/)
+    expect(a.html()).toContain('value="Ada"')
+    expect(a.html()).not.toContain('value="Brook"')
+    expect(b.html()).not.toContain('value="Ada"')
+  })
+
+  it('lists who is watching once per tenant: every dashboard holds the same list', async () => {
+    const View = await setup()
+    const views = await Promise.all([mount(View), mount(View), mount(View)])
+    await vi.waitFor(() => expect(views[0]!.view.state.board.watching.total).toBe(3))
+    await vi.waitFor(() => {
+      for (const v of views) expect(v.view.state.board.watching).toBe(views[0]!.view.state.board.watching)
+    })
+    expect(views[2]!.html()).toMatch(/data-testid="watching-count">3</)
   })
 
   it('shows every view who acknowledged an alert', async () => {
@@ -122,39 +176,37 @@ describe('DashboardView', () => {
     const a = await mount(View)
     const b = await mount(View)
     await a.event('rename', { name: 'Ada', color: '#db2777' })
-    await vi.waitFor(() => expect(a.view.state.snapshot.alerts.length).toBeGreaterThan(0), {
+    await vi.waitFor(() => expect(a.view.state.board.snapshot.alerts.length).toBeGreaterThan(0), {
       timeout: 15_000,
     })
-    const id = (a.view.state.snapshot.alerts[0] as { id: string }).id
+    const id = (a.view.state.board.snapshot.alerts[0] as { id: string }).id
     await Promise.all([a.event('ack', { id }), b.event('ack', { id })])
     for (const v of [a, b]) {
       await vi.waitFor(() =>
-        expect(v.view.state.snapshot.alerts.find((x) => x.id === id)?.ack?.by).toBe('Ada'),
+        expect(v.view.state.board.snapshot.alerts.find((x) => x.id === id)?.ack?.by).toBe('Ada'),
       )
     }
     expect(b.html()).toContain('Acknowledged by <b style="color:#db2777">Ada</b>')
   })
 
-  it("opens an alert card's details in that operator's view alone, and keeps them open", async () => {
+  it("leaves opening an alert's details to the operator's browser: a client command, no server state", async () => {
     const View = await setup()
     const a = await mount(View)
     const b = await mount(View)
     await vi.waitFor(() => expect(a.html()).toContain('data-testid="alert-more"'), { timeout: 15_000 })
-    const id = (a.view.state.snapshot.alerts[0] as { id: string }).id
-    const cid = Number(new RegExp(`data-alert="${id}"[\\s\\S]*?live-target="(\\d+)"`).exec(a.html())![1])
-    const output = await a.event('toggle', {}, cid)
-    expect(output?.json).toMatch(/^\{"c":\{"\d+":\{/) // the card alone travels
-    expect(a.html()).toContain(`<dd>${id}</dd>`)
-    expect(b.html()).not.toContain(`<dd>${id}</dd>`)
-    const seq = a.view.state.snapshot.seq
-    await vi.waitFor(() => expect(a.view.state.snapshot.seq).toBeGreaterThan(seq))
-    expect(a.html()).toContain(`<dd>${id}</dd>`)
+    const id = (a.view.state.board.snapshot.alerts[0] as { id: string }).id
+    const card = (html: string) => new RegExp(`<li[^>]*id="alert-${id}"[\\s\\S]*?</li>`).exec(html)?.[0]
+    expect(card(a.html())).toContain(`<dd>${id}</dd>`) // rendered for CSS to show once opened
+    expect(card(a.html())).toMatch(/live-click="[^"]*toggleClass[^"]*is-open[^"]*#alert-/)
+    expect(card(a.html())).not.toContain('live-target') // no component: nothing per operator
+    await vi.waitFor(() => expect(b.view.state.board).toBe(a.view.state.board))
+    expect(card(b.html())).toBe(card(a.html()))
   })
 
   it('stays up and says so when its tenant simulator crashes and restarts', async () => {
     const View = await setup()
     const live = await mount(View, 'http://localhost/?tenant=south&source=S-001')
-    await vi.waitFor(() => expect(live.view.state.snapshot.seq).toBeGreaterThan(1))
+    await vi.waitFor(() => expect(live.view.state.board.snapshot.seq).toBeGreaterThan(1))
     await live.event('fault')
     await vi.waitFor(() => expect(live.html()).toContain('was restarted by its supervisor'))
     expect(live.crash).toBeNull()

@@ -78,10 +78,11 @@ describe('Dockerfile', () => {
     const runtime = /RUNTIME_PACKAGES="([^"]+)"/.exec(text)?.[1]?.split(' ') ?? []
     // The package's own name: the demo imports the framework by it (self-reference).
     const shipped = new Set([pkg.name, ...Object.keys(pkg.dependencies), ...runtime])
-    // framework/create/template.ts holds a new app's sources as text, imports and all.
+    // framework/create/template.ts holds a new app's sources as text, imports and all;
+    // demo/client/ is browser code bundled by `npm run build` before the prune.
     const files = ['demo', 'framework']
       .flatMap((dir) => sourcesUnder(resolve(ROOT, dir)))
-      .filter((file) => !file.endsWith('framework/create/template.ts'))
+      .filter((file) => !file.endsWith('framework/create/template.ts') && !file.includes('/demo/client/'))
     for (const file of files) {
       for (const m of readFileSync(file, 'utf8').matchAll(
         /^import\s+(?!type\b)[^'"]*?from\s+'([^'.][^']*)'/gm,

@@ -177,6 +177,40 @@ describe('PresenceTracker', () => {
     expect(b.pubsub.topicCount).toBe(0)
   })
 
+  it('drops a restarted node\'s old presences as soon as its new epoch is heard, not at the timeout', async () => {
+    const node = cluster()
+    const slow = { heartbeatMs: 20, nodeTimeoutMs: 60_000 }
+    const a = node('a#1', slow)
+    const old = node('b#4', slow)
+    old.tracker.track({}, 'room', 'bob', {})
+    await vi.waitFor(() => expect(Object.keys(a.tracker.list('room'))).toEqual(['bob']))
+    const messagesOnA = inbox(a.pubsub, 'room')
+    // b dies without a farewell (kill -9) and starts again under a new epoch.
+    await old.pubsub.close()
+    await old.tracker.close()
+    expect(Object.keys(a.tracker.list('room'))).toEqual(['bob']) // no timeout for 60 s
+    const restarted = node('b#5', slow)
+    restarted.tracker.track({}, 'room', 'carol', {})
+    await vi.waitFor(() => expect(Object.keys(a.tracker.list('room'))).toEqual(['carol']))
+    await a.pubsub.settled()
+    expect(messagesOnA.flatMap((m) => Object.keys(m.leaves))).toEqual(['bob'])
+  })
+
+  it('ignores a late message of an older epoch once a newer one was heard', async () => {
+    const node = cluster()
+    const slow = { heartbeatMs: 20, nodeTimeoutMs: 60_000 }
+    const a = node('a#1', slow)
+    const newer = node('b#7', slow)
+    newer.tracker.track({}, 'room', 'carol', {})
+    await vi.waitFor(() => expect(Object.keys(a.tracker.list('room'))).toEqual(['carol']))
+    const stale = node('b#6', slow) // an old start that wakes up (a paused process)
+    stale.tracker.track({}, 'room', 'ghost', {})
+    await stale.pubsub.settled()
+    await a.pubsub.settled()
+    await new Promise((resolve) => setTimeout(resolve, 100)) // several heartbeats of the stale start
+    expect(Object.keys(a.tracker.list('room'))).toEqual(['carol'])
+  })
+
   it('rejects misuse with coded errors', async () => {
     const { pubsub, tracker } = cluster()('a')
     const view = {}

@@ -73,6 +73,9 @@ describe('PubSub', () => {
   it('rejects a broadcast another node cannot decode, after local delivery', async () => {
     const bus = new MemoryBus()
     const pubsub = new PubSub({ adapter: new MemoryAdapter({ bus }) })
+    const other = new PubSub({ adapter: new MemoryAdapter({ bus }) })
+    other.subscribe('t', () => {})
+    await other.settled()
     const seen: unknown[] = []
     pubsub.subscribe('t', (message) => seen.push(message))
     await expect(pubsub.broadcast('t', { n: 1n })).rejects.toMatchObject({
@@ -81,6 +84,45 @@ describe('PubSub', () => {
     await pubsub.settled()
     expect(seen).toHaveLength(1)
     await pubsub.close()
+    await other.close()
+  })
+
+  it('delivers any value, a BigInt or a class instance, when no other node subscribes', async () => {
+    const bus = new MemoryBus()
+    const pubsub = new PubSub({ adapter: new MemoryAdapter({ bus }) })
+    const other = new PubSub({ adapter: new MemoryAdapter({ bus }) })
+    other.subscribe('elsewhere', () => {}) // another node, on another topic
+    const seen: unknown[] = []
+    pubsub.subscribe('t', (message) => seen.push(message))
+    const cyclic: { self?: unknown; at: Date } = { at: new Date(0) }
+    cyclic.self = cyclic
+    await pubsub.broadcast('t', { n: 1n })
+    await pubsub.broadcast('t', cyclic)
+    await pubsub.settled()
+    expect(seen).toEqual([{ n: 1n }, cyclic])
+    expect(seen[1]).toBe(cyclic) // the very object: never encoded, never copied
+    await pubsub.close()
+    await other.close()
+  })
+
+  it('never encodes a broadcast when it is alone, and encodes once for any number of other nodes', async () => {
+    const bus = new MemoryBus()
+    const pubsub = new PubSub({ adapter: new MemoryAdapter({ bus }) })
+    let encodings = 0
+    const message = { toJSON: () => (encodings++, { n: 1 }) }
+    pubsub.subscribe('t', () => {})
+    await pubsub.broadcast('t', message)
+    expect(encodings).toBe(0)
+    const others = [0, 1, 2].map(() => new PubSub({ adapter: new MemoryAdapter({ bus }) }))
+    const heard: unknown[] = []
+    for (const other of others) other.subscribe('t', (m) => heard.push(m))
+    await Promise.all(others.map((o) => o.settled()))
+    await pubsub.broadcast('t', message)
+    await Promise.all(others.map((o) => o.settled()))
+    expect(encodings).toBe(1)
+    expect(heard).toEqual([{ n: 1 }, { n: 1 }, { n: 1 }])
+    await pubsub.close()
+    for (const other of others) await other.close()
   })
 
   it('reports a refused broadcast nobody awaits instead of leaving an unhandled rejection', async () => {
@@ -89,7 +131,11 @@ describe('PubSub', () => {
     process.on('unhandledRejection', onUnhandled)
     try {
       const onHandlerError = vi.fn()
-      const pubsub = new PubSub({ onHandlerError })
+      const bus = new MemoryBus()
+      const pubsub = new PubSub({ onHandlerError, adapter: new MemoryAdapter({ bus }) })
+      const other = new PubSub({ adapter: new MemoryAdapter({ bus }) })
+      other.subscribe('t', () => {}) // another node needs it: the BigInt is refused
+      await other.settled()
       void pubsub.broadcast('t', { n: 1n }) // fire and forget, as a view's handler might
       await pubsub.settled()
       await new Promise((resolve) => setTimeout(resolve, 10)) // unhandled rejections surface here
@@ -99,6 +145,7 @@ describe('PubSub', () => {
         't',
       )
       await pubsub.close()
+      await other.close()
     } finally {
       process.off('unhandledRejection', onUnhandled)
     }

@@ -79,6 +79,28 @@ describe.skipIf(!isRedisUp)('pubsub through a Redis outage', () => {
     expect(logged.mock.calls.at(-1)?.[0]).toMatch(/recovered/)
   })
 
+  it('counts every message lost in an outage: delivered + lost = sent, and subscribers are told', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    let proxy = await startProxy(REDIS_PORT)
+    open.push({ close: () => proxy.close() })
+    const { a, b, seenByB } = await nodes(proxy)
+    const gaps: number[] = []
+    b.subscribe('room', () => {}, { onGap: (topic, missed) => gaps.push(missed) })
+    for (let i = 0; i < 10; i++) await a.broadcast('room', `before ${i}`)
+    await proxy.close()
+    await sleep(100)
+    for (let i = 0; i < 25; i++) await a.broadcast('room', `during ${i}`)
+    proxy = await startProxy(REDIS_PORT, proxy.port)
+    // Broadcasts after the outage carry on the numbering: the first to arrive reveals the gap.
+    let after = 0
+    expect(await eventually(() => a.broadcast('room', `after ${after++}`), () => seenByB.some((m) => String(m).startsWith('after')))).toBe(true)
+    await b.settled()
+    const sent = 1 + 10 + 25 + after // 'hello' from nodes(), then ours
+    expect(seenByB.length + b.stats.lost).toBe(sent)
+    expect(b.stats.lost).toBeGreaterThanOrEqual(25)
+    expect(gaps.reduce((x, y) => x + y, 0)).toBe(b.stats.lost)
+  })
+
   it('fails publishes within the command timeout when the link to Redis goes silent', async () => {
     const onAdapterError = vi.fn()
     const proxy = await startProxy(REDIS_PORT)

@@ -5,6 +5,7 @@ import { sharedRender, shareableRender } from '../../../framework/view/sharing.t
 import { CounterView } from '../../../demo/views/counter.ts'
 import { SignupView } from '../../../demo/views/signup.ts'
 import { createDashboardView } from '../../../demo/views/dashboard.ts'
+import type { BoardServices } from '../../../demo/views/dashboard/board.ts'
 import type { Fleet } from '../../../demo/sim/index.ts'
 
 type Metrics = { values: number[]; at: number }
@@ -265,7 +266,7 @@ describe('shareableRender', () => {
   })
 
   it("keeps the demo's dashboard, counter and signup views sharing", () => {
-    const DashboardView = createDashboardView({} as Fleet)
+    const DashboardView = createDashboardView({} as Fleet, {} as BoardServices)
     expect(shareableRender(DashboardView)).toBe(DashboardView.prototype.render)
     expect(shareableRender(CounterView)).toBe(CounterView.prototype.render)
     expect(shareableRender(SignupView)).toBe(SignupView.prototype.render)
