@@ -1,8 +1,8 @@
 /**
- * `npm run bench`: every part in turn — render, client, memory, broadcast, fanout, cluster, presence,
- * board, hotreload — each in its own Node process with the flags it needs (the same as its
- * `bench:<part>` script). Each child runs in its own process group, killed whole if this runner
- * is interrupted or fails.
+ * `npm run bench`: every part in turn — render, client, browser, bytes, memory, broadcast, fanout,
+ * cluster, presence, board, hotreload — each in its own Node process with the flags it needs (the
+ * same as its `bench:<part>` script). Each child runs in its own process group, killed whole if
+ * this runner is interrupted or fails.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -11,6 +11,8 @@ const here = (file: string): string => fileURLToPath(new URL(file, import.meta.u
 const PARTS: { name: string; flags: string[]; script: string }[] = [
   { name: 'render', flags: ['--expose-gc', '--min-semi-space-size=64', '--max-semi-space-size=64'], script: here('render.ts') },
   { name: 'client', flags: [], script: here('client.ts') },
+  { name: 'browser', flags: [], script: here('browser/run.ts') },
+  { name: 'bytes', flags: [], script: here('bytes.ts') },
   { name: 'memory', flags: [], script: here('memory.ts') },
   { name: 'broadcast', flags: [], script: here('broadcast.ts') },
   { name: 'fanout', flags: [], script: here('fanout/run.ts') },

@@ -5,10 +5,12 @@
  * accepted. While the reply is awaited the element carries `sb-<type>-loading` and its
  * `live-disable-with` text; a submitting form's submit buttons are disabled.
  */
+import { chunkNow, loadChunk } from './chunks.ts'
 import { isCommandList, isDisplayed, memoryOf, runCommands } from './commands.ts'
 import { dictionary, serializeForm } from './form.ts'
 import { pageLoading } from './loading.ts'
 import { navigate, patchUrl, popState, redirect } from './navigation.ts'
+import type { limited as limitedNow } from './limits.ts'
 import { ROOT_SELECTOR, viewTopic, type Payload } from './protocol.ts'
 
 /** Where bindings send: the socket routes a view's frames to that view. */
@@ -32,31 +34,17 @@ export const liveValues = (el: Element): Payload => {
   return out
 }
 
-type Limit = { at: number; timer?: ReturnType<typeof setTimeout>; run?: () => void }
-const limits = new WeakMap<Element, Limit>()
+type Limits = { limited: typeof limitedNow }
 
 /**
- * Runs `run` now, or as the element's `live-debounce` (ms after the last event) or
- * `live-throttle` (the first at once, then the latest at the end of each window) allow.
+ * Runs `run` now, or as the element's `live-debounce` / `live-throttle` allow: that timing is a
+ * chunk (client/limits.ts), loaded by the first event of an element that has one.
  */
 const limited = (el: Element, run: () => void): void => {
-  const debounce = Number(el.getAttribute('live-debounce'))
-  const throttle = Number(el.getAttribute('live-throttle'))
-  if (!(debounce > 0 || throttle > 0)) return run()
-  const limit = limits.get(el) ?? { at: 0 }
-  limits.set(el, limit)
-  clearTimeout(debounce > 0 ? limit.timer : undefined)
-  if (debounce > 0) return void (limit.timer = setTimeout(run, debounce))
-  limit.run = run
-  if (limit.timer) return
-  const fire = (): void => {
-    limit.timer = undefined
-    limit.at = Date.now()
-    limit.run?.()
-  }
-  const wait = limit.at + throttle - Date.now()
-  if (wait > 0) limit.timer = setTimeout(fire, wait)
-  else fire()
+  if (!el.matches('[live-debounce],[live-throttle]')) return run()
+  const chunk = chunkNow<Limits>('limits')
+  if (chunk) chunk.limited(el, run)
+  else loadChunk<Limits>('limits').then((c) => c.limited(el, run), console.error)
 }
 
 // Elements that show their `live-disable-with` text while the event is pending: the element

@@ -66,7 +66,8 @@ type Live = {
 }
 const live = new Map<Element, Live>()
 
-const call = (el: Element, name: 'beforeUpdate' | 'updated' | 'destroyed'): void => {
+/** Runs a callback of the hook on `el`, if it has one; `destroyed` also forgets the hook. */
+export const call = (el: Element, name: 'beforeUpdate' | 'updated' | 'destroyed'): void => {
   const instance = live.get(el)?.hook
   if (name === 'destroyed') live.delete(el)
   instance?.[name]?.()
@@ -181,6 +182,14 @@ export const morph = (
   }) as HTMLElement
   // A target of another tag is replaced, not morphed: hooks mount on what is in the page now.
   for (const node of updated) call(node, 'updated')
+  settle(el, push)
+}
+
+/**
+ * What follows any change of `el`'s content: stream rows go in, hooks mount, the viewport is
+ * watched, chunks the new content needs are fetched.
+ */
+export const settle = (el: HTMLElement, push: PushEvent): void => {
   // Stream rows go in before hooks mount and the viewport is watched: with the streams chunk
   // here, now; else (a page's first stream changes) once it has arrived.
   const rest = (streams?: Streams): void => {

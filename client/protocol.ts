@@ -58,7 +58,8 @@ export const decodeFrame = (text: unknown): Frame | null => {
   // The short diff push `[joinRef, diff]`: the join names the view, so topic and event are implied.
   if (value.length === 2) {
     const [joinRef, diff] = value as unknown[]
-    return typeof joinRef === 'string' && isPayload(diff) ? [joinRef, null, '', 'diff', { d: diff }] : null
+    // A diff is an object, or an array when it names the root's slots by position.
+    return typeof joinRef === 'string' && typeof diff === 'object' && diff ? [joinRef, null, '', 'diff', { d: diff }] : null
   }
   if (value.length !== 5) return null
   const [joinRef, ref, topic, event, payload] = value as unknown[]

@@ -13,6 +13,8 @@ type Statics = { readonly id: number; readonly parts: readonly string[]; readonl
  */
 type Node = { statics: Statics; slots: Slot[]; key: number | string }
 type List = { statics: Statics | null; entries: Node[] }
+/** A list's entries changed place, came or went: `old` are its entries before (client/keyed.ts). */
+type ListChange = { list: List; old: Node[]; chain: Node[] }
 /** A stream: its rows live in the DOM only; `k` keys its changes until a patch applies them. */
 type Stream = { k: number }
 /** A component's place: its tree is kept apart, by cid (docs/protocol.md, "Components"). */
@@ -38,6 +40,8 @@ export class ClientTree {
   #nextKey = 1
   #dirty = new Set<Node>()
   #dirtyChains: Node[][] = []
+  /** The keyed list changes of the last merge to apply to the DOM, outside every patch target. */
+  lists: ListChange[] = []
 
   /** `statics` may be shared by every view on one socket: the server sends each table once. */
   constructor(statics: Map<number, Statics> = new Map()) {
@@ -48,7 +52,7 @@ export class ClientTree {
   addStatics(table: Json): void {
     if (!isObject(table)) return
     for (const [id, entry] of Object.entries(table)) {
-      if (!Array.isArray(entry)) return bad(`statics ${id}`)
+      if (!Array.isArray(entry)) return bad('tree')
       const last = entry[entry.length - 1]
       const root = typeof last === 'number' ? last : null
       const parts = (root === null ? entry : entry.slice(0, -1)).map(String)
@@ -68,7 +72,7 @@ export class ClientTree {
    */
   merge(diff: Json): (Node | null)[] {
     const root = this.#root
-    if (!root) return bad('diff before render')
+    if (!root) return bad('tree')
     // `s` at the top: the render switched its root template (issue 10 #7), a whole new tree.
     if (isObject(diff) && 's' in diff) {
       this.mount(diff)
@@ -76,9 +80,12 @@ export class ClientTree {
     }
     this.#dirty.clear()
     this.#dirtyChains = []
+    this.lists = []
     const { c, ...rest } = diff as JsonObject
     this.#mergeNode(root, rest, [])
     this.#mergeComponents(c)
+    // A list inside a node that is patched whole is patched with it.
+    this.lists = this.lists.filter((change) => !change.chain.some((node) => this.#dirty.has(node)))
     if (this.#dirty.has(root)) return [null]
     const targets: (Node | null)[] = []
     for (const chain of this.#dirtyChains) {
@@ -116,7 +123,7 @@ export class ClientTree {
   #slotHtml(slot: Slot, isMarked: boolean): string {
     if (typeof slot !== 'object') return '' + slot
     if ('k' in slot) return streamMarker(slot.k)
-    if ('cid' in slot) return this.#nodeHtml(this.#components.get('' + slot.cid) ?? bad('cid'), isMarked)
+    if ('cid' in slot) return this.#nodeHtml(this.#components.get('' + slot.cid) ?? bad('tree'), isMarked)
     if ('slots' in slot) return this.#nodeHtml(slot, isMarked)
     let out = ''
     for (const entry of slot.entries) out += this.#nodeHtml(entry, isMarked)
@@ -125,12 +132,12 @@ export class ClientTree {
 
   #statsFor(id: Json): Statics {
     const statics = this.#statics.get(Number(id))
-    if (!statics) return bad(`statics id ${String(id)}`)
+    if (!statics) return bad('tree')
     return statics
   }
 
   #decodeNode(wire: Json): Node {
-    if (!isObject(wire)) return bad('node')
+    if (!isObject(wire)) return bad('tree')
     const statics = this.#statsFor(wire.s)
     const count = statics.parts.length - 1
     const slots: Slot[] = new Array(count)
@@ -141,13 +148,13 @@ export class ClientTree {
   #decodeEntry(list: List, wire: Json): Node {
     if (!Array.isArray(wire)) return this.#decodeNode(wire)
     const statics = list.statics
-    if (!statics) return bad('entry')
+    if (!statics) return bad('tree')
     return { statics, slots: wire.map((w) => this.#decodeSlot(w)), key: this.#nextKey++ }
   }
 
   #decodeSlot(wire: Json): Slot {
     if (typeof wire === 'string' || typeof wire === 'number') return wire
-    if (!isObject(wire)) return bad('slot')
+    if (!isObject(wire)) return bad('tree')
     if ('st' in wire) return this.#decodeStream(wire)
     if ('l' in wire) return this.#decodeList(wire)
     return 'cid' in wire ? (wire as Ref) : this.#decodeNode(wire)
@@ -156,7 +163,7 @@ export class ClientTree {
   #decodeList(wire: JsonObject): List {
     const list: List = { statics: 's' in wire ? this.#statsFor(wire.s) : null, entries: [] }
     const entries = wire.l
-    if (!Array.isArray(entries)) return bad('list')
+    if (!Array.isArray(entries)) return bad('tree')
     list.entries = entries.map((entry) => this.#decodeEntry(list, entry))
     return list
   }
@@ -184,33 +191,38 @@ export class ClientTree {
     this.#dirtyChains.push(chain)
   }
 
-  // `chain` holds the rooted ancestors of `node` (the view root first): the patch targets.
+  // `chain` holds the rooted ancestors of `node` (the view root first): the patch targets. A node
+  // diff names changed slots by index, as an object or positionally (an array, null: unchanged).
   #mergeNode(node: Node, diff: Json, chain: Node[]): void {
-    if (!isObject(diff)) return bad('node diff')
+    if (typeof diff !== 'object' || !diff) return bad('tree')
     const here = chain.length === 0 || node.statics.root !== null ? [...chain, node] : chain
     for (const key in diff) {
       const index = Number(key)
-      const change = diff[key]
+      const change = (diff as JsonObject)[key]
       const slot = node.slots[index]
-      if (slot === undefined) return bad(`slot ${key}`)
-      if (
-        typeof change === 'string' ||
-        !isObject(change) ||
-        's' in change ||
-        'l' in change ||
-        'st' in change ||
-        'cid' in change
-      ) {
-        node.slots[index] = this.#decodeSlot(change)
-        this.#markDirty(here)
+      if (change === null) continue
+      if (slot === undefined) return bad('tree')
+      if (typeof change !== 'object' || 's' in change || 'l' in change || 'st' in change || 'cid' in change) {
+        const value = (node.slots[index] = this.#decodeSlot(change)) as List
+        // A list sent whole in place of a list (all its entries new): its rows change.
+        if ((slot as List).entries && (change as JsonObject).l) this.#listChanged(value, (slot as List).entries, here)
+        else this.#markDirty(here)
       } else if (typeof slot !== 'object' || 'k' in slot) {
-        return bad(`text slot ${key}`)
+        return bad('tree')
       } else if ('slots' in slot) {
         this.#mergeNode(slot, change, here)
       } else {
-        this.#mergeList(slot as List, change, here) // a Ref here throws: out of sync
+        this.#mergeList(slot as List, change as JsonObject, here) // a Ref here throws: out of sync
       }
     }
+  }
+
+  // Entries came, went or moved: applied to the rows when every entry is one element
+  // (client/keyed.ts), else the node around the list is patched whole.
+  #listChanged(list: List, old: Node[], chain: Node[]): void {
+    if ([...old, ...list.entries].every((entry) => entry.statics.root !== null)) {
+      this.lists.push({ list, old, chain })
+    } else this.#markDirty(chain)
   }
 
   // `c`: {cid: full tree | diff | null (destroyed)}. A component's root is one element, marked
@@ -239,44 +251,47 @@ export class ClientTree {
         ;(columns[key] as Json[]).forEach((value, index) => {
           const entry = list.entries[index]
           if (value === null) return
-          if (!entry) return bad('column')
+          if (!entry) return bad('tree')
           entry.slots[Number(key)] = value as Slot
           this.#markDirty(entry.statics.root === null ? chain : [...chain, entry])
         })
       }
     }
     const old = list.entries
+    // "o": runs [from, count] of old entries, and counts of new ones, taken in turn from "n".
     if (Array.isArray(diff.o)) {
+      const fresh = (diff.n ?? []) as Json[]
       const entries: Node[] = []
+      let next = 0
       for (const op of diff.o) {
-        if (op === null) entries.push(null as unknown as Node) // filled from "e" below
-        else if (Array.isArray(op)) {
+        if (typeof op === 'number') {
+          for (let i = 0; i < op; i++) entries.push(this.#decodeEntry(list, fresh[next++]))
+        } else {
           const [from, count] = op as [number, number]
           for (let i = 0; i < count; i++) entries.push(old[from + i] as Node)
         }
       }
       list.entries = entries
-      this.#markDirty(chain)
     }
-    if (!isObject(diff.e)) return
-    for (const key in diff.e) {
-      const index = Number(key)
-      const change = diff.e[key]
-      const entry = list.entries[index]
-      if (Array.isArray(change) || (isObject(change) && 's' in change) || !entry) {
-        list.entries[index] = this.#decodeEntry(list, change)
-        this.#markDirty(chain)
-      } else {
-        this.#mergeNode(entry, change, chain)
+    // "e": changes of kept entries, by new index; a node (`s`) replaces an entry's template.
+    if (isObject(diff.e)) {
+      for (const key in diff.e) {
+        const index = Number(key)
+        const change = diff.e[key] as JsonObject
+        if ('s' in change) {
+          if (list.entries === old) list.entries = old.slice()
+          list.entries[index] = this.#decodeEntry(list, change)
+        } else this.#mergeNode(list.entries[index] as Node, change, chain)
       }
     }
+    if (list.entries !== old) this.#listChanged(list, old, chain)
   }
 }
 
 const isObject = (value: Json): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
-export type { Node as TreeNode }
+export type { Node as TreeNode, List as TreeList, ListChange }
 
 /** The statics tables of one socket, shared by its views' trees. */
 export type StaticsTable = Map<number, Statics>

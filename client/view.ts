@@ -10,7 +10,7 @@ import { collectForms, serializeForm, type FormValues } from './form.ts'
 import type { restoreForm } from './form-restore.ts'
 import { pageLoading } from './loading.ts'
 import { navigate, patchUrl, redirect, views } from './navigation.ts'
-import { connectHooks, dispatchToHooks, morph, type PushEvent } from './patch.ts'
+import { call, connectHooks, dispatchToHooks, morph, settle, type PushEvent } from './patch.ts'
 import {
   ROOT_SELECTOR,
   viewTopic,
@@ -19,7 +19,8 @@ import {
   type OnReply,
   type Payload,
 } from './protocol.ts'
-import { ClientTree, NODE_ATTRIBUTE } from './tree.ts'
+import type { patch } from './keyed.ts'
+import { ClientTree, NODE_ATTRIBUTE, type TreeNode } from './tree.ts'
 
 /** The root's connection classes; it carries exactly one at a time. */
 export const STATE_CLASSES = ['sb-loading', 'sb-connected', 'sb-disconnected', 'sb-error'] as const
@@ -43,6 +44,8 @@ const showPage = ({ ti, f }: Payload): void => {
   if (typeof ti === 'string') document.title = ti
   showFlash(f)
 }
+
+type Keyed = { patch: typeof patch }
 
 /** A live navigate (client/navigation.ts): the URL whose view to join, and who hears the end. */
 export type Nav = { url: string; flash: unknown; done: (isOk: boolean) => void }
@@ -222,13 +225,18 @@ export class View implements Member {
     }
   }
 
+  // With the keyed chunk (client/keyed.ts), list changes go straight to their rows and targets of
+  // one tag parse in one go. Until it is here, the node around each changed list is a target too.
   // Each target is the smallest marked element enclosing a change; `null` is the whole root.
   #patch(tree: ClientTree, targets: ReturnType<ClientTree['merge']>): void {
+    const push = this.#pushHook
+    if (chunkNow<Keyed>('keyed')?.patch(this.el, tree, targets, { call, settle, morph, push })) return
+    if (tree.lists.length) loadChunk('keyed').catch(console.error)
+    for (const { chain } of tree.lists) targets.push(chain[chain.length - 1] as TreeNode)
     for (const node of targets) {
-      const selector = node && `[${NODE_ATTRIBUTE}="${node.key}"]`
-      const el = selector && this.el.querySelector<HTMLElement>(selector)
-      if (!el) return morph(this.el, this.#wrap(tree.html(true)), this.#pushHook, true)
-      morph(el, tree.nodeHtml(node).trim(), this.#pushHook)
+      const el = node && this.el.querySelector<HTMLElement>(`[${NODE_ATTRIBUTE}="${node.key}"]`)
+      if (!el) return morph(this.el, this.#wrap(tree.html(true)), push, true)
+      morph(el, tree.nodeHtml(node).trim(), push)
     }
   }
 

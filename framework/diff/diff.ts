@@ -34,12 +34,36 @@ const diffNode = (prev: TreeNode, next: TreeNode, sink: TemplateSink): Wire | un
 
 const freshDiffNode = (prev: TreeNode, next: TreeNode, sink: TemplateSink): Wire | undefined => {
   if (prev.template !== next.template) return encodeNode(next, sink)
-  let out: WireObject | undefined
+  let changes: Wire[] | undefined
+  let count = 0
+  let last = -1
+  let keyBytes = 0
   const { slots } = next
   for (let i = 0; i < slots.length; i++) {
     const change = diffSlot(prev.slots[i] as Slot, slots[i] as Slot, sink)
-    if (change !== undefined) (out ??= {})[i] = change
+    if (change === undefined) continue
+    ;(changes ??= new Array<Wire>(slots.length))[i] = change
+    count++
+    last = i
+    keyBytes += (i < 10 ? 1 : i < 100 ? 2 : 3) + 3 // "i":
   }
+  return changes && nodeDiff(changes, count, last, keyBytes)
+}
+
+/**
+ * A node diff: `{"1": change, …}` names the changed slots. When most of a node's slots changed
+ * (more than half, two or more), the positional form `[change, null, change, …]` lists every
+ * slot up to the last change, `null` where a slot did not change (no slot value is ever null),
+ * if the `null`s it spends cost fewer bytes than the `"index":` keys it saves.
+ */
+const nodeDiff = (changes: Wire[], count: number, last: number, keyBytes: number): Wire => {
+  if (count > 1 && count * 2 > changes.length && (last + 1 - count) * 5 < keyBytes) {
+    changes.length = last + 1
+    for (let i = 0; i <= last; i++) changes[i] ??= null
+    return changes
+  }
+  const out: WireObject = {}
+  for (let i = 0; i <= last; i++) if (changes[i] !== undefined) out[i] = changes[i] as Wire
   return out
 }
 
@@ -66,25 +90,30 @@ const diffStream = (prev: Slot, next: TreeStream, sink: TemplateSink): Wire | un
 
 const isComponent = (slot: Slot): slot is ComponentSlot => slot instanceof ComponentSlot
 
-/** Runs of reused old entries ([from, count]) and null for each new entry, in new order. */
-type Order = (readonly [number, number] | null)[]
+/** Runs of reused old entries ([from, count]) and counts of new entries, in new order. */
+type Order = (readonly [number, number] | number)[]
 
 const diffList = (prev: TreeList, next: TreeList, sink: TemplateSink): Wire | undefined => {
   // A list whose entries change template family is rare; resend it whole.
   if (prev.template !== next.template) return encodeList(next, sink)
   const reused = matchEntries(prev, next)
   const order = toOrder(reused)
+  // Nothing kept (a replace, a refill after a clear): the list as sent fresh is the smallest.
+  if (next.entries.length > 0 && order.length === 1 && typeof order[0] === 'number') {
+    return encodeList(next, sink)
+  }
   const isSameOrder =
-    next.entries.length === prev.entries.length && order.length <= 1 && order[0] !== null
+    next.entries.length === prev.entries.length && order.length <= 1 && typeof order[0] !== 'number'
   let entries: WireObject | undefined
+  let fresh: Wire[] | undefined
   for (let j = 0; j < next.entries.length; j++) {
     const from = reused[j] as number
     const entry = next.entries[j] as TreeNode
-    const change =
-      from < 0
-        ? encodeEntry(next, entry, sink)
-        : diffNode(prev.entries[from] as TreeNode, entry, sink)
-    if (change !== undefined) (entries ??= {})[j] = change
+    if (from < 0) (fresh ??= []).push(encodeEntry(next, entry, sink))
+    else {
+      const change = diffNode(prev.entries[from] as TreeNode, entry, sink)
+      if (change !== undefined) (entries ??= {})[j] = change
+    }
   }
   if (isSameOrder && entries === undefined) return undefined
   if (isSameOrder && next.template !== null) {
@@ -93,6 +122,7 @@ const diffList = (prev: TreeList, next: TreeList, sink: TemplateSink): Wire | un
   }
   const out: WireObject = {}
   if (!isSameOrder) out.o = order as Wire[]
+  if (fresh !== undefined) out.n = fresh
   if (entries !== undefined) out.e = entries
   return out
 }
@@ -108,9 +138,10 @@ const asColumns = (entries: WireObject, length: number): WireObject | undefined 
   const columns: Record<string, Wire[]> = {}
   for (const index of changed) {
     const change = entries[index]
-    if (typeof change !== 'object' || change === null || Array.isArray(change)) return undefined
+    if (typeof change !== 'object' || change === null) return undefined
     for (const slot in change) {
-      const value = change[slot] as Wire
+      const value = (change as WireObject)[slot] as Wire
+      if (value === null) continue // a slot the positional form did not change
       if (typeof value === 'object') return undefined // a nested change: keep the keyed form
       ;(columns[slot] ??= new Array<Wire>(length).fill(null))[Number(index)] = value
     }
@@ -154,26 +185,21 @@ const matchEntries = (prev: TreeList, next: TreeList): Int32Array => {
   return reused
 }
 
-// Runs of consecutive old indexes become [from, count]; new entries are null. No inner closure:
-// this runs for every list diff.
+// Runs of consecutive old indexes become [from, count]; runs of new entries their count. No inner
+// closure: this runs for every list diff.
 const toOrder = (reused: Int32Array): Order => {
   const order: Order = []
   let runFrom = -1
   let runCount = 0
   for (const from of reused) {
-    if (runCount > 0 && from >= 0 && from === runFrom + runCount) {
-      runCount++
-      continue
-    }
-    if (runCount > 0) order.push([runFrom, runCount])
-    if (from < 0) {
-      order.push(null)
-      runCount = 0
-    } else {
-      runFrom = from
+    if (from >= 0 && runCount > 0 && runFrom >= 0 && from === runFrom + runCount) runCount++
+    else if (from < 0 && runCount > 0 && runFrom < 0) runCount++
+    else {
+      if (runCount > 0) order.push(runFrom < 0 ? runCount : [runFrom, runCount])
+      runFrom = from < 0 ? -1 : from
       runCount = 1
     }
   }
-  if (runCount > 0) order.push([runFrom, runCount])
+  if (runCount > 0) order.push(runFrom < 0 ? runCount : [runFrom, runCount])
   return order
 }

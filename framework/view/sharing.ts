@@ -31,6 +31,15 @@ import { toJson, type Wire, type TemplateSink, type WireObject } from '../diff/i
 import type { TreeNode } from '../template/index.ts'
 import { LiveView } from './live-view.ts'
 
+// A positional node diff (`[change, null, …]`, framework/diff) as the keyed form, so that `c` can
+// sit beside its slots.
+const asObject = (wire: Wire): WireObject | null => {
+  if (!Array.isArray(wire)) return wire as WireObject | null
+  const out: WireObject = {}
+  wire.forEach((change, i) => change !== null && (out[i] = change))
+  return out
+}
+
 /**
  * A render or diff ready to send; its JSON is encoded once however many sockets send it. `meta`
  * holds one view's own payload members (`"ti"`, `"f"`: page-meta.ts), never shared; a wire of
@@ -59,7 +68,7 @@ export class RenderOutput {
   withComponents(c: WireObject | undefined, templates: TemplateSink): RenderOutput {
     if (c === undefined) return this
     for (const template of this.templates) templates.add(template)
-    return new RenderOutput({ ...(this.wire as WireObject | null), c }, templates, this.meta)
+    return new RenderOutput({ ...asObject(this.wire), c }, templates, this.meta)
   }
 
   /** The payload `{"t":…,"r"|"d":…,"ti":…,"f":…}`; `table` is the statics not yet sent. */

@@ -75,7 +75,7 @@ describe('View', () => {
     view.push('event', { type: 'click', event: 'add', value: {} }, done)
     const event = link.sent.at(-1)!
     expect(event).toMatchObject({ event: 'event', joinRef: lastJoin().ref })
-    link.reply(event.ref, 'ok', { d: { '0': { o: [[0, 3], null], e: { '3': ['d'] } } } })
+    link.reply(event.ref, 'ok', { d: { '0': { o: [[0, 3], 1], n: [['d']] } } })
     expect([...el.querySelectorAll('li')].map((li) => li.textContent)).toEqual(['a', 'b', 'c', 'd'])
     expect(done).toHaveBeenCalledOnce()
   })

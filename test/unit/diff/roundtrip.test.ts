@@ -1,10 +1,9 @@
 // @vitest-environment happy-dom
 import '../client/chunks-here.ts' // the chunks, as if loaded
+import { liveRoot, markup, serverStep } from '../client/live-root.ts'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { Link } from '../../../client/protocol.ts'
 import { ClientTree } from '../../../client/tree.ts'
-import { View } from '../../../client/view.ts'
 import {
   diffTree,
   encodeNode,
@@ -102,43 +101,6 @@ const seeds = fc.array(fc.array(fc.nat({ max: 1000 }), { minLength: 1, maxLength
   minLength: 2,
   maxLength: 8,
 })
-
-const serverStep = (cache: StaticsCache, prev: TreeNode | null, next: TreeNode) => {
-  const sink: TemplateSink = new Set()
-  const payload = prev === null ? encodeNode(next, sink) : diffTree(prev, next, sink)
-  if (payload !== undefined) expect(toJson(payload)).toBe(JSON.stringify(payload))
-  const wire = JSON.parse(JSON.stringify({ t: cache.take(sink), d: payload ?? null }))
-  return wire as { t?: unknown; d: unknown }
-}
-
-// What the DOM shows, without the client's patch markers.
-const markup = (html: string): string => {
-  const el = document.createElement('div')
-  el.innerHTML = html
-  for (const marked of el.querySelectorAll('[data-sb]')) marked.removeAttribute('data-sb')
-  return el.innerHTML
-}
-
-// A live root joined over a fake link: `join` answers the join with a render.
-const liveRoot = () => {
-  document.body.innerHTML = '<div id="sb-1" data-sb-root></div>'
-  const el = document.getElementById('sb-1') as HTMLElement
-  const sent: string[] = []
-  let onJoin: Parameters<Link['send']>[4]
-  const link: Link = {
-    statics: new Map(),
-    send: (_topic, event, _payload, _joinRef, onReply) => {
-      sent.push(event)
-      if (event === 'join') onJoin = onReply
-      return '1'
-    },
-    add: (member) => member.rejoin(),
-    remove: () => {},
-  }
-  const view = new View(link, el)
-  link.add(view)
-  return { el, sent, view, join: (response: Record<string, unknown>) => onJoin?.('ok', response) }
-}
 
 describe('diff and client merge', () => {
   it('keeps the client HTML byte-equal to the server render after every diff', () => {
@@ -268,6 +230,25 @@ describe('diff and client merge', () => {
     expect(d).toEqual({ 1: 2 })
   })
 
+  it('sends the values positionally when most slots of a node change', () => {
+    const row = (a: number, b: number, c: number) => html`<p>${a}<b>${b}</b><i>${c}</i></p>`
+    const all = serverStep(new StaticsCache(), buildTree(row(1, 2, 3)), buildTree(row(4, 5, 6))).d
+    expect(all).toEqual([4, 5, 6])
+    const two = serverStep(new StaticsCache(), buildTree(row(1, 2, 3)), buildTree(row(4, 2, 6))).d
+    expect(two).toEqual([4, null, 6])
+    const one = serverStep(new StaticsCache(), buildTree(row(1, 2, 3)), buildTree(row(1, 2, 6))).d
+    expect(one).toEqual({ 2: 6 })
+  })
+
+  it('sends a list whose entries are all new as the list itself, and new entries in "n"', () => {
+    const fresh = rows.map((r) => ({ ...r, id: r.id + 1000 }))
+    const replaced = serverStep(new StaticsCache(), buildTree(table(rows)), buildTree(table(fresh))).d as any
+    const sentFresh = serverStep(new StaticsCache(), buildTree(table([])), buildTree(table(fresh))).d
+    expect(JSON.stringify(replaced)).toBe(JSON.stringify(sentFresh))
+    const appended = serverStep(new StaticsCache(), buildTree(table(rows)), buildTree(table([...rows, ...fresh]))).d
+    expect(appended).toEqual({ 0: { o: [[0, 100], 100], n: fresh.map((r) => [r.id, r.v]) } })
+  })
+
   it('names a shared template once for a whole comprehension', () => {
     const li = (n: number) => html`<li>${n}</li>`
     const view = html`<ul>${[1, 2, 3].map(li)}</ul>`
@@ -289,7 +270,7 @@ describe('diff and client merge', () => {
   it('sends a run and the new entry when a row is inserted at the top', () => {
     const inserted = [{ id: 999, v: 'top' }, ...rows]
     const { d } = serverStep(new StaticsCache(), buildTree(table(rows)), buildTree(table(inserted)))
-    expect(d).toEqual({ 0: { o: [null, [0, 100]], e: { 0: [999, 'top'] } } })
+    expect(d).toEqual({ 0: { o: [1, [0, 100]], n: [[999, 'top']] } })
   })
 
   it('sends runs only when a row is removed or moved', () => {
@@ -481,36 +462,15 @@ describe('diff and client merge with components', () => {
   })
 
   it('keeps the patched DOM equal to the server render after every step', () => {
-    const markup = (html: string): string => {
-      const el = document.createElement('div')
-      el.innerHTML = html
-      for (const marked of el.querySelectorAll('[data-sb]')) marked.removeAttribute('data-sb')
-      return el.innerHTML
-    }
     fc.assert(
       fc.property(fc.array(templateModel(['div', 'section', 'span']), { minLength: 1, maxLength: 4 }), steps, (pool, plan) => {
-        document.body.innerHTML = '<div id="sb-1" data-sb-root></div>'
-        const el = document.getElementById('sb-1') as HTMLElement
-        const sent: string[] = []
-        let onJoin: Parameters<Link['send']>[4]
-        const link: Link = {
-          statics: new Map(),
-          send: (_topic, event, _payload, _joinRef, onReply) => {
-            sent.push(event)
-            if (event === 'join') onJoin = onReply
-            return '1'
-          },
-          add: (member) => member.rejoin(),
-          remove: () => {},
-        }
-        const view = new View(link, el)
-        link.add(view)
+        const { el, sent, join, view } = liveRoot()
         let last = ''
         walk(
           pool,
           plan,
           ({ t, d }, isMount) => {
-            if (isMount) onJoin?.('ok', { t, r: d })
+            if (isMount) join({ t, r: d })
             else view.onMessage('diff', { t, d })
             last = markup(el.innerHTML)
           },
