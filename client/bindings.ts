@@ -5,7 +5,7 @@
  * accepted. While the reply is awaited the element carries `sb-<type>-loading` and its
  * `live-disable-with` text; a submitting form's submit buttons are disabled.
  */
-import { chunkNow, loadChunk } from './chunks.ts'
+import { withChunk } from './chunks.ts'
 import { isCommandList, isDisplayed, memoryOf, runCommands } from './commands.ts'
 import { dictionary, serializeForm } from './form.ts'
 import { pageLoading } from './loading.ts'
@@ -42,9 +42,7 @@ type Limits = { limited: typeof limitedNow }
  */
 const limited = (el: Element, run: () => void): void => {
   if (!el.matches('[live-debounce],[live-throttle]')) return run()
-  const chunk = chunkNow<Limits>('limits')
-  if (chunk) chunk.limited(el, run)
-  else loadChunk<Limits>('limits').then((c) => c.limited(el, run), console.error)
+  withChunk<Limits>('limits', (chunk) => chunk.limited(el, run))
 }
 
 // Elements that show their `live-disable-with` text while the event is pending: the element

@@ -21,6 +21,16 @@ export const defineChunk = (name: string, exports: unknown): void => {
 /** The chunk's exports when it has arrived, to use without waiting a turn; else undefined. */
 export const chunkNow = <T>(name: string): T | undefined => ready[name] as T | undefined
 
+/**
+ * Runs `use` with chunk `name`'s exports: in this turn when it has arrived (a patch applies
+ * without waiting), else once it has loaded (a failed load is logged).
+ */
+export const withChunk = <T>(name: string, use: (chunk: T) => void): void => {
+  const chunk = chunkNow<T>(name)
+  if (chunk) use(chunk)
+  else loadChunk<T>(name).then(use, console.error)
+}
+
 /** The chunk's exports, loading its script once; a failed load rejects and may be retried. */
 export const loadChunk = <T>(name: string): Promise<T> =>
   (loading[name] ??= new Promise((resolve, reject) => {

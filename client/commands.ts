@@ -12,7 +12,7 @@
  * again to the incoming node before morphdom copies it (`reapplyCommands`, called from patch.ts).
  * An element the server removes and re-adds starts fresh.
  */
-import { chunkNow, loadChunk } from './chunks.ts'
+import { chunkNow, loadChunk, withChunk } from './chunks.ts'
 import type { Payload } from './protocol.ts'
 
 /** What commands need from the binding that runs them. */
@@ -65,9 +65,7 @@ export const isDisplayed = (el: Element | null): boolean =>
 
 /** Runs the command list `json` bound on `source`: now when the chunk is here, else once it is. */
 export const runCommands = (json: string, source: Element, ctx: CommandContext): void => {
-  const set = chunkNow<CommandSet>('commands')
-  if (set) return set.run(json, source, ctx)
-  loadChunk<CommandSet>('commands').then((loaded) => loaded.run(json, source, ctx), console.error)
+  withChunk<CommandSet>('commands', (set) => set.run(json, source, ctx))
 }
 
 /** Loads the command set when `el` holds a command binding, before anyone clicks it. */

@@ -5,7 +5,7 @@
  * back. A redirect's flash travels to the next page as a value the server signed, kept for one
  * minute in a cookie the next page's dead render reads and clears (docs/protocol.md).
  */
-import { chunkNow, loadChunk } from './chunks.ts'
+import { withChunk } from './chunks.ts'
 
 const REGION = 'sb-flash'
 type FlashRegion = { showFlash(f: object): void }
@@ -16,9 +16,7 @@ type FlashRegion = { showFlash(f: object): void }
  */
 export const showFlash = (f: unknown): void => {
   if (typeof f !== 'object' || f === null) return
-  const chunk = chunkNow<FlashRegion>('flash')
-  if (chunk) return chunk.showFlash(f)
-  loadChunk<FlashRegion>('flash').then((loaded) => loaded.showFlash(f), console.error)
+  withChunk<FlashRegion>('flash', (chunk) => chunk.showFlash(f))
 }
 
 /** Keeps a redirect's signed flash (base64url.mac) for the next page, which clears it. */

@@ -2,7 +2,25 @@
  * Form recovery after a rejoin: the values the page held go back into its forms. A chunk
  * (client/chunks/forms.ts), loaded the first time a page rejoins with a form to recover.
  */
-import { fields, SKIPPED, type FormValues } from './form.ts'
+import { fields, serializeForm, SKIPPED, type FormValues } from './form.ts'
+
+/**
+ * Puts each saved form of `root` back (forms by id; one no longer in `root` is skipped) and
+ * tells the server of each recovered form that has a `live-change`, through `change`.
+ */
+export const recoverForms = (
+  root: Element,
+  forms: { [id: string]: FormValues },
+  change: (event: string, values: FormValues) => void,
+): void => {
+  for (const [id, values] of Object.entries(forms)) {
+    const el = document.getElementById(id)
+    if (!(el instanceof HTMLFormElement) || !root.contains(el)) continue
+    restoreForm(el, values)
+    const event = el.getAttribute('live-change')
+    if (event) change(event, serializeForm(el))
+  }
+}
 
 /**
  * Puts serialised values back into a form. The values are the whole form, so a checkbox or

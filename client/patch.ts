@@ -9,7 +9,7 @@ import morphdomModule from 'morphdom'
 import { preloadCommands, reapplyCommands } from './commands.ts'
 import type { Payload } from './protocol.ts'
 import type { watchViewport } from './viewport.ts'
-import { chunkNow, loadChunk } from './chunks.ts'
+import { loadChunk, withChunk } from './chunks.ts'
 import type { applyStreams } from './stream-apply.ts'
 import { hasStreamChanges, keepMarker, takeStream, VIEWPORT } from './stream.ts'
 import { NODE_ATTRIBUTE } from './tree.ts'
@@ -195,16 +195,14 @@ export const settle = (el: HTMLElement, push: PushEvent): void => {
   const rest = (streams?: Streams): void => {
     streams?.applyStreams(el, (row, next) => morph(row as HTMLElement, next as HTMLElement, push), discard, takeStream)
     if (el.matches(VIEWPORT) || el.querySelector(VIEWPORT)) {
-      loadChunk<{ watchViewport: typeof watchViewport }>('viewport').then(
-        (chunk) => chunk.watchViewport(el, (event, box) => void push(event, {}, box, 'viewport')),
-        console.error,
+      withChunk<{ watchViewport: typeof watchViewport }>('viewport', (chunk) =>
+        chunk.watchViewport(el, (event, box) => void push(event, {}, box, 'viewport')),
       )
     }
     mountHooks(el, push)
   }
   if (!hasStreamChanges(el)) rest()
-  else if (chunkNow('streams')) rest(chunkNow('streams'))
-  else loadChunk<Streams>('streams').then(rest, console.error)
+  else withChunk<Streams>('streams', rest)
   preloadCommands(el)
   // Upload code is a chunk (client/upload.ts), loaded once a page shows an upload input.
   if (el.querySelector('[live-upload],[live-drop-target]')) loadChunk('upload').catch(console.error)

@@ -5,9 +5,9 @@
  */
 import { backoff } from './backoff.ts'
 import { carryFlash, showFlash } from './flash.ts'
-import { chunkNow, loadChunk } from './chunks.ts'
-import { collectForms, serializeForm, type FormValues } from './form.ts'
-import type { restoreForm } from './form-restore.ts'
+import { chunkNow, loadChunk, withChunk } from './chunks.ts'
+import { collectForms, type FormValues } from './form.ts'
+import type { recoverForms } from './form-restore.ts'
 import { pageLoading } from './loading.ts'
 import { navigate, patchUrl, redirect, views } from './navigation.ts'
 import { call, connectHooks, dispatchToHooks, morph, settle, type PushEvent } from './patch.ts'
@@ -197,19 +197,10 @@ export class View implements Member {
   // After a rejoin the user's input wins; the server hears it through the form's live-change.
   // Putting values back is a chunk (client/form-restore.ts), loaded by the first rejoin.
   #recover(form: { [id: string]: FormValues }): void {
-    const restore = (chunk: { restoreForm: typeof restoreForm }): void => {
-      for (const [id, values] of Object.entries(form)) {
-        const el = document.getElementById(id)
-        if (!(el instanceof HTMLFormElement) || !this.el.contains(el)) continue
-        chunk.restoreForm(el, values)
-        const event = el.getAttribute('live-change')
-        if (event) this.push('event', { type: 'change', event, value: serializeForm(el) })
-      }
-    }
     if (Object.keys(form).length === 0) return
-    const chunk = chunkNow<{ restoreForm: typeof restoreForm }>('forms')
-    if (chunk) restore(chunk)
-    else loadChunk<{ restoreForm: typeof restoreForm }>('forms').then(restore, console.error)
+    withChunk<{ recoverForms: typeof recoverForms }>('forms', (chunk) =>
+      chunk.recoverForms(this.el, form, (event, value) => this.push('event', { type: 'change', event, value })),
+    )
   }
 
   #update(payload: Payload): void {

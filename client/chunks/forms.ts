@@ -1,5 +1,5 @@
-/** The forms chunk: puts a form's values back after a rejoin (client/form-restore.ts). */
-import { restoreForm } from '../form-restore.ts'
+/** The forms chunk: puts forms' values back after a rejoin (client/form-restore.ts). */
+import { recoverForms } from '../form-restore.ts'
 import { defineChunk } from './define.ts'
 
-defineChunk('forms', { restoreForm })
+defineChunk('forms', { recoverForms })

@@ -5,14 +5,14 @@
 import { defineChunk } from '../../../client/chunks.ts'
 import { run } from '../../../client/command-set.ts'
 import { showFlash } from '../../../client/flash-region.ts'
-import { restoreForm } from '../../../client/form-restore.ts'
+import { recoverForms } from '../../../client/form-restore.ts'
 import { patch } from '../../../client/keyed.ts'
 import { limited } from '../../../client/limits.ts'
 import { applyStreams } from '../../../client/stream-apply.ts'
 
 defineChunk('commands', { run })
 defineChunk('flash', { showFlash })
-defineChunk('forms', { restoreForm })
+defineChunk('forms', { recoverForms })
 defineChunk('keyed', { patch })
 defineChunk('limits', { limited })
 defineChunk('streams', { applyStreams })
