@@ -68,8 +68,8 @@ export const persistent = <T extends ProcessTypes>(
   // Write-through: the reply waits for the write; debounced: the write follows shortly.
   const changed = async (state: StateOf<T>, self: Process<T>): Promise<void> => {
     if (writer.isWriteThrough) return writer.write(dump(state))
-    // A failed write stops the process; stop never rejects (runtime/process.ts).
-    writer.schedule(() => dump(state), (error) => void self.stop({ error }))
+    // A failed write stops the process (stop does not reject: the catch only makes sure).
+    writer.schedule(() => dump(state), (error) => self.stop({ error }).catch(() => {}))
   }
   const wrapped: Behaviour<T> = {
     name: inner.name,

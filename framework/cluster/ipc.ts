@@ -75,7 +75,9 @@ export const primaryChannel = (): Channel | undefined => {
     // With a callback, a send after the primary has gone reports to it instead of emitting an
     // 'error' on process that nobody hears (which would end this worker with an uncaught
     // exception); node:cluster ends the worker itself on 'disconnect'.
-    send: (message) => void send(message, undefined, {}, ignoreClosedChannel),
+    send: (message) => {
+      send(message, undefined, {}, ignoreClosedChannel) // a boolean, not a promise
+    },
     on: (event, listener) => process.on(event, listener),
     off: (event, listener) => process.off(event, listener),
   }

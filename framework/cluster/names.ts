@@ -273,7 +273,7 @@ export class NamedProcesses {
 
   #exited(name: string, process: Process, reason: ExitReason): void {
     if (this.#fenced.has(process)) return // its lease is gone already
-    void this.#leases.release(name)
+    this.#leases.release(name).catch(this.#ctx.onError)
     if (this.#isClosing) return
     if (!isAbnormalExit(reason)) {
       // It chose to stop: no node restarts it.
@@ -303,7 +303,7 @@ export class NamedProcesses {
     this.#ctx.onError(
       new LiveError('cluster.fenced', `"${name}" stopped on ${this.#ctx.node}: its lease was ${reason}`),
     )
-    void process.stop('shutdown') // stop never rejects (runtime/process.ts)
+    process.stop('shutdown').catch(this.#ctx.onError) // stop does not reject; reported if it ever did
   }
 
   async #stopLocal(name: string): Promise<void> {

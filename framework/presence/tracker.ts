@@ -263,7 +263,7 @@ export class PresenceTracker {
     if (this.#pubsub.isClosed || (change.joins.length === 0 && change.leaves.length === 0)) return
     for (const [topic, { joins, leaves }] of diffsOf(change)) {
       const message: PresenceDiffMessage = { event: 'presence_diff', joins, leaves }
-      void this.#pubsub.localBroadcast(topic, message)
+      this.#pubsub.localBroadcast(topic, message).catch(() => {}) // closed meanwhile: nobody to tell
     }
   }
 

@@ -86,7 +86,11 @@ export class RedisAdapter implements PubSubAdapter {
     // A loaded machine may take a while to connect the first time: give that a grace period.
     this.#publisherStarted = firstReady(this.#publisher, STARTUP_GRACE * timeoutMs)
     this.#subscriberStarted = firstReady(this.#subscriber, STARTUP_GRACE * timeoutMs)
-    void Promise.all([this.#publisherStarted, this.#subscriberStarted]).then(() => (this.#isStarted = true))
+    // firstReady resolves (ready, or the grace is over), never rejects: the catch only makes sure.
+    Promise.all([this.#publisherStarted, this.#subscriberStarted]).then(
+      () => (this.#isStarted = true),
+      () => {},
+    )
     // A first connection that fails is retried by ioredis like any later one.
     for (const connection of [this.#publisher, this.#subscriber]) {
       connection.connect().catch(() => {})

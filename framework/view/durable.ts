@@ -225,7 +225,7 @@ export class Durability {
     clearTimeout(this.#timer)
     this.#timer = undefined
     if (this.#isDropped || this.#json === null || this.#json === this.#writtenJson) return
-    if (this.#writing) return void this.#writing.then(() => this.writeNow())
+    if (this.#writing) return void this.#writing.then(() => this.writeNow()).catch(() => {})
     const json = this.#json
     const write = this.#write(json).finally(() => (this.#writing = null))
     this.#writing = write.catch(() => {})
