@@ -24,7 +24,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { availableParallelism } from 'node:os'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -32,6 +31,7 @@ import { WebSocket } from 'ws'
 import { cpuMs, rssBytes, WANTED_FD_LIMIT } from './shared/children.ts'
 import { timestampIn } from './shared/dashboard.ts'
 import { markdownTable, quantile, writeResults, type ResultRow } from './shared/report.ts'
+import { freePort } from './shared/http.ts'
 
 const COUNTS = (process.env.DASHBOARDS_N ?? '500').split(',').map((n) => Number(n.trim()))
 const SECONDS = Number(process.env.DASHBOARDS_SECONDS ?? 20)
@@ -59,15 +59,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   })
 }
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
 
 const workerCount = (): number => (WORKERS === 'auto' ? availableParallelism() : Number(WORKERS))
 

@@ -1,5 +1,21 @@
-/** GETs for benchmark clients: many pages over a few kept-alive connections, as browsers do. */
+/**
+ * GETs for benchmark clients: many pages over a few kept-alive connections, as browsers do; and
+ * a free port for a server a benchmark or a test starts in a child process.
+ */
 import { Agent, get } from 'node:http'
+import { createServer, type AddressInfo } from 'node:net'
+
+/** A port nobody listens on right now (on 127.0.0.1). */
+export const freePort = async (): Promise<number> => {
+  const server = createServer()
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', resolve)
+  })
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
 
 const agent = new Agent({ keepAlive: true, maxSockets: 32 })
 

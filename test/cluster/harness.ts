@@ -7,19 +7,13 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer, connect, type Server, type Socket, type AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Redis } from 'ioredis'
+import { freePort } from '../../bench/shared/http.ts'
 
 const ROOT = new URL('../../', import.meta.url).pathname
 /** The redis-server binary the suites start their own Redis with. */
 export const REDIS_SERVER = '/usr/bin/redis-server'
 
-/** A port nobody listens on right now. */
-export const freePort = async (): Promise<number> => {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
+export { freePort }
 
 /** A redis-server of our own, on a free port, keeping nothing on disk. */
 export type PrivateRedis = {

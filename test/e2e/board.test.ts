@@ -7,13 +7,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hasChromium, launchChromium } from './browser.ts'
+import { freePort } from '../../bench/shared/http.ts'
 
 const SECRET = 'board-e2e-secret-board-e2e-secret-0123456789'
 
@@ -25,15 +25,6 @@ type StateJson = {
 }
 type Tally = { issued: number; ackedAdds: string[]; ackedMoves: number; unacked: number }
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
 
 /** The demo as `npm start` runs it, in a child process we can kill. */
 const startServer = (port: number, dataDir: string): Promise<ChildProcess> =>

@@ -6,9 +6,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { freePort } from '../../bench/shared/http.ts'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 
@@ -26,16 +26,6 @@ export type DevApp = {
   edit(file: string, from: string, to: string): void
   stop(): Promise<void>
 }
-
-const freePort = (): Promise<number> =>
-  new Promise((done, fail) => {
-    const server = createServer()
-    server.once('error', fail)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => done(port))
-    })
-  })
 
 const linkModules = (dir: string): void => {
   mkdirSync(join(dir, 'node_modules/@hono'), { recursive: true })
