@@ -24,7 +24,7 @@ export class TodoView extends LiveView<State> {
       </li>`)}</ul>
       <button live-click="clear" live-confirm="Remove every todo?">Clear</button>
       <button live-click="menu">Menu</button>
-      ${isMenuOpen ? html`<nav live-click-away="menu" role="menu">Export</nav>` : null}
+      ${isMenuOpen ? html`<div live-click-away="menu" role="dialog">Export as CSV</div>` : null}
       <p>Last key: ${lastKey}</p>
     </main>`
   }
