@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildTree, html, renderToString } from '../../../framework/template/index.ts'
+import { buildTree, html, raw, renderToString } from '../../../framework/template/index.ts'
 import { diffTree } from '../../../framework/diff/index.ts'
 import { expectGuideShowsExample } from '../guide-example.ts'
 import { ackButton, badge, legend, sensorLink, table, type Sensor } from '../../../docs/guides/examples/templates.ts'
@@ -52,6 +52,8 @@ describe('docs/guides/templates.md', () => {
     expect(codeOf(() => renderToString(html`<p ${{ onclick: 'x' }}></p>`))).toBe('template.bad-attribute')
     expect(codeOf(() => renderToString(html`<p live-click=${'[["push",{}]]'}></p>`))).toBe('template.bad-value')
     expect(codeOf(() => renderToString(html`<!-- ${'note'} -->`))).toBe('template.unsafe-context')
+    expect(renderToString(html`<script>${raw('go()')}</script>`)).toBe('<script>go()</script>')
+    expect(renderToString(html`<a href="${raw('javascript:go()')}">x</a>`)).toBe('<a href="javascript:go()">x</a>')
     expect(renderToString(html`<p class=${'a b'}>${[html`<i>x</i>`, null, false]}</p>`)).toBe('<p class="a b"><i>x</i></p>')
   })
 })
