@@ -4,6 +4,10 @@
  * so a change the user was told about has its line; the feed pages back through the log by id,
  * newest first. Neither the process nor a view holds the history: the process keeps the last
  * few lines (ACTIVITY_WINDOW) to send with each change, a view only the ids it paged to.
+ *
+ * The line is appended before the board is saved, and appends carry no fencing token: when the
+ * save then fails (the store is away, or the owner lost its lease to another node) the log keeps
+ * a line for a change nobody was told of. The log holds every acknowledged change, at least.
  */
 import type { StateStore } from 'switchboard'
 import type { Activity, ActivityLine } from './model.ts'

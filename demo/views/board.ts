@@ -111,7 +111,6 @@ export const createBoardView = (boards: Boards) =>
   class BoardView extends LiveView<BoardState> {
     #stopTyping: (() => void) | null = null
     #isPresenceDue = false
-    #isBoardDue = false
     #pending: Board | null = null
     // Activity lines heard of and not streamed yet, oldest first, and the newest id heard of.
     #news: Activity[] = []
@@ -196,8 +195,7 @@ export const createBoardView = (boards: Boards) =>
       // once, and every line of activity the burst wrote.
       if (isBoardChanged(message)) {
         if (message.board.id !== this.state.id) return
-        if (!this.#isBoardDue) this.sendAfter(BOARD_MS, 'board')
-        this.#isBoardDue = true
+        if (!this.#pending) this.sendAfter(BOARD_MS, 'board')
         this.#pending = message.board
         for (const line of message.activity) {
           if (line.id <= this.#newest) continue
@@ -208,8 +206,9 @@ export const createBoardView = (boards: Boards) =>
       }
       if (message === 'board') {
         const board = this.#pending
-        this.#isBoardDue = false
         this.#pending = null
+        // No limit: trimming the bottom would drop pages the user scrolled to, and the next page
+        // would then start below a gap.
         for (const line of this.#news.splice(0)) this.streamInsert('activity', line, { at: 0 })
         return board ? this.#showBoard(board) : undefined
       }
