@@ -17,10 +17,18 @@
  * - publish-to-patch latency p50/p99: the dashboard puts its snapshot's publish time (epoch ms,
  *   `data-at`) in the page, so a diff carries it; latency is arrival minus that time (these
  *   clients merge nothing, so a browser adds its own patch time on top),
- * - server CPU (all its processes), RSS idle and open, KB of RSS per operator, KB/s per operator.
+ * - server CPU (all its processes), RSS idle and open, KB of RSS per operator, KB/s per operator,
+ * - from one real dashboard in Chromium, opened once the others joined as one more operator of the
+ *   first tenant (browser/dashboard-page.ts): its main-thread busy, script and style+layout ms per
+ *   second (CDP Performance.getMetrics deltas, not a trace: recording one costs the page the time
+ *   being measured), patches applied per second (pushed diffs and the replies to its own typing)
+ *   with their mean ms and publish-to-patch-applied p50/p99, and typing latency p50/p95 in its
+ *   filter box: keydown to the next paint showing the letter, keydown to the server's reply to the
+ *   live-change applied (its 250 ms debounce included). DASHBOARDS_PAGE=0 or no Chromium at
+ *   CHROMIUM_PATH (/usr/bin/chromium) leaves these columns empty.
  *
- * The load generator shares the machine with the server; its own CPU is printed beside the
- * server's so a saturated machine shows. Loopback only; the children die with us.
+ * The load generator (and Chromium) share the machine with the server; the generator's own CPU is
+ * printed beside the server's so a saturated machine shows. Loopback only; the children die with us.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
