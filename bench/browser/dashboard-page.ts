@@ -27,7 +27,9 @@ import { quantile, sorted } from '../shared/report.ts'
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const PROBE = fileURLToPath(new URL('./dashboard-probe.js', import.meta.url))
 const KEY_MS = Number(process.env.DASHBOARDS_PAGE_KEY_MS ?? 800)
-// Words of the demo's source names (demo/sim/catalog.ts): each letter narrows the grid.
+// Words of the demo's source names (demo/sim/catalog.ts): each letter narrows the grid, but every
+// prefix still matches 30 or more sources, so the grid keeps its 24-row window full and the page
+// patches as many rows as an operator who does not filter.
 const WORDS = ['pump', 'flow', 'kiln', 'mixer', 'power', 'boiler']
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync']
 
@@ -112,6 +114,7 @@ export class DashboardPage {
     }
     await page.waitForTimeout(Math.max(0, deadline - Date.now()))
     const probed = (await page.evaluate('window.__dashProbe.stop()')) as Probed
+    if (probed.frames === 0) console.error('the page probe saw no frame: does the client still set WebSocket onmessage?')
     const after = await metrics(this.#cdp)
     const delta = (name: string): number => (after[name] ?? 0) - (before[name] ?? 0)
     const wall = delta('Timestamp')
