@@ -195,7 +195,7 @@ export const createApp = async (options: DemoOptions = {}) => {
       '/signup': SignupView,
     },
   })
-  // Operator routes: SWITCHBOARD_OPS_TOKEN guards them (see ops.ts and docs/deploy.md).
+  // Operator routes: SWITCHBOARD_OPS_TOKEN guards them (see ops.ts and docs/guides/deployment.md).
   const authorize = opsAuthorize(options.opsToken)
   const { cluster } = options
   app.get(
