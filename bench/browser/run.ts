@@ -18,20 +18,19 @@
 import { existsSync, readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { spawnSync } from 'node:child_process'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { WebSocketServer } from 'ws'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { Switchboard } from '../../framework/index.ts'
 import { markdownTable, quantile, sorted, writeResults, type ResultRow } from '../shared/report.ts'
+import { ensureClientBuilt } from '../shared/build.ts'
 import { STYLE, vanillaPage } from './page.ts'
 import { clickToPaintMs, TRACE_CATEGORIES } from './trace.ts'
 import { KeyedTableView } from './view.ts'
 
 const RUNS = Number(process.env.BROWSER_RUNS ?? 5)
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const BUNDLE = fileURLToPath(new URL('../../dist/client/switchboard.js', import.meta.url))
 const VANILLA_JS = fileURLToPath(new URL('./vanilla.js', import.meta.url))
 
 /** A click and what shows it is done: `probe` (an expression in the page) changes value. */
@@ -138,10 +137,7 @@ const main = async (): Promise<void> => {
     console.error(`no Chromium at ${CHROMIUM}; skipping the browser benchmark`)
     return
   }
-  if (!existsSync(BUNDLE)) {
-    const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' })
-    if (build.status !== 0) throw new Error('npm run build failed')
-  }
+  ensureClientBuilt()
   const server = await startServer()
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
