@@ -12,8 +12,8 @@ import { hooks } from './patch.ts'
 import { ROOT_SELECTOR } from './protocol.ts'
 import { LiveSocket } from './socket.ts'
 
-const meta = (name: string): string | null =>
-  document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? null
+const meta = (name: string): string | null | undefined =>
+  document.querySelector(`meta[name="${name}"]`)?.getAttribute('content')
 
 // The server prints its socket path (the `socketPath` option) in the page; the default when a
 // layout leaves it out.
@@ -21,7 +21,8 @@ const socketPath = meta('sb-socket') ?? '/live/websocket'
 
 /** The page's socket, shared by its views and channels. */
 const socket = new LiveSocket(
-  `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${socketPath}`,
+  // http: gives ws:, https: gives wss:.
+  `${location.origin.replace('http', 'ws')}${socketPath}`,
   () => ({ csrf: meta('csrf-token') ?? '' }),
 )
 
