@@ -75,7 +75,8 @@ describe.skipIf(!hasRedisServer)('a cluster of three node processes on a private
       RENEW_MS: String(RENEW_MS),
       HEARTBEAT_MS: '500',
       DOWN_AFTER_MS: '3000',
-      PRESENCE_TIMEOUT_MS: '3000',
+      PRESENCE_DOWN_MS: '1500',
+      PRESENCE_PERMDOWN_MS: '3000',
       LINGER_MS: String(LINGER_MS),
       ...extra,
     })

@@ -11,7 +11,7 @@ describe('startCluster with workers', () => {
   let workers: NodeHandle[]
 
   beforeAll(async () => {
-    workers = await startNode({ WORKERS: '2', STORE: `sqlite:${dir}`, PRESENCE_TIMEOUT_MS: '4000' }, 2)
+    workers = await startNode({ WORKERS: '2', STORE: `sqlite:${dir}`, PRESENCE_PERMDOWN_MS: '4000' }, 2)
   })
   afterAll(async () => {
     if (workers?.[0]) await kill(workers[0].proc, 'SIGTERM')

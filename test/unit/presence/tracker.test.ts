@@ -7,7 +7,7 @@ import type {
 } from '../../../framework/presence/index.ts'
 import { MemoryAdapter, MemoryBus, PubSub } from '../../../framework/pubsub/index.ts'
 
-const FAST: PresenceTrackerOptions = { heartbeatMs: 20, nodeTimeoutMs: 150 }
+const FAST: PresenceTrackerOptions = { heartbeatMs: 20, downAfterMs: 80, permDownAfterMs: 150 }
 
 const open: { close: () => Promise<void> }[] = []
 afterEach(async () => {
@@ -167,7 +167,7 @@ describe('PresenceTracker', () => {
 
   it('removes a closed node at once when it could say goodbye', async () => {
     const node = cluster()
-    const slow = { heartbeatMs: 20, nodeTimeoutMs: 60_000 }
+    const slow = { heartbeatMs: 20, downAfterMs: 30_000, permDownAfterMs: 60_000 }
     const a = node('a', slow)
     const b = node('b', slow)
     b.tracker.track({}, 'room', 'bob', {})
@@ -179,7 +179,7 @@ describe('PresenceTracker', () => {
 
   it('drops a restarted node\'s old presences as soon as its new epoch is heard, not at the timeout', async () => {
     const node = cluster()
-    const slow = { heartbeatMs: 20, nodeTimeoutMs: 60_000 }
+    const slow = { heartbeatMs: 20, downAfterMs: 30_000, permDownAfterMs: 60_000 }
     const a = node('a#1', slow)
     const old = node('b#4', slow)
     old.tracker.track({}, 'room', 'bob', {})
@@ -188,7 +188,7 @@ describe('PresenceTracker', () => {
     // b dies without a farewell (kill -9) and starts again under a new epoch.
     await old.pubsub.close()
     await old.tracker.close()
-    expect(Object.keys(a.tracker.list('room'))).toEqual(['bob']) // no timeout for 60 s
+    expect(Object.keys(a.tracker.list('room'))).toEqual(['bob']) // not gone for 60 s
     const restarted = node('b#5', slow)
     restarted.tracker.track({}, 'room', 'carol', {})
     await vi.waitFor(() => expect(Object.keys(a.tracker.list('room'))).toEqual(['carol']))
@@ -198,7 +198,7 @@ describe('PresenceTracker', () => {
 
   it('ignores a late message of an older epoch once a newer one was heard', async () => {
     const node = cluster()
-    const slow = { heartbeatMs: 20, nodeTimeoutMs: 60_000 }
+    const slow = { heartbeatMs: 20, downAfterMs: 30_000, permDownAfterMs: 60_000 }
     const a = node('a#1', slow)
     const newer = node('b#7', slow)
     newer.tracker.track({}, 'room', 'carol', {})
@@ -220,7 +220,7 @@ describe('PresenceTracker', () => {
     expect(codeOf(() => tracker.track(view, 'room', 'x', [] as never))).toBe('presence.bad-meta')
     expect(codeOf(() => tracker.track(view, 'room', 'y', { n: 1n }))).toBe('presence.bad-meta')
     expect(codeOf(() => tracker.track(view, '', 'z', {}))).toBe('pubsub.bad-topic')
-    expect(codeOf(() => new PresenceTracker(pubsub, { heartbeatMs: 10, nodeTimeoutMs: 5 }))).toBe(
+    expect(codeOf(() => new PresenceTracker(pubsub, { heartbeatMs: 10, downAfterMs: 5 }))).toBe(
       'presence.bad-option',
     )
     await tracker.close()
