@@ -76,7 +76,11 @@ const main = async (): Promise<void> => {
     '/stats': async () => ({ ...cluster.pubsub.stats, topics: [...cluster.pubsub.topicSizes()].map(([t]) => t), presence: presence?.size ?? 0 }),
     '/track': async (q) => track(q.get('topic')!, q.get('keys')!.split(',')),
     '/presence': async (q) => Object.keys(presence?.list(q.get('topic')!) ?? {}).sort(),
-    '/peers': async () => presence?.peers() ?? [],
+    // Read together: a presence list and which peers are temporarily down as of that list.
+    '/presence-peers': async (q) => ({
+      keys: Object.keys(presence?.list(q.get('topic')!) ?? {}),
+      down: (presence?.peers() ?? []).filter((peer) => peer.stage === 'down').map((peer) => peer.id),
+    }),
     '/idle': async () => ({ owned: cluster.ownedNames().length, topics: cluster.pubsub.topicCount }),
   }
   // n calls spread over the ids, 8 at a time; the acknowledged ones are counted per id.
