@@ -81,6 +81,7 @@ const main = async (): Promise<void> => {
       keys: Object.keys(presence?.list(q.get('topic')!) ?? {}),
       down: (presence?.peers() ?? []).filter((peer) => peer.stage === 'down').map((peer) => peer.id),
     }),
+    '/busy': async (q) => busy(Number(q.get('ms')), Number(q.get('for'))),
     '/idle': async () => ({ owned: cluster.ownedNames().length, topics: cluster.pubsub.topicCount }),
   }
   // n calls spread over the ids, 8 at a time; the acknowledged ones are counted per id.
@@ -123,6 +124,18 @@ const main = async (): Promise<void> => {
       void cluster.pubsub.broadcast(topic, { from: cluster.node, i, at: Date.now() }).catch(() => {})
     }
     return n
+  }
+  // Load: turn after turn of the event loop spent in a busy loop of `ms`, for `forMs`; between
+  // two turns timers fire and I/O is read once, as under heavy CPU work.
+  const busy = async (ms: number, forMs: number): Promise<number> => {
+    const end = Date.now() + forMs
+    const turn = (): void => {
+      const turnEnd = Date.now() + ms
+      while (Date.now() < turnEnd) continue
+      if (Date.now() < end) setImmediate(turn)
+    }
+    setImmediate(turn)
+    return forMs
   }
   const track = async (topic: string, keys: string[]): Promise<number> => {
     for (const key of keys) presence?.track({ key }, topic, key, {})

@@ -67,9 +67,9 @@ describe('Leases', () => {
     let failures = 3
     const coordinator = Object.create(store, {
       lease: {
-        value: async (...args: Parameters<Coordinator['lease']>) => {
-          if (args[0] === 'renew' && failures-- > 0) throw new LiveError('cluster.unavailable', 'failed (test)')
-          return store.lease(...args)
+        value: async (...[op, name, holder, token, ttlMs]: Parameters<Coordinator['lease']>) => {
+          if (op === 'renew' && failures-- > 0) throw new LiveError('cluster.unavailable', 'failed (test)')
+          return store.lease(op, name, holder, token, ttlMs)
         },
       },
     }) as Coordinator
