@@ -225,8 +225,8 @@ export class PresenceTracker {
     }
     switch (wire.type) {
       case 'heartbeat':
-        // Behind this peer's clock: we missed a delta (or just met it), so fetch its slice.
-        if (this.#replica.clockOf(wire.node) < wire.clock) {
+        // Behind this peer's clock: we missed a delta (or just met it), so fetch its slice (once).
+        if (!wasDown && this.#replica.clockOf(wire.node) < wire.clock) {
           this.#send(this.#directTopic(wire.node), { type: 'sync', node: this.#node })
         }
         return
