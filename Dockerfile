@@ -1,6 +1,6 @@
 # The demo app in a container: `docker build -t switchboard-demo .` then
 # `docker run -p 3000:3000 -e SWITCHBOARD_SECRET=$(openssl rand -base64 48) switchboard-demo`.
-# See docs/deploy.md (proxy, TLS, secrets, graceful shutdown, several nodes).
+# See docs/guides/deployment.md (proxy, TLS, secrets, graceful shutdown, several nodes).
 
 # Build: all dependencies (better-sqlite3 compiles if no prebuilt binary fits), the client bundle.
 FROM node:20-bookworm-slim AS build

@@ -13,10 +13,8 @@
  *
  * Also reports the bundle's minified and gzipped (level 9) size.
  */
-import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
-import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { serve } from '@hono/node-server'
 import { Browser as HappyBrowser } from 'happy-dom'
@@ -25,9 +23,9 @@ import { chromium } from 'playwright-core'
 import { LiveView, Switchboard, type Rendered } from '../framework/index.ts'
 import { changeRow, dashboard, makeRows, metricsAt, table, type Row, type Tick } from './shared/dashboard.ts'
 import { markdownTable, quantile, sorted, writeResults, type ResultRow } from './shared/report.ts'
+import { CLIENT_BUNDLE, ensureClientBuilt } from './shared/build.ts'
 
 const UPDATES = Number(process.env.CLIENT_UPDATES ?? 200)
-const BUNDLE = fileURLToPath(new URL('../dist/client/switchboard.js', import.meta.url))
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 type State = { value: unknown }
@@ -203,11 +201,8 @@ const summarise = (env: string, c: Case, samples: Sample[]): ResultRow => {
 }
 
 const main = async (): Promise<void> => {
-  if (!existsSync(BUNDLE)) {
-    const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' })
-    if (build.status !== 0) throw new Error('npm run build failed')
-  }
-  const bundle = readFileSync(BUNDLE)
+  ensureClientBuilt()
+  const bundle = readFileSync(CLIENT_BUNDLE)
   const gzip = gzipSync(bundle, { level: 9 })
   const server = await startServer()
   const rows: ResultRow[] = []

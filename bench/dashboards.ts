@@ -17,10 +17,18 @@
  * - publish-to-patch latency p50/p99: the dashboard puts its snapshot's publish time (epoch ms,
  *   `data-at`) in the page, so a diff carries it; latency is arrival minus that time (these
  *   clients merge nothing, so a browser adds its own patch time on top),
- * - server CPU (all its processes), RSS idle and open, KB of RSS per operator, KB/s per operator.
+ * - server CPU (all its processes), RSS idle and open, KB of RSS per operator, KB/s per operator,
+ * - from one real dashboard in Chromium, opened once the others joined as one more operator of the
+ *   first tenant (browser/dashboard-page.ts): its main-thread busy, script and style+layout ms per
+ *   second (CDP Performance.getMetrics deltas, not a trace: recording one costs the page the time
+ *   being measured), patches applied per second (pushed diffs and the replies to its own typing)
+ *   with their mean ms and publish-to-patch-applied p50/p99, and typing latency p50/p95 in its
+ *   filter box: keydown to the next paint showing the letter, keydown to the server's reply to the
+ *   live-change applied (its 250 ms debounce included). DASHBOARDS_PAGE=0 or no Chromium at
+ *   CHROMIUM_PATH (/usr/bin/chromium) leaves these columns empty.
  *
- * The load generator shares the machine with the server; its own CPU is printed beside the
- * server's so a saturated machine shows. Loopback only; the children die with us.
+ * The load generator (and Chromium) share the machine with the server; the generator's own CPU is
+ * printed beside the server's so a saturated machine shows. Loopback only; the children die with us.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
@@ -32,6 +40,8 @@ import { cpuMs, rssBytes, WANTED_FD_LIMIT } from './shared/children.ts'
 import { timestampIn } from './shared/dashboard.ts'
 import { markdownTable, quantile, writeResults, type ResultRow } from './shared/report.ts'
 import { freePort } from './shared/http.ts'
+import { ensureClientBuilt } from './shared/build.ts'
+import { DashboardPage, type PageFigures } from './browser/dashboard-page.ts'
 
 const COUNTS = (process.env.DASHBOARDS_N ?? '500').split(',').map((n) => Number(n.trim()))
 const SECONDS = Number(process.env.DASHBOARDS_SECONDS ?? 20)
@@ -197,6 +207,34 @@ const open = async (base: string, tenant: string): Promise<Dashboard> => {
 }
 
 let beatsMissed = 0
+const PAGE_SKIPPED = DashboardPage.skipReason()
+
+/** The Chromium page's columns; empty cells when it was skipped or failed to open. */
+const pageColumns = (page: PageFigures | null): ResultRow => ({
+  'page busy ms/s': page?.busyMsPerS ?? null,
+  'page script ms/s': page?.scriptMsPerS ?? null,
+  'page layout ms/s': page?.layoutMsPerS ?? null,
+  'page patches /s': page?.patchesPerS ?? null,
+  'page ms per patch': page?.msPerPatch ?? null,
+  'page p50 ms': page?.lagP50 ?? null,
+  'page p99 ms': page?.lagP99 ?? null,
+  keys: page?.keys ?? null,
+  'key→paint p50 ms': page?.paintP50 ?? null,
+  'key→paint p95 ms': page?.paintP95 ?? null,
+  'key→patch p50 ms': page?.patchP50 ?? null,
+  'key→patch p95 ms': page?.patchP95 ?? null,
+})
+
+/** Opens the Chromium page as one more operator of the first tenant; null when it cannot be. */
+const openPage = async (url: string): Promise<DashboardPage | null> => {
+  if (PAGE_SKIPPED) return null
+  try {
+    return await DashboardPage.open(`${url}/?tenant=${TENANTS[0]}`, JOIN_TIMEOUT_S * 1000)
+  } catch (error) {
+    console.error(`the Chromium page did not open: ${String(error)}`)
+    return null
+  }
+}
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const round = (n: number, digits = 1): number => Number(n.toFixed(digits))
 
@@ -238,6 +276,7 @@ const measure = async (n: number): Promise<ResultRow> => {
   const joinSeconds = (Date.now() - started) / 1000
   const joinCpuPercent = (sum(treeOf(pid), cpuMs) - joinCpuBefore) / joinSeconds / 10
   const ownJoin = process.cpuUsage(ownJoinBefore)
+  const page = await openPage(url)
   await settle(3000)
   const closedBefore = dashboards.filter((d) => d.closeCode !== null).length
   window.isOpen = true
@@ -246,8 +285,13 @@ const measure = async (n: number): Promise<ResultRow> => {
   const pids = treeOf(pid)
   const cpuBefore = sum(pids, cpuMs)
   const ownBefore = process.cpuUsage()
+  const watched = page?.watch(SECONDS).catch((error: unknown) => {
+    console.error(`the Chromium page failed: ${String(error)}`)
+    return null
+  })
   await settle(SECONDS * 1000)
   window.isOpen = false
+  const pageFigures = (await watched) ?? null
   const cpuPerSecond = (sum(pids, cpuMs) - cpuBefore) / SECONDS
   const own = process.cpuUsage(ownBefore)
   const rssOpen = sum(treeOf(pid), rssBytes)
@@ -278,7 +322,9 @@ const measure = async (n: number): Promise<ResultRow> => {
     'KB per operator': round((rssOpen - rssIdle) / Math.max(joined, 1) / 1024),
     'KB/s per operator': round(mean((d) => d.bytes) / SECONDS / 1024, 2),
     'bytes per diff': Math.round(mean((d) => d.bytes) / Math.max(mean((d) => d.diffs), 1e-9)),
+    ...pageColumns(pageFigures),
   }
+  await page?.close().catch((error: unknown) => console.error(`closing the Chromium page: ${String(error)}`))
   if (failed > 0) console.error(`${failed} of ${n} dashboards did not join within ${JOIN_TIMEOUT_S} s`)
   for (const d of dashboards) clearInterval(d.beat), d.ws.terminate()
   // Let the child finish on its own (stdin closed): a profiler flag then gets to write its file.
@@ -292,6 +338,8 @@ const measure = async (n: number): Promise<ResultRow> => {
 }
 
 const main = async (): Promise<void> => {
+  if (PAGE_SKIPPED) console.error(`${PAGE_SKIPPED}; the page columns stay empty`)
+  else ensureClientBuilt()
   const rows: ResultRow[] = []
   for (const n of COUNTS) {
     rows.push(await measure(n))

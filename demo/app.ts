@@ -40,6 +40,8 @@ const publicFile = (name: string): Promise<string> =>
   readFile(new URL(`./public/${name}`, import.meta.url), 'utf8')
 
 // Loaded before the client, deferred like it; the hook files cope with either order (see there).
+/** Lines of activity the board's state.json carries. */
+const STATE_ACTIVITY = 500
 const HOOKS_HEAD = '<script src="/demo/hooks.js" defer></script><script src="/demo/board.js" defer></script>'
 
 const layout: Layout = ({ title, head, body, csrfToken, scriptUrl, socketPath, flash }) => `<!doctype html>
@@ -157,11 +159,14 @@ export const createApp = async (options: DemoOptions = {}) => {
   app.get('/demo/board.js', async (c) =>
     c.body(await publicFile('board.js'), 200, { 'content-type': 'text/javascript; charset=utf-8' }),
   )
-  // The board as its process holds it, columns in order: what a script or a test compares with.
+  // The board as its process holds it, columns in order, and its newest activity (the last
+  // STATE_ACTIVITY lines, oldest first): what a script or a test compares with.
   app.get('/boards/:id/state.json', async (c) => {
     const id = c.req.param('id')
     if (!(await boards.info(id))) return c.json({ error: 'no such board' }, 404)
-    return c.json(boardJson(await boards.board(id)))
+    const board = await boards.board(id)
+    const activity = await boards.activity(id, { limit: STATE_ACTIVITY })
+    return c.json(boardJson(board, activity.reverse()))
   })
   app.get('/boards/images/:id', async (c) => {
     const image = await boards.image(c.req.param('id'))
@@ -195,7 +200,7 @@ export const createApp = async (options: DemoOptions = {}) => {
       '/signup': SignupView,
     },
   })
-  // Operator routes: SWITCHBOARD_OPS_TOKEN guards them (see ops.ts and docs/deploy.md).
+  // Operator routes: SWITCHBOARD_OPS_TOKEN guards them (see ops.ts and docs/guides/deployment.md).
   const authorize = opsAuthorize(options.opsToken)
   const { cluster } = options
   app.get(

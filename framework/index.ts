@@ -84,10 +84,12 @@ export type {
   SupervisorOptions,
 } from './runtime/index.ts'
 
-export { MemoryStore, SqliteStore, PostgresStore, RedisStore, openStore } from './store/index.ts'
+export { MemoryStore, SqliteStore, PostgresStore, RedisStore, openStore, RANGE_MAX } from './store/index.ts'
 export type {
+  LogEntry,
   PostgresStoreOptions,
   PutOptions,
+  RangeOptions,
   RedisStoreOptions,
   SqliteStoreOptions,
   StateStore,

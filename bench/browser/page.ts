@@ -1,4 +1,4 @@
-/** The two pages of the browser benchmark, with the same markup and the same stylesheet. */
+/** The pages of the browser benchmark, with the same markup and the same stylesheet. */
 import { BUTTONS } from './data.ts'
 
 /** A small stylesheet in place of the benchmark's Bootstrap: enough to make layout do work. */
@@ -21,7 +21,10 @@ a{color:#337ab7;cursor:pointer}
 const button = (id: string, text: string): string =>
   `<div class="col-sm-6 smallpad"><button type="button" class="btn btn-primary btn-block" id="${id}">${text}</button></div>`
 
-/** The vanilla page: the markup of view.ts, and its rows built by vanilla.js. */
-export const vanillaPage = (): string => `<!doctype html><html><head><meta charset="utf-8"><title>vanilla keyed</title>${STYLE}</head>
+/**
+ * The vanilla page: the markup of view.ts, and its rows built by vanilla.js; with `echo` (a
+ * WebSocket URL that echoes each message) every click waits for one round trip first.
+ */
+export const vanillaPage = (echo?: string): string => `<!doctype html><html><head><meta charset="utf-8"><title>vanilla keyed</title>${STYLE}</head>
 <body><div class="container"><div class="jumbotron"><div class="row"><div class="col-md-6"><h1>Vanilla keyed</h1></div><div class="col-md-6"><div class="row">${BUTTONS.map(([id, text]) => button(id, text)).join('')}</div></div></div></div><table class="table table-hover table-striped test-data"><tbody id="tbody"></tbody></table><span class="preloadicon glyphicon glyphicon-remove" aria-hidden="true"></span></div>
-<script src="/vanilla.js"></script></body></html>`
+<script src="/vanilla.js"${echo ? ` data-echo="${echo}"` : ''}></script></body></html>`

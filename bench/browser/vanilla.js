@@ -2,7 +2,25 @@
 // with the DOM API and nothing else. Same markup as the Switchboard view (view.ts); one row
 // element per data row, kept in `rows` beside its data, so every operation touches only the
 // elements it must.
+//
+// With `data-echo` on its script tag (a WebSocket URL) it is the round-trip floor instead: each
+// click sends one message and does its work when the server's echo arrives, as a page that asks
+// a server must wait, with nothing else of a framework around it.
 ;(() => {
+  const echoUrl = document.currentScript && document.currentScript.dataset.echo
+  const echo = echoUrl ? new WebSocket(echoUrl) : null
+  const waiting = []
+  if (echo) {
+    echo.onopen = () => document.body.setAttribute('data-echo-open', '')
+    echo.onmessage = () => waiting.shift()()
+  }
+  // Runs `work` now, or on the echo of one round trip.
+  const act = (work) => {
+    if (!echo) return work()
+    waiting.push(work)
+    echo.send('1')
+  }
+
   const ADJECTIVES = ['pretty', 'large', 'big', 'small', 'tall', 'short', 'long', 'handsome', 'plain', 'quaint', 'clean', 'elegant', 'easy', 'angry', 'crazy', 'helpful', 'mushy', 'odd', 'unsightly', 'adorable', 'important', 'inexpensive', 'cheap', 'expensive', 'fancy']
   const COLOURS = ['red', 'yellow', 'blue', 'green', 'pink', 'brown', 'purple', 'brown', 'white', 'black', 'orange']
   const NOUNS = ['table', 'chair', 'house', 'bbq', 'desk', 'car', 'pony', 'cookie', 'sandwich', 'burger', 'pizza', 'mouse', 'keyboard']
@@ -73,7 +91,7 @@
   for (const id of Object.keys(actions)) {
     document.getElementById(id).addEventListener('click', (e) => {
       e.preventDefault()
-      actions[id]()
+      act(actions[id])
     })
   }
 
@@ -81,17 +99,19 @@
     const link = e.target.closest('a')
     if (!link) return
     e.preventDefault()
-    const el = link.closest('tr')
-    const index = rows.findIndex((row) => row.el === el)
-    if (index < 0) return
-    if (link.classList.contains('remove')) {
-      if (selected === rows[index]) selected = null
-      rows.splice(index, 1)
-      el.remove()
-    } else {
-      if (selected) selected.el.className = ''
-      selected = rows[index]
-      el.className = 'danger'
-    }
+    act(() => {
+      const el = link.closest('tr')
+      const index = rows.findIndex((row) => row.el === el)
+      if (index < 0) return
+      if (link.classList.contains('remove')) {
+        if (selected === rows[index]) selected = null
+        rows.splice(index, 1)
+        el.remove()
+      } else {
+        if (selected) selected.el.className = ''
+        selected = rows[index]
+        el.className = 'danger'
+      }
+    })
   })
 })()

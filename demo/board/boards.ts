@@ -1,10 +1,13 @@
 /**
  * The boards of the demo: their processes (cluster kinds, so one owner per board across a
- * cluster and a local one-node cluster otherwise) and the store of their images. State lives in
- * a `StateStore`: SQLite in ./data by default, so a restart finds every board as it was.
+ * cluster and a local one-node cluster otherwise), their activity logs and the store of their
+ * images. State lives in a `StateStore`: SQLite in ./data by default, so a restart finds every
+ * board as it was, with all of its activity.
  */
 import { Cluster, type ClusterKind, type PubSub, type StateStore } from 'switchboard'
-import type { Board, Op, Result } from './model.ts'
+import { ActivityLog, type PageOptions } from './activity.ts'
+import type { TypingTimes } from './description-lines.ts'
+import type { Activity, Board, Op, Result } from './model.ts'
 import {
   DurableBoard,
   DurableBoardList,
@@ -18,8 +21,13 @@ export type BoardsOptions = {
   readonly pubsub: PubSub
   /** Where boards and images are kept. */
   readonly store: StateStore
-  /** Run the board processes on this cluster; default a cluster of this process alone. */
+  /**
+   * Run the board processes on this cluster; default a cluster of this process alone. Their
+   * state and activity then go to the cluster's store.
+   */
   readonly cluster?: Cluster
+  /** When typing in a description writes its activity line; default TYPING_TIMES. */
+  readonly typing?: TypingTimes
 }
 
 /** An image's bytes as stored (base64, so every store can hold it). */
@@ -44,15 +52,18 @@ export class Boards {
   readonly #boards: ClusterKind<BoardTypes>
   readonly #list: ClusterKind<ListTypes>
   readonly #store: StateStore
+  readonly #log: ActivityLog
   readonly #ownCluster: Cluster | undefined
 
-  private constructor(cluster: Cluster, store: StateStore, pubsub: PubSub, isOwn: boolean) {
+  private constructor(cluster: Cluster, store: StateStore, log: ActivityLog, options: BoardsOptions) {
+    const { pubsub, typing } = options
     this.#store = store
-    this.#ownCluster = isOwn ? cluster : undefined
+    this.#log = log
+    this.#ownCluster = options.cluster ? undefined : cluster
     // Write-through: a change is on disk before the user hears it was made.
     this.#boards = cluster.define<BoardTypes>('board', {
       behaviour: DurableBoard,
-      args: (id) => ({ id, pubsub }),
+      args: (id) => ({ id, pubsub, log, ...(typing ? { typing } : {}) }),
       persist: { debounceMs: 0 },
     })
     this.#list = cluster.define<ListTypes>('boards', {
@@ -65,7 +76,9 @@ export class Boards {
   static async start(options: BoardsOptions): Promise<Boards> {
     const { pubsub, store } = options
     const cluster = options.cluster ?? (await Cluster.start({ pubsub, store, node: 'boards' }))
-    const boards = new Boards(cluster, store, pubsub, options.cluster === undefined)
+    // The log sits beside the board it belongs to: in the store the process saves it to.
+    const log = new ActivityLog(await cluster.store())
+    const boards = new Boards(cluster, store, log, options)
     await boards.#ensureOne()
     return boards
   }
@@ -101,6 +114,11 @@ export class Boards {
   /** Applies an operation to a board; resolves once it is saved (or refused). */
   async apply(id: string, op: Op): Promise<Result> {
     return (await this.#boards.call(id, { kind: 'op', op })) as Result
+  }
+
+  /** A page of board `id`'s activity, newest first: lines below `before` (an id), at most `limit`. */
+  activity(id: string, options: PageOptions): Promise<Activity[]> {
+    return this.#log.page(id, options)
   }
 
   /** Keeps an image; resolves with its id. */

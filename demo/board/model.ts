@@ -45,8 +45,10 @@ export type Card = {
 
 export type Column = { readonly id: string; readonly title: string }
 
-/** One line of the activity feed. */
-export type Activity = { readonly seq: number; readonly at: number; readonly by: string; readonly text: string }
+/** What a change says in the activity feed: who did what, when. */
+export type ActivityLine = { readonly at: number; readonly by: string; readonly text: string }
+/** A line as the board's activity log keeps it: `id` is its place in the log (activity.ts). */
+export type Activity = ActivityLine & { readonly id: number }
 
 /** Where a user's last move took a card from (its column and place there), to undo it. */
 type LastMove = { readonly card: string; readonly column: string; readonly index: number }
@@ -58,15 +60,11 @@ export type Board = {
   /** Grows by one with every change: views drop a broadcast older than what they show. */
   readonly version: number
   readonly nextId: number
-  /** The newest activity, newest last; older entries are dropped (ACTIVITY_KEPT). */
-  readonly activity: readonly Activity[]
   readonly lastMoves: Readonly<Record<string, LastMove>>
   /** Each card's description document (text.ts), as base64, once someone has typed in it. */
   readonly texts: Readonly<Record<string, string>>
 }
 
-/** Activity entries a board keeps for pages that open later; the feed streams the rest. */
-export const ACTIVITY_KEPT = 500
 export const TITLE_MAX = 120
 export const TEXT_MAX = 4000
 export const LABELS_MAX = 8
@@ -103,7 +101,13 @@ export type Refusal =
       readonly current: Versioned<string | readonly string[]>
     }
 
-export type Applied = { readonly ok: true; readonly board: Board; readonly card?: string }
+/** A change made: the new board and, for most changes, the line it writes in the activity. */
+export type Applied = {
+  readonly ok: true
+  readonly board: Board
+  readonly card?: string
+  readonly activity?: ActivityLine
+}
 export type Result = Applied | ({ readonly ok: false } & Refusal)
 
 /** A new board with the usual three columns. */
@@ -117,7 +121,6 @@ export const emptyBoard = (id: string): Board => ({
   cards: {},
   version: 0,
   nextId: 1,
-  activity: [],
   lastMoves: {},
   texts: {},
 })
@@ -186,7 +189,8 @@ const rankAt = (others: readonly Card[], index: number): string => {
   return generateKeyBetween(others[at - 1]?.rank ?? null, others[at]?.rank ?? null)
 }
 
-const describe = (board: Board, card: string): string => `“${board.cards[card]?.fields.title.value ?? card}”`
+/** How a line of activity names a card: its title in quotes. */
+export const cardName = (board: Board, card: string): string => `“${board.cards[card]?.fields.title.value ?? card}”`
 
 /** Applies one operation at `now`; the board is unchanged when it is refused. */
 export const apply = (board: Board, op: Op, now: number): Result => {
@@ -207,7 +211,7 @@ export const apply = (board: Board, op: Op, now: number): Result => {
         attachment: null,
       }
       const next = { ...board, nextId: board.nextId + 1, cards: { ...board.cards, [id]: card } }
-      return done(next, op.by, `added ${describe(next, id)}`, now, id)
+      return done(next, op.by, `added ${cardName(next, id)}`, now, id)
     }
     case 'move': {
       const card = board.cards[op.card]
@@ -220,7 +224,7 @@ export const apply = (board: Board, op: Op, now: number): Result => {
       const lastMoves = { ...board.lastMoves, [op.by]: { card: card.id, column: card.column, index: from } }
       const next = { ...board, lastMoves, cards: { ...board.cards, [card.id]: moved } }
       const where = board.columns.find((c) => c.id === op.column)?.title ?? op.column
-      return done(next, op.by, `moved ${describe(board, card.id)} to ${where}`, now, card.id)
+      return done(next, op.by, `moved ${cardName(board, card.id)} to ${where}`, now, card.id)
     }
     case 'edit': {
       const card = board.cards[op.card]
@@ -233,13 +237,13 @@ export const apply = (board: Board, op: Op, now: number): Result => {
       if (op.base !== current.v) return { ok: false, reason: 'conflict', field: op.field, current }
       const fields = { ...card.fields, [op.field]: { value, v: current.v + 1, by: op.by } }
       const next = { ...board, cards: { ...board.cards, [card.id]: { ...card, fields } } }
-      return done(next, op.by, `edited the ${op.field} of ${describe(next, card.id)}`, now, card.id)
+      return done(next, op.by, `edited the ${op.field} of ${cardName(next, card.id)}`, now, card.id)
     }
     case 'delete': {
       if (!board.cards[op.card]) return refuse('no-card')
       const { [op.card]: _gone, ...cards } = board.cards
       const { [op.card]: _text, ...texts } = board.texts
-      return done({ ...board, cards, texts }, op.by, `deleted ${describe(board, op.card)}`, now)
+      return done({ ...board, cards, texts }, op.by, `deleted ${cardName(board, op.card)}`, now)
     }
     case 'text': {
       const card = board.cards[op.card]
@@ -249,7 +253,8 @@ export const apply = (board: Board, op: Op, now: number): Result => {
       if (!merged) return refuse('invalid')
       const description = merged.text === current.value ? current : { value: merged.text, v: current.v + 1, by: op.by }
       const fields = { ...card.fields, description }
-      // No activity line: one per keystroke would bury everything else.
+      // No activity line here: one per keystroke would bury everything else. The board process
+      // writes one per pause in a person's typing (description-lines.ts).
       const next: Board = {
         ...board,
         version: board.version + 1,
@@ -269,14 +274,14 @@ export const apply = (board: Board, op: Op, now: number): Result => {
         nextId: board.nextId + 1,
         cards: { ...board.cards, [card.id]: { ...card, comments: [...card.comments, comment] } },
       }
-      return done(next, op.by, `commented on ${describe(board, card.id)}`, now, card.id)
+      return done(next, op.by, `commented on ${cardName(board, card.id)}`, now, card.id)
     }
     case 'attach': {
       const card = board.cards[op.card]
       if (!card) return refuse('no-card')
       const next = { ...board, cards: { ...board.cards, [card.id]: { ...card, attachment: op.attachment } } }
       const what = op.attachment ? `attached ${op.attachment.name} to` : 'removed the image of'
-      return done(next, op.by, `${what} ${describe(board, card.id)}`, now, card.id)
+      return done(next, op.by, `${what} ${cardName(board, card.id)}`, now, card.id)
     }
     case 'add-column': {
       const title = cleanLine(op.title, 40)
@@ -296,22 +301,23 @@ export const apply = (board: Board, op: Op, now: number): Result => {
       const others = cardsOf(board, last.column).filter((c) => c.id !== card.id)
       const back = { ...card, column: last.column, rank: rankAt(others, last.index) }
       const next = { ...board, lastMoves, cards: { ...board.cards, [card.id]: back } }
-      return done(next, op.by, `undid the move of ${describe(board, card.id)}`, now, card.id)
+      return done(next, op.by, `undid the move of ${cardName(board, card.id)}`, now, card.id)
     }
   }
 }
 
-// A change made: one more version, one more activity line.
+// A change made: one more version, one activity line.
 const done = (board: Board, by: string, text: string, now: number, card?: string): Applied => {
-  const last = board.activity[board.activity.length - 1]
-  const entry: Activity = { seq: (last?.seq ?? 0) + 1, at: now, by, text }
-  const activity = [...board.activity.slice(-(ACTIVITY_KEPT - 1)), entry]
-  const next = { ...board, version: board.version + 1, activity }
-  return card === undefined ? { ok: true, board: next } : { ok: true, board: next, card }
+  const next = { ...board, version: board.version + 1 }
+  const activity = { at: now, by, text }
+  return card === undefined ? { ok: true, board: next, activity } : { ok: true, board: next, card, activity }
 }
 
-/** The board in reading order: columns left to right, each with its cards top to bottom. */
-export const boardJson = (board: Board) => ({
+/**
+ * The board in reading order: columns left to right, each with its cards top to bottom, and the
+ * `activity` given (newest last).
+ */
+export const boardJson = (board: Board, activity: readonly Activity[]) => ({
   id: board.id,
   version: board.version,
   columns: board.columns.map((column) => ({
@@ -327,7 +333,7 @@ export const boardJson = (board: Board) => ({
       image: card.attachment?.id ?? null,
     })),
   })),
-  activity: board.activity,
+  activity,
 })
 
 /** Narrows stored data back to a board (only its shape is checked: it is our own dump). */

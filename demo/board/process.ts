@@ -3,12 +3,15 @@
  * state saved before each reply and resumed wherever the name restarts):
  *
  * - `board/<id>`: one board's authoritative state. Every change is one call, applied in mailbox
- *   order, saved, then broadcast on `board:<id>` as the whole new board (an immutable object:
- *   views on this node share it, and a view drops one older than what it shows).
+ *   order, its activity line appended to the board's log (activity.ts), saved, then broadcast on
+ *   `board:<id>` as the whole new board (an immutable object: views on this node share it, and a
+ *   view drops one older than what it shows) with the newest lines of activity.
  * - `boards/all`: the list of boards (titles, archived), broadcast on `boards`.
  */
-import { defineProcess, type ClusterBehaviour } from 'switchboard'
-import { apply, emptyBoard, isBoard, type Activity, type Board, type Op, type Result } from './model.ts'
+import { defineProcess, type ClusterBehaviour, type Process } from 'switchboard'
+import { ACTIVITY_WINDOW, type ActivityLog } from './activity.ts'
+import { DescriptionLines, type TypingTimes } from './description-lines.ts'
+import { apply, cardName, emptyBoard, isBoard, type Activity, type ActivityLine, type Board, type Op, type Result } from './model.ts'
 
 /** Where the processes publish; a Switchboard's PubSub fits. */
 export type Publisher = { broadcast(topic: string, message: unknown): Promise<void> }
@@ -18,11 +21,14 @@ export const boardTopic = (id: string): string => `board:${id}`
 /** The topic of the board list. */
 export const BOARDS_TOPIC = 'boards'
 
-/** A board changed: its new state and the activity line the change wrote. */
+/**
+ * A board changed, or wrote a line of activity: its state now and its newest lines of activity
+ * (at most ACTIVITY_WINDOW, newest last), so a view that missed a broadcast still gets the line.
+ */
 export type BoardChanged = {
   readonly type: 'board'
   readonly board: Board
-  readonly activity: Activity | null
+  readonly activity: readonly Activity[]
 }
 
 export const isBoardChanged = (message: unknown): message is BoardChanged =>
@@ -33,33 +39,107 @@ const publish = (pubsub: Publisher, topic: string, message: unknown): void => {
   pubsub.broadcast(topic, message).catch(() => {})
 }
 
+/** What a board process starts from. */
+export type BoardArgs = {
+  readonly id: string
+  readonly pubsub: Publisher
+  readonly log: ActivityLog
+  /** When typing in a description writes its line; default TYPING_TIMES. */
+  readonly typing?: TypingTimes
+}
+
+type BoardState = {
+  readonly board: Board
+  readonly pubsub: Publisher
+  readonly log: ActivityLog
+  /** The newest lines of activity, newest last: what each broadcast carries. */
+  readonly recent: readonly Activity[]
+  /** Typing not yet written as a line; owned by this process, changed in place. */
+  readonly lines: DescriptionLines
+  /** True while a 'lines-due' message is on its way. */
+  readonly isLineCheckDue: boolean
+}
+
 type BoardTypes = {
-  state: { readonly board: Board; readonly pubsub: Publisher }
-  args: { readonly id: string; readonly pubsub: Publisher }
+  state: BoardState
+  args: BoardArgs
   call: { readonly kind: 'get' } | { readonly kind: 'op'; readonly op: Op }
   reply: Board | Result
+  info: 'lines-due'
 }
 
 const BoardBehaviour = defineProcess<BoardTypes>({
   name: 'board',
-  init: ({ id, pubsub }) => ({ board: emptyBoard(id), pubsub }),
-  handleCall: (msg, state) => {
+  init: ({ id, pubsub, log, typing }) => ({
+    board: emptyBoard(id),
+    pubsub,
+    log,
+    recent: [],
+    lines: new DescriptionLines(typing),
+    isLineCheckDue: false,
+  }),
+  handleCall: async (msg, state, self) => {
     if (msg.kind === 'get') return { reply: state.board, state }
-    const result = apply(state.board, msg.op, Date.now())
+    const now = Date.now()
+    const result = apply(state.board, msg.op, now)
     if (!result.ok || result.board === state.board) return { reply: result, state }
-    const activity = result.board.activity[result.board.activity.length - 1] ?? null
-    const changed: BoardChanged = { type: 'board', board: result.board, activity }
-    publish(state.pubsub, boardTopic(result.board.id), changed)
-    return { reply: result, state: { ...state, board: result.board } }
+    let next: BoardState = { ...state, board: result.board }
+    if (msg.op.kind === 'text') {
+      state.lines.note(msg.op.by, msg.op.card, cardName(result.board, msg.op.card), now)
+      next = scheduleLines(next, self, now)
+    }
+    // The line is stored before the reply: a change the user hears of has its line.
+    return { reply: result, state: broadcast(await logged(next, result.activity ? [result.activity] : [])) }
+  },
+  handleInfo: async (_msg, state, self) => {
+    const now = Date.now()
+    const lines = state.lines.take(now)
+    const next = { ...state, isLineCheckDue: false }
+    return scheduleLines(lines.length > 0 ? broadcast(await logged(next, lines)) : next, self, now)
+  },
+  // A stopping board writes the lines of typing it still holds; a failure here loses only them.
+  terminate: async (_reason, state) => {
+    const lines = state.lines.takeAll(Date.now())
+    if (lines.length > 0) broadcast(await logged(state, lines))
   },
 })
 
-/** A board process whose state is saved and resumed. */
+// Appends `lines` to the board's log, in order.
+const logged = async (state: BoardState, lines: readonly ActivityLine[]): Promise<BoardState> => {
+  let recent = state.recent
+  for (const line of lines) recent = [...recent, await state.log.append(state.board.id, line)].slice(-ACTIVITY_WINDOW)
+  return { ...state, recent }
+}
+
+// Tells the board's views: its state now and its newest lines.
+const broadcast = (state: BoardState): BoardState => {
+  const changed: BoardChanged = { type: 'board', board: state.board, activity: state.recent }
+  publish(state.pubsub, boardTopic(state.board.id), changed)
+  return state
+}
+
+// Asks for a 'lines-due' message when the next line of typing is due, unless one is on its way.
+const scheduleLines = (state: BoardState, self: Process<BoardTypes>, now: number): BoardState => {
+  const due = state.lines.nextDue()
+  if (due === null || state.isLineCheckDue) return state
+  self.sendAfter(Math.max(1, due - now), 'lines-due')
+  return { ...state, isLineCheckDue: true }
+}
+
+/** A board process whose state is saved and resumed; its activity lives in its log. */
 export const DurableBoard: ClusterBehaviour<BoardTypes> = {
   ...BoardBehaviour,
   dump: (state) => state.board,
-  // A board saved before descriptions were shared documents has no texts yet.
-  resume: (saved, initial) => (isBoard(saved) ? { ...initial, board: { ...saved, texts: saved.texts ?? {} } } : initial),
+  resume: async (saved, initial) => {
+    if (!isBoard(saved)) return initial
+    const { id } = initial.board
+    // A board saved before the log kept its last lines in the snapshot: they move to the log.
+    const { activity: old, ...board } = saved as Board & { activity?: unknown }
+    await initial.log.migrate(id, old)
+    const recent = (await initial.log.page(id, { limit: ACTIVITY_WINDOW })).reverse()
+    // A board saved before descriptions were shared documents has no texts yet.
+    return { ...initial, recent, board: { ...board, texts: board.texts ?? {} } }
+  },
 }
 export type { BoardTypes }
 

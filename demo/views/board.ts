@@ -3,6 +3,11 @@
  * process holds the truth (demo/board); this view shows the board it last heard of, who else is
  * here (avatars, a ring on the card each is editing, their cursors), the activity as a stream,
  * and the open card in a dialog whose saves are checked field by field.
+ *
+ * The activity feed holds no lines on the server: the newest page is streamed at mount, older
+ * pages are read from the board's log by id as the list scrolls to its end, and new lines are
+ * streamed on top as the board's broadcasts bring them. The view keeps only two ids: the oldest
+ * line it sent (where the next page starts) and the newest (which lines of a broadcast are new).
  */
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
@@ -50,13 +55,13 @@ export type BoardState = {
   readonly conflicts: Conflicts
   readonly notice: string | null
   readonly cursors: Cursors
-  /** The seq of the oldest activity line sent; 0 once the start is shown. */
+  /** The id of the oldest activity line sent; 0 once the start is shown. */
   readonly oldest: number
   readonly uploads: Uploads
 }
 
 /** Activity lines per page of the feed. */
-export const ACTIVITY_PAGE = 40
+export const ACTIVITY_PAGE = 50
 const NOTICE_MS = 6000
 const TYPING_MS = 3000
 const PRESENCE_MS = 250
@@ -89,7 +94,7 @@ const REFUSED: Record<string, string> = {
 }
 
 const activityRow = (a: Activity, id: string): Rendered =>
-  html`<li id=${id} data-seq=${a.seq}><time>${formatTime(a.at)}</time> <strong>${a.by}</strong> ${a.text}</li>`
+  html`<li id=${id} data-id=${a.id}><time>${formatTime(a.at)}</time> <strong>${a.by}</strong> ${a.text}</li>`
 
 // Me first, then the others by name, at most AVATARS_SHOWN and a count of the rest.
 const avatars = (people: readonly PresentUser[], me: string): Rendered => {
@@ -107,16 +112,21 @@ export const createBoardView = (boards: Boards) =>
     #stopTyping: (() => void) | null = null
     #isPresenceDue = false
     #pending: Board | null = null
+    // Activity lines heard of and not streamed yet, oldest first, and the newest id heard of.
+    #news: Activity[] = []
+    #newest = 0
 
     async mount(context: MountContext): Promise<BoardState> {
       const id = String(context.params.id ?? '')
       const me = userOf(String(context.session.user ?? 'uanonymous'))
-      this.streamConfigure('activity', { domId: (a: Activity) => `act-${a.seq}` })
+      this.streamConfigure('activity', { domId: (a: Activity) => `act-${a.id}` })
       const info = await boards.info(id)
       const board = info ? await boards.board(id) : null
       const open = this.#openFrom(context.url, board)
-      const recent = board ? board.activity.slice(-ACTIVITY_PAGE).reverse() : []
+      // Read before subscribing: a line written in between comes with the first broadcast.
+      const recent = board ? await boards.activity(id, { limit: ACTIVITY_PAGE }) : []
       this.stream('activity', recent)
+      this.#newest = recent[0]?.id ?? 0
       const state: BoardState = {
         id,
         title: info?.title ?? 'No such board',
@@ -128,7 +138,7 @@ export const createBoardView = (boards: Boards) =>
         conflicts: {},
         notice: null,
         cursors: {},
-        oldest: recent.length < ACTIVITY_PAGE ? 0 : (recent.at(-1)?.seq ?? 0),
+        oldest: recent.length < ACTIVITY_PAGE ? 0 : (recent.at(-1)?.id ?? 0),
         uploads: this.allowUpload(IMAGE_UPLOAD, IMAGE_OPTIONS),
       }
       if (!context.isConnected || !board) return state
@@ -181,16 +191,25 @@ export const createBoardView = (boards: Boards) =>
     }
 
     async handleInfo(message: unknown): Promise<void> {
-      // Changes are drawn at most every BOARD_MS: a view behind a burst draws the newest once.
+      // Changes are drawn at most every BOARD_MS: a view behind a burst draws the newest board
+      // once, and every line of activity the burst wrote.
       if (isBoardChanged(message)) {
         if (message.board.id !== this.state.id) return
         if (!this.#pending) this.sendAfter(BOARD_MS, 'board')
         this.#pending = message.board
+        for (const line of message.activity) {
+          if (line.id <= this.#newest) continue
+          this.#news.push(line)
+          this.#newest = line.id
+        }
         return
       }
       if (message === 'board') {
         const board = this.#pending
         this.#pending = null
+        // No limit: trimming the bottom would drop pages the user scrolled to, and the next page
+        // would then start below a gap.
+        for (const line of this.#news.splice(0)) this.streamInsert('activity', line, { at: 0 })
         return board ? this.#showBoard(board) : undefined
       }
       if (isBoardsChanged(message)) {
@@ -290,12 +309,12 @@ export const createBoardView = (boards: Boards) =>
       },
       undo: () => this.#apply({ kind: 'undo-move', by: this.state.me.name }),
       'add-column': on(ColumnForm, ({ title }) => this.#apply({ kind: 'add-column', title, by: this.state.me.name })),
-      older: () => {
-        const { board, oldest } = this.state
+      older: async () => {
+        const { board, id, oldest } = this.state
         if (!board || oldest === 0) return
-        const page = board.activity.filter((a) => a.seq < oldest).slice(-ACTIVITY_PAGE).reverse()
+        const page = await boards.activity(id, { before: oldest, limit: ACTIVITY_PAGE })
         this.stream('activity', page)
-        this.assign({ oldest: page.length < ACTIVITY_PAGE ? 0 : (page.at(-1)?.seq ?? 0) })
+        this.assign({ oldest: page.length < ACTIVITY_PAGE ? 0 : (page.at(-1)?.id ?? 0) })
       },
       cursor: (value: Record<string, unknown>) => {
         const { id, me } = this.state
@@ -336,11 +355,6 @@ export const createBoardView = (boards: Boards) =>
     #showBoard(board: Board): void {
       const shown = this.state.board
       if (shown && board.version <= shown.version) return
-      if (shown) {
-        const seen = shown.activity.at(-1)?.seq ?? 0
-        const news = board.activity.filter((a) => a.seq > seen)
-        for (const entry of news) this.streamInsert('activity', entry, { at: 0, limit: 200 })
-      }
       const { open } = this.state
       if (open && !board.cards[open]) {
         this.assign({ board, open: null, bases: {}, conflicts: {} })

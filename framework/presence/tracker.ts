@@ -56,10 +56,11 @@ type Owned = { readonly topic: string; readonly key: string; readonly dot: Dot }
  * `close` removes them at once, and so does a restart (a newer epoch, see `nodeId`).
  *
  * @example
- * tracker.track(view, 'room:1', user.id, { device: 'laptop' })
- * pubsub.subscribe('room:1', (msg) => view.send(msg)) // gets { event: 'presence_diff', … }
- * // when the view ends:
- * tracker.untrackOwner(view)
+ * tracker.track(owner, 'room:1', user.id, { device: 'laptop' })
+ * // diffs go to subscribers of the topic only: { event: 'presence_diff', joins, leaves }
+ * pubsub.subscribe('room:1', (msg) => log.push(msg), { owner })
+ * // when the owner is done:
+ * tracker.untrackOwner(owner)
  */
 export class PresenceTracker {
   #pubsub: PubSub

@@ -64,8 +64,9 @@ const NO_OWNER: unique symbol = Symbol('no owner')
  * object is shared (never copied), and a huge fan-out never blocks the event loop.
  *
  * @example
- * const unsubscribe = pubsub.subscribe('orders', (msg) => view.send(msg), { owner: view })
- * await pubsub.broadcastFrom(view, 'orders', { event: 'shipped', id: 7 })
+ * const unsubscribe = pubsub.subscribe('orders', (msg) => log.push(msg), { owner })
+ * await pubsub.broadcastFrom(owner, 'orders', { event: 'shipped', id: 7 }) // not to `owner`
+ * // a view uses its own this.subscribe / this.broadcast instead (docs/guides/pubsub-and-presence.md)
  */
 export class PubSub {
   #adapter: PubSubAdapter

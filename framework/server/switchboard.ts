@@ -430,12 +430,12 @@ export class Switchboard {
     })
   }
 
-  /** Prometheus metrics of this node (opt-in), behind `authorize`; see docs/deploy.md. */
+  /** Prometheus metrics of this node (opt-in), behind `authorize`; see docs/guides/deployment.md. */
   metrics(options: MetricsRouteOptions): Handler {
     return this.#telemetryRoutes().metrics(options)
   }
 
-  /** The live system dashboard page (opt-in), behind `authorize`; see docs/deploy.md. */
+  /** The live system dashboard page (opt-in), behind `authorize`; see docs/guides/deployment.md. */
   dashboard(options: DashboardOptions): Handler {
     return this.#telemetryRoutes().dashboard(options)
   }

@@ -1,5 +1,6 @@
-/** Durable state behind one interface: versioned, fenced writes; SQLite, PostgreSQL or Redis. */
-export type { PutOptions, StateStore, Stored } from './store.ts'
+/** Durable state behind one interface: versioned, fenced writes and append-only logs; SQLite, PostgreSQL or Redis. */
+export type { LogEntry, PutOptions, RangeOptions, StateStore, Stored } from './store.ts'
+export { RANGE_MAX } from './store.ts'
 export { MemoryStore } from './memory-store.ts'
 export { SqliteStore } from './sqlite-store.ts'
 export type { SqliteStoreOptions } from './sqlite-store.ts'

@@ -3,13 +3,17 @@
  * only worth keeping while the process lives; SQLite is the durable embedded default.
  */
 import {
+  checkAppend,
   checkFence,
+  checkRange,
   checkKey,
   checkPut,
   closedError,
   decodeValue,
   refusal,
+  type LogEntry,
   type PutOptions,
+  type RangeOptions,
   type StateStore,
   type Stored,
 } from './store.ts'
@@ -20,6 +24,8 @@ type Row = { json: string; version: number; fence: number; expiresAt: number | n
 export class MemoryStore implements StateStore {
   readonly kind = 'memory'
   #rows = new Map<string, Row>()
+  // A log's entries as JSON; an entry's id is its index + 1.
+  #logs = new Map<string, string[]>()
   #isClosed = false
 
   async get(key: string): Promise<Stored | undefined> {
@@ -48,9 +54,28 @@ export class MemoryStore implements StateStore {
     return this.#rows.delete(key)
   }
 
+  async append(log: string, value: unknown): Promise<number> {
+    const json = checkAppend(log, value)
+    if (this.#isClosed) throw closedError(this.kind)
+    const entries = this.#logs.get(log) ?? []
+    this.#logs.set(log, entries)
+    return entries.push(json)
+  }
+
+  async range(log: string, options?: RangeOptions): Promise<LogEntry[]> {
+    const { before, limit } = checkRange(log, options)
+    if (this.#isClosed) throw closedError(this.kind)
+    const entries = this.#logs.get(log) ?? []
+    const end = Math.min(before - 1, entries.length)
+    const page: LogEntry[] = []
+    for (let id = end; id > 0 && page.length < limit; id--) page.push({ id, value: decodeValue(entries[id - 1]!) })
+    return page
+  }
+
   async close(): Promise<void> {
     this.#isClosed = true
     this.#rows.clear()
+    this.#logs.clear()
   }
 
   #row(key: string): Row | undefined {

@@ -8,14 +8,18 @@ import { LiveError } from '../errors.ts'
 import { checkTable } from './sqlite-store.ts'
 import {
   loadDriver,
+  checkAppend,
   checkFence,
+  checkRange,
   checkKey,
   checkPut,
   closedError,
   decodeValue,
   refusal,
   unavailable,
+  type LogEntry,
   type PutOptions,
+  type RangeOptions,
   type StateStore,
   type Stored,
 } from './store.ts'
@@ -24,7 +28,10 @@ import {
 export type PostgresStoreOptions = {
   /** e.g. `postgres://127.0.0.1:5432/test`. */
   readonly url: string
-  /** The table; created if missing. Default `switchboard_state`. */
+  /**
+   * The table; created if missing. Default `switchboard_state`. Logs go in `<table>_log`, each
+   * log's last id in `<table>_log_ids`.
+   */
   readonly table?: string
   /** Connections in the pool; default 4. */
   readonly poolSize?: number
@@ -49,7 +56,7 @@ export class PostgresStore implements StateStore {
   /** Connects and creates the table if needed. */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const { url, table = 'switchboard_state', poolSize = 4, timeoutMs = 5000 } = options
-    checkTable(table)
+    for (const name of [table, `${table}_log`, `${table}_log_ids`]) checkTable(name)
     const { default: pg } = await loadDriver('postgres', () => import('pg'), 'pg')
     const pool = new pg.Pool({
       connectionString: url,
@@ -60,16 +67,27 @@ export class PostgresStore implements StateStore {
     // An idle client that loses its server emits here; the next query reports the failure.
     pool.on('error', () => {})
     const store = new PostgresStore(pool, table)
-    await store.#query(
-      'open',
-      `CREATE TABLE IF NOT EXISTS ${table} (key TEXT PRIMARY KEY, value TEXT NOT NULL, ` +
-        'version BIGINT NOT NULL, fence BIGINT NOT NULL, expires_at BIGINT)',
-      [],
-    ).catch(async (error: unknown) => {
+    await store.#create().catch(async (error: unknown) => {
       await pool.end().catch(() => {})
       throw error
     })
     return store
+  }
+
+  async #create(): Promise<void> {
+    const t = this.#table
+    await this.#query(
+      'open',
+      `CREATE TABLE IF NOT EXISTS ${t} (key TEXT PRIMARY KEY, value TEXT NOT NULL, ` +
+        'version BIGINT NOT NULL, fence BIGINT NOT NULL, expires_at BIGINT)',
+      [],
+    )
+    await this.#query('open', `CREATE TABLE IF NOT EXISTS ${t}_log_ids (log TEXT PRIMARY KEY, last BIGINT NOT NULL)`, [])
+    await this.#query(
+      'open',
+      `CREATE TABLE IF NOT EXISTS ${t}_log (log TEXT NOT NULL, id BIGINT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (log, id))`,
+      [],
+    )
   }
 
   async get(key: string): Promise<Stored | undefined> {
@@ -123,6 +141,32 @@ export class PostgresStore implements StateStore {
     const refused = row && refusal(key, { version: 0, fence: Number(row.fence) }, 0, fence)
     if (refused) throw refused
     return false // removed or expired between the two statements
+  }
+
+  async append(log: string, value: unknown): Promise<number> {
+    const json = checkAppend(log, value)
+    const t = this.#table
+    // One statement: taking the next id locks the log's counter row until the entry commits, so
+    // concurrent appends get increasing ids and commit in id order (a reader never sees a gap
+    // that fills in later).
+    const result = await this.#query(
+      'append',
+      `WITH next AS (INSERT INTO ${t}_log_ids (log, last) VALUES ($1, 1) ` +
+        `ON CONFLICT (log) DO UPDATE SET last = ${t}_log_ids.last + 1 RETURNING last) ` +
+        `INSERT INTO ${t}_log (log, id, value) SELECT $1, last, $2 FROM next RETURNING id`,
+      [log, json],
+    )
+    return Number((result.rows[0] as { id: string }).id)
+  }
+
+  async range(log: string, options?: RangeOptions): Promise<LogEntry[]> {
+    const { before, limit } = checkRange(log, options)
+    const result = await this.#query(
+      'read',
+      `SELECT id, value FROM ${this.#table}_log WHERE log = $1 AND id < $2 ORDER BY id DESC LIMIT $3`,
+      [log, before, limit],
+    )
+    return (result.rows as { id: string; value: string }[]).map((row) => ({ id: Number(row.id), value: decodeValue(row.value) }))
   }
 
   async close(): Promise<void> {

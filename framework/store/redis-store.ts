@@ -8,14 +8,18 @@ import type { Redis } from 'ioredis'
 import { LiveError } from '../errors.ts'
 import { openFailFast } from './redis-connection.ts'
 import {
+  checkAppend,
   checkFence,
+  checkRange,
   checkKey,
   checkPut,
   closedError,
   decodeValue,
   refusal,
   unavailable,
+  type LogEntry,
   type PutOptions,
+  type RangeOptions,
   type StateStore,
   type Stored,
 } from './store.ts'
@@ -26,6 +30,8 @@ export type RedisStoreOptions = {
   readonly url?: string
   /** Prepended to every key; default `switchboard:state:`. */
   readonly prefix?: string
+  /** Prepended to every log name; default `switchboard:log:`. */
+  readonly logPrefix?: string
   /** A command waiting longer fails with `store.unavailable`; default 2000. */
   readonly timeoutMs?: number
 }
@@ -62,19 +68,21 @@ export class RedisStore implements StateStore {
   readonly kind = 'redis'
   readonly #redis: Redis & StoreCommands
   readonly #prefix: string
+  readonly #logPrefix: string
   #isClosed = false
 
-  private constructor(redis: Redis & StoreCommands, prefix: string) {
+  private constructor(redis: Redis & StoreCommands, prefix: string, logPrefix: string) {
     this.#redis = redis
     this.#prefix = prefix
+    this.#logPrefix = logPrefix
   }
 
   /** Connects; rejects with `store.unavailable` if Redis does not answer. */
   static async open(options: RedisStoreOptions = {}): Promise<RedisStore> {
-    const { url = 'redis://127.0.0.1:6379', prefix = 'switchboard:state:', timeoutMs = 2000 } = options
+    const { url = 'redis://127.0.0.1:6379', prefix = 'switchboard:state:', logPrefix = 'switchboard:log:', timeoutMs = 2000 } = options
     try {
       const scripts = { storePut: [1, PUT], storeDelete: [1, DELETE] } as const
-      return new RedisStore(await openFailFast<StoreCommands>(url, timeoutMs, scripts), prefix)
+      return new RedisStore(await openFailFast<StoreCommands>(url, timeoutMs, scripts), prefix, logPrefix)
     } catch (error) {
       throw unavailable('redis', `connect to ${url}`, error)
     }
@@ -110,6 +118,24 @@ export class RedisStore implements StateStore {
     const refused = refusal(key, { version: 0, fence: storedFence }, 0, fence)
     if (refused) throw refused
     return false
+  }
+
+  // A log is a list only ever pushed to: an entry's id is its position + 1, which RPUSH returns
+  // (the list's new length) atomically, and which never changes.
+  async append(log: string, value: unknown): Promise<number> {
+    const json = checkAppend(log, value)
+    return this.#run('append', () => this.#redis.rpush(this.#logPrefix + log, json))
+  }
+
+  async range(log: string, options?: RangeOptions): Promise<LogEntry[]> {
+    const { before, limit } = checkRange(log, options)
+    const key = this.#logPrefix + log
+    const length = await this.#run('read', () => this.#redis.llen(key))
+    const end = Math.min(before - 1, length) // the id of the newest entry to read
+    if (end < 1) return []
+    const start = Math.max(1, end - limit + 1)
+    const values = await this.#run('read', () => this.#redis.lrange(key, start - 1, end - 1))
+    return values.map((json, i) => ({ id: start + i, value: decodeValue(json) })).reverse()
   }
 
   async close(): Promise<void> {

@@ -10,14 +10,18 @@ import type BetterSqlite3 from 'better-sqlite3'
 import { LiveError } from '../errors.ts'
 import {
   loadDriver,
+  checkAppend,
   checkFence,
+  checkRange,
   checkKey,
   checkPut,
   closedError,
   decodeValue,
   refusal,
   unavailable,
+  type LogEntry,
   type PutOptions,
+  type RangeOptions,
   type StateStore,
   type Stored,
 } from './store.ts'
@@ -28,11 +32,12 @@ export type SqliteStoreOptions = {
   readonly dir?: string
   /** The file in it; default `switchboard.sqlite`. `':memory:'` keeps it in memory. */
   readonly file?: string
-  /** The table; default `switchboard_state`. */
+  /** The table; default `switchboard_state`. Logs go in `<table>_log`. */
   readonly table?: string
 }
 
 type Row = { value: string; version: number; fence: number; expires_at: number | null }
+type LogRow = { id: number; value: string }
 
 // Expired rows are invisible at once and deleted in bulk now and then, not on every read.
 const SWEEP_EVERY_WRITES = 1000
@@ -46,6 +51,8 @@ export class SqliteStore implements StateStore {
   readonly #remove: BetterSqlite3.Statement<[string]>
   readonly #sweep: BetterSqlite3.Statement<[number]>
   readonly #write: BetterSqlite3.Transaction<(key: string, json: string, options: PutOptions, expiresAt: number | null) => void>
+  readonly #append: BetterSqlite3.Transaction<(log: string, json: string) => number>
+  readonly #range: BetterSqlite3.Statement<[string, number, number], LogRow>
   #writes = 0
   #isClosed = false
 
@@ -76,12 +83,22 @@ export class SqliteStore implements StateStore {
       this.#upsert.run(key, json, options.ifVersion + 1, options.fence, expiresAt)
     })
     this.#sweep.run(Date.now())
+    // A log's next id is its highest plus one, read and written in one statement; `append` runs
+    // it in a BEGIN IMMEDIATE transaction, so two connections never take the same id.
+    const log = `${table}_log`
+    db.exec(`CREATE TABLE IF NOT EXISTS ${log} (log TEXT NOT NULL, id INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY (log, id)) WITHOUT ROWID`)
+    const insert = db.prepare<[string, string, string], { id: number }>(
+      `INSERT INTO ${log} (log, id, value) SELECT ?, COALESCE(MAX(id), 0) + 1, ? FROM ${log} WHERE log = ? RETURNING id`,
+    )
+    this.#append = db.transaction((name, json) => insert.get(name, json, name)!.id)
+    this.#range = db.prepare(`SELECT id, value FROM ${log} WHERE log = ? AND id < ? ORDER BY id DESC LIMIT ?`)
   }
 
   /** Opens (and creates) the database file. */
   static async open(options: SqliteStoreOptions = {}): Promise<SqliteStore> {
     const { dir = './data', file = 'switchboard.sqlite', table = 'switchboard_state' } = options
     checkTable(table)
+    checkTable(`${table}_log`)
     // Loaded here, not at the top: an app that never opens SQLite never loads the native addon.
     const { default: Database } = await loadDriver('sqlite', () => import('better-sqlite3'), 'better-sqlite3')
     try {
@@ -118,6 +135,17 @@ export class SqliteStore implements StateStore {
         return this.#remove.run(key).changes > 0
       }).immediate(),
     )
+  }
+
+  async append(log: string, value: unknown): Promise<number> {
+    const json = checkAppend(log, value)
+    return this.#run('append', () => this.#append.immediate(log, json))
+  }
+
+  async range(log: string, options?: RangeOptions): Promise<LogEntry[]> {
+    const { before, limit } = checkRange(log, options)
+    const rows = this.#run('read', () => this.#range.all(log, before, limit))
+    return rows.map((row) => ({ id: row.id, value: decodeValue(row.value) }))
   }
 
   async close(): Promise<void> {

@@ -10,6 +10,13 @@
  *
  * An accepted write stores `ifVersion + 1` and raises the stored token to `fence`. A key whose
  * `ttlMs` ran out is absent: its version and token are gone with it, as a Redis key that expired.
+ *
+ * Beside keys, a store holds append-only logs (an activity feed, an audit trail): `append` adds
+ * an entry and gives it an id higher than every earlier id of that log; `range` pages back from
+ * the newest by id (keyset paging: pass the oldest id of one page as `before` of the next), so a
+ * reader never holds more than a page. Logs and keys are separate namespaces; log entries never
+ * expire and are never rewritten.
+ *
  * Implementations: SQLite (the embedded default), PostgreSQL and Redis; they pass one contract
  * (test/unit/store/contract.ts) and must never disagree on these rules.
  */
@@ -42,8 +49,58 @@ export interface StateStore {
   put(key: string, value: unknown, options: PutOptions): Promise<Stored>
   /** Removes `key` unless a newer token wrote it; true if it was there. */
   delete(key: string, fence: number): Promise<boolean>
+  /**
+   * Appends `value` (JSON) to the log named `log`, created by its first entry; resolves with the
+   * entry's id, an integer above every id the log gave before.
+   */
+  append(log: string, value: unknown): Promise<number>
+  /**
+   * The newest entries of `log` whose id is below `before` (all when absent), newest first, at
+   * most `limit`; an empty array past the first entry or for a log never appended to.
+   *
+   * @example
+   * const page = await store.range('audit', { limit: 50 })
+   * const older = await store.range('audit', { before: page.at(-1)!.id, limit: 50 })
+   */
+  range(log: string, options?: RangeOptions): Promise<LogEntry[]>
   /** Releases connections; later calls reject with `store.closed`. */
   close(): Promise<void>
+}
+
+/** One entry of a log: its id (1 and up, increasing in append order) and its value. */
+export type LogEntry = { readonly id: number; readonly value: unknown }
+
+/** Which entries `range` reads. */
+export type RangeOptions = {
+  /** Only entries with a lower id (the previous page's oldest); default: from the newest. */
+  readonly before?: number
+  /** At most this many, 1 to RANGE_MAX; default 100. */
+  readonly limit?: number
+}
+
+/** The most entries one `range` call returns. */
+export const RANGE_MAX = 1000
+
+/** Checks an append's arguments; returns the value's JSON. */
+export const checkAppend = (log: string, value: unknown): string => {
+  checkKey(log)
+  return encodeValue(log, value)
+}
+
+/**
+ * Checks a range's arguments: `before` an integer >= 1 (or absent: MAX_SAFE_INTEGER, past every
+ * id), `limit` an integer from 1 to RANGE_MAX.
+ */
+export const checkRange = (log: string, options: RangeOptions = {}): { before: number; limit: number } => {
+  checkKey(log)
+  const { before = Number.MAX_SAFE_INTEGER, limit = 100 } = options ?? {}
+  if (!Number.isSafeInteger(before) || before < 1) {
+    throw new LiveError('store.bad-option', `before must be an entry id (an integer >= 1), got ${before}`)
+  }
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > RANGE_MAX) {
+    throw new LiveError('store.bad-option', `limit must be an integer from 1 to ${RANGE_MAX}, got ${limit}`)
+  }
+  return { before, limit }
 }
 
 /** The encoded form of a checked write, shared by every implementation. */
@@ -82,12 +139,12 @@ const encodeValue = (key: string, value: unknown): string => {
   try {
     json = JSON.stringify(value)
   } catch (error) {
-    throw new LiveError('store.bad-value', `the state of "${key}" failed JSON encoding: ${String(error)}`, {
+    throw new LiveError('store.bad-value', `the value of "${key}" failed JSON encoding: ${String(error)}`, {
       cause: error,
     })
   }
   if (json === undefined) {
-    throw new LiveError('store.bad-value', `the state of "${key}" is ${typeof value}; store plain data`)
+    throw new LiveError('store.bad-value', `the value of "${key}" is ${typeof value}; store plain data`)
   }
   return json
 }

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { html, LiveError, LiveView, MemoryStore } from '../../framework/index.ts'
-import type { PutOptions, StateStore, Stored } from '../../framework/index.ts'
+import type { LogEntry, PutOptions, RangeOptions, StateStore, Stored } from '../../framework/index.ts'
 import { connectRaw, loadPage } from './raw-client.ts'
 import { openPage, startServer, waitFor, type TestServer } from './support.ts'
 
@@ -46,6 +46,12 @@ class CuttableStore implements StateStore {
   }
   delete(key: string, fence: number): Promise<boolean> {
     return this.inner.delete(key, fence)
+  }
+  append(log: string, value: unknown): Promise<number> {
+    return this.inner.append(log, value)
+  }
+  range(log: string, options?: RangeOptions): Promise<LogEntry[]> {
+    return this.inner.range(log, options)
   }
   close(): Promise<void> {
     return this.inner.close()

@@ -97,7 +97,7 @@ describe('a card description as shared text', () => {
     if (!result.ok) return
     expect(result.board.cards.c1!.fields.description).toMatchObject({ value: 'hello', by: 'Ann', v: 2 })
     expect(result.board.version).toBe(board.version + 1)
-    expect(result.board.activity).toHaveLength(board.activity.length)
+    expect(result.activity).toBeUndefined() // the board process writes one line per stretch of typing
     expect(apply(board, { kind: 'text', card: 'c1', update: 'x'.repeat(70_000), by: 'Ann' }, 2)).toMatchObject({ ok: false, reason: 'invalid' })
     const long = tab(textState(undefined, ''))
     long.insert(0, 'y'.repeat(4001))

@@ -109,11 +109,70 @@ export const storeContract = (name: string, open: OpenStore): void => {
       expect(await store.get(k)).toBeUndefined()
     })
 
+    it('gives appended entries increasing ids and reads them back newest first', async () => {
+      const log = key()
+      const ids: number[] = []
+      for (const text of ['one', 'two', 'thrée']) ids.push(await store.append(log, { text, n: [ids.length] }))
+      expect(ids[0]).toBeGreaterThanOrEqual(1)
+      expect(ids[1]).toBeGreaterThan(ids[0]!)
+      expect(ids[2]).toBeGreaterThan(ids[1]!)
+      expect(await store.range(log)).toEqual([
+        { id: ids[2], value: { text: 'thrée', n: [2] } },
+        { id: ids[1], value: { text: 'two', n: [1] } },
+        { id: ids[0], value: { text: 'one', n: [0] } },
+      ])
+      expect(await store.range(key())).toEqual([])
+    })
+
+    it('pages back through a log by id until its first entry, each entry once', async () => {
+      const log = key()
+      for (let n = 1; n <= 250; n++) await store.append(log, n)
+      const seen: unknown[] = []
+      let before: number | undefined
+      for (;;) {
+        const page = await store.range(log, before === undefined ? { limit: 100 } : { before, limit: 100 })
+        if (page.length === 0) break
+        expect(page.length).toBeLessThanOrEqual(100)
+        seen.push(...page.map((e) => e.value))
+        before = page.at(-1)!.id
+      }
+      expect(seen).toEqual(Array.from({ length: 250 }, (_, i) => 250 - i))
+      const newest = await store.range(log, { limit: 1 })
+      expect(await store.range(log, { before: newest[0]!.id, limit: 2 })).toEqual(
+        (await store.range(log, { limit: 3 })).slice(1),
+      )
+    })
+
+    it('gives concurrent appends to one log distinct ids, and keeps logs apart', async () => {
+      const [a, b] = [key(), key()]
+      const ids = await Promise.all(Array.from({ length: 20 }, (_, n) => store.append(a, n)))
+      await store.append(b, 'other')
+      expect(new Set(ids).size).toBe(20)
+      const entries = await store.range(a, { limit: 50 })
+      expect(entries.map((e) => e.id)).toEqual([...ids].sort((x, y) => y - x))
+      expect(entries.map((e) => e.value).sort((x, y) => Number(x) - Number(y))).toEqual(Array.from({ length: 20 }, (_, n) => n))
+      expect((await store.range(b)).map((e) => e.value)).toEqual(['other'])
+    })
+
+    it('rejects a bad log name, entry or range with coded errors, appending nothing', async () => {
+      const log = key()
+      expect(await codeOf(store.append('', 1))).toBe('store.bad-key')
+      expect(await codeOf(store.append(log, undefined))).toBe('store.bad-value')
+      expect(await codeOf(store.append(log, { n: 1n }))).toBe('store.bad-value')
+      expect(await codeOf(store.range(''))).toBe('store.bad-key')
+      for (const options of [{ limit: 0 }, { limit: 1001 }, { limit: 2.5 }, { before: 0 }, { before: 1.5 }]) {
+        expect(await codeOf(store.range(log, options))).toBe('store.bad-option')
+      }
+      expect(await store.range(log)).toEqual([])
+    })
+
     it('answers store.closed after close', async () => {
       const other = await open()
       await other.close()
       expect(await codeOf(other.get(key()))).toBe('store.closed')
       expect(await codeOf(other.put(key(), 1, { ifVersion: 0, fence: 0 }))).toBe('store.closed')
+      expect(await codeOf(other.append(key(), 1))).toBe('store.closed')
+      expect(await codeOf(other.range(key()))).toBe('store.closed')
     })
   })
 }

@@ -32,6 +32,16 @@ describe('SqliteStore', () => {
     await Promise.all([a.close(), b.close()])
   })
 
+  it('keeps a log across reopening and gives two connections appending at once distinct ids', async () => {
+    const [a, b] = await Promise.all([SqliteStore.open({ dir }), SqliteStore.open({ dir })])
+    const ids = await Promise.all(Array.from({ length: 10 }, (_, n) => (n % 2 ? a : b).append('audit', n)))
+    expect(new Set(ids).size).toBe(10)
+    await Promise.all([a.close(), b.close()])
+    const again = await SqliteStore.open({ dir })
+    expect((await again.range('audit')).map((e) => e.id)).toEqual([...ids].sort((x, y) => y - x))
+    await again.close()
+  })
+
   it('refuses a table name that is not a plain identifier', async () => {
     await expect(SqliteStore.open({ dir, table: 'x; DROP TABLE y' })).rejects.toMatchObject({
       code: 'store.bad-option',

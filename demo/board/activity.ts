@@ -1,0 +1,82 @@
+/**
+ * A board's activity as an append-only log in the store the board process saves the board to
+ * (`store.append` / `store.range`). The process appends one line per change before it answers,
+ * so a change the user was told about has its line; the feed pages back through the log by id,
+ * newest first. Neither the process nor a view holds the history: the process keeps the last
+ * few lines (ACTIVITY_WINDOW) to send with each change, a view only the ids it paged to.
+ *
+ * The line is appended before the board is saved, and appends carry no fencing token: when the
+ * save then fails (the store is away, or the owner lost its lease to another node) the log keeps
+ * a line for a change nobody was told of. The log holds every acknowledged change, at least.
+ */
+import type { StateStore } from 'switchboard'
+import type { Activity, ActivityLine } from './model.ts'
+
+/** Lines each change broadcasts (the newest): a view that missed a broadcast fills its gap. */
+export const ACTIVITY_WINDOW = 20
+
+/** The log of board `id`. */
+export const activityLogName = (id: string): string => `board-activity/${id}`
+
+/** What the log holds per line; `seq` marks a line moved over from an old board snapshot. */
+type Logged = ActivityLine & { readonly seq?: number }
+
+/** A line a board snapshot carried before the log existed. */
+type OldLine = ActivityLine & { readonly seq: number }
+
+/** Which lines `page` reads: below `before` (an id), at most `limit`. */
+export type PageOptions = { readonly before?: number; readonly limit: number }
+
+/** The activity logs of the boards in one store. */
+export class ActivityLog {
+  readonly #store: StateStore
+
+  constructor(store: StateStore) {
+    this.#store = store
+  }
+
+  /** Appends a line to board `id`'s log; resolves with it and its id once stored. */
+  async append(id: string, line: ActivityLine): Promise<Activity> {
+    const logged: Logged = { at: line.at, by: line.by, text: line.text }
+    return { ...logged, id: await this.#store.append(activityLogName(id), logged) }
+  }
+
+  /** The newest lines of board `id` below `before`, newest first. */
+  async page(id: string, options: PageOptions): Promise<Activity[]> {
+    const entries = await this.#store.range(activityLogName(id), options)
+    const lines: Activity[] = []
+    for (const entry of entries) {
+      const line = lineOf(entry.value)
+      if (line) lines.push({ id: entry.id, at: line.at, by: line.by, text: line.text })
+    }
+    return lines
+  }
+
+  /**
+   * Moves the lines an old snapshot carried (`activity`, oldest first) into the log, once: a
+   * process that died halfway through goes on after the last line it moved, and a log whose
+   * newest line is a new one has them all.
+   */
+  async migrate(id: string, old: unknown): Promise<void> {
+    const lines = Array.isArray(old) ? old.filter(isOldLine) : []
+    if (lines.length === 0) return
+    const [newest] = await this.#store.range(activityLogName(id), { limit: 1 })
+    const moved = newest ? lineOf(newest.value)?.seq : 0
+    if (moved === undefined) return
+    for (const line of lines) {
+      if (line.seq <= moved) continue
+      const logged: Logged = { at: line.at, by: line.by, text: line.text, seq: line.seq }
+      await this.#store.append(activityLogName(id), logged)
+    }
+  }
+}
+
+const lineOf = (value: unknown): Logged | null => {
+  if (typeof value !== 'object' || value === null) return null
+  const { at, by, text, seq } = value as Record<string, unknown>
+  if (typeof at !== 'number' || typeof by !== 'string' || typeof text !== 'string') return null
+  return typeof seq === 'number' ? { at, by, text, seq } : { at, by, text }
+}
+
+const isOldLine = (value: unknown): value is OldLine =>
+  lineOf(value) !== null && typeof (value as { seq?: unknown }).seq === 'number'
