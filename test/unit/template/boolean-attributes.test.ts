@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { ClientTree } from '../../../client/tree.ts'
-import { diffTree, encodeNode, StaticsCache, type TemplateSink } from '../../../framework/diff/index.ts'
-import { buildTree, each, html, raw, renderToString, treeToHtml, type TreeNode } from '../../../framework/template/index.ts'
+import { diffTree, StaticsCache } from '../../../framework/diff/index.ts'
+import { buildTree, each, html, raw, renderToString, treeToHtml } from '../../../framework/template/index.ts'
+import { serverStep } from '../client/live-root.ts'
 import { codeOf } from '../code-of.ts'
 
 const unquoted = (v: unknown) => html`<button class="go" disabled=${v}>Go</button>`
 const doubleQuoted = (v: unknown) => html`<button class="go" disabled="${v}">Go</button>`
 const singleQuoted = (v: unknown) => html`<button class="go" disabled='${v}'>Go</button>`
-
-// The frame a server step sends, through JSON: a render when `prev` is null, else the diff.
-const step = (cache: StaticsCache, prev: TreeNode | null, next: TreeNode) => {
-  const sink: TemplateSink = new Set()
-  const payload = prev === null ? encodeNode(next, sink) : diffTree(prev, next, sink)
-  return JSON.parse(JSON.stringify({ t: cache.take(sink), d: payload ?? null })) as { t?: unknown; d: unknown }
-}
 
 describe('boolean attributes whose whole value is one hole', () => {
   it.each([
@@ -79,11 +73,11 @@ describe('boolean attributes whose whole value is one hole', () => {
     const tree = buildTree(root(false))
     expect(tree.template.rootOffset).toBe('<details'.length)
     const client = new ClientTree()
-    const first = step(new StaticsCache(), null, tree)
+    const first = serverStep(new StaticsCache(), null, tree)
     client.addStatics(first.t)
     client.mount(first.d)
     expect(client.html(true)).toBe('<details data-sb="1" ><summary>s</summary></details>')
-    client.merge(step(new StaticsCache(), tree, buildTree(root(true))).d)
+    client.merge(serverStep(new StaticsCache(), tree, buildTree(root(true))).d)
     expect(client.html(true)).toBe('<details data-sb="1" open><summary>s</summary></details>')
   })
 
@@ -101,11 +95,11 @@ describe('boolean attributes whose whole value is one hole', () => {
     expect(diffTree(c, a, new Set())).toEqual({ 0: { e: { 1: { 2: '' } } } })
     const cache = new StaticsCache()
     const client = new ClientTree()
-    const first = step(cache, null, a)
+    const first = serverStep(cache, null, a)
     client.addStatics(first.t)
     client.mount(first.d)
     for (const [prev, next] of [[a, b], [b, c], [c, a]] as const) {
-      const targets = client.merge(step(cache, prev, next).d)
+      const targets = client.merge(serverStep(cache, prev, next).d)
       expect(client.html()).toBe(treeToHtml(next))
       expect(targets).toHaveLength(1) // the row, not the table
     }
