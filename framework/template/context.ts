@@ -7,7 +7,10 @@ import { LiveError } from '../errors.ts'
 import {
   attributeKind,
   BOOLEAN_ATTRIBUTES,
-  RAW_TEXT_ELEMENTS, RCDATA_ELEMENTS, VOID_ELEMENTS } from './html-names.ts'
+  RAW_TEXT_ELEMENTS,
+  RCDATA_ELEMENTS,
+  VOID_ELEMENTS,
+} from './html-names.ts'
 
 /** Where a dynamic value sits, which decides how it is escaped. */
 export type HoleKind =
@@ -204,12 +207,12 @@ class Analyser {
 
   #valueHole(index: number, isQuoted: boolean): Hole {
     const name = this.#attr.toLowerCase()
-    if (BOOLEAN_ATTRIBUTES.has(name) && this.#isWholeValue(index, isQuoted)) {
-      this.#valueHasHole = true
+    const isWhole = this.#isWholeValue(index, isQuoted)
+    this.#valueHasHole = true
+    if (isWhole && BOOLEAN_ATTRIBUTES.has(name)) {
       this.#cuts.push({ index, start: this.#attrStart, isQuoted })
       return { kind: 'attr-boolean', name, isQuoted }
     }
-    this.#valueHasHole = true
     const kind = attributeKind(name)
     if (kind === 'code') return { kind: 'raw-only', name, isQuoted }
     if (kind === 'plain') return { kind: isQuoted ? 'attr' : 'attr-unquoted', name, isQuoted }
