@@ -9,12 +9,15 @@ export type Envelope = {
   readonly from: string | null
   readonly message: unknown
   readonly seq?: number
+  /** A mark: no message, only "my last message on this topic was number `seq`" (sequence.ts). */
+  readonly isMark?: boolean
 }
 
 /** Encodes a message for another node; throws `pubsub.not-serializable` if JSON cannot hold it. */
 export const encodeEnvelope = (envelope: Envelope): string => {
   try {
-    return JSON.stringify({ ...envelope, message: envelope.message ?? null })
+    const { isMark, ...fields } = envelope
+    return JSON.stringify({ ...fields, message: envelope.message ?? null, ...(isMark ? { mark: true } : {}) })
   } catch (error) {
     throw new LiveError(
       'pubsub.not-serializable',
@@ -39,8 +42,14 @@ export const decodeEnvelope = (raw: string): Envelope | LiveError => {
   if (typeof origin !== 'string' || origin === '') return badEnvelope(raw)
   if (from !== null && typeof from !== 'string') return badEnvelope(raw)
   const seq: unknown = Reflect.get(value, 'seq')
-  if (seq === undefined) return { origin, from, message: Reflect.get(value, 'message') }
+  if (seq === undefined) {
+    if (Reflect.get(value, 'mark') !== undefined) return badEnvelope(raw)
+    return { origin, from, message: Reflect.get(value, 'message') }
+  }
   if (!Number.isSafeInteger(seq) || (seq as number) < 1) return badEnvelope(raw)
+  const mark: unknown = Reflect.get(value, 'mark')
+  if (mark === true) return { origin, from, message: null, seq: seq as number, isMark: true }
+  if (mark !== undefined) return badEnvelope(raw)
   return { origin, from, message: Reflect.get(value, 'message'), seq: seq as number }
 }
 

@@ -22,11 +22,18 @@ export type RedisAdapterOptions = {
    * 5000. A view that rejoins (a reconnect, a crash) within it costs Redis nothing; 0: at once.
    */
   readonly lingerMs?: number
+  /**
+   * A topic this node published on is marked with the number of its last message once it has
+   * been quiet for this long, and again this long after the connection to Redis comes back, so
+   * receivers count a lost tail (sequence.ts); default 1000.
+   */
+  readonly markMs?: number
 }
 
 const DEFAULT_URL = 'redis://127.0.0.1:6379'
 const DEFAULT_TIMEOUT_MS = 1000
 const DEFAULT_LINGER_MS = 5000
+const DEFAULT_MARK_MS = 1000
 // Until its first connection, the adapter waits up to this many timeouts for it (then fails fast).
 const STARTUP_GRACE = 5
 
@@ -36,7 +43,8 @@ const STARTUP_GRACE = 5
  * subscribers are subscribed on Redis (a topic whose last one left stays subscribed for
  * `lingerMs`, then is unsubscribed). Each message is JSON `{ origin, from, message, seq }`; a
  * node drops its own echoes because `PubSub` already delivered them locally. `seq` numbers a
- * node's messages per topic, so a receiver counts the ones Redis lost (sequence.ts).
+ * node's messages per topic, so a receiver counts the ones Redis lost (sequence.ts); a topic
+ * gone quiet is marked with its last number, so a lost tail is counted too.
  *
  * Both connections are the store's fail-fast kind: while Redis is away a publish fails at once
  * (or after `timeoutMs` on a link that went silent) instead of queueing for ioredis's retries,
@@ -57,15 +65,23 @@ export class RedisAdapter implements PubSubAdapter {
   #hooks: AdapterHooks | null = null
   #sent = new OutboundSequence()
   #heard = new InboundSequence()
+  // Topics published on in the current period, and when each quiet one is marked next (in periods).
+  #recent = new Set<string>()
+  #marks = new Map<string, { wait: number; step: number }>()
+  #marker: ReturnType<typeof setInterval> | undefined
+  #markMs: number
   // Settle on each connection's first 'ready' (or the startup grace): what a node does while it
   // starts waits for that once, instead of failing because the socket was not open yet.
   #publisherStarted: Promise<void>
   #subscriberStarted: Promise<void>
   #isStarted = false
+  // subscribe() calls made while disconnected, woken when the topics are subscribed again.
+  #resubscribeWaiters: (() => void)[] = []
+  #timeoutMs: number
 
   constructor(options: RedisAdapterOptions = {}) {
     const { url = DEFAULT_URL, nodeId = randomUUID(), prefix = 'switchboard:' } = options
-    const { timeoutMs = DEFAULT_TIMEOUT_MS, lingerMs = DEFAULT_LINGER_MS } = options
+    const { timeoutMs = DEFAULT_TIMEOUT_MS, lingerMs = DEFAULT_LINGER_MS, markMs = DEFAULT_MARK_MS } = options
     if (nodeId === '') {
       throw new LiveError('pubsub.bad-option', 'RedisAdapter got an empty nodeId; omit it')
     }
@@ -75,8 +91,13 @@ export class RedisAdapter implements PubSubAdapter {
     if (!(lingerMs >= 0)) {
       throw new LiveError('pubsub.bad-option', `RedisAdapter lingerMs must be >= 0, got ${lingerMs}`)
     }
+    if (!(markMs > 0)) {
+      throw new LiveError('pubsub.bad-option', `RedisAdapter markMs must be > 0, got ${markMs}`)
+    }
     this.nodeId = nodeId
     this.#lingerMs = lingerMs
+    this.#markMs = markMs
+    this.#timeoutMs = timeoutMs
     this.#prefix = prefix
     this.#publisher = failFastRedis(url, timeoutMs)
     // Resubscribing is ours (on 'ready'): ioredis would forget topics added while it was away.
@@ -86,6 +107,11 @@ export class RedisAdapter implements PubSubAdapter {
     // A loaded machine may take a while to connect the first time: give that a grace period.
     this.#publisherStarted = firstReady(this.#publisher, STARTUP_GRACE * timeoutMs)
     this.#subscriberStarted = firstReady(this.#subscriber, STARTUP_GRACE * timeoutMs)
+    // Back after an outage: what was published meanwhile may have lost its tail; mark every run.
+    this.#publisherStarted.then(
+      () => this.#publisher.on('ready', () => this.#markAll()),
+      () => {},
+    )
     // firstReady resolves (ready, or the grace is over), never rejects: the catch only makes sure.
     Promise.all([this.#publisherStarted, this.#subscriberStarted]).then(
       () => (this.#isStarted = true),
@@ -114,8 +140,11 @@ export class RedisAdapter implements PubSubAdapter {
       return void this.#lingering.delete(topic)
     }
     if (!this.#isStarted) await this.#subscriberStarted
-    // Not connected: the 'ready' handler subscribes every remembered topic when it is back.
-    if (this.#subscriber.status === 'ready') await this.#subscriber.subscribe(this.#prefix + topic)
+    if (this.#subscriber.status === 'ready') return void (await this.#subscriber.subscribe(this.#prefix + topic))
+    // Not connected: the 'ready' handler subscribes every remembered topic when it is back. Until
+    // then the topic is not subscribed, and a message sent to it now is not owed here: a sender
+    // that trusted `settled()` would lose it uncounted. So wait for that, up to the timeout.
+    await this.#nextResubscribe()
   }
 
   async unsubscribe(topic: string): Promise<void> {
@@ -143,6 +172,7 @@ export class RedisAdapter implements PubSubAdapter {
   async publish(topic: string, message: unknown, from: string | null): Promise<void> {
     // Numbered before anything can fail: a message that never leaves is a gap its receivers count.
     const raw = encodeEnvelope({ origin: this.nodeId, from, message, seq: this.#sent.next(topic) })
+    this.#published(topic)
     if (!this.#isStarted) await this.#publisherStarted
     await this.#publisher.publish(this.#prefix + topic, raw)
   }
@@ -154,13 +184,74 @@ export class RedisAdapter implements PubSubAdapter {
     this.#lingering.clear()
     this.#sent.clear()
     this.#heard.clear()
+    clearInterval(this.#marker)
+    this.#marker = undefined
+    this.#marks.clear()
+    this.#recent.clear()
     await Promise.allSettled([this.#subscriber, this.#publisher].map(closeConnection))
   }
 
+  // A topic published on is marked after its first quiet period, then again after 2, 4, 8…
+  // periods while its run lives (sequence.ts): a receiver away meanwhile counts its lost tail
+  // when it is back, and a mark Redis did not take is sent again.
+  #published(topic: string): void {
+    this.#recent.add(topic)
+    if (this.#marker !== undefined) return
+    this.#marker = setInterval(() => this.#markQuiet(), this.#markMs)
+    this.#marker.unref()
+  }
+
+  // Every live run, a period from now at the earliest: other nodes resubscribe meanwhile.
+  #markAll(): void {
+    for (const topic of this.#sent.topics()) this.#published(topic)
+  }
+
+  #markQuiet(): void {
+    for (const [topic, due] of this.#marks) {
+      if (this.#recent.has(topic) || --due.wait > 0) continue
+      const seq = this.#sent.last(topic)
+      // A forgotten run needs no mark: its next message is a 1, a new run for every receiver.
+      if (seq === undefined) {
+        this.#marks.delete(topic)
+        continue
+      }
+      due.step *= 2
+      due.wait = due.step
+      const raw = encodeEnvelope({ origin: this.nodeId, from: null, message: null, seq, isMark: true })
+      this.#publisher.publish(this.#prefix + topic, raw).catch(() => this.#published(topic))
+    }
+    for (const topic of this.#recent) this.#marks.set(topic, { wait: 1, step: 1 })
+    this.#recent.clear()
+    if (this.#marks.size > 0) return
+    clearInterval(this.#marker)
+    this.#marker = undefined
+  }
+
+  // Settles once the subscriber connection is back and subscribed every topic, or after the timeout.
+  #nextResubscribe(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, this.#timeoutMs)
+      timer.unref()
+      const waiters = this.#resubscribeWaiters
+      function done(): void {
+        clearTimeout(timer)
+        const at = waiters.indexOf(done)
+        if (at >= 0) waiters.splice(at, 1)
+        resolve()
+      }
+      waiters.push(done)
+    })
+  }
+
   #resubscribe(): void {
-    if (this.#topics.size + this.#lingering.size === 0) return
+    const waiters = this.#resubscribeWaiters.splice(0)
+    const done = (): void => waiters.forEach((wake) => wake())
+    if (this.#topics.size + this.#lingering.size === 0) return done()
     const channels = [...this.#topics, ...this.#lingering.keys()].map((topic) => this.#prefix + topic)
-    this.#subscriber.subscribe(...channels).catch((error: unknown) => this.#hooks?.onError(error))
+    this.#subscriber.subscribe(...channels).then(done, (error: unknown) => {
+      done()
+      this.#hooks?.onError(error)
+    })
   }
 
   #report(state: 'ready' | 'reconnecting' | 'closed'): void {
@@ -176,6 +267,11 @@ export class RedisAdapter implements PubSubAdapter {
     if (envelope instanceof Error) return hooks.onError(envelope)
     if (envelope.origin === this.nodeId) return
     const topic = channel.slice(this.#prefix.length)
+    if (envelope.isMark === true) {
+      const missed = this.#heard.mark(topic, envelope.origin, envelope.seq!)
+      if (missed > 0 && this.#topics.has(topic)) hooks.onGap?.(topic, envelope.origin, missed)
+      return
+    }
     // Numbers are followed while a topic lingers too, so its return counts no false gap.
     const { isDelivered, missed } = this.#heard.receive(topic, envelope.origin, envelope.seq)
     if (!this.#topics.has(topic)) return

@@ -11,6 +11,11 @@
  * when two connections' bytes race inside Redis) was already counted lost: it is dropped, so
  * each sender's messages stay in order and `delivered + lost = sent` holds exactly.
  *
+ * A gap shows when a later number arrives, so the last messages of a burst would go uncounted
+ * if nothing followed them: a sender therefore marks each topic once it goes quiet, and again
+ * after its connection comes back, with the number of its last message there (`mark` in the
+ * envelope, no message); a receiver counts what it misses up to that number.
+ *
  * Both sides forget what goes quiet: a receiver forgets a topic when it unsubscribes (it is not
  * owed the messages published meanwhile), a sender forgets a topic it has not published on for
  * `idleMs` and starts it again at 1, which a receiver takes as a new run, not a step back.
@@ -42,6 +47,16 @@ export class OutboundSequence {
       this.#sweeper.unref()
     }
     return seq
+  }
+
+  /** The number of the last message on `topic`, or undefined if it has no live run. */
+  last(topic: string): number | undefined {
+    return this.#next.get(topic)
+  }
+
+  /** The topics with a live run. */
+  topics(): IterableIterator<string> {
+    return this.#next.keys()
   }
 
   /** Forgets every run and stops the sweep. */
@@ -94,6 +109,20 @@ export class InboundSequence {
     if (seq <= last) return LATE
     senders.set(origin, seq)
     return seq === last + 1 ? IN_ORDER : { isDelivered: true, missed: seq - last - 1 }
+  }
+
+  /**
+   * Takes a sender's mark, "my last message on `topic` was number `seq`", and returns how many
+   * of its messages up to it never arrived here: the lost tail no later message would reveal.
+   * A mark from a sender not heard yet only sets where its numbers stand.
+   */
+  mark(topic: string, origin: string, seq: number): number {
+    let senders = this.#last.get(topic)
+    if (senders === undefined) this.#last.set(topic, (senders = new Map()))
+    const last = senders.get(origin)
+    if (last !== undefined && seq <= last) return 0
+    senders.set(origin, seq)
+    return last === undefined ? 0 : seq - last
   }
 
   /** Forgets `topic` (no longer subscribed: the messages published meanwhile are not owed). */

@@ -101,6 +101,82 @@ describe.skipIf(!isRedisUp)('pubsub through a Redis outage', () => {
     expect(gaps.reduce((x, y) => x + y, 0)).toBe(b.stats.lost)
   })
 
+  it('settles a subscription made while reconnecting only once Redis has it, so nothing sent after is lost uncounted', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    let proxy = await startProxy(REDIS_PORT)
+    open.push({ close: () => proxy.close() })
+    const prefix = `switchboard-head:${process.pid}:${Math.random().toString(36).slice(2)}:`
+    const a = new PubSub({ adapter: new RedisAdapter({ url: REDIS_URL, prefix, timeoutMs: 1000 }) })
+    const b = new PubSub({ adapter: new RedisAdapter({ url: `redis://127.0.0.1:${proxy.port}`, prefix, timeoutMs: 1000 }) })
+    open.push(b, a)
+    b.subscribe('other', () => {})
+    await Promise.all([a.settled(), b.settled()])
+    // b's connections drop and it reconnects; it subscribes a new topic meanwhile.
+    await proxy.close()
+    await sleep(50)
+    const seenByB: unknown[] = []
+    b.subscribe('feed', (m) => seenByB.push(m))
+    setTimeout(() => void startProxy(REDIS_PORT, proxy.port).then((back) => (proxy = back)), 200)
+    await b.settled()
+    // Settled means subscribed on Redis: the first message of a's run reaches b.
+    let sent = 0
+    await a.broadcast('feed', 'first')
+    sent++
+    expect(await eventually(async () => void (sent++, await a.broadcast('feed', 'more')), () => seenByB.includes('more'))).toBe(true)
+    await b.settled()
+    expect(seenByB[0]).toBe('first')
+    expect(seenByB.length + b.stats.lost).toBe(sent)
+  })
+
+  it('counts a lost tail no later message reveals: the sender marks its last number once Redis is back', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    let proxy = await startProxy(REDIS_PORT)
+    open.push({ close: () => proxy.close() })
+    const prefix = `switchboard-tail:${process.pid}:${Math.random().toString(36).slice(2)}:`
+    const viaProxy = `redis://127.0.0.1:${proxy.port}`
+    const a = new PubSub({ adapter: new RedisAdapter({ url: viaProxy, prefix, timeoutMs: 300, markMs: 100 }) })
+    const b = new PubSub({ adapter: new RedisAdapter({ url: REDIS_URL, prefix, timeoutMs: 300 }) })
+    open.push(b, a)
+    const seenByB: unknown[] = []
+    b.subscribe('feed', (m) => seenByB.push(m))
+    await Promise.all([a.settled(), b.settled()])
+    let sent = 0
+    expect(await eventually(async () => void (sent++, await a.broadcast('feed', 'hello')), () => seenByB.length > 0)).toBe(true)
+    for (let i = 0; i < 3; i++, sent++) await a.broadcast('feed', `before ${i}`)
+    expect(await eventually(async () => {}, () => seenByB.length + b.stats.lost === sent)).toBe(true)
+    // The last five go while a is cut off, and a publishes nothing on the topic afterwards.
+    await proxy.close()
+    await sleep(100)
+    for (let i = 0; i < 5; i++, sent++) await a.broadcast('feed', `lost ${i}`)
+    proxy = await startProxy(REDIS_PORT, proxy.port)
+    expect(await eventually(async () => {}, () => seenByB.length + b.stats.lost === sent, 50)).toBe(true)
+    expect(b.stats.lost).toBe(5)
+    expect(seenByB.filter((m) => String(m).startsWith('lost'))).toEqual([])
+  })
+
+  it("counts the tail a receiver missed while it was away, from the marks the sender repeats while quiet", async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    let proxy = await startProxy(REDIS_PORT)
+    open.push({ close: () => proxy.close() })
+    const prefix = `switchboard-away:${process.pid}:${Math.random().toString(36).slice(2)}:`
+    const a = new PubSub({ adapter: new RedisAdapter({ url: REDIS_URL, prefix, timeoutMs: 300, markMs: 100 }) })
+    const b = new PubSub({ adapter: new RedisAdapter({ url: `redis://127.0.0.1:${proxy.port}`, prefix, timeoutMs: 300 }) })
+    open.push(b, a)
+    const seenByB: unknown[] = []
+    b.subscribe('feed', (m) => seenByB.push(m))
+    await Promise.all([a.settled(), b.settled()])
+    let sent = 0
+    expect(await eventually(async () => void (sent++, await a.broadcast('feed', 'hello')), () => seenByB.length > 0)).toBe(true)
+    // b is away while a sends its last three (a's own link is fine), and a sends nothing after.
+    await proxy.close()
+    await sleep(50)
+    for (let i = 0; i < 3; i++, sent++) await a.broadcast('feed', `missed ${i}`)
+    await sleep(300) // a's first mark goes while b is still away
+    proxy = await startProxy(REDIS_PORT, proxy.port)
+    expect(await eventually(async () => {}, () => seenByB.length + b.stats.lost === sent, 50)).toBe(true)
+    expect(b.stats.lost).toBe(3)
+  })
+
   it('fails publishes within the command timeout when the link to Redis goes silent', async () => {
     const onAdapterError = vi.fn()
     const proxy = await startProxy(REDIS_PORT)

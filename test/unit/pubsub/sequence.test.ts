@@ -54,6 +54,18 @@ describe('InboundSequence', () => {
     expect(heard.receive('t', 'old', undefined)).toEqual({ isDelivered: true, missed: 0 })
   })
 
+  it("counts the lost tail up to a sender's mark, once, and takes a first mark as where it stands", () => {
+    const heard = new InboundSequence()
+    heard.receive('t', 'a#1', 1)
+    heard.receive('t', 'a#1', 2)
+    expect(heard.mark('t', 'a#1', 5)).toBe(3) // 3, 4 and 5 never came, and nothing came after
+    expect(heard.mark('t', 'a#1', 5)).toBe(0) // marked again after a reconnect: counted already
+    expect(heard.receive('t', 'a#1', 4)).toEqual({ isDelivered: false, missed: 0 }) // late
+    expect(heard.receive('t', 'a#1', 6)).toEqual({ isDelivered: true, missed: 0 })
+    expect(heard.mark('t', 'b#1', 9)).toBe(0)
+    expect(heard.receive('t', 'b#1', 11).missed).toBe(1)
+  })
+
   it('owes nothing published while the topic was not subscribed', () => {
     const heard = new InboundSequence()
     heard.receive('t', 'a#1', 1)
@@ -70,5 +82,13 @@ describe('the envelope seq', () => {
     expect(decodeEnvelope(encodeEnvelope({ origin: 'a#1', from: null, message: 1 }))).not.toHaveProperty('seq')
     expect(decodeEnvelope('{"origin":"a","from":null,"message":1,"seq":0}')).toBeInstanceOf(Error)
     expect(decodeEnvelope('{"origin":"a","from":null,"message":1,"seq":"3"}')).toBeInstanceOf(Error)
+  })
+
+  it('carries a mark as a number without a message', () => {
+    const raw = encodeEnvelope({ origin: 'a#1', from: null, message: null, seq: 4, isMark: true })
+    expect(JSON.parse(raw)).toEqual({ origin: 'a#1', from: null, message: null, seq: 4, mark: true })
+    expect(decodeEnvelope(raw)).toEqual({ origin: 'a#1', from: null, message: null, seq: 4, isMark: true })
+    expect(decodeEnvelope('{"origin":"a","from":null,"message":null,"mark":true}')).toBeInstanceOf(Error)
+    expect(decodeEnvelope('{"origin":"a","from":null,"message":null,"seq":4,"mark":1}')).toBeInstanceOf(Error)
   })
 })
