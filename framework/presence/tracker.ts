@@ -54,7 +54,8 @@ type Owned = { readonly topic: string; readonly key: string; readonly dot: Dot }
  * down: its presences leave (a leave diff), but the peer is still known, and heard again it is
  * asked for its slice, whose presences join again with any change made meanwhile. After
  * `permDownAfterMs` (default 300 s) it is gone for good and forgotten. A graceful `close`
- * removes its presences at once, and so does a restart (a newer epoch, see `nodeId`).
+ * removes its presences at once and says goodbye, so peers forget the node at once too; a
+ * restart (a newer epoch, see `nodeId`) drops the old start's presences at once.
  *
  * @example
  * tracker.track(owner, 'room:1', user.id, { device: 'laptop' })
@@ -192,16 +193,19 @@ export class PresenceTracker {
 
   /**
    * Stops heartbeats and leaves the internal topics. If the pubsub is still open, this node's
-   * presences are removed on peers at once instead of after their timeout.
+   * presences are removed on peers at once, and they forget this node (it is no longer listed in
+   * their `peers()`), instead of after their timeouts.
    */
   async close(): Promise<void> {
     if (this.#isClosed) return
     clearInterval(this.#timer)
     const dots = [...this.#owned.values()].flatMap((owned) => [...owned.values()].map((e) => e.dot))
-    const farewell =
+    // The removal first, for peers that know no goodbye (an older version during a deploy).
+    const removal =
       dots.length > 0
         ? this.#send(this.#topicPrefix, { type: 'delta', node: this.#node, delta: removalOf(dots) })
         : null
+    const goodbye = this.#send(this.#topicPrefix, { type: 'goodbye', node: this.#node })
     this.#isClosed = true
     this.#owned.clear()
     for (const detach of this.#exitWatches.values()) detach()
@@ -210,7 +214,7 @@ export class PresenceTracker {
     this.#liveness.clear()
     this.#epochs.clear()
     this.#replica.clear()
-    await farewell
+    await Promise.all([removal, goodbye])
     if (!this.#pubsub.isClosed) this.#pubsub.unsubscribeOwner(this)
   }
 
@@ -218,6 +222,8 @@ export class PresenceTracker {
     const wire = decodeWire(message)
     if (this.#isClosed || wire === null || wire.node === this.#node) return
     if (this.#isSuperseded(wire.node)) return
+    // A graceful close: gone for good now, not after permDownAfterMs of silence.
+    if (wire.type === 'goodbye') return this.#goodbye(wire.node)
     // Back from temporarily down: its presences left when it went down, so fetch its slice;
     // merging it makes them join again, as they are now (deltas sent meanwhile may be lost).
     const wasDown = this.#liveness.stageOf(wire.node) === 'down'
@@ -266,6 +272,11 @@ export class PresenceTracker {
       this.#announce(this.#replica.nodeDown(other))
     }
     return false
+  }
+
+  #goodbye(node: string): void {
+    this.#liveness.forget(node)
+    this.#announce(this.#replica.nodeDown(node))
   }
 
   /** A node is the authority for its own entries only; anything else in its message is dropped. */

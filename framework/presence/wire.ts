@@ -7,12 +7,14 @@ import { isRecord } from './record.ts'
  * - `delta`: my entries changed by this delta.
  * - `state`: my whole slice (entries and context), in answer to `sync`.
  * - `sync`: send me your slice (on my direct topic).
+ * - `goodbye`: I am stopping (a graceful close): drop my presences and forget me now.
  */
 export type PresenceWire =
   | { readonly type: 'heartbeat'; readonly node: string; readonly clock: number }
   | { readonly type: 'delta'; readonly node: string; readonly delta: PresenceDelta }
   | { readonly type: 'state'; readonly node: string; readonly state: PresenceState }
   | { readonly type: 'sync'; readonly node: string }
+  | { readonly type: 'goodbye'; readonly node: string }
 
 /** Narrows a pubsub message into a wire message, or null when it is not one. */
 export const decodeWire = (value: unknown): PresenceWire | null => {
@@ -33,6 +35,8 @@ export const decodeWire = (value: unknown): PresenceWire | null => {
     }
     case 'sync':
       return { type: 'sync', node }
+    case 'goodbye':
+      return { type: 'goodbye', node }
     default:
       return null
   }

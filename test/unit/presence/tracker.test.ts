@@ -312,6 +312,22 @@ describe('PresenceTracker node down in two stages', () => {
     ])
   })
 
+  it('forgets a node that closed gracefully at once: its presences leave and it is no longer a peer', async () => {
+    const { a, b, c } = await threeNodes()
+    const [onA, onC] = [inbox(a.pubsub, 'room'), inbox(c.pubsub, 'room')]
+    await b.tracker.close()
+    await vi.advanceTimersByTimeAsync(0)
+    for (const [tracker, messages] of [[a.tracker, onA], [c.tracker, onC]] as const) {
+      expect(keys(tracker)).toEqual(['ann', 'cid'])
+      expect(messages.map((m) => [Object.keys(m.joins), Object.keys(m.leaves)])).toEqual([[[], ['bob', 'bea']]])
+      expect(tracker.peers().map((peer) => peer.id).sort()).toEqual(tracker === a.tracker ? ['c#1'] : ['a#1'])
+    }
+    // Not brought back as down later either (it said goodbye; its silence means nothing).
+    await vi.advanceTimersByTimeAsync(1500)
+    expect(stageOfB(a.tracker)).toBeUndefined()
+    expect(onA).toHaveLength(1)
+  })
+
   it('forgets a node silent past permDownAfterMs, whose presences left when it went down', async () => {
     const { a, b, c } = await threeNodes()
     const [onA, onC] = [inbox(a.pubsub, 'room'), inbox(c.pubsub, 'room')]
