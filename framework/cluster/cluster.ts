@@ -166,7 +166,10 @@ export class Cluster {
     const pubsub = options.pubsub ?? new PubSub(adapter ? { adapter } : {})
     const owns = { pubsub: options.pubsub === undefined, coordinator: options.coordinator === undefined }
     const cluster = new Cluster({ node, epoch, pubsub, coordinator, owns, options })
-    await cluster.#start()
+    // A coordinator made here (no Redis, no primary, none given) serves this node alone. Leases
+    // keep one owner per name either way; the wait only helps nodes started together to see
+    // each other before they place names, and here there are none.
+    await cluster.#start(options.coordinator === undefined && options.redisUrl === undefined && worker === undefined)
     return cluster
   }
 
@@ -226,9 +229,9 @@ export class Cluster {
     if (this.#store && typeof this.#storeOption !== 'object') await (await this.#store).close()
   }
 
-  async #start(): Promise<void> {
+  async #start(isAlone: boolean): Promise<void> {
     await this.#rpc.ready()
-    await this.membership.start()
+    await this.membership.start(isAlone)
     this.#names.start(this.#rpc)
   }
 
