@@ -109,6 +109,7 @@ export type {
   ClusterOptions,
   Coordinator,
   KindSpec,
+  Lease,
   Member,
   MemberView,
   MembershipOptions,

@@ -18,7 +18,7 @@ import { LiveError } from '../errors.ts'
 import { PubSub, RedisAdapter } from '../pubsub/index.ts'
 import { openStore, type StateStore } from '../store/index.ts'
 import { memberId, type Coordinator } from './coordinator.ts'
-import type { ClusterBehaviour, PersistOptions } from './durable.ts'
+import type { ClusterBehaviour, Lease, PersistOptions } from './durable.ts'
 import { MemoryCoordinator } from './memory-coordinator.ts'
 import { Membership, type MembershipOptions } from './membership.ts'
 import { NamedProcesses } from './names.ts'
@@ -57,8 +57,12 @@ export type ClusterOptions = MembershipOptions & {
 /** How to run the processes of a kind (see `Cluster.define`). */
 export type KindSpec<T extends ProcessTypes> = {
   readonly behaviour: ClusterBehaviour<T>
-  /** The argument `init` receives for an id; default: the id itself. */
-  readonly args?: (id: string) => ArgsOf<T>
+  /**
+   * The argument `init` receives for an id; default: the id itself. `lease.fence` is the token
+   * this start holds: pass it to the process's own store writes (`store.append(log, v, fence)`)
+   * so a deposed owner's are refused as its snapshots are.
+   */
+  readonly args?: (id: string, lease: Lease) => ArgsOf<T>
   /** Keep the state in the store: snapshot on change and stop, resume on restart or failover. */
   readonly persist?: boolean | PersistOptions
 }
