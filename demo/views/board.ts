@@ -91,6 +91,7 @@ const REFUSED: Record<string, string> = {
   invalid: 'That is not a valid value.',
   'nothing-to-undo': 'Nothing of yours to undo.',
   full: 'The board has as many columns as it can take.',
+  unsaved: 'That change could not be saved. Try again.',
 }
 
 const activityRow = (a: Activity, id: string): Rendered =>
@@ -337,7 +338,8 @@ export const createBoardView = (boards: Boards) =>
     // Sends an operation to the board; the board it returns is shown at once (the broadcast
     // that follows carries the same version and is dropped). A refusal becomes a notice.
     async #apply(op: Op, isNoticed = true): Promise<Result> {
-      const result = await boards.apply(this.state.id, op)
+      // A save that failed is told, not a crash of the view: the board goes on from what it saved.
+      const result = await boards.apply(this.state.id, op).catch((): Result => ({ ok: false, reason: 'unsaved' }))
       if (result.ok) this.#showBoard(result.board)
       else if (isNoticed || result.reason !== 'conflict') this.#notify(REFUSED[result.reason] ?? 'That did not work.')
       return result
