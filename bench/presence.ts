@@ -21,7 +21,7 @@ const topicOf = (i: number): string => `room:${Math.floor(i / PER_TOPIC)}`
 
 const measure = async (size: number): Promise<ResultRow> => {
   const pubsub = new PubSub()
-  const tracker = new PresenceTracker(pubsub, { heartbeatMs: 60_000, nodeTimeoutMs: 120_000 })
+  const tracker = new PresenceTracker(pubsub, { heartbeatMs: 60_000, downAfterMs: 120_000 })
   let delivered = 0
   const topics = Math.ceil(size / PER_TOPIC)
   for (let t = 0; t < topics; t++) pubsub.subscribe(`room:${t}`, () => delivered++)

@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every part in turn — render, client, browser, bytes, memory, broadcast, fanout,
- * cluster, presence, board, hotreload — each in its own Node process with the flags it needs (the
+ * cluster, presence, board, hotreload, starter — each in its own Node process with the flags it needs (the
  * same as its `bench:<part>` script). Each child runs in its own process group, killed whole if
  * this runner is interrupted or fails.
  */
@@ -20,6 +20,7 @@ const PARTS: { name: string; flags: string[]; script: string }[] = [
   { name: 'presence', flags: [], script: here('presence.ts') },
   { name: 'board', flags: [], script: here('board.ts') },
   { name: 'hotreload', flags: ['--conditions=source'], script: here('hotreload.ts') },
+  { name: 'starter', flags: ['--conditions=source'], script: here('starter.ts') },
 ]
 
 let current: ChildProcess | null = null

@@ -10,7 +10,7 @@ import type { Payload } from './protocol.ts'
 type Options = { [option: string]: unknown }
 
 // The core's memory of what commands set, handed over with each run.
-let memoryOf: (el: Element) => Remembered = () => ({ classes: new Map(), attrs: new Map() })
+let memoryOf: (el: Element) => Remembered = () => new Map()
 
 const FOCUSABLE =
   'a[href],button:not([disabled]),input:not([disabled]):not([type=hidden]),select:not([disabled]),' +
@@ -18,15 +18,21 @@ const FOCUSABLE =
 // Values are checked as the URL parser would read them: it drops controls and spaces first.
 const UNSAFE_VALUE = /^(javascript|vbscript|data):/i
 
-const setDisplay = (el: HTMLElement, display: string): void => {
-  el.style.display = memoryOf(el).display = display
+// Sets `what` on `el` now, and remembers how for reapplyCommands.
+const keep = (el: HTMLElement, what: string, set: (el: HTMLElement) => void): void => {
+  set(el)
+  memoryOf(el).set(what, set)
 }
 
-const setClasses = (el: Element, names: unknown, isOn: (name: string) => boolean): void => {
-  for (const name of String(names).split(/\s+/).filter(Boolean)) {
+const setDisplay = (el: HTMLElement, display: string): void =>
+  keep(el, 'display', (to) => void (to.style.display = display))
+
+const classNames = (names: unknown): string[] => String(names ?? '').split(/\s+/).filter(Boolean)
+
+const setClasses = (el: HTMLElement, names: unknown, isOn: (name: string) => boolean): void => {
+  for (const name of classNames(names)) {
     const on = isOn(name)
-    el.classList.toggle(name, on)
-    memoryOf(el).classes.set(name, on)
+    keep(el, `class ${name}`, (to) => void to.classList.toggle(name, on))
   }
 }
 
@@ -34,15 +40,14 @@ const isHidden = (el: Element): boolean => getComputedStyle(el).display === 'non
 
 // Classes on for `time` ms, then off (and forgotten), then `after`.
 const transition = (el: HTMLElement, names: unknown, time: unknown, after?: () => void): void => {
-  const ms = Number(time ?? 200)
-  if (names) setClasses(el, names, () => true)
+  setClasses(el, names, () => true)
   setTimeout(() => {
-    for (const name of String(names ?? '').split(/\s+/).filter(Boolean)) {
+    for (const name of classNames(names)) {
       el.classList.remove(name)
-      memoryOf(el).classes.delete(name)
+      memoryOf(el).delete(`class ${name}`)
     }
     after?.()
-  }, names ? ms : 0)
+  }, names ? Number(time ?? 200) : 0)
 }
 
 const show = (el: HTMLElement, o: Options): void => {
@@ -71,12 +76,11 @@ const COMMANDS: { [name: string]: Run } = {
     if (/^on/i.test(name) || UNSAFE_VALUE.test(value.replace(/[\u0000-\u0020]/g, ''))) {
       return console.error('switchboard: client.unsafe-command', name, value)
     }
-    el.setAttribute(name, value)
-    memoryOf(el).attrs.set(name, value)
+    keep(el, `attr ${name}`, (to) => to.setAttribute(name, value))
   },
   removeAttribute: (el, o) => {
-    el.removeAttribute(String(o.name))
-    memoryOf(el).attrs.set(String(o.name), null)
+    const name = String(o.name)
+    keep(el, `attr ${name}`, (to) => to.removeAttribute(name))
   },
   transition: (el, o) => transition(el, o.names, o.time),
   focus: (el) => el.focus(),

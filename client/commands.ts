@@ -27,8 +27,11 @@ export type CommandContext = {
   memoryOf(el: Element): Remembered
 }
 
-/** What commands set on one element. */
-export type Remembered = { display?: string; classes: Map<string, boolean>; attrs: Map<string, string | null> }
+/**
+ * What commands set on one element, by what they set (`display`, `class <name>`, `attr <name>`):
+ * how to set it again on the node that replaces the element.
+ */
+export type Remembered = Map<string, (el: HTMLElement) => void>
 
 type CommandSet = { run(json: string, source: Element, ctx: CommandContext): void }
 
@@ -43,20 +46,13 @@ export const isCommandList = (value: string): boolean => value.startsWith('[[')
 
 export const memoryOf = (el: Element): Remembered => {
   let memory = remembered.get(el)
-  if (!memory) remembered.set(el, (memory = { classes: new Map(), attrs: new Map() }))
+  if (!memory) remembered.set(el, (memory = new Map()))
   return memory
 }
 
 /** Gives `to` (the server's incoming node) what commands set on `from`; see the header. */
 export const reapplyCommands = (from: Element, to: Element): void => {
-  const memory = remembered.get(from)
-  if (!memory) return
-  if (memory.display !== undefined) (to as HTMLElement).style.display = memory.display
-  for (const [name, isOn] of memory.classes) to.classList.toggle(name, isOn)
-  for (const [name, value] of memory.attrs) {
-    if (value === null) to.removeAttribute(name)
-    else to.setAttribute(name, value)
-  }
+  for (const set of remembered.get(from)?.values() ?? []) set(to as HTMLElement)
 }
 
 /** True when neither the element nor an ancestor has display none. */

@@ -12,16 +12,17 @@ import { hooks } from './patch.ts'
 import { ROOT_SELECTOR } from './protocol.ts'
 import { LiveSocket } from './socket.ts'
 
-const meta = (name: string): string | null =>
-  document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? null
+const meta = (name: string): string | null | undefined =>
+  document.querySelector(`meta[name="${name}"]`)?.getAttribute('content')
 
 // The server prints its socket path (the `socketPath` option) in the page; the default when a
 // layout leaves it out.
 const socketPath = meta('sb-socket') ?? '/live/websocket'
 
 /** The page's socket, shared by its views and channels. */
-export const socket = new LiveSocket(
-  `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${socketPath}`,
+const socket = new LiveSocket(
+  // http: gives ws:, https: gives wss:.
+  `${location.origin.replace('http', 'ws')}${socketPath}`,
   () => ({ csrf: meta('csrf-token') ?? '' }),
 )
 
@@ -42,11 +43,12 @@ const boot = (): void => {
 if (document.readyState === 'loading') addEventListener('DOMContentLoaded', boot, { once: true })
 else boot()
 
-// The IIFE build also assigns these exports to `var Switchboard`; this covers ES module use.
-// `load(name)` brings in a chunk: `const { PresenceList } = await Switchboard.load('presence')`.
+// The page's one way in (the script exports nothing: an export would cost the core bytes for an
+// ES module build nobody ships). `load(name)` brings in a chunk:
+// `const { PresenceList } = await Switchboard.load('presence')`.
 Object.assign(window, { Switchboard: { socket, LiveSocket, hooks, load: loadChunk, defineChunk } })
 
-export { defineChunk, hooks, loadChunk as load, LiveSocket }
+// Types only, for apps in TypeScript.
 export type { Channel, Push } from './channel.ts'
 export type { Hook, HookInstance } from './patch.ts'
-export type { ConnectionState } from './socket.ts'
+export type { ConnectionState, LiveSocket } from './socket.ts'

@@ -152,15 +152,10 @@ export const morph = (
   isRoot = false,
   isMount = false,
 ): void => {
-  let target = to
-  if (typeof to === 'string') {
-    // A template parses any element in its own context (a <tr> stays a <tr>).
-    const template = document.createElement('template')
-    template.innerHTML = to
-    target = template.content.firstElementChild as HTMLElement
-  }
   const updated: HTMLElement[] = []
-  const el = morphdom(from, target, {
+  // morphdom parses a string in a <template>, where any element keeps its context (a <tr> stays
+  // a <tr>).
+  const el = morphdom(from, to, {
     childrenOnly: isRoot,
     getNodeKey: (node) =>
       isElement(node) ? node.id || (isMount ? null : node.getAttribute(NODE_ATTRIBUTE)) : null,

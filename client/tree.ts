@@ -24,8 +24,8 @@ type Json = unknown
 
 // Malformed input means the client's tree no longer matches the server's; the view rejoins
 // (client.out-of-sync). Short messages: every byte here ships in the bundle.
-const bad = (what: string): never => {
-  throw new Error(`bad ${what}`)
+const bad = (): never => {
+  throw new Error('bad tree')
 }
 type JsonObject = { [key: string]: Json }
 
@@ -52,7 +52,7 @@ export class ClientTree {
   addStatics(table: Json): void {
     if (!isObject(table)) return
     for (const [id, entry] of Object.entries(table)) {
-      if (!Array.isArray(entry)) return bad('tree')
+      if (!Array.isArray(entry)) return bad()
       const last = entry[entry.length - 1]
       const root = typeof last === 'number' ? last : null
       const parts = (root === null ? entry : entry.slice(0, -1)).map(String)
@@ -72,7 +72,7 @@ export class ClientTree {
    */
   merge(diff: Json): (Node | null)[] {
     const root = this.#root
-    if (!root) return bad('tree')
+    if (!root) return bad()
     // `s` at the top: the render switched its root template (issue 10 #7), a whole new tree.
     if (isObject(diff) && 's' in diff) {
       this.mount(diff)
@@ -123,7 +123,7 @@ export class ClientTree {
   #slotHtml(slot: Slot, isMarked: boolean): string {
     if (typeof slot !== 'object') return '' + slot
     if ('k' in slot) return streamMarker(slot.k)
-    if ('cid' in slot) return this.#nodeHtml(this.#components.get('' + slot.cid) ?? bad('tree'), isMarked)
+    if ('cid' in slot) return this.#nodeHtml(this.#components.get('' + slot.cid) ?? bad(), isMarked)
     if ('slots' in slot) return this.#nodeHtml(slot, isMarked)
     let out = ''
     for (const entry of slot.entries) out += this.#nodeHtml(entry, isMarked)
@@ -132,12 +132,12 @@ export class ClientTree {
 
   #statsFor(id: Json): Statics {
     const statics = this.#statics.get(Number(id))
-    if (!statics) return bad('tree')
+    if (!statics) return bad()
     return statics
   }
 
   #decodeNode(wire: Json): Node {
-    if (!isObject(wire)) return bad('tree')
+    if (!isObject(wire)) return bad()
     const statics = this.#statsFor(wire.s)
     const count = statics.parts.length - 1
     const slots: Slot[] = new Array(count)
@@ -148,13 +148,13 @@ export class ClientTree {
   #decodeEntry(list: List, wire: Json): Node {
     if (!Array.isArray(wire)) return this.#decodeNode(wire)
     const statics = list.statics
-    if (!statics) return bad('tree')
+    if (!statics) return bad()
     return { statics, slots: wire.map((w) => this.#decodeSlot(w)), key: this.#nextKey++ }
   }
 
   #decodeSlot(wire: Json): Slot {
     if (typeof wire === 'string' || typeof wire === 'number') return wire
-    if (!isObject(wire)) return bad('tree')
+    if (!isObject(wire)) return bad()
     if ('st' in wire) return this.#decodeStream(wire)
     if ('l' in wire) return this.#decodeList(wire)
     return 'cid' in wire ? (wire as Ref) : this.#decodeNode(wire)
@@ -163,7 +163,7 @@ export class ClientTree {
   #decodeList(wire: JsonObject): List {
     const list: List = { statics: 's' in wire ? this.#statsFor(wire.s) : null, entries: [] }
     const entries = wire.l
-    if (!Array.isArray(entries)) return bad('tree')
+    if (!Array.isArray(entries)) return bad()
     list.entries = entries.map((entry) => this.#decodeEntry(list, entry))
     return list
   }
@@ -194,21 +194,21 @@ export class ClientTree {
   // `chain` holds the rooted ancestors of `node` (the view root first): the patch targets. A node
   // diff names changed slots by index, as an object or positionally (an array, null: unchanged).
   #mergeNode(node: Node, diff: Json, chain: Node[]): void {
-    if (typeof diff !== 'object' || !diff) return bad('tree')
+    if (typeof diff !== 'object' || !diff) return bad()
     const here = chain.length === 0 || node.statics.root !== null ? [...chain, node] : chain
     for (const key in diff) {
       const index = Number(key)
       const change = (diff as JsonObject)[key]
       const slot = node.slots[index]
       if (change === null) continue
-      if (slot === undefined) return bad('tree')
+      if (slot === undefined) return bad()
       if (typeof change !== 'object' || 's' in change || 'l' in change || 'st' in change || 'cid' in change) {
         const value = (node.slots[index] = this.#decodeSlot(change)) as List
         // A list sent whole in place of a list (all its entries new): its rows change.
         if ((slot as List).entries && (change as JsonObject).l) this.#listChanged(value, (slot as List).entries, here)
         else this.#markDirty(here)
       } else if (typeof slot !== 'object' || 'k' in slot) {
-        return bad('tree')
+        return bad()
       } else if ('slots' in slot) {
         this.#mergeNode(slot, change, here)
       } else {
@@ -251,7 +251,7 @@ export class ClientTree {
         ;(columns[key] as Json[]).forEach((value, index) => {
           const entry = list.entries[index]
           if (value === null) return
-          if (!entry) return bad('tree')
+          if (!entry) return bad()
           entry.slots[Number(key)] = value as Slot
           this.#markDirty(entry.statics.root === null ? chain : [...chain, entry])
         })

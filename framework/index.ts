@@ -57,6 +57,7 @@ export type { PubSubAdapter, PubSubOptions, PubSubStats, RedisAdapterOptions } f
 
 export { PresenceTracker } from './presence/index.ts'
 export type { PresenceDiffMessage, PresenceTrackerOptions } from './presence/index.ts'
+export type { LivenessPeriods, PeerView } from './liveness/index.ts'
 
 export {
   defineProcess,

@@ -48,8 +48,10 @@ export interface Coordinator {
   /**
    * acquire: take the name if free (a new token) or extend it if `holder` has it;
    * renew: extend only if `holder` has it with `token`; release: free it only then.
+   * `waitMs` lets a renew wait for its answer longer than a command usually may (as long as the
+   * lease is valid); a coordinator whose transport has a fixed timeout (Redis) may fail sooner.
    */
-  lease(op: LeaseOp, name: string, holder: string, token: number, ttlMs: number): Promise<LeaseReply>
+  lease(op: LeaseOp, name: string, holder: string, token: number, ttlMs: number, waitMs?: number): Promise<LeaseReply>
   /** The holders of `names`, in order; null for a free name. */
   holders(names: readonly string[]): Promise<(LeaseHolder | null)[]>
   /** Marks `name` as one that should run (idempotent). */

@@ -178,8 +178,8 @@ export class IpcCoordinator implements Coordinator {
   leave(member: Member): Promise<void> {
     return this.#call('leave', [member]) as Promise<void>
   }
-  lease(op: LeaseOp, name: string, holder: string, token: number, ttlMs: number): Promise<LeaseReply> {
-    return this.#call('lease', [op, name, holder, token, ttlMs]) as Promise<LeaseReply>
+  lease(op: LeaseOp, name: string, holder: string, token: number, ttlMs: number, waitMs?: number): Promise<LeaseReply> {
+    return this.#call('lease', [op, name, holder, token, ttlMs], waitMs) as Promise<LeaseReply>
   }
   holders(names: readonly string[]): Promise<(LeaseHolder | null)[]> {
     return this.#call('holders', [names]) as Promise<(LeaseHolder | null)[]>
@@ -199,13 +199,14 @@ export class IpcCoordinator implements Coordinator {
   }
 
   // The primary's coordinator is ours: its answers have the declared shapes (hence the casts).
-  #call(method: CoordinatorMethod, args: unknown[]): Promise<unknown> {
+  // The channel loses nothing while both ends live: an answer that is late is slow, not lost.
+  #call(method: CoordinatorMethod, args: unknown[], timeoutMs = this.#timeoutMs): Promise<unknown> {
     const id = ++this.#next
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id)
-        reject(new LiveError('cluster.unavailable', `the primary did not answer ${method} within ${this.#timeoutMs}ms`))
-      }, this.#timeoutMs)
+        reject(new LiveError('cluster.unavailable', `the primary did not answer ${method} within ${timeoutMs}ms`))
+      }, timeoutMs)
       this.#pending.set(id, {
         resolve: (value) => (clearTimeout(timer), resolve(value)),
         reject: (error) => (clearTimeout(timer), reject(error)),

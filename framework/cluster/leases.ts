@@ -7,14 +7,25 @@
  * without a renew (the coordinator is away, or this node was paused or cut off), `onLost` runs
  * at once: the owner stops the process before anyone else can be granted the name. A write the
  * stopped process still attempts carries the old token and is refused by the store.
+ *
+ * Renewing starts a third of the TTL in (`renewMs`), well before validity runs out, and a renew
+ * keeps trying for as long as the lease is valid here: it waits for its answer until then (a
+ * busy event loop here or in the workers' primary delays answers past any usual command timeout,
+ * which used to let leases lapse under load, issue 14), and one that fails (Redis's own command
+ * timeout, a dropped connection) is sent again after a short pause. Only validity running out
+ * stops a process, never one failed attempt.
  */
 import { performance } from 'node:perf_hooks'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Coordinator, LeaseReply } from './coordinator.ts'
 
 /** Why a lease ended here: another holder has it, or it could not be renewed in time. */
 export type LossReason = 'lost' | 'expired'
 
 type Held = { token: number; validUntil: number }
+
+// Pause between the attempts of one renew (at most a quarter of the renew period).
+const RETRY_PAUSE_MS = 100
 
 /** Timing of the leases. */
 export type LeaseTiming = { readonly ttlMs: number; readonly renewMs: number; readonly marginMs: number }
@@ -26,9 +37,11 @@ export class Leases {
   readonly #timing: LeaseTiming
   readonly #onLost: (name: string, reason: LossReason) => void
   readonly #held = new Map<string, Held>()
+  // Names with a renew under way: a slow one is not sent again by the next round.
+  readonly #renewing = new Set<string>()
   #renewer: NodeJS.Timeout | undefined
   #fence: NodeJS.Timeout | undefined
-  #isRenewing = false
+  #isClosed = false
 
   constructor(
     coordinator: Coordinator,
@@ -89,33 +102,47 @@ export class Leases {
 
   /** Stops the loops. Held leases are left to expire unless released first. */
   close(): void {
+    this.#isClosed = true
     clearInterval(this.#renewer)
     clearTimeout(this.#fence)
   }
 
   async #renewAll(): Promise<void> {
-    if (this.#isRenewing) return // a slow coordinator: the fence timer decides, not a pile-up
-    this.#isRenewing = true
+    const due = [...this.#held].filter(([name]) => !this.#renewing.has(name))
+    await Promise.all(due.map(([name, held]) => this.#renew(name, held)))
+  }
+
+  async #renew(name: string, held: Held): Promise<void> {
+    this.#renewing.add(name)
     try {
-      await Promise.all([...this.#held].map(([name, held]) => this.#renew(name, held)))
+      const reply = await this.#renewWhileValid(name, held)
+      if (reply === null || this.#held.get(name) !== held) return // ran out, released or replaced
+      if (reply.ok) return
+      this.#held.delete(name)
+      this.#onLost(name, 'lost')
     } finally {
-      this.#isRenewing = false
+      this.#renewing.delete(name)
       this.#armFence()
     }
   }
 
-  async #renew(name: string, held: Held): Promise<void> {
-    const sentAt = performance.now()
-    let reply: LeaseReply
-    try {
-      reply = await this.#coordinator.lease('renew', name, this.#holder, held.token, this.#timing.ttlMs)
-    } catch {
-      return // unanswered: validity runs down and the fence timer stops the process in time
+  // The first answer to a renew sent while `held` is valid here (and extends it), or null when
+  // validity ran out first: then the fence timer has stopped the process.
+  async #renewWhileValid(name: string, held: Held): Promise<LeaseReply | null> {
+    const { ttlMs, renewMs } = this.#timing
+    for (;;) {
+      const sentAt = performance.now()
+      const leftMs = held.validUntil - sentAt
+      if (this.#isClosed || leftMs <= 0 || this.#held.get(name) !== held) return null
+      try {
+        const reply = await this.#coordinator.lease('renew', name, this.#holder, held.token, ttlMs, leftMs)
+        if (reply.ok && this.#held.get(name) === held) this.#extend(name, held.token, sentAt)
+        return reply
+      } catch {
+        // Unanswered in time or refused by the transport: try again while the lease holds.
+        await sleep(Math.min(RETRY_PAUSE_MS, renewMs / 4), undefined, { ref: false })
+      }
     }
-    if (this.#held.get(name) !== held) return // released or replaced meanwhile
-    if (reply.ok) return this.#extend(name, held.token, sentAt)
-    this.#held.delete(name)
-    this.#onLost(name, 'lost')
   }
 
   #extend(name: string, token: number, sentAt: number): void {

@@ -2,11 +2,11 @@
  * Who is in the cluster. Each node heartbeats into the coordinator and reads the member list
  * back on the same beat; comparing two reads gives the events.
  *
- * Down comes in two stages, as in Phoenix.Tracker, so a blip of Redis does not flap every
- * presence: a node silent for `downAfterMs` (default 30 s) is temporarily `down` (its presences
- * are hidden, kept, and shown again if it comes back); silent for `permDownAfterMs` it is
- * `permdown` (its replica is dropped for good). A node that restarts gets a new epoch: its old
- * epoch is `permdown` at once, whatever the periods.
+ * Down comes in two stages, as in Phoenix.Tracker (the `Liveness` state machine the presence
+ * tracker uses too), so a blip of Redis does not flap every member: a node silent for
+ * `downAfterMs` (default 30 s) is temporarily `down` and `up` again when it beats; silent for
+ * `permDownAfterMs` it is `permdown`, gone for good. A node that restarts gets a new epoch: its
+ * old epoch is `permdown` at once, whatever the periods.
  *
  * While the coordinator does not answer, nothing changes: a node cannot tell its own outage from
  * everyone else's death, so it waits (its leases fence it off; see names.ts).
@@ -15,6 +15,7 @@ import { EventEmitter } from 'node:events'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { LiveError } from '../errors.ts'
+import { DEFAULT_DOWN_AFTER_MS, DEFAULT_PERMDOWN_AFTER_MS, Liveness, periodsOf } from '../liveness/index.ts'
 import type { Coordinator, Member, MemberRecord } from './coordinator.ts'
 
 /** How a member is seen from here. */
@@ -47,8 +48,7 @@ export type MembershipOptions = {
 }
 
 export const DEFAULT_HEARTBEAT_MS = 1000
-export const DEFAULT_DOWN_AFTER_MS = 30_000
-export const DEFAULT_PERMDOWN_AFTER_MS = 300_000
+export { DEFAULT_DOWN_AFTER_MS, DEFAULT_PERMDOWN_AFTER_MS }
 
 /** This node's heartbeat and its view of the others. */
 export class Membership extends EventEmitter<MembershipEvents> {
@@ -58,6 +58,8 @@ export class Membership extends EventEmitter<MembershipEvents> {
   readonly permDownAfterMs: number
   readonly #coordinator: Coordinator
   readonly #onError: (error: unknown) => void
+  // Stages by node name; the epoch and age of each are in #members.
+  readonly #liveness: Liveness
   #members = new Map<string, MemberView>()
   #timer: NodeJS.Timeout | undefined
   #lastReadAt = -Infinity
@@ -67,8 +69,8 @@ export class Membership extends EventEmitter<MembershipEvents> {
 
   constructor(coordinator: Coordinator, self: Member, options: MembershipOptions = {}) {
     super()
-    const { heartbeatMs = DEFAULT_HEARTBEAT_MS, downAfterMs = DEFAULT_DOWN_AFTER_MS } = options
-    const { permDownAfterMs = Math.max(DEFAULT_PERMDOWN_AFTER_MS, downAfterMs * 2) } = options
+    const { heartbeatMs = DEFAULT_HEARTBEAT_MS } = options
+    const { downAfterMs, permDownAfterMs } = periodsOf(options)
     if (!(heartbeatMs > 0 && downAfterMs > heartbeatMs && permDownAfterMs > downAfterMs)) {
       throw new LiveError(
         'cluster.bad-option',
@@ -80,6 +82,7 @@ export class Membership extends EventEmitter<MembershipEvents> {
     this.heartbeatMs = heartbeatMs
     this.downAfterMs = downAfterMs
     this.permDownAfterMs = permDownAfterMs
+    this.#liveness = new Liveness({ downAfterMs, permDownAfterMs })
     this.#onError = options.onError ?? reportFirst(() => this.#isFailing)
   }
 
@@ -152,21 +155,26 @@ export class Membership extends EventEmitter<MembershipEvents> {
   #apply(records: readonly MemberRecord[]): void {
     const seen = new Set<string>()
     for (const record of records) {
-      if (record.ageMs >= this.permDownAfterMs) continue
-      seen.add(record.node)
+      const member = { node: record.node, epoch: record.epoch }
       const before = this.#members.get(record.node)
-      const status: MemberStatus = record.ageMs >= this.downAfterMs ? 'down' : 'up'
-      this.#members.set(record.node, { node: record.node, epoch: record.epoch, status, ageMs: record.ageMs })
-      if (before && before.epoch !== record.epoch) {
-        this.emit('permdown', { node: before.node, epoch: before.epoch })
-      } else if (before?.status === status) continue
-      this.emit(status, { node: record.node, epoch: record.epoch })
+      if (before && before.epoch !== record.epoch) this.#drop(before)
+      const change = this.#liveness.heard(record.node, record.ageMs)
+      const stage = this.#liveness.stageOf(record.node)
+      if (stage === 'permdown') {
+        if (change !== null && this.#members.has(record.node)) this.#drop(member)
+        continue
+      }
+      seen.add(record.node)
+      this.#members.set(record.node, { ...member, status: stage, ageMs: record.ageMs })
+      if (change !== null) this.emit(stage, member)
     }
-    for (const [node, member] of this.#members) {
-      if (seen.has(node)) continue
-      this.#members.delete(node)
-      this.emit('permdown', { node, epoch: member.epoch })
-    }
+    for (const member of this.#members.values()) if (!seen.has(member.node)) this.#drop(member)
+  }
+
+  #drop(member: Member): void {
+    this.#members.delete(member.node)
+    this.#liveness.forget(member.node)
+    this.emit('permdown', { node: member.node, epoch: member.epoch })
   }
 }
 

@@ -1,5 +1,5 @@
 /** Who is here, per topic: a CRDT that merges across nodes, and a tracker on pubsub. */
-export { PresenceTracker, HEARTBEAT_MS, NODE_TIMEOUT_MS } from './tracker.ts'
+export { PresenceTracker, HEARTBEAT_MS } from './tracker.ts'
 export type { PresenceDiffMessage, PresenceTrackerOptions } from './tracker.ts'
 export {
   addEntry,

@@ -1,4 +1,5 @@
 import { LiveError, unreachable } from '../errors.ts'
+import { Liveness, periodsOf, type LivenessPeriods, type PeerView } from '../liveness/index.ts'
 import type { PubSub } from '../pubsub/index.ts'
 import { isLifecycle } from '../runtime/index.ts'
 import { contextOf } from './causal-context.ts'
@@ -18,13 +19,13 @@ export type PresenceDiffMessage = {
   readonly leaves: PresenceList
 }
 
-/** Options of `new PresenceTracker()`. */
-export type PresenceTrackerOptions = {
+/** Options of `new PresenceTracker()`; the periods of node down are `LivenessPeriods`. */
+export type PresenceTrackerOptions = LivenessPeriods & {
   /**
    * This node's id in presence state; default `pubsub.nodeId`. Never reuse one after restart.
    * An id shaped `<name>#<epoch>` (what `Cluster` gives its pub/sub) names one start of a node:
    * once a peer hears a higher epoch of a name, the replica of every lower one is dropped at once
-   * (the restarted node's old presences leave without waiting for `nodeTimeoutMs`), and late
+   * (the restarted node's old presences leave without waiting for `permDownAfterMs`), and late
    * messages of a lower epoch are ignored.
    */
   readonly nodeId?: string
@@ -32,16 +33,12 @@ export type PresenceTrackerOptions = {
   readonly name?: string
   /** How often this node announces itself and checks on peers; default 1500. */
   readonly heartbeatMs?: number
-  /** Silence after which a peer's presences are removed; default 5000. */
-  readonly nodeTimeoutMs?: number
   /** Called when replication fails (e.g. a meta Redis cannot carry). Default: console.error. */
   readonly onError?: (error: unknown) => void
 }
 
 /** Default heartbeat interval. */
 export const HEARTBEAT_MS = 1500
-/** Default silence after which a node counts as down. */
-export const NODE_TIMEOUT_MS = 5000
 
 type Owned = { readonly topic: string; readonly key: string; readonly dot: Dot }
 
@@ -49,8 +46,14 @@ type Owned = { readonly topic: string; readonly key: string; readonly dot: Dot }
  * Tracks who is present on which topic, across nodes. Local changes are applied to a CRDT
  * replica (see `state.ts`), announced to local subscribers of the topic as a
  * `PresenceDiffMessage`, and replicated as deltas on an internal pubsub topic. Heartbeats carry
- * this node's clock; a peer that sees a clock ahead of what it holds asks for the full slice,
- * and a node silent for `nodeTimeoutMs` has its presences removed.
+ * this node's clock; a peer that sees a clock ahead of what it holds asks for the full slice.
+ *
+ * A peer that falls silent goes down in two stages (`Liveness`, as cluster membership does):
+ * after `downAfterMs` (default 30 s) it is temporarily down, but its presences stay listed and
+ * nothing is announced, so a Redis blip does not make everyone leave and join again; heard again,
+ * it is up and is asked for its slice, which brings any change made meanwhile as an ordinary
+ * diff. After `permDownAfterMs` (default 300 s) it is gone: its presences leave. A graceful
+ * `close` removes them at once, and so does a restart (a newer epoch, see `nodeId`).
  *
  * @example
  * tracker.track(owner, 'room:1', user.id, { device: 'laptop' })
@@ -63,7 +66,8 @@ export class PresenceTracker {
   #pubsub: PubSub
   #node: string
   #topicPrefix: string
-  #nodeTimeoutMs: number
+  // Peers by node id: up, temporarily down (kept), or gone (their replica dropped).
+  #liveness: Liveness
   #onError: (error: unknown) => void
   // Indexed by node, topic and dot: a change costs what it touches, not what the node holds.
   #replica = new Replica()
@@ -72,7 +76,6 @@ export class PresenceTracker {
   // channels untrack themselves when they end; a process's presences must not outlive it either.
   #exitWatches = new Map<unknown, () => void>()
   #size = 0
-  #lastSeen = new Map<string, number>()
   // For node ids shaped `<name>#<epoch>`: the highest epoch heard of each name.
   #epochs = new Map<string, number>()
   #timer: NodeJS.Timeout
@@ -80,16 +83,17 @@ export class PresenceTracker {
 
   constructor(pubsub: PubSub, options: PresenceTrackerOptions = {}) {
     const { nodeId = pubsub.nodeId, name = 'default' } = options
-    const { heartbeatMs = HEARTBEAT_MS, nodeTimeoutMs = NODE_TIMEOUT_MS } = options
+    const { heartbeatMs = HEARTBEAT_MS } = options
+    const periods = periodsOf(options)
     if (!isNodeId(nodeId)) throw badOption(`nodeId must be a non-empty string, got ${nodeId}`)
-    if (!(heartbeatMs > 0)) throw badOption(`heartbeatMs must be > 0, got ${heartbeatMs}`)
-    if (!(nodeTimeoutMs > heartbeatMs)) {
-      throw badOption(`nodeTimeoutMs (${nodeTimeoutMs}) must exceed heartbeatMs (${heartbeatMs})`)
+    if (!(heartbeatMs > 0 && periods.downAfterMs > heartbeatMs && periods.permDownAfterMs > periods.downAfterMs)) {
+      const { downAfterMs, permDownAfterMs } = periods
+      throw badOption(`need 0 < heartbeatMs < downAfterMs < permDownAfterMs, got ${heartbeatMs}, ${downAfterMs}, ${permDownAfterMs}`)
     }
     this.#pubsub = pubsub
     this.#node = nodeId
     this.#topicPrefix = `$presence:${name}`
-    this.#nodeTimeoutMs = nodeTimeoutMs
+    this.#liveness = new Liveness(periods)
     this.#onError = options.onError ?? reportError
     const receive = (message: unknown): void => this.#receive(message)
     pubsub.subscribe(this.#topicPrefix, receive, { owner: this })
@@ -172,6 +176,14 @@ export class PresenceTracker {
     this.#applyLocal(removalOf([...owned.values()].map((entry) => entry.dot)))
   }
 
+  /**
+   * The other nodes this tracker has heard from and not given up on: `up`, or `down` (silent for
+   * `downAfterMs`; their presences are still listed until `permDownAfterMs`).
+   */
+  peers(): PeerView[] {
+    return this.#liveness.list()
+  }
+
   /** Everyone present on `topic`, on every node this one hears from. */
   list(topic: string): PresenceList {
     return this.#replica.list(topic)
@@ -194,7 +206,7 @@ export class PresenceTracker {
     for (const detach of this.#exitWatches.values()) detach()
     this.#exitWatches.clear()
     this.#size = 0
-    this.#lastSeen.clear()
+    this.#liveness.clear()
     this.#epochs.clear()
     this.#replica.clear()
     await farewell
@@ -205,11 +217,17 @@ export class PresenceTracker {
     const wire = decodeWire(message)
     if (this.#isClosed || wire === null || wire.node === this.#node) return
     if (this.#isSuperseded(wire.node)) return
-    this.#lastSeen.set(wire.node, Date.now())
+    // Back from temporarily down: its presences were kept, but deltas sent meanwhile may be lost
+    // (a removal moves no clock), so fetch its slice; merging it announces only real changes.
+    const wasDown = this.#liveness.stageOf(wire.node) === 'down'
+    this.#liveness.heard(wire.node)
+    if (wasDown && wire.type !== 'state') {
+      this.#send(this.#directTopic(wire.node), { type: 'sync', node: this.#node })
+    }
     switch (wire.type) {
       case 'heartbeat':
-        // Behind this peer's clock: we missed a delta (or just met it), so fetch its slice.
-        if (this.#replica.clockOf(wire.node) < wire.clock) {
+        // Behind this peer's clock: we missed a delta (or just met it), so fetch its slice (once).
+        if (!wasDown && this.#replica.clockOf(wire.node) < wire.clock) {
           this.#send(this.#directTopic(wire.node), { type: 'sync', node: this.#node })
         }
         return
@@ -240,10 +258,10 @@ export class PresenceTracker {
     if (start.epoch < newest) return true
     if (start.epoch === newest) return false
     this.#epochs.set(start.name, start.epoch)
-    for (const other of [...this.#lastSeen.keys()]) {
+    for (const other of this.#liveness.ids()) {
       const seen = startOf(other)
       if (seen === null || seen.name !== start.name || seen.epoch >= start.epoch) continue
-      this.#lastSeen.delete(other)
+      this.#liveness.forget(other)
       this.#announce(this.#replica.nodeDown(other))
     }
     return false
@@ -272,11 +290,9 @@ export class PresenceTracker {
     if (this.#isClosed || this.#pubsub.isClosed) return
     const clock = this.#replica.maxSeen(this.#node)
     this.#send(this.#topicPrefix, { type: 'heartbeat', node: this.#node, clock })
-    const now = Date.now()
-    for (const [node, seenAt] of this.#lastSeen) {
-      if (now - seenAt <= this.#nodeTimeoutMs) continue
-      this.#lastSeen.delete(node)
-      this.#announce(this.#replica.nodeDown(node))
+    // Temporarily down changes nothing here; only gone for good drops the replica.
+    for (const { id, stage } of this.#liveness.check()) {
+      if (stage === 'permdown') this.#announce(this.#replica.nodeDown(id))
     }
   }
 

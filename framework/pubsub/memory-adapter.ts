@@ -26,6 +26,7 @@ export class MemoryBus {
    * (which may throw `pubsub.not-serializable`) and only if there is one.
    */
   send(origin: MemoryAdapter, topic: string, encode: () => string): void {
+    if (!this.#members.has(origin)) return // left (or cut off): its messages go nowhere
     let raw: string | undefined
     for (const member of this.#members) {
       if (member === origin || !member.isSubscribed(topic)) continue

@@ -1,6 +1,8 @@
 /**
- * The hono and Node integration: page routes that do the dead render, the client script, and
- * the WebSocket endpoint on the same Node server. The only module that imports hono or ws.
+ * The hono and Node integration: page routes that do the dead render (page-render.ts), the
+ * client script (client-script.ts), CSRF (csrf-cookie.ts) and the WebSocket endpoint on the same
+ * Node server, whose joins join.ts authorizes. The server area is the only one importing hono
+ * or ws.
  *
  * ```ts
  * const live = new Switchboard({ secret: process.env.SECRET })
@@ -10,49 +12,25 @@
  * live.attach(serve({ fetch: app.fetch, port: 3000 }))
  * ```
  */
-import { randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { fileURLToPath } from 'node:url'
-import type { Context, Handler } from 'hono'
-import { getCookie, setCookie } from 'hono/cookie'
-import { routePath } from 'hono/route'
+import type { Handler } from 'hono'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { LiveError } from '../errors.ts'
 import { PresenceTracker } from '../presence/index.ts'
 import { PubSub } from '../pubsub/index.ts'
 import { MemoryStore, type StateStore } from '../store/index.ts'
 import type { LiveSession } from '../router/index.ts'
 import { createReporter, type ErrorHook, type Logger, type Reporter } from '../runtime/index.ts'
-import {
-  CLOSE,
-  Connection,
-  VIEW_TOPIC_PREFIX,
-  type ChannelClass,
-  type Limits,
-} from '../socket/index.ts'
-import { renderToString, type Rendered } from '../template/index.ts'
-import {
-  activeDevMode,
-  latestClass,
-  renderDead,
-  tryUrl,
-  type Flash,
-  type MountContext,
-  type ViewClass,
-  type ViewServices,
-  ViewSnapshots,
-  type DurableJoin,
-} from '../view/index.ts'
-import { DEV_SOCKET_PATH, devClientTag, devErrorPage, DevSocket, withDevReports } from './dev-socket.ts'
-import { csrfCookieName, isCsrfMatch, issueCsrf, isSignedCsrf } from './csrf-cookie.ts'
-import { putFlashCookie, readFlash, signFlash, takeFlashCookie } from './flash-cookie.ts'
-import { defaultLayout, pageTitle, renderFlash, type Layout } from './layout.ts'
+import { CLOSE, Connection, type ChannelClass, type Limits } from '../socket/index.ts'
+import { activeDevMode, tryUrl, type Flash, type ViewClass, type ViewServices, ViewSnapshots } from '../view/index.ts'
+import { serveClientScript } from './client-script.ts'
+import { CsrfCookies } from './csrf-cookie.ts'
+import { DEV_SOCKET_PATH, devErrorPage, DevSocket, withDevReports } from './dev-socket.ts'
+import { signFlash } from './flash-cookie.ts'
+import { authorizeJoin, ViewRegistry } from './join.ts'
 import { LiveSessions } from './navigate.ts'
-import { matchRoute } from './route-params.ts'
-import { DEFAULT_SOCKET_PATH, resolveConfig, type ServerConfig } from './server-config.ts'
-import { csrfBinding, safeEqual, signToken, verifyToken } from './token.ts'
+import { renderPage, type PageOptions, type PageServer } from './page-render.ts'
+import { resolveConfig, type ServerConfig } from './server-config.ts'
 import { checkUpgrade, guardSocket, refuseUpgrade } from './upgrade.ts'
 import {
   TelemetryRoutes,
@@ -108,17 +86,6 @@ export type SwitchboardOptions = {
   readonly snapshotTtlMs?: number
 }
 
-/** Options of one page route. */
-export type PageOptions = {
-  /** The page title when no view on the page has a `title()`. */
-  readonly title?: string | ((c: Context) => string)
-  /** Trusted markup for <head>: stylesheets, meta tags. */
-  readonly head?: string
-  readonly layout?: Layout
-  /** Session data for the view, e.g. the signed-in user; signed into the page token. */
-  readonly session?: (c: Context) => Record<string, unknown> | Promise<Record<string, unknown>>
-}
-
 /**
  * Options of `routes()`: a live session's routes, by path pattern, and the page options every
  * route's page shares (layout, head, session, fallback title).
@@ -138,13 +105,6 @@ export type UpgradeSource = {
   listenerCount(event: 'upgrade'): number
 }
 
-// The built client: beside the compiled framework in the package (dist/framework/server →
-// dist/client), or under dist/ when the framework runs from its TypeScript source.
-const CLIENT_DIR = fileURLToPath(
-  new URL(import.meta.url.endsWith('.js') ? '../../client/' : '../../dist/client/', import.meta.url),
-)
-// A chunk's name as client/chunks/ spells it; anything else is no chunk (and never a path).
-const CHUNK_NAME = /^[a-z][a-z0-9-]{0,31}$/
 
 /** Serves live views and channels over hono and one WebSocket per tab. */
 export class Switchboard {
@@ -155,14 +115,14 @@ export class Switchboard {
   readonly #config: ServerConfig
   readonly #services: ViewServices
   readonly #report: Reporter
-  readonly #views = new Map<string, ViewClass>()
-  readonly #viewNames = new Map<ViewClass, string>()
+  readonly #views = new ViewRegistry()
+  readonly #csrf: CsrfCookies
+  readonly #pageServer: PageServer
   readonly #liveSessions = new LiveSessions()
   readonly #connections = new Set<Connection>()
   readonly #wss: WebSocketServer
   readonly #sweeper: ReturnType<typeof setInterval>
   readonly #drainer: ReturnType<typeof setInterval>
-  readonly #clientScripts = new Map<string, string>()
   readonly #snapshots: ViewSnapshots
   #telemetry: TelemetryRoutes | null = null
   // Only under the dev server (framework/dev): its channel to the pages; null in production.
@@ -173,11 +133,13 @@ export class Switchboard {
     this.#config = resolveConfig(options)
     this.#options = options
     this.limits = this.#config.limits
+    this.#csrf = new CsrfCookies(this.#config.secret)
     // ws counts the payload in bytes and stops reading past it (close 1009); Connection's own
     // check sees the decoded string, whose length undercounts multi-byte UTF-8.
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxFrameBytes })
     const devMode = activeDevMode()
     this.#devSocket = devMode ? new DevSocket(devMode) : null
+    this.#pageServer = { config: this.#config, isDev: devMode !== null, csrfToken: (c) => this.#csrf.token(c) }
     const reporter = createReporter(options.logger, options.onError)
     this.#report = devMode ? withDevReports(reporter, devMode) : reporter
     const report = this.#report
@@ -244,9 +206,9 @@ export class Switchboard {
     return session
   }
 
-  #page(list: readonly ViewClass[], options: PageOptions, liveSession?: string): Handler {
-    const names = list.map((View) => this.#register(View))
-    const render = this.#renderPage(list, names, options, liveSession)
+  #page(views: readonly ViewClass[], options: PageOptions, liveSession?: string): Handler {
+    const names = views.map((View) => this.#views.register(View))
+    const render = renderPage(this.#pageServer, { views, names, options, liveSession })
     if (!this.#devSocket) return render
     // Under the dev server a page that fails shows the error in the browser (dev-socket.ts).
     return async (c, next) => {
@@ -254,90 +216,9 @@ export class Switchboard {
         return await render(c, next)
       } catch (error) {
         this.#report(error, { kind: 'crash', level: 'error', name: names.join(' ') })
-        return c.html(devErrorPage(this.#config.scriptUrl, this.#csrfCookie(c)), 500)
+        return c.html(devErrorPage(this.#config.scriptUrl, this.#csrf.token(c)), 500)
       }
     }
-  }
-
-  #renderPage(
-    list: readonly ViewClass[],
-    names: readonly string[],
-    options: PageOptions,
-    liveSession: string | undefined,
-  ): Handler {
-    return async (c) => {
-      const csrf = this.#csrfCookie(c)
-      const url = new URL(c.req.url)
-      const routeParams = c.req.param() as Record<string, string>
-      const route = routePath(c)
-      // Route params win over the query, here and on every later URL (issue 10, item 12).
-      const params = { ...Object.fromEntries(url.searchParams), ...routeParams }
-      const session = (await options.session?.(c)) ?? {}
-      // Flash the page before sent (a redirect); each view may show it, the layout prints it once.
-      const given = takeFlashCookie(c, this.#config.secret)
-      const context: MountContext = {
-        ...{ params, session, isConnected: false, url, form: {} },
-        ...(given ? { flash: given } : {}),
-      }
-      // latestClass: under the dev server, a reloaded class replaces the one routed here.
-      const renders = await Promise.all(list.map((View) => renderDead(latestClass(View), context)))
-      const roots: string[] = []
-      for (const [n, render] of renders.entries()) {
-        // Nothing of a page whose mount redirected may reach the browser (issue 10, item 9).
-        if (render.kind === 'redirect') {
-          if (render.flash) putFlashCookie(c, this.#config.secret, render.flash)
-          return c.redirect(render.location, 302)
-        }
-        const claims = { routeParams, route, liveSession }
-        roots.push(this.#root(names[n] as string, render.rendered, context, claims, csrf))
-      }
-      const layout = options.layout ?? defaultLayout
-      const document = layout({
-        title: pageTitle(renders, () =>
-          typeof options.title === 'function' ? options.title(c) : (options.title ?? names.join(' ')),
-        ),
-        head: this.#devSocket ? `${options.head ?? ''}${devClientTag(this.#config.scriptUrl)}` : (options.head ?? ''),
-        body: roots.join('\n'),
-        csrfToken: csrf,
-        scriptUrl: this.#config.scriptUrl,
-        socketPath: this.#config.socketPath,
-        flash: renderFlash(renders),
-      })
-      // Without the meta the client dials the default path and the page hangs in sb-loading.
-      if (this.#config.socketPath !== DEFAULT_SOCKET_PATH && !document.includes('sb-socket')) {
-        throw new LiveError(
-          'server.bad-config',
-          `socketPath is ${this.#config.socketPath} but the layout prints no <meta name="sb-socket">; add it from LayoutParts.socketPath`,
-        )
-      }
-      return c.html(document)
-    }
-  }
-
-  // A live root: the dead-rendered HTML in an element carrying the token its join presents.
-  #root(
-    name: string,
-    rendered: Rendered,
-    context: MountContext,
-    { routeParams, route, liveSession }: RootClaims,
-    csrf: string,
-  ): string {
-    const id = `sb-${randomBytes(6).toString('base64url')}`
-    const token = signToken(this.#config.secret, {
-      v: name,
-      i: id,
-      s: context.session as Record<string, unknown>,
-      p: routeParams,
-      u: context.url.pathname,
-      ...(route ? { r: route } : {}),
-      ...(liveSession ? { l: liveSession } : {}),
-      c: csrfBinding(this.#config.secret, csrf),
-      exp: Date.now() + this.#config.tokenMaxAgeMs,
-    })
-    // The root of a live session's page is the one a live navigate replaces (`data-sb-main`).
-    const main = liveSession ? ' data-sb-main' : ''
-    const html = renderToString(rendered)
-    return `<div id="${id}" data-sb-root data-sb-token="${token}"${main}>${html}</div>`
   }
 
   /**
@@ -346,23 +227,7 @@ export class Switchboard {
    * chunk is a 404.
    */
   clientScript(): Handler {
-    return (c) => {
-      const chunk = c.req.query('chunk')
-      let file = 'switchboard.js'
-      if (chunk !== undefined) {
-        if (!CHUNK_NAME.test(chunk)) return c.text('no such chunk', 404)
-        file = `switchboard-${chunk}.js`
-      }
-      let script = this.#clientScripts.get(file)
-      if (script === undefined) {
-        const loaded = loadClientScript(file, chunk !== undefined)
-        if (loaded === null) return c.text('no such chunk', 404)
-        this.#clientScripts.set(file, (script = loaded))
-      }
-      c.header('content-type', 'text/javascript; charset=utf-8')
-      c.header('cache-control', 'no-cache')
-      return c.body(script)
-    }
+    return serveClientScript()
   }
 
   /**
@@ -371,19 +236,7 @@ export class Switchboard {
    * must carry this server's signature.
    */
   csrf(): Handler {
-    return async (c, next) => {
-      if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next()
-      const cookie = getCookie(c, csrfCookieName(isHttps(c)))
-      let given = c.req.header('x-csrf-token') ?? ''
-      if (!given) {
-        const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>)
-        given = typeof body._csrf === 'string' ? body._csrf : ''
-      }
-      if (!isCsrfMatch(this.#config.secret, cookie, given)) {
-        return c.text('CSRF token missing or wrong (server.bad-csrf)', 403)
-      }
-      return next()
-    }
+    return this.#csrf.middleware()
   }
 
   /**
@@ -486,39 +339,6 @@ export class Switchboard {
     if (!this.#options.pubsub) await this.pubsub.close()
   }
 
-  #register(View: ViewClass): string {
-    const existing = this.#viewNames.get(View)
-    if (existing) return existing
-    let name = View.name || 'View'
-    for (let n = 2; this.#views.has(name); n++) name = `${View.name}${n}`
-    this.#views.set(name, View)
-    this.#viewNames.set(View, name)
-    return name
-  }
-
-  // The browser's signed CSRF cookie; one that does not verify (planted, or signed with an old
-  // secret) is replaced, never adopted.
-  #csrfCookie(c: Context): string {
-    // Once per request: a dev error page after a failed render must print the token just set.
-    const issued = this.#issuedCsrf.get(c)
-    if (issued !== undefined) return issued
-    const token = this.#readOrIssueCsrf(c)
-    this.#issuedCsrf.set(c, token)
-    return token
-  }
-
-  readonly #issuedCsrf = new WeakMap<Context, string>()
-
-  #readOrIssueCsrf(c: Context): string {
-    const secure = isHttps(c)
-    const name = csrfCookieName(secure)
-    const existing = getCookie(c, name)
-    if (isSignedCsrf(this.#config.secret, existing)) return existing
-    const fresh = issueCsrf(this.#config.secret)
-    setCookie(c, name, fresh, { path: '/', httpOnly: true, sameSite: 'Lax', secure })
-    return fresh
-  }
-
   async #connectSession(request: IncomingMessage): Promise<Record<string, unknown> | null> {
     return this.#options.connect ? await this.#options.connect(request) : {}
   }
@@ -543,8 +363,8 @@ export class Switchboard {
     ws.on('error', onError)
   }
 
-  readonly #authorize = (topic: string, payload: Record<string, unknown>, csrf: string) =>
-    this.#authorizeView(topic, payload, csrf)
+  readonly #authorize = async (topic: string, payload: Record<string, unknown>, csrf: string) =>
+    authorizeJoin(this.#config.secret, this.#views, this.#liveSessions, topic, payload, csrf)
 
   readonly #forget = (connection: Connection): void => {
     this.#connections.delete(connection)
@@ -555,39 +375,6 @@ export class Switchboard {
   readonly #waiting = new Set<Connection>()
   readonly #watchWaiting = (connection: Connection): void => {
     this.#waiting.add(connection)
-  }
-
-  async #authorizeView(topic: string, payload: Record<string, unknown>, csrf: string) {
-    let claims = verifyToken(this.#config.secret, payload.token)
-    if (`${VIEW_TOPIC_PREFIX}${claims.i}` !== topic || !safeEqual(claims.c, csrfBinding(this.#config.secret, csrf))) {
-      throw new LiveError('session.wrong-view', `the token was issued for another view or browser, not ${topic}`)
-    }
-    const url = parseUrl(payload.url)
-    // A live navigate mounts the view at `url` in the token's live session (navigate.ts).
-    const isNavigate = payload.navigate === true
-    if (isNavigate) claims = this.#liveSessions.navigate(claims, url, (V) => this.#viewNames.get(V))
-    const Routed = this.#views.get(claims.v)
-    const View = Routed && latestClass(Routed)
-    if (!View) throw new LiveError('socket.unknown-view', `no view named "${claims.v}" is routed here`)
-    const form = isRecord(payload.form) ? (payload.form as MountContext['form']) : {}
-    // The signed params hold for the path they were signed for; after a live patch to another
-    // path, the params are that path's on the page's route (none if the route does not match).
-    const route = claims.r
-    const paramsFor = (next: URL): Record<string, string> | null =>
-      next.pathname === claims.u ? claims.p : route === undefined ? null : matchRoute(route, next.pathname)
-    const routeParams = paramsFor(url) ?? {}
-    const params = { ...Object.fromEntries(url.searchParams), ...routeParams }
-    // A live navigate (issue 11, item 1) presents the flash it carries as the join's `flash`.
-    const flash = readFlash(this.#config.secret, payload.flash)
-    const context: MountContext = {
-      ...{ params, session: claims.s, isConnected: true, url, form, paramsFor },
-      ...(flash ? { flash } : {}),
-    }
-    // A durable view's snapshot is named by the signed root: only this page's token reaches it.
-    const durable: DurableJoin = { key: `view:${claims.v}:${claims.i}`, seen: versionOf(payload.sv), resume: !isNavigate }
-    if (!isNavigate) return { View, context, durable }
-    const token = signToken(this.#config.secret, claims)
-    return { View, context, durable, reply: this.#liveSessions.reply(claims, View, token) }
   }
 
   readonly #findChannel = (topic: string): ChannelClass | undefined => {
@@ -622,34 +409,3 @@ function onClose(this: SocketWithConnection): void {
 function onError(this: SocketWithConnection): void {
   this[CONNECTION]?.ended('socket error')
 }
-
-// What a page's root token signs beside the view, session and browser.
-type RootClaims = {
-  readonly routeParams: Record<string, string>
-  readonly route: string
-  readonly liveSession: string | undefined
-}
-
-// The built script, or null for a chunk that was never built (the core missing is a setup error).
-const loadClientScript = (file: string, isChunk: boolean): string | null => {
-  try {
-    return readFileSync(`${CLIENT_DIR}${file}`, 'utf8')
-  } catch {
-    if (isChunk) return null
-    throw new LiveError('server.bad-config', `no client bundle at ${CLIENT_DIR}${file}; run npm run build`)
-  }
-}
-
-const isHttps = (c: Context): boolean => new URL(c.req.url).protocol === 'https:'
-
-const parseUrl = (value: unknown): URL => {
-  const url = tryUrl(value)
-  if (url) return url
-  throw new LiveError('socket.bad-frame', 'a view join needs the page "url"')
-}
-
-// The snapshot version a rejoining client saw (`"sv"`); anything else counts as none.
-const versionOf = (value: unknown): number => (Number.isSafeInteger(value) && (value as number) > 0 ? (value as number) : 0)
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)

@@ -55,6 +55,11 @@ export type MountedView<V> = {
   info(message: InfoOf<V>): Promise<void>
   /** Pushes (pushEvent, pushPatch, redirect) the view made, oldest first. */
   readonly pushes: { event: string; payload: Record<string, unknown> }[]
+  /**
+   * The `{ reply }` values event handlers returned, oldest first, as the client's `pushEvent`
+   * promise would receive them (through JSON). An event answered without a reply adds nothing.
+   */
+  readonly replies: unknown[]
   /** The crash that ended the view, if any. */
   readonly crash: LiveError | null
   /**
@@ -84,6 +89,7 @@ export const mountView = async <V extends ViewClass>(
 ): Promise<MountedView<InstanceType<V>>> => {
   const services = options.services ?? testServices()
   const pushes: { event: string; payload: Record<string, unknown> }[] = []
+  const replies: unknown[] = []
   let crash: LiveError | null = null
   const process = new ViewProcess(View, services, {
     changed: () => void process.takeDiff(),
@@ -116,13 +122,21 @@ export const mountView = async <V extends ViewClass>(
       const tree = process.tree
       return tree ? treeToHtml(tree, { stream: printStream, components: (slot) => process.componentTree(slot) }) : ''
     },
-    event: (name: string, value: unknown = {}, cid?: number) => process.event(name, value, cid),
+    event: (name: string, value: unknown = {}, cid?: number) =>
+      new Promise<RenderOutput | null>((resolve, reject) => {
+        const answered = (output: RenderOutput | null, reply?: string): void => {
+          if (reply !== undefined) replies.push(JSON.parse(reply))
+          resolve(output)
+        }
+        process.postEvent(name, value, { resolve: answered, reject }, cid)
+      }),
     patch: (to) => process.params(new URL(to, url)),
     info: async (message) => {
       process.info(message)
       await settle()
     },
     pushes,
+    replies,
     get crash() {
       return crash
     },

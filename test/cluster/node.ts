@@ -4,8 +4,9 @@
  * on its own port and prints `READY {"node","port"}` once it serves.
  *
  * Env: REDIS_URL (else alone or, with WORKERS, workers of one machine), NODE_NAME, STORE,
- * PREFIX, LEASE_TTL_MS, RENEW_MS, HEARTBEAT_MS, DOWN_AFTER_MS, PRESENCE_TIMEOUT_MS, WORKERS,
- * LINGER_MS.
+ * PREFIX, LEASE_TTL_MS, RENEW_MS, HEARTBEAT_MS, DOWN_AFTER_MS, WORKERS, LINGER_MS, and
+ * PRESENCE_PERMDOWN_MS (a presence tracker whose peers are gone for good after it; temporarily
+ * down after PRESENCE_DOWN_MS, default half of it).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -49,9 +50,10 @@ const main = async (): Promise<void> => {
     onError: (error) => errors.push(String((error as { code?: string }).code ?? error)),
   })
   const tallies = cluster.define<TallyTypes>('tally', { behaviour: Tally, persist: { debounceMs: 0 } })
-  const presenceTimeout = env('PRESENCE_TIMEOUT_MS')
-  const presence = presenceTimeout
-    ? new PresenceTracker(cluster.pubsub, { heartbeatMs: presenceTimeout / 4, nodeTimeoutMs: presenceTimeout })
+  const permDownAfterMs = env('PRESENCE_PERMDOWN_MS')
+  const downAfterMs = env('PRESENCE_DOWN_MS') ?? (permDownAfterMs ?? 0) / 2
+  const presence = permDownAfterMs
+    ? new PresenceTracker(cluster.pubsub, { heartbeatMs: downAfterMs / 4, downAfterMs, permDownAfterMs })
     : undefined
   const received = new Map<string, unknown[]>()
   // Per subscriber (`topic#n`): messages counted lost by the gaps in their senders' numbers.
@@ -74,6 +76,12 @@ const main = async (): Promise<void> => {
     '/stats': async () => ({ ...cluster.pubsub.stats, topics: [...cluster.pubsub.topicSizes()].map(([t]) => t), presence: presence?.size ?? 0 }),
     '/track': async (q) => track(q.get('topic')!, q.get('keys')!.split(',')),
     '/presence': async (q) => Object.keys(presence?.list(q.get('topic')!) ?? {}).sort(),
+    // Read together: a presence list and which peers are temporarily down as of that list.
+    '/presence-peers': async (q) => ({
+      keys: Object.keys(presence?.list(q.get('topic')!) ?? {}),
+      down: (presence?.peers() ?? []).filter((peer) => peer.stage === 'down').map((peer) => peer.id),
+    }),
+    '/busy': async (q) => busy(Number(q.get('ms')), Number(q.get('for'))),
     '/idle': async () => ({ owned: cluster.ownedNames().length, topics: cluster.pubsub.topicCount }),
   }
   // n calls spread over the ids, 8 at a time; the acknowledged ones are counted per id.
@@ -116,6 +124,18 @@ const main = async (): Promise<void> => {
       void cluster.pubsub.broadcast(topic, { from: cluster.node, i, at: Date.now() }).catch(() => {})
     }
     return n
+  }
+  // Load: turn after turn of the event loop spent in a busy loop of `ms`, for `forMs`; between
+  // two turns timers fire and I/O is read once, as under heavy CPU work.
+  const busy = async (ms: number, forMs: number): Promise<number> => {
+    const end = Date.now() + forMs
+    const turn = (): void => {
+      const turnEnd = Date.now() + ms
+      while (Date.now() < turnEnd) continue
+      if (Date.now() < end) setImmediate(turn)
+    }
+    setImmediate(turn)
+    return forMs
   }
   const track = async (topic: string, keys: string[]): Promise<number> => {
     for (const key of keys) presence?.track({ key }, topic, key, {})

@@ -1,9 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { until } from '../unit/cluster/fixtures.ts'
 import { kill, startNode, type NodeHandle } from './harness.ts'
+
+const TTL_MS = 6000
 
 // Two workers of one machine: no Redis; the primary relays pub/sub and coordinates.
 describe('startCluster with workers', () => {
@@ -11,7 +14,9 @@ describe('startCluster with workers', () => {
   let workers: NodeHandle[]
 
   beforeAll(async () => {
-    workers = await startNode({ WORKERS: '2', STORE: `sqlite:${dir}`, PRESENCE_TIMEOUT_MS: '4000' }, 2)
+    const env = { WORKERS: '2', STORE: `sqlite:${dir}`, PRESENCE_PERMDOWN_MS: '4000' }
+    // Leases of 6 s renewed every 2 s: the busy-loop test blocks a worker for 1.5 s at a time.
+    workers = await startNode({ ...env, LEASE_TTL_MS: String(TTL_MS), RENEW_MS: String(TTL_MS / 3) }, 2)
   })
   afterAll(async () => {
     if (workers?.[0]) await kill(workers[0].proc, 'SIGTERM')
@@ -48,4 +53,28 @@ describe('startCluster with workers', () => {
     await a.get('/track?topic=room&keys=ann,bob')
     await until(async () => (await b.get<string[]>('/presence?topic=room')).join() === 'ann,bob', 'presence on b', 15_000)
   })
+
+  it('keeps a lease through turns of 1.5 s busy loops on its worker, one owner throughout', async () => {
+    const [a, b] = workers as [NodeHandle, NodeHandle]
+    await a.get('/start?id=busy')
+    const ownersOf = async () => [(await a.get<string[]>('/owned')).includes('tally/busy'), (await b.get<string[]>('/owned')).includes('tally/busy')]
+    await until(async () => (await ownersOf()).filter(Boolean).length === 1, 'tally/busy owned', 15_000)
+    const [owner, other] = (await ownersOf())[0] ? [a, b] : [b, a]
+    const before = await owner.get<number>('/call?id=busy')
+    // Each turn is longer than the old 1 s coordinator timeout: every renew's answer is read
+    // after it. The load lasts longer than the TTL, so a lease kept only by luck would lapse.
+    const loadMs = TTL_MS + 2000
+    await owner.get(`/busy?ms=1500&for=${loadMs}`)
+    const loadEnd = Date.now() + loadMs + 500
+    let samples = 0
+    while (Date.now() < loadEnd) {
+      expect(await other.get<string[]>('/owned')).not.toContain('tally/busy')
+      samples++
+      await sleep(100)
+    }
+    expect(samples).toBeGreaterThan(10)
+    expect(await owner.get<string[]>('/owned')).toContain('tally/busy')
+    expect((await owner.get<{ errors: string[] }>('/info')).errors).not.toContain('cluster.fenced')
+    expect(await other.get<number>('/call?id=busy')).toBe(before + 1) // the same process, its count intact
+  }, 40_000)
 })

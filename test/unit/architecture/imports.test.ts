@@ -36,6 +36,7 @@ const ORDER = [
   'stream',
   'runtime',
   'store',
+  'liveness',
   'pubsub',
   'presence',
   'cluster',

@@ -192,6 +192,24 @@ describe('client commands', () => {
     expect($('#m').getAttribute('aria-modal')).toBe('true')
   })
 
+  it('keeps a removed attribute removed through patches, and forgets a transition class once it ends', () => {
+    vi.useFakeTimers()
+    page(html`<section id="s"><div id="m" title="tip">
+      <button id="go" live-click=${JS.removeAttribute('title', '#m').transition('pulse', '#m', 100)}></button>
+      </div></section>`)
+    $('#go').click()
+    const serverHtml = (cls: string) =>
+      `<section id="s"><div id="m" class="${cls}" title="tip"><button id="go"></button></div></section>`
+    morph($('#s'), serverHtml('a'), async () => ({}))
+    expect($('#m').hasAttribute('title')).toBe(false)
+    expect($('#m').className).toBe('a pulse')
+    vi.advanceTimersByTime(100)
+    expect($('#m').className).toBe('a')
+    morph($('#s'), serverHtml('b'), async () => ({}))
+    expect($('#m').className).toBe('b')
+    expect($('#m').hasAttribute('title')).toBe(false)
+  })
+
   it('forgets what commands set on an element the server removed and added again', () => {
     page(html`<section id="s"><div class="m" style="display: none">
       <button live-click=${JS.show()}>x</button></div></section>`)

@@ -25,10 +25,14 @@ describe('client entry', () => {
     ;(window as unknown as { Switchboard: object }).Switchboard = { hooks: { Early: early } }
     document.body.innerHTML = `<div id="a" data-sb-root data-sb-token="ta"></div>
       <div id="b" data-sb-root data-sb-token="tb"></div>`
-    const entry = await import('../../../client/index.ts')
+    await import('../../../client/index.ts')
+    const { LiveSocket } = await import('../../../client/socket.ts')
+    const { hooks } = await import('../../../client/patch.ts')
+    const { defineChunk, loadChunk } = await import('../../../client/chunks.ts')
     const global = (window as unknown as { Switchboard: Record<string, unknown> }).Switchboard
-    const { socket, LiveSocket, hooks, load, defineChunk } = entry
-    expect(global).toEqual({ socket, LiveSocket, hooks, load, defineChunk })
+    expect(Object.keys(global).sort()).toEqual(['LiveSocket', 'defineChunk', 'hooks', 'load', 'socket'])
+    expect(global).toMatchObject({ LiveSocket, hooks, load: loadChunk, defineChunk })
+    expect(global.socket).toBeInstanceOf(LiveSocket)
     expect(hooks.Early).toBe(early)
     await Promise.resolve()
     expect(urls).toEqual([`ws://${location.host}/live/websocket?csrf=c-1`])

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { codeOf } from '../code-of.ts'
 import { PresenceTracker } from '../../../framework/presence/index.ts'
 import type {
@@ -7,7 +7,7 @@ import type {
 } from '../../../framework/presence/index.ts'
 import { MemoryAdapter, MemoryBus, PubSub } from '../../../framework/pubsub/index.ts'
 
-const FAST: PresenceTrackerOptions = { heartbeatMs: 20, nodeTimeoutMs: 150 }
+const FAST: PresenceTrackerOptions = { heartbeatMs: 20, downAfterMs: 80, permDownAfterMs: 150 }
 
 const open: { close: () => Promise<void> }[] = []
 afterEach(async () => {
@@ -167,7 +167,7 @@ describe('PresenceTracker', () => {
 
   it('removes a closed node at once when it could say goodbye', async () => {
     const node = cluster()
-    const slow = { heartbeatMs: 20, nodeTimeoutMs: 60_000 }
+    const slow = { heartbeatMs: 20, downAfterMs: 30_000, permDownAfterMs: 60_000 }
     const a = node('a', slow)
     const b = node('b', slow)
     b.tracker.track({}, 'room', 'bob', {})
@@ -179,7 +179,7 @@ describe('PresenceTracker', () => {
 
   it('drops a restarted node\'s old presences as soon as its new epoch is heard, not at the timeout', async () => {
     const node = cluster()
-    const slow = { heartbeatMs: 20, nodeTimeoutMs: 60_000 }
+    const slow = { heartbeatMs: 20, downAfterMs: 30_000, permDownAfterMs: 60_000 }
     const a = node('a#1', slow)
     const old = node('b#4', slow)
     old.tracker.track({}, 'room', 'bob', {})
@@ -188,7 +188,7 @@ describe('PresenceTracker', () => {
     // b dies without a farewell (kill -9) and starts again under a new epoch.
     await old.pubsub.close()
     await old.tracker.close()
-    expect(Object.keys(a.tracker.list('room'))).toEqual(['bob']) // no timeout for 60 s
+    expect(Object.keys(a.tracker.list('room'))).toEqual(['bob']) // not gone for 60 s
     const restarted = node('b#5', slow)
     restarted.tracker.track({}, 'room', 'carol', {})
     await vi.waitFor(() => expect(Object.keys(a.tracker.list('room'))).toEqual(['carol']))
@@ -198,7 +198,7 @@ describe('PresenceTracker', () => {
 
   it('ignores a late message of an older epoch once a newer one was heard', async () => {
     const node = cluster()
-    const slow = { heartbeatMs: 20, nodeTimeoutMs: 60_000 }
+    const slow = { heartbeatMs: 20, downAfterMs: 30_000, permDownAfterMs: 60_000 }
     const a = node('a#1', slow)
     const newer = node('b#7', slow)
     newer.tracker.track({}, 'room', 'carol', {})
@@ -220,10 +220,117 @@ describe('PresenceTracker', () => {
     expect(codeOf(() => tracker.track(view, 'room', 'x', [] as never))).toBe('presence.bad-meta')
     expect(codeOf(() => tracker.track(view, 'room', 'y', { n: 1n }))).toBe('presence.bad-meta')
     expect(codeOf(() => tracker.track(view, '', 'z', {}))).toBe('pubsub.bad-topic')
-    expect(codeOf(() => new PresenceTracker(pubsub, { heartbeatMs: 10, nodeTimeoutMs: 5 }))).toBe(
+    expect(codeOf(() => new PresenceTracker(pubsub, { heartbeatMs: 10, downAfterMs: 5 }))).toBe(
       'presence.bad-option',
     )
     await tracker.close()
     expect(codeOf(() => tracker.track(view, 'room', 'carol', {}))).toBe('presence.closed')
+  })
+})
+
+describe('PresenceTracker node down in two stages', () => {
+  const PERIODS: PresenceTrackerOptions = { heartbeatMs: 100, downAfterMs: 1000, permDownAfterMs: 3000 }
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'] })
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  const keys = (tracker: PresenceTracker) => Object.keys(tracker.list('room')).sort()
+
+  /** Nodes a, b and c, each tracking its people on `room`, all converged; b's link can be cut. */
+  const threeNodes = async () => {
+    const bus = new MemoryBus()
+    const start = (nodeId: string, keys: string[]) => {
+      const adapter = new MemoryAdapter({ bus, nodeId })
+      const pubsub = new PubSub({ adapter })
+      const tracker = new PresenceTracker(pubsub, PERIODS)
+      open.push(pubsub, tracker)
+      const owner = {}
+      for (const key of keys) tracker.track(owner, 'room', key, {})
+      return { pubsub, tracker, owner, cut: () => bus.leave(adapter), heal: () => bus.join(adapter) }
+    }
+    // Node ids of cluster members: name#epoch.
+    const nodes = { a: start('a#1', ['ann']), b: start('b#1', ['bob', 'bea']), c: start('c#1', ['cid']) }
+    await vi.advanceTimersByTimeAsync(300)
+    for (const { tracker } of Object.values(nodes)) {
+      expect(keys(tracker)).toEqual(['ann', 'bea', 'bob', 'cid'])
+    }
+    return { ...nodes, start }
+  }
+  const stageOfB = (tracker: PresenceTracker) => tracker.peers().find((peer) => peer.id === 'b#1')?.stage
+
+  it('announces nothing when a node is silent for less than downAfterMs', async () => {
+    const { a, b, c } = await threeNodes()
+    const [onA, onB, onC] = [inbox(a.pubsub, 'room'), inbox(b.pubsub, 'room'), inbox(c.pubsub, 'room')]
+    b.cut()
+    await vi.advanceTimersByTimeAsync(800)
+    expect(stageOfB(a.tracker)).toBe('up')
+    b.heal()
+    await vi.advanceTimersByTimeAsync(500)
+    expect([onA, onB, onC]).toEqual([[], [], []])
+    expect(keys(a.tracker)).toEqual(['ann', 'bea', 'bob', 'cid'])
+  })
+
+  it('keeps a temporarily down node listed, reports it down, and brings it back with no leave or join', async () => {
+    const { a, b, c } = await threeNodes()
+    const [onA, onB, onC] = [inbox(a.pubsub, 'room'), inbox(b.pubsub, 'room'), inbox(c.pubsub, 'room')]
+    b.cut()
+    await vi.advanceTimersByTimeAsync(2000)
+    for (const { tracker } of [a, c]) {
+      expect(stageOfB(tracker)).toBe('down')
+      expect(keys(tracker)).toEqual(['ann', 'bea', 'bob', 'cid'])
+    }
+    expect(b.tracker.peers().map((peer) => peer.stage)).toEqual(['down', 'down'])
+    b.heal()
+    await vi.advanceTimersByTimeAsync(500)
+    expect(stageOfB(a.tracker)).toBe('up')
+    expect(b.tracker.peers().map((peer) => peer.stage)).toEqual(['up', 'up'])
+    expect([onA, onB, onC]).toEqual([[], [], []])
+    expect(keys(c.tracker)).toEqual(['ann', 'bea', 'bob', 'cid'])
+  })
+
+  it('brings the changes a temporarily down node made meanwhile when it returns, a lost removal too', async () => {
+    const { a, b } = await threeNodes()
+    const onA = inbox(a.pubsub, 'room')
+    b.cut()
+    b.tracker.untrack(b.owner, 'room', 'bob') // its delta is lost; a removal moves no clock
+    await vi.advanceTimersByTimeAsync(2000)
+    expect(keys(a.tracker)).toEqual(['ann', 'bea', 'bob', 'cid'])
+    b.heal()
+    await vi.advanceTimersByTimeAsync(500)
+    expect(keys(a.tracker)).toEqual(['ann', 'bea', 'cid'])
+    expect(onA.map((m) => [Object.keys(m.joins), Object.keys(m.leaves)])).toEqual([[[], ['bob']]])
+  })
+
+  it('removes exactly the keys of a node silent past permDownAfterMs, and only then', async () => {
+    const { a, b, c } = await threeNodes()
+    const [onA, onC] = [inbox(a.pubsub, 'room'), inbox(c.pubsub, 'room')]
+    b.cut()
+    await vi.advanceTimersByTimeAsync(2800)
+    expect(onA).toEqual([])
+    await vi.advanceTimersByTimeAsync(400)
+    for (const [tracker, messages] of [[a.tracker, onA], [c.tracker, onC]] as const) {
+      expect(keys(tracker)).toEqual(['ann', 'cid'])
+      expect(messages.map((m) => [Object.keys(m.joins), Object.keys(m.leaves)])).toEqual([[[], ['bob', 'bea']]])
+      expect(stageOfB(tracker)).toBeUndefined()
+    }
+  })
+
+  it('drops a restarted node\'s old presences at once, though the old start was only temporarily down', async () => {
+    const { a, b, start } = await threeNodes()
+    const onA = inbox(a.pubsub, 'room')
+    b.cut()
+    await vi.advanceTimersByTimeAsync(1500)
+    expect(stageOfB(a.tracker)).toBe('down')
+    expect(onA).toEqual([])
+    // b was killed meanwhile and starts again under a new epoch.
+    const restarted = start('b#2', ['bud'])
+    await vi.advanceTimersByTimeAsync(100)
+    expect(keys(a.tracker)).toEqual(['ann', 'bud', 'cid'])
+    expect(onA.flatMap((m) => Object.keys(m.leaves))).toEqual(['bob', 'bea'])
+    expect(stageOfB(a.tracker)).toBeUndefined()
+    expect(restarted.tracker.peers().map((peer) => peer.id).sort()).toEqual(['a#1', 'c#1'])
   })
 })

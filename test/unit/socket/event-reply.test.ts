@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { html, LiveView, on } from '../../../framework/index.ts'
+import { mountView } from '../../../framework/testing/index.ts'
 import { setup } from './harness.ts'
 
 class Notes extends LiveView<{ count: number }> {
@@ -57,5 +58,15 @@ describe('an event handler returning { reply }', () => {
     const t = await joined()
     expect(await t.click('2', 'bad')).toMatchObject({ status: 'error', response: { code: 'view.bad-reply' } })
     expect(await t.click('3', 'add')).toMatchObject({ status: 'ok', response: { v: { id: 1 } } })
+  })
+})
+
+describe('mountView.replies', () => {
+  it('collects each handler reply as the client would receive it, and nothing for an event without one', async () => {
+    const view = await mountView(Notes)
+    await view.event('add')
+    await view.event('plain')
+    await view.event('peek')
+    expect(view.replies).toEqual([{ id: 1 }, 1])
   })
 })
