@@ -3,11 +3,11 @@
  * heartbeats: cluster membership (beats in the coordinator) and the presence tracker (beats on
  * pub/sub) share this one state machine, so both read a silence the same way.
  *
- * A peer silent for `downAfterMs` is temporarily `down`: a blip of Redis or a long GC pause, so
- * what depends on it is kept (presences stay listed, nothing is announced). Heard again, it is
- * `up` with nothing lost. Silent for `permDownAfterMs` it is `permdown`: gone for good, forgotten
- * here, and its dependants are dropped. What counts as "heard" and what each stage does is the
- * caller's business; this module only keeps the clock and names the transitions.
+ * A peer silent for `downAfterMs` is temporarily `down`: maybe a long blip of Redis or a long GC
+ * pause, so it is still known (the presence tracker lets its presences leave and, when it is heard
+ * again, asks it for them). Heard again, it is `up`. Silent for `permDownAfterMs` it is
+ * `permdown`: gone for good and forgotten here. What counts as "heard" and what each stage does
+ * is the caller's business; this module only keeps the clock and names the transitions.
  */
 
 /** Where a peer stands: heard lately, temporarily down, or gone for good. */

@@ -48,12 +48,13 @@ type Owned = { readonly topic: string; readonly key: string; readonly dot: Dot }
  * `PresenceDiffMessage`, and replicated as deltas on an internal pubsub topic. Heartbeats carry
  * this node's clock; a peer that sees a clock ahead of what it holds asks for the full slice.
  *
- * A peer that falls silent goes down in two stages (`Liveness`, as cluster membership does):
- * after `downAfterMs` (default 30 s) it is temporarily down, but its presences stay listed and
- * nothing is announced, so a Redis blip does not make everyone leave and join again; heard again,
- * it is up and is asked for its slice, which brings any change made meanwhile as an ordinary
- * diff. After `permDownAfterMs` (default 300 s) it is gone: its presences leave. A graceful
- * `close` removes them at once, and so does a restart (a newer epoch, see `nodeId`).
+ * A peer that falls silent goes down in two stages (`Liveness`, as cluster membership does),
+ * as in Phoenix.Tracker: a silence shorter than `downAfterMs` (default 30 s) changes nothing, so
+ * a Redis blip does not make everyone leave and join again. After it the peer is temporarily
+ * down: its presences leave (a leave diff), but the peer is still known, and heard again it is
+ * asked for its slice, whose presences join again with any change made meanwhile. After
+ * `permDownAfterMs` (default 300 s) it is gone for good and forgotten. A graceful `close`
+ * removes its presences at once, and so does a restart (a newer epoch, see `nodeId`).
  *
  * @example
  * tracker.track(owner, 'room:1', user.id, { device: 'laptop' })
@@ -178,7 +179,7 @@ export class PresenceTracker {
 
   /**
    * The other nodes this tracker has heard from and not given up on: `up`, or `down` (silent for
-   * `downAfterMs`; their presences are still listed until `permDownAfterMs`).
+   * `downAfterMs`: their presences have left; heard again before `permDownAfterMs`, they join again).
    */
   peers(): PeerView[] {
     return this.#liveness.list()
@@ -217,8 +218,8 @@ export class PresenceTracker {
     const wire = decodeWire(message)
     if (this.#isClosed || wire === null || wire.node === this.#node) return
     if (this.#isSuperseded(wire.node)) return
-    // Back from temporarily down: its presences were kept, but deltas sent meanwhile may be lost
-    // (a removal moves no clock), so fetch its slice; merging it announces only real changes.
+    // Back from temporarily down: its presences left when it went down, so fetch its slice;
+    // merging it makes them join again, as they are now (deltas sent meanwhile may be lost).
     const wasDown = this.#liveness.stageOf(wire.node) === 'down'
     this.#liveness.heard(wire.node)
     if (wasDown && wire.type !== 'state') {
@@ -290,9 +291,9 @@ export class PresenceTracker {
     if (this.#isClosed || this.#pubsub.isClosed) return
     const clock = this.#replica.maxSeen(this.#node)
     this.#send(this.#topicPrefix, { type: 'heartbeat', node: this.#node, clock })
-    // Temporarily down changes nothing here; only gone for good drops the replica.
+    // Down, temporarily or for good: its presences leave (once; the second drop finds none).
     for (const { id, stage } of this.#liveness.check()) {
-      if (stage === 'permdown') this.#announce(this.#replica.nodeDown(id))
+      if (stage !== 'up') this.#announce(this.#replica.nodeDown(id))
     }
   }
 

@@ -4,13 +4,20 @@
  * is analysed on first use only.
  */
 import { LiveError } from '../errors.ts'
-import { attributeKind, RAW_TEXT_ELEMENTS, RCDATA_ELEMENTS, VOID_ELEMENTS } from './html-names.ts'
+import {
+  attributeKind,
+  BOOLEAN_ATTRIBUTES,
+  RAW_TEXT_ELEMENTS,
+  RCDATA_ELEMENTS,
+  VOID_ELEMENTS,
+} from './html-names.ts'
 
 /** Where a dynamic value sits, which decides how it is escaped. */
 export type HoleKind =
   | 'text' // element content (also textarea/title: escaped text is safe there)
   | 'attr' // inside a quoted attribute value
   | 'attr-unquoted' // the whole unquoted value of an attribute: rendered with quotes
+  | 'attr-boolean' // the whole value of a boolean attribute: the slot is the attribute, or nothing
   | 'url' // a URL attribute (href, src, ...): the assembled value is checked for schemes
   | 'raw-only' // script/style body, event handler, srcdoc, comment: only raw() is accepted
   | 'spread' // between attributes inside a tag: takes an attribute object
@@ -38,6 +45,10 @@ export type UrlGroup = {
 export type TemplateInfo = {
   /** Process-wide id of this call site: the same template has the same id on every socket. */
   readonly id: number
+  /**
+   * The call site's statics, except that a boolean attribute whose whole value is one hole
+   * (`disabled=${busy}`, `disabled="${busy}"`) has its name, `=` and quotes moved into that hole.
+   */
   readonly statics: readonly string[]
   readonly holes: readonly Hole[]
   /** Offset in statics[0] just after the root tag name when the template is one element. */
@@ -83,7 +94,7 @@ let nextId = 1
 export const analyse = (statics: TemplateStringsArray): TemplateInfo => {
   let info = cache.get(statics)
   if (!info) {
-    info = { id: nextId++, statics: [...statics], ...new Analyser(statics).run() }
+    info = { id: nextId++, ...new Analyser(statics).run() }
     cache.set(statics, info)
   }
   return info
@@ -102,6 +113,10 @@ class Analyser {
   #isSingleRoot = true
   #hasRootClosed = false
   #holes: Hole[] = []
+  /** Where each 'attr-boolean' attribute starts: in the chunk before its hole, at `start`. */
+  #cuts: { index: number; start: number; isQuoted: boolean }[] = []
+  #attrStart = 0
+  #valueHasHole = false
   #group: { holes: number[]; parts: string[]; isAnimation: boolean } | null = null
   #pendingHole: number | null = null
 
@@ -109,7 +124,7 @@ class Analyser {
     this.#statics = statics
   }
 
-  run(): Pick<TemplateInfo, 'holes' | 'rootOffset'> {
+  run(): Pick<TemplateInfo, 'statics' | 'holes' | 'rootOffset'> {
     const last = this.#statics.length - 1
     this.#statics.forEach((chunk, index) => {
       this.#scan(chunk, index)
@@ -124,7 +139,26 @@ class Analyser {
       )
     }
     const isRooted = this.#isSingleRoot && this.#hasRootClosed && this.#depth === 0
-    return { holes: this.#holes, rootOffset: isRooted ? this.#rootOffset : null }
+    return {
+      statics: this.#cutStatics(),
+      holes: this.#holes,
+      rootOffset: isRooted ? this.#rootOffset : null,
+    }
+  }
+
+  // A whole-value boolean attribute leaves the statics for its slot, which writes the attribute
+  // or nothing: its chunk loses the name, '=' and an opening quote at its end, and the next chunk
+  // the closing quote it starts with. Ends are cut first, at the offsets the scan saw. The root
+  // tag's name comes before any of its attributes, so rootOffset stays where it was.
+  #cutStatics(): string[] {
+    const statics = [...this.#statics]
+    for (const { index, start } of this.#cuts) {
+      statics[index] = (statics[index] as string).slice(0, start)
+    }
+    for (const { index, isQuoted } of this.#cuts) {
+      if (isQuoted) statics[index + 1] = (statics[index + 1] as string).slice(1)
+    }
+    return statics
   }
 
   #fail(detail: string): never {
@@ -173,6 +207,12 @@ class Analyser {
 
   #valueHole(index: number, isQuoted: boolean): Hole {
     const name = this.#attr.toLowerCase()
+    const isWhole = this.#isWholeValue(index, isQuoted)
+    this.#valueHasHole = true
+    if (isWhole && BOOLEAN_ATTRIBUTES.has(name)) {
+      this.#cuts.push({ index, start: this.#attrStart, isQuoted })
+      return { kind: 'attr-boolean', name, isQuoted }
+    }
     const kind = attributeKind(name)
     if (kind === 'code') return { kind: 'raw-only', name, isQuoted }
     if (kind === 'plain') return { kind: isQuoted ? 'attr' : 'attr-unquoted', name, isQuoted }
@@ -185,6 +225,14 @@ class Analyser {
     this.#valueSoFar = ''
     this.#group.holes.push(index)
     return { kind: 'url', name, group: this.#group, isQuoted }
+  }
+
+  // Unquoted, a hole is the whole value or the template is refused; quoted, nothing else may sit
+  // between the quotes.
+  #isWholeValue(index: number, isQuoted: boolean): boolean {
+    if (!isQuoted) return true
+    const quote = this.#state === 'value-dq' ? '"' : "'"
+    return !this.#valueHasStatic && !this.#valueHasHole && this.#statics[index + 1]?.[0] === quote
   }
 
   #valueSoFar = ''
@@ -239,6 +287,7 @@ class Analyser {
           } else if (!isSpace(c) && c !== '/') {
             this.#state = 'attr-name'
             this.#attr = c
+            this.#attrStart = i
           }
           break
         case 'attr-name':
@@ -312,6 +361,7 @@ class Analyser {
   #beginValue(): void {
     this.#state = 'before-value'
     this.#valueHasStatic = false
+    this.#valueHasHole = false
     this.#valueSoFar = ''
     this.#pendingHole = null
   }

@@ -26,6 +26,20 @@ export const attributeKind = (name: string): AttributeKind => {
 }
 
 /**
+ * The HTML standard's boolean attributes (its attribute index, value "Boolean attribute"), plus
+ * `hidden`, which the standard now lists as enumerated ("until-found") but whose "off" is its
+ * absence all the same. Present means true, whatever the value: `disabled="false"` disables.
+ * A value that fills one of these alone (`disabled=${busy}`) decides whether it is written at all.
+ */
+export const BOOLEAN_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'allowfullscreen', 'alpha', 'async', 'autofocus', 'autoplay', 'checked', 'controls', 'default',
+  'defer', 'disabled', 'formnovalidate', 'hidden', 'inert', 'ismap', 'itemscope', 'loop',
+  'multiple', 'muted', 'nomodule', 'novalidate', 'open', 'playsinline', 'readonly', 'required',
+  'reversed', 'selected', 'shadowrootclonable', 'shadowrootcustomelementregistry',
+  'shadowrootdelegatesfocus', 'shadowrootserializable',
+])
+
+/**
  * Elements whose content HTML reads as raw text up to their end tag: nothing inside is markup,
  * and escaping cannot make a value safe there (a script runs it), so only raw() is accepted.
  */

@@ -82,6 +82,7 @@ const buildNode = (rendered: Rendered): TreeNode => {
 }
 
 const toSlot = (value: unknown, hole: Hole, isBlocked: boolean, index: number): Slot => {
+  if (hole.kind === 'attr-boolean') return booleanSlot(value, hole)
   if (value === null || value === undefined || value === false || value === true) {
     return hole.kind === 'attr-unquoted' || (hole.kind === 'url' && !hole.isQuoted) ? '""' : ''
   }
@@ -110,6 +111,16 @@ const toSlot = (value: unknown, hole: Hole, isBlocked: boolean, index: number): 
           'pass data through a data-* attribute or wrap vetted markup in raw()',
       )
   }
+}
+
+// The slot holds the whole attribute (context.ts moved its name here), as a spread writes it:
+// absent for false, null and undefined, the bare name for true; any other value is kept
+// (`selected=${'selected'}`, `hidden=${'until-found'}`).
+const booleanSlot = (value: unknown, hole: Hole): string => {
+  if (value === null || value === undefined || value === false) return ''
+  if (value === true) return hole.name
+  const text = value instanceof SafeHtml ? value.html : escapeHtml(scalar(value, hole))
+  return `${hole.name}="${text}"`
 }
 
 const describeRawOnly = (hole: Hole): string =>

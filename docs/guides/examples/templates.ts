@@ -10,9 +10,9 @@ export const sensorLink = (s: Sensor): Rendered =>
 export const badge = (s: Sensor): Rendered =>
   html`<span class="level ${s.isAlarm ? 'alarm' : ''}">${s.level}${s.isAlarm ? html` <b>!</b>` : null}</span>`
 
-// A boolean attribute is present or absent: spread an object of attributes inside the tag.
+// A boolean attribute (disabled, checked, selected, …) is left out when its value is false.
 export const ackButton = (s: Sensor): Rendered =>
-  html`<button live-click="ack" live-value-id=${s.id} ${{ disabled: !s.isAlarm }}>Ack</button>`
+  html`<button live-click="ack" live-value-id=${s.id} disabled=${!s.isAlarm}>Ack</button>`
 
 // Keyed rows: a change to one sensor sends that row only; a moved row is moved, not resent.
 const row = (s: Sensor): Rendered => html`<tr><td>${sensorLink(s)}</td><td>${badge(s)}</td><td>${ackButton(s)}</td></tr>`

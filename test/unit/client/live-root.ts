@@ -17,11 +17,20 @@ export const serverStep = (cache: StaticsCache, prev: TreeNode | null, next: Tre
   return wire as { t?: unknown; d: unknown }
 }
 
-/** What the DOM shows, without the client's patch markers. */
+/**
+ * What the DOM shows, without the client's patch markers, each element's attributes in name
+ * order: morphdom appends an attribute it adds (`disabled` coming back), so their order follows
+ * the element's history, which no page depends on.
+ */
 export const markup = (html: string): string => {
   const el = document.createElement('div')
   el.innerHTML = html
   for (const marked of el.querySelectorAll('[data-sb]')) marked.removeAttribute('data-sb')
+  for (const element of el.querySelectorAll('*')) {
+    const attributes = [...element.attributes].map(({ name, value }) => [name, value] as const)
+    for (const [name] of attributes) element.removeAttribute(name)
+    for (const [name, value] of attributes.sort(([a], [b]) => (a < b ? -1 : 1))) element.setAttribute(name, value)
+  }
   return el.innerHTML
 }
 

@@ -28,8 +28,9 @@ import {
 } from '../../../framework/template/index.ts'
 import { Components, LiveComponent, liveComponent, renderIn } from '../../../framework/component/index.ts'
 
-// A template model: statics around holes that are either text or a quoted attribute.
-type HoleModel = 'text' | 'attr'
+// A template model: statics around holes that are text, a quoted attribute, or a boolean
+// attribute filled by one hole (its name moves into the slot), unquoted or quoted.
+type HoleModel = 'text' | 'attr' | 'bool' | 'bool-quoted'
 type TemplateModel = { strings: TemplateStringsArray; holes: HoleModel[] }
 
 const fakeStrings = (parts: string[]): TemplateStringsArray =>
@@ -39,7 +40,7 @@ const fakeStrings = (parts: string[]): TemplateStringsArray =>
 const templateModel = (tags = ['div', 'li', 'tr', 'p']) => fc
   .record({
     tag: fc.constantFrom(...tags),
-    holes: fc.array(fc.constantFrom<HoleModel>('text', 'attr'), { minLength: 0, maxLength: 4 }),
+    holes: fc.array(fc.constantFrom<HoleModel>('text', 'attr', 'bool', 'bool-quoted'), { minLength: 0, maxLength: 4 }),
     words: fc.array(fc.constantFrom('', ' ', 'a', 'b c', '\n'), { minLength: 5, maxLength: 5 }),
     isRooted: fc.boolean(),
   })
@@ -49,6 +50,12 @@ const templateModel = (tags = ['div', 'li', 'tr', 'p']) => fc
       const w = words[(i + 1) % words.length] ?? ''
       if (hole === 'attr') {
         parts[parts.length - 1] += `<b title="${w}`
+        parts.push(`">${w}</b>`)
+      } else if (hole === 'bool') {
+        parts[parts.length - 1] += `<b hidden=`
+        parts.push(`>${w}</b>`)
+      } else if (hole === 'bool-quoted') {
+        parts[parts.length - 1] += `<b class="q" disabled="`
         parts.push(`">${w}</b>`)
       } else {
         parts[parts.length - 1] += `<i>${w}`
@@ -76,6 +83,8 @@ const renderWith = (
     const values = model.holes.map((hole) => {
       const r = next()
       if (hole === 'attr') return r % 5 === 0 ? null : `v${r % 7}<"&`
+      // Absent, bare, or with a value: every change of one of these is one slot's text.
+      if (hole !== 'text') return [false, true, null, undefined, `on${r % 3}"<`][r % 5]
       if (component && r % 4 === 3) return component(next())
       const choice = level >= depth ? r % 3 : r % 7
       const shared = pick()

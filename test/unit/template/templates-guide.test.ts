@@ -25,13 +25,19 @@ describe('docs/guides/templates.md', () => {
     expect(renderToString(sensorLink(fan))).toBe('<a href="/sensors/2" title="Fan">Fan</a>')
   })
 
-  it('renders nothing for null and false, nested html for markup, and spreads boolean attributes', () => {
+  it('renders nothing for null and false, nested html for markup, and leaves out a false boolean attribute', () => {
     expect(renderToString(badge(pump))).toBe('<span class="level ">3</span>')
     expect(renderToString(badge(fan))).toBe('<span class="level alarm">9 <b>!</b></span>')
-    expect(renderToString(ackButton(pump))).toContain('live-value-id="1"  disabled>')
+    expect(renderToString(ackButton(pump))).toBe('<button live-click="ack" live-value-id="1" disabled>Ack</button>')
     expect(renderToString(ackButton(fan))).toBe('<button live-click="ack" live-value-id="2" >Ack</button>')
-    // The pitfall the guide warns about: false in an attribute value leaves the attribute there.
-    expect(renderToString(html`<button disabled=${false}>x</button>`)).toBe('<button disabled="">x</button>')
+    expect(renderToString(html`<option selected=${'selected'} hidden=${'until-found'}>x</option>`)).toBe(
+      '<option selected="selected" hidden="until-found">x</option>',
+    )
+    expect(renderToString(html`<button disabled="x${false}">x</button>`)).toBe('<button disabled="x">x</button>')
+    // What the guide warns about: other attributes keep an empty value; a spread leaves them out.
+    expect(renderToString(html`<div data-open=${false}></div>`)).toBe('<div data-open=""></div>')
+    expect(renderToString(html`<div ${{ 'data-open': false, title: 't' }}></div>`)).toBe('<div  title="t"></div>')
+    expect(renderToString(html`<div ${{ 'data-open': true }}></div>`)).toBe('<div  data-open></div>')
     expect(renderToString(legend())).toBe('<p><svg viewBox="0 0 8 8"><circle cx="4" cy="4" r="3"/></svg> live</p>')
   })
 
