@@ -110,6 +110,7 @@ export type {
   ClusterOptions,
   Coordinator,
   KindSpec,
+  Lease,
   Member,
   MemberView,
   MembershipOptions,

@@ -1,13 +1,14 @@
 /**
  * A board's activity as an append-only log in the store the board process saves the board to
- * (`store.append` / `store.range`). The process appends one line per change before it answers,
- * so a change the user was told about has its line; the feed pages back through the log by id,
- * newest first. Neither the process nor a view holds the history: the process keeps the last
- * few lines (ACTIVITY_WINDOW) to send with each change, a view only the ids it paged to.
+ * (`store.append` / `store.range`); the feed pages back through it by id, newest first. Neither
+ * the process nor a view holds the history: the process keeps the last few lines
+ * (ACTIVITY_WINDOW) to send with each change, a view only the ids of the lines it shows.
  *
- * The line is appended before the board is saved, and appends carry no fencing token: when the
- * save then fails (the store is away, or the owner lost its lease to another node) the log keeps
- * a line for a change nobody was told of. The log holds every acknowledged change, at least.
+ * A line is appended only after its change was saved, with the token of the lease the board
+ * process runs under (process.ts): a save that fails leaves no line, and an owner that lost its
+ * lease cannot add lines after its successor's (`store.stale-write`). So every line is a change
+ * the board kept. The other way round is not promised: a process that dies between the save and
+ * the append loses that line (and a store that fails the append only delays it, see process.ts).
  */
 import type { StateStore } from 'switchboard'
 import type { Activity, ActivityLine } from './model.ts'
@@ -35,10 +36,10 @@ export class ActivityLog {
     this.#store = store
   }
 
-  /** Appends a line to board `id`'s log; resolves with it and its id once stored. */
-  async append(id: string, line: ActivityLine): Promise<Activity> {
+  /** Appends a line to board `id`'s log with token `fence`; resolves with it and its id once stored. */
+  async append(id: string, line: ActivityLine, fence = 0): Promise<Activity> {
     const logged: Logged = { at: line.at, by: line.by, text: line.text }
-    return { ...logged, id: await this.#store.append(activityLogName(id), logged) }
+    return { ...logged, id: await this.#store.append(activityLogName(id), logged, fence) }
   }
 
   /** The newest lines of board `id` below `before`, newest first. */
@@ -57,7 +58,7 @@ export class ActivityLog {
    * process that died halfway through goes on after the last line it moved, and a log whose
    * newest line is a new one has them all.
    */
-  async migrate(id: string, old: unknown): Promise<void> {
+  async migrate(id: string, old: unknown, fence = 0): Promise<void> {
     const lines = Array.isArray(old) ? old.filter(isOldLine) : []
     if (lines.length === 0) return
     const [newest] = await this.#store.range(activityLogName(id), { limit: 1 })
@@ -66,7 +67,7 @@ export class ActivityLog {
     for (const line of lines) {
       if (line.seq <= moved) continue
       const logged: Logged = { at: line.at, by: line.by, text: line.text, seq: line.seq }
-      await this.#store.append(activityLogName(id), logged)
+      await this.#store.append(activityLogName(id), logged, fence)
     }
   }
 }

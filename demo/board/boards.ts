@@ -63,7 +63,7 @@ export class Boards {
     // Write-through: a change is on disk before the user hears it was made.
     this.#boards = cluster.define<BoardTypes>('board', {
       behaviour: DurableBoard,
-      args: (id) => ({ id, pubsub, log, ...(typing ? { typing } : {}) }),
+      args: (id, { fence }) => ({ id, pubsub, log, fence, ...(typing ? { typing } : {}) }),
       persist: { debounceMs: 0 },
     })
     this.#list = cluster.define<ListTypes>('boards', {

@@ -91,9 +91,9 @@ export type Op =
   /** Typing in a description: a Yjs update (base64) to merge into the card's document. */
   | { readonly kind: 'text'; readonly card: string; readonly update: string; readonly by: string }
 
-/** Why an operation was not applied. */
+/** Why an operation was not applied; `unsaved`: the board could not save it (the store failed). */
 export type Refusal =
-  | { readonly reason: 'no-card' | 'no-column' | 'invalid' | 'nothing-to-undo' | 'full' }
+  | { readonly reason: 'no-card' | 'no-column' | 'invalid' | 'nothing-to-undo' | 'full' | 'unsaved' }
   | {
       readonly reason: 'conflict'
       readonly field: FieldName

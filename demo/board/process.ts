@@ -3,12 +3,14 @@
  * state saved before each reply and resumed wherever the name restarts):
  *
  * - `board/<id>`: one board's authoritative state. Every change is one call, applied in mailbox
- *   order, its activity line appended to the board's log (activity.ts), saved, then broadcast on
- *   `board:<id>` as the whole new board (an immutable object: views on this node share it, and a
- *   view drops one older than what it shows) with the newest lines of activity.
+ *   order and saved; once saved (afterSave), its activity line is appended to the board's log
+ *   (activity.ts) with the lease's token, then the change is broadcast on `board:<id>` as the
+ *   whole new board (an immutable object: views on this node share it, and a view drops one older
+ *   than what it shows) with the newest lines of activity. A save that fails reaches the caller
+ *   as an error, and the process restarts from what was saved: no line, no broadcast.
  * - `boards/all`: the list of boards (titles, archived), broadcast on `boards`.
  */
-import { defineProcess, type ClusterBehaviour, type Process } from 'switchboard'
+import { defineProcess, LiveError, type ClusterBehaviour, type Process } from 'switchboard'
 import { ACTIVITY_WINDOW, type ActivityLog } from './activity.ts'
 import { DescriptionLines, type TypingTimes } from './description-lines.ts'
 import { apply, cardName, emptyBoard, isBoard, type Activity, type ActivityLine, type Board, type Op, type Result } from './model.ts'
@@ -44,6 +46,8 @@ export type BoardArgs = {
   readonly id: string
   readonly pubsub: Publisher
   readonly log: ActivityLog
+  /** The token of the lease this start holds: every line it appends carries it. */
+  readonly fence: number
   /** When typing in a description writes its line; default TYPING_TIMES. */
   readonly typing?: TypingTimes
 }
@@ -52,8 +56,13 @@ type BoardState = {
   readonly board: Board
   readonly pubsub: Publisher
   readonly log: ActivityLog
+  readonly fence: number
   /** The newest lines of activity, newest last: what each broadcast carries. */
   readonly recent: readonly Activity[]
+  /** Lines of changes not appended yet (the change is being saved, or the store failed the append). */
+  readonly outbox: readonly ActivityLine[]
+  /** True when the board changed since the last broadcast. */
+  readonly isChanged: boolean
   /** Typing not yet written as a line; owned by this process, changed in place. */
   readonly lines: DescriptionLines
   /** True while a 'lines-due' message is on its way. */
@@ -70,11 +79,14 @@ type BoardTypes = {
 
 const BoardBehaviour = defineProcess<BoardTypes>({
   name: 'board',
-  init: ({ id, pubsub, log, typing }) => ({
+  init: ({ id, pubsub, log, fence, typing }) => ({
     board: emptyBoard(id),
     pubsub,
     log,
+    fence,
     recent: [],
+    outbox: [],
+    isChanged: false,
     lines: new DescriptionLines(typing),
     isLineCheckDue: false,
   }),
@@ -83,32 +95,43 @@ const BoardBehaviour = defineProcess<BoardTypes>({
     const now = Date.now()
     const result = apply(state.board, msg.op, now)
     if (!result.ok || result.board === state.board) return { reply: result, state }
-    let next: BoardState = { ...state, board: result.board }
+    const outbox = result.activity ? [...state.outbox, result.activity] : state.outbox
+    let next: BoardState = { ...state, board: result.board, outbox, isChanged: true }
     if (msg.op.kind === 'text') {
       state.lines.note(msg.op.by, msg.op.card, cardName(result.board, msg.op.card), now)
       next = scheduleLines(next, self, now)
     }
-    // The line is stored before the reply: a change the user hears of has its line.
-    return { reply: result, state: broadcast(await logged(next, result.activity ? [result.activity] : [])) }
+    // Saved next, then logged and broadcast (afterSave), then the reply.
+    return { reply: result, state: next }
   },
+  // Typing lines are due: the keystrokes they tell of were saved as they came.
   handleInfo: async (_msg, state, self) => {
     const now = Date.now()
-    const lines = state.lines.take(now)
-    const next = { ...state, isLineCheckDue: false }
-    return scheduleLines(lines.length > 0 ? broadcast(await logged(next, lines)) : next, self, now)
+    const next = { ...state, outbox: [...state.outbox, ...state.lines.take(now)], isLineCheckDue: false }
+    return scheduleLines(next, self, now)
   },
-  // A stopping board writes the lines of typing it still holds; a failure here loses only them.
+  // A stopping board writes the lines it still holds; a failure here loses only them.
   terminate: async (_reason, state) => {
-    const lines = state.lines.takeAll(Date.now())
-    if (lines.length > 0) broadcast(await logged(state, lines))
+    const outbox = [...state.outbox, ...state.lines.takeAll(Date.now())]
+    if (outbox.length > 0) broadcast(await logged({ ...state, outbox }))
   },
 })
 
-// Appends `lines` to the board's log, in order.
-const logged = async (state: BoardState, lines: readonly ActivityLine[]): Promise<BoardState> => {
-  let recent = state.recent
-  for (const line of lines) recent = [...recent, await state.log.append(state.board.id, line)].slice(-ACTIVITY_WINDOW)
-  return { ...state, recent }
+// Appends the outbox to the board's log, in order. A store that fails the append keeps the rest
+// for the next change; a refused token (a newer owner runs the board) ends this process.
+const logged = async (state: BoardState): Promise<BoardState> => {
+  let { recent } = state
+  const outbox = [...state.outbox]
+  for (let line = outbox[0]; line; line = outbox[0]) {
+    try {
+      recent = [...recent, await state.log.append(state.board.id, line, state.fence)].slice(-ACTIVITY_WINDOW)
+    } catch (error) {
+      if (error instanceof LiveError && error.code === 'store.unavailable') break
+      throw error
+    }
+    outbox.shift()
+  }
+  return { ...state, recent, outbox, isChanged: false }
 }
 
 // Tells the board's views: its state now and its newest lines.
@@ -130,12 +153,17 @@ const scheduleLines = (state: BoardState, self: Process<BoardTypes>, now: number
 export const DurableBoard: ClusterBehaviour<BoardTypes> = {
   ...BoardBehaviour,
   dump: (state) => state.board,
+  // The board is saved: its lines go to the log, then its views hear of it.
+  afterSave: async (state) => {
+    if (!state.isChanged && state.outbox.length === 0) return state
+    return broadcast(await logged(state))
+  },
   resume: async (saved, initial) => {
     if (!isBoard(saved)) return initial
     const { id } = initial.board
     // A board saved before the log kept its last lines in the snapshot: they move to the log.
     const { activity: old, ...board } = saved as Board & { activity?: unknown }
-    await initial.log.migrate(id, old)
+    await initial.log.migrate(id, old, initial.fence)
     const recent = (await initial.log.page(id, { limit: ACTIVITY_WINDOW })).reverse()
     // A board saved before descriptions were shared documents has no texts yet.
     return { ...initial, recent, board: { ...board, texts: board.texts ?? {} } }

@@ -6,8 +6,16 @@
  *
  * The activity feed holds no lines on the server: the newest page is streamed at mount, older
  * pages are read from the board's log by id as the list scrolls to its end, and new lines are
- * streamed on top as the board's broadcasts bring them. The view keeps only two ids: the oldest
- * line it sent (where the next page starts) and the newest (which lines of a broadcast are new).
+ * streamed on top as the board's broadcasts bring them. The view keeps the ids of the rows the
+ * client shows (no lines), the newest id it heard of (which lines of a broadcast are new) and the
+ * oldest id shown (where the next page starts).
+ *
+ * A tab left open on a busy board must not grow without bound: new lines go on top with the
+ * stream's `limit`, which trims the bottom row for each new one past FEED_MAX rows. Pages the
+ * user scrolled to are theirs: the limit is never below the rows shown, so new lines do not pull
+ * away what they are reading, only one bottom row per new line. A trimmed row is not lost: the
+ * oldest id moves up to the new bottom row, so scrolling down reads the trimmed lines again, each
+ * once, with no gap.
  */
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
@@ -62,6 +70,8 @@ export type BoardState = {
 
 /** Activity lines per page of the feed. */
 export const ACTIVITY_PAGE = 50
+/** Rows the feed keeps as new lines come in, unless the user scrolled to more. */
+export const FEED_MAX = 200
 const NOTICE_MS = 6000
 const TYPING_MS = 3000
 const PRESENCE_MS = 250
@@ -91,6 +101,7 @@ const REFUSED: Record<string, string> = {
   invalid: 'That is not a valid value.',
   'nothing-to-undo': 'Nothing of yours to undo.',
   full: 'The board has as many columns as it can take.',
+  unsaved: 'That change could not be saved. Try again.',
 }
 
 const activityRow = (a: Activity, id: string): Rendered =>
@@ -115,6 +126,8 @@ export const createBoardView = (boards: Boards) =>
     // Activity lines heard of and not streamed yet, oldest first, and the newest id heard of.
     #news: Activity[] = []
     #newest = 0
+    // The ids of the feed's rows, top (newest) first, as the client holds them after each insert.
+    #shown: number[] = []
 
     async mount(context: MountContext): Promise<BoardState> {
       const id = String(context.params.id ?? '')
@@ -127,6 +140,7 @@ export const createBoardView = (boards: Boards) =>
       const recent = board ? await boards.activity(id, { limit: ACTIVITY_PAGE }) : []
       this.stream('activity', recent)
       this.#newest = recent[0]?.id ?? 0
+      this.#shown = recent.map((line) => line.id)
       const state: BoardState = {
         id,
         title: info?.title ?? 'No such board',
@@ -207,9 +221,7 @@ export const createBoardView = (boards: Boards) =>
       if (message === 'board') {
         const board = this.#pending
         this.#pending = null
-        // No limit: trimming the bottom would drop pages the user scrolled to, and the next page
-        // would then start below a gap.
-        for (const line of this.#news.splice(0)) this.streamInsert('activity', line, { at: 0 })
+        this.#streamNews()
         return board ? this.#showBoard(board) : undefined
       }
       if (isBoardsChanged(message)) {
@@ -314,6 +326,7 @@ export const createBoardView = (boards: Boards) =>
         if (!board || oldest === 0) return
         const page = await boards.activity(id, { before: oldest, limit: ACTIVITY_PAGE })
         this.stream('activity', page)
+        this.#shown.push(...page.map((line) => line.id))
         this.assign({ oldest: page.length < ACTIVITY_PAGE ? 0 : (page.at(-1)?.id ?? 0) })
       },
       cursor: (value: Record<string, unknown>) => {
@@ -334,10 +347,24 @@ export const createBoardView = (boards: Boards) =>
       if (state) void this.broadcastFrom(cursorsTopic(state.id), { type: 'cursor-gone', tenant: state.id, key: state.me.key })
     }
 
+    // New lines on top; past the limit the client trims the bottom row for each, and the next
+    // page starts below the new bottom row (see the module comment).
+    #streamNews(): void {
+      const news = this.#news.splice(0)
+      if (news.length === 0) return
+      const limit = Math.max(FEED_MAX, this.#shown.length)
+      for (const line of news) this.streamInsert('activity', line, { at: 0, limit })
+      this.#shown = [...news.map((line) => line.id).reverse(), ...this.#shown]
+      if (this.#shown.length <= limit) return
+      this.#shown.length = limit
+      this.assign({ oldest: this.#shown.at(-1) ?? 0 })
+    }
+
     // Sends an operation to the board; the board it returns is shown at once (the broadcast
     // that follows carries the same version and is dropped). A refusal becomes a notice.
     async #apply(op: Op, isNoticed = true): Promise<Result> {
-      const result = await boards.apply(this.state.id, op)
+      // A save that failed is told, not a crash of the view: the board goes on from what it saved.
+      const result = await boards.apply(this.state.id, op).catch((): Result => ({ ok: false, reason: 'unsaved' }))
       if (result.ok) this.#showBoard(result.board)
       else if (isNoticed || result.reason !== 'conflict') this.#notify(REFUSED[result.reason] ?? 'That did not work.')
       return result

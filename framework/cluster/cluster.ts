@@ -18,7 +18,7 @@ import { LiveError } from '../errors.ts'
 import { PubSub, RedisAdapter } from '../pubsub/index.ts'
 import { openStore, type StateStore } from '../store/index.ts'
 import { memberId, type Coordinator } from './coordinator.ts'
-import type { ClusterBehaviour, PersistOptions } from './durable.ts'
+import type { ClusterBehaviour, Lease, PersistOptions } from './durable.ts'
 import { MemoryCoordinator } from './memory-coordinator.ts'
 import { Membership, type MembershipOptions } from './membership.ts'
 import { NamedProcesses } from './names.ts'
@@ -57,8 +57,12 @@ export type ClusterOptions = MembershipOptions & {
 /** How to run the processes of a kind (see `Cluster.define`). */
 export type KindSpec<T extends ProcessTypes> = {
   readonly behaviour: ClusterBehaviour<T>
-  /** The argument `init` receives for an id; default: the id itself. */
-  readonly args?: (id: string) => ArgsOf<T>
+  /**
+   * The argument `init` receives for an id; default: the id itself. `lease.fence` is the token
+   * this start holds: pass it to the process's own store writes (`store.append(log, v, fence)`)
+   * so a deposed owner's are refused as its snapshots are.
+   */
+  readonly args?: (id: string, lease: Lease) => ArgsOf<T>
   /** Keep the state in the store: snapshot on change and stop, resume on restart or failover. */
   readonly persist?: boolean | PersistOptions
 }
@@ -166,7 +170,10 @@ export class Cluster {
     const pubsub = options.pubsub ?? new PubSub(adapter ? { adapter } : {})
     const owns = { pubsub: options.pubsub === undefined, coordinator: options.coordinator === undefined }
     const cluster = new Cluster({ node, epoch, pubsub, coordinator, owns, options })
-    await cluster.#start()
+    // A coordinator made here (no Redis, no primary, none given) serves this node alone. Leases
+    // keep one owner per name either way; the wait only helps nodes started together to see
+    // each other before they place names, and here there are none.
+    await cluster.#start(options.coordinator === undefined && options.redisUrl === undefined && worker === undefined)
     return cluster
   }
 
@@ -226,9 +233,9 @@ export class Cluster {
     if (this.#store && typeof this.#storeOption !== 'object') await (await this.#store).close()
   }
 
-  async #start(): Promise<void> {
+  async #start(isAlone: boolean): Promise<void> {
     await this.#rpc.ready()
-    await this.membership.start()
+    await this.membership.start(isAlone)
     this.#names.start(this.#rpc)
   }
 

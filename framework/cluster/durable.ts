@@ -8,6 +8,11 @@
  * (`store.stale-write`) and the process stops. Before a new owner starts the process it CLAIMS the
  * state: it rewrites the stored value with its own, higher token, so from then on every write of
  * an older owner fails, and what it read is the last state any owner wrote.
+ *
+ * A write-through process (`debounceMs: 0`) may act on a change only once it is saved: its
+ * `afterSave` runs after the save and before the reply, and is skipped when the save fails (the
+ * caller gets the error, the process restarts from what was saved). Writes of its own to the
+ * store (a log line) carry its lease's token, given to its kind's `args`, and are refused alike.
  */
 import { LiveError } from '../errors.ts'
 import type { Behaviour, Process, ProcessTypes, StateOf } from '../runtime/index.ts'
@@ -22,7 +27,17 @@ export interface ClusterBehaviour<T extends ProcessTypes> extends Behaviour<T> {
    * init's state; default: the saved value replaces it.
    */
   resume?(saved: unknown, initial: StateOf<T>, self: Process<T>): StateOf<T> | Promise<StateOf<T>>
+  /**
+   * Runs after the state a handler returned was saved, before the reply; never for a save that
+   * failed. For what must follow only a saved change: a line appended to a log with the lease's
+   * token, a broadcast. What it changes in the state is saved with the next change. Only for
+   * write-through kinds (`persist: { debounceMs: 0 }`): a debounced save happens after the reply.
+   */
+  afterSave?(state: StateOf<T>, self: Process<T>): StateOf<T> | Promise<StateOf<T>>
 }
+
+/** The lease a cluster process runs under: its token, the fence of every write it makes. */
+export type Lease = { readonly fence: number }
 
 /** How a process's state is kept. */
 export type PersistOptions = {
@@ -34,6 +49,15 @@ export type PersistOptions = {
 export type Claim = { readonly saved: { readonly state: unknown } | undefined; readonly version: number }
 
 const CLAIM_ATTEMPTS = 5
+
+/** Throws `cluster.bad-option` for an `afterSave` without write-through persistence. */
+export const checkPersist = (kind: string, behaviour: ClusterBehaviour<never>, persist: boolean | PersistOptions | undefined): void => {
+  if (!behaviour.afterSave || (typeof persist === 'object' && persist.debounceMs === 0)) return
+  throw new LiveError(
+    'cluster.bad-option',
+    `the kind "${kind}" has afterSave but persist is ${JSON.stringify(persist ?? false)}; give it persist: { debounceMs: 0 } so the save comes before the reply`,
+  )
+}
 
 /**
  * Takes over the state under `key` for the holder of token `fence`: reads it and writes it back
@@ -63,13 +87,18 @@ export const persistent = <T extends ProcessTypes>(
   claim: Claim,
   options: PersistOptions = {},
 ): Behaviour<T> => {
+  checkPersist(inner.name ?? key, inner as ClusterBehaviour<never>, options)
   const writer = new SnapshotWriter(store, key, fence, claim, options.debounceMs ?? 100)
   const dump = (state: StateOf<T>): unknown => (inner.dump ? inner.dump(state) : state)
-  // Write-through: the reply waits for the write; debounced: the write follows shortly.
-  const changed = async (state: StateOf<T>, self: Process<T>): Promise<void> => {
-    if (writer.isWriteThrough) return writer.write(dump(state))
+  // Write-through: the reply waits for the write, then afterSave; debounced: the write follows.
+  const changed = async (state: StateOf<T>, self: Process<T>): Promise<StateOf<T>> => {
+    if (writer.isWriteThrough) {
+      await writer.write(dump(state))
+      return inner.afterSave ? inner.afterSave(state, self) : state
+    }
     // A failed write stops the process (stop does not reject: the catch only makes sure).
     writer.schedule(() => dump(state), (error) => self.stop({ error }).catch(() => {}))
+    return state
   }
   const wrapped: Behaviour<T> = {
     name: inner.name,
@@ -92,24 +121,19 @@ export const persistent = <T extends ProcessTypes>(
     const handleCall = inner.handleCall.bind(inner)
     wrapped.handleCall = async (msg, state, self) => {
       const result = await handleCall(msg, state, self)
-      await changed(result.state, self)
-      return result
+      return { ...result, state: await changed(result.state, self) }
     }
   }
   if (inner.handleCast) {
     const handleCast = inner.handleCast.bind(inner)
     wrapped.handleCast = async (msg, state, self) => {
-      const next = await handleCast(msg, state, self)
-      await changed(next, self)
-      return next
+      return changed(await handleCast(msg, state, self), self)
     }
   }
   if (inner.handleInfo) {
     const handleInfo = inner.handleInfo.bind(inner)
     wrapped.handleInfo = async (msg, state, self) => {
-      const next = await handleInfo(msg, state, self)
-      await changed(next, self)
-      return next
+      return changed(await handleInfo(msg, state, self), self)
     }
   }
   return wrapped

@@ -21,7 +21,7 @@ export {
 export type { MemberStatus, MemberView, MembershipEvents, MembershipOptions } from './membership.ts'
 export { Cluster } from './cluster.ts'
 export type { ClusterKind, ClusterOptions, KindSpec } from './cluster.ts'
-export type { ClusterBehaviour, PersistOptions } from './durable.ts'
+export type { ClusterBehaviour, Lease, PersistOptions } from './durable.ts'
 export { startCluster, Hub } from './workers.ts'
 export type { Primary, WorkersOptions } from './workers.ts'
 export { IpcAdapter, IpcCoordinator } from './ipc.ts'

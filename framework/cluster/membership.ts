@@ -89,12 +89,15 @@ export class Membership extends EventEmitter<MembershipEvents> {
   /**
    * Beats, waits one period and beats again before resolving: nodes started at the same moment
    * then see each other before they place any work (placing on a list of one would put every
-   * name on its own node). Then beats every `heartbeatMs`.
+   * name on its own node). Then beats every `heartbeatMs`. `isAlone`: no other node can share
+   * the coordinator (one the cluster made in this process), so there is nobody to wait for.
    */
-  async start(): Promise<void> {
+  async start(isAlone = false): Promise<void> {
     await this.#tick()
-    await sleep(this.heartbeatMs)
-    await this.#tick()
+    if (!isAlone) {
+      await sleep(this.heartbeatMs)
+      await this.#tick()
+    }
     this.#timer = setInterval(() => void this.#tick(), this.heartbeatMs)
     this.#timer.unref()
   }

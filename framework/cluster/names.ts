@@ -26,7 +26,7 @@ import {
 } from '../runtime/index.ts'
 import type { StateStore } from '../store/index.ts'
 import { parseMemberId, type Coordinator, type LeaseHolder } from './coordinator.ts'
-import { claimState, persistent, type ClusterBehaviour, type PersistOptions } from './durable.ts'
+import { checkPersist, claimState, persistent, type ClusterBehaviour, type Lease, type PersistOptions } from './durable.ts'
 import { Leases, type LeaseTiming, type LossReason } from './leases.ts'
 import type { Membership } from './membership.ts'
 import { rank } from './rendezvous.ts'
@@ -36,8 +36,8 @@ import type { Rpc, RpcRequest } from './rpc.ts'
 export type ProcessKind = {
   // The behaviour's types are checked where the kind is defined (Cluster.define).
   readonly behaviour: ClusterBehaviour<AnyProcessTypes>
-  /** The argument `init` receives for an id; default: the id. */
-  readonly args?: (id: string) => unknown
+  /** The argument `init` receives for an id (and the lease it starts under); default: the id. */
+  readonly args?: (id: string, lease: Lease) => unknown
   /** Keep the state in the store (true: with the default debounce). */
   readonly persist?: boolean | PersistOptions
 }
@@ -89,6 +89,7 @@ export class NamedProcesses {
     if (!/^[\w.:-]+$/.test(kind) || this.#kinds.has(kind)) {
       throw new LiveError('cluster.bad-option', `kind "${kind}" is empty, has a "/" or is defined twice`)
     }
+    checkPersist(kind, spec.behaviour as ClusterBehaviour<never>, spec.persist)
     this.#kinds.set(kind, spec)
   }
 
@@ -262,7 +263,7 @@ export class NamedProcesses {
 
   async #spawn(name: string, spec: ProcessKind, token: number): Promise<Process> {
     const id = name.slice(name.indexOf('/') + 1)
-    const args = spec.args ? spec.args(id) : id
+    const args = spec.args ? spec.args(id, { fence: token }) : id
     if (!spec.persist) return spawn(spec.behaviour, args)
     const store = await this.#ctx.store()
     const key = `process:${name}`

@@ -3,6 +3,7 @@
  * only worth keeping while the process lives; SQLite is the durable embedded default.
  */
 import {
+  appendRefusal,
   checkAppend,
   checkFence,
   checkRange,
@@ -24,8 +25,8 @@ type Row = { json: string; version: number; fence: number; expiresAt: number | n
 export class MemoryStore implements StateStore {
   readonly kind = 'memory'
   #rows = new Map<string, Row>()
-  // A log's entries as JSON; an entry's id is its index + 1.
-  #logs = new Map<string, string[]>()
+  // A log's entries as JSON (an entry's id is its index + 1) and its highest token.
+  #logs = new Map<string, { entries: string[]; fence: number }>()
   #isClosed = false
 
   async get(key: string): Promise<Stored | undefined> {
@@ -54,18 +55,21 @@ export class MemoryStore implements StateStore {
     return this.#rows.delete(key)
   }
 
-  async append(log: string, value: unknown): Promise<number> {
-    const json = checkAppend(log, value)
+  async append(log: string, value: unknown, fence = 0): Promise<number> {
+    const json = checkAppend(log, value, fence)
     if (this.#isClosed) throw closedError(this.kind)
-    const entries = this.#logs.get(log) ?? []
-    this.#logs.set(log, entries)
-    return entries.push(json)
+    const stored = this.#logs.get(log) ?? { entries: [], fence: 0 }
+    const refused = appendRefusal(log, stored.fence, fence)
+    if (refused) throw refused
+    stored.fence = fence
+    this.#logs.set(log, stored)
+    return stored.entries.push(json)
   }
 
   async range(log: string, options?: RangeOptions): Promise<LogEntry[]> {
     const { before, limit } = checkRange(log, options)
     if (this.#isClosed) throw closedError(this.kind)
-    const entries = this.#logs.get(log) ?? []
+    const entries = this.#logs.get(log)?.entries ?? []
     const end = Math.min(before - 1, entries.length)
     const page: LogEntry[] = []
     for (let id = end; id > 0 && page.length < limit; id--) page.push({ id, value: decodeValue(entries[id - 1]!) })

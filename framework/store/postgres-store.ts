@@ -8,6 +8,7 @@ import { LiveError } from '../errors.ts'
 import { checkTable } from './sqlite-store.ts'
 import {
   loadDriver,
+  appendRefusal,
   checkAppend,
   checkFence,
   checkRange,
@@ -30,7 +31,7 @@ export type PostgresStoreOptions = {
   readonly url: string
   /**
    * The table; created if missing. Default `switchboard_state`. Logs go in `<table>_log`, each
-   * log's last id in `<table>_log_ids`.
+   * log's last id and highest token in `<table>_log_ids`.
    */
   readonly table?: string
   /** Connections in the pool; default 4. */
@@ -83,6 +84,8 @@ export class PostgresStore implements StateStore {
       [],
     )
     await this.#query('open', `CREATE TABLE IF NOT EXISTS ${t}_log_ids (log TEXT PRIMARY KEY, last BIGINT NOT NULL)`, [])
+    // Added, not created with the table: a database written before fenced appends gains it here.
+    await this.#query('open', `ALTER TABLE ${t}_log_ids ADD COLUMN IF NOT EXISTS fence BIGINT NOT NULL DEFAULT 0`, [])
     await this.#query(
       'open',
       `CREATE TABLE IF NOT EXISTS ${t}_log (log TEXT NOT NULL, id BIGINT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (log, id))`,
@@ -143,20 +146,25 @@ export class PostgresStore implements StateStore {
     return false // removed or expired between the two statements
   }
 
-  async append(log: string, value: unknown): Promise<number> {
-    const json = checkAppend(log, value)
+  async append(log: string, value: unknown, fence = 0): Promise<number> {
+    const json = checkAppend(log, value, fence)
     const t = this.#table
-    // One statement: taking the next id locks the log's counter row until the entry commits, so
-    // concurrent appends get increasing ids and commit in id order (a reader never sees a gap
-    // that fills in later).
+    // One statement, so one transaction: taking the next id locks the log's counter row until
+    // the entry commits, so concurrent appends get increasing ids and commit in id order (a
+    // reader never sees a gap that fills in later). The token check is the update's WHERE, under
+    // the same lock: a refused append takes no id and inserts nothing.
     const result = await this.#query(
       'append',
-      `WITH next AS (INSERT INTO ${t}_log_ids (log, last) VALUES ($1, 1) ` +
-        `ON CONFLICT (log) DO UPDATE SET last = ${t}_log_ids.last + 1 RETURNING last) ` +
+      `WITH next AS (INSERT INTO ${t}_log_ids (log, last, fence) VALUES ($1, 1, $3) ` +
+        `ON CONFLICT (log) DO UPDATE SET last = ${t}_log_ids.last + 1, fence = $3 WHERE ${t}_log_ids.fence <= $3 RETURNING last) ` +
         `INSERT INTO ${t}_log (log, id, value) SELECT $1, last, $2 FROM next RETURNING id`,
-      [log, json],
+      [log, json, fence],
     )
-    return Number((result.rows[0] as { id: string }).id)
+    const row = result.rows[0] as { id: string } | undefined
+    if (row) return Number(row.id)
+    const stored = await this.#query('read', `SELECT fence FROM ${t}_log_ids WHERE log = $1`, [log])
+    const storedFence = Number((stored.rows[0] as { fence: string } | undefined)?.fence ?? 0)
+    throw appendRefusal(log, storedFence, fence) ?? new LiveError('store.stale-write', `the log "${log}" refused token ${fence}`)
   }
 
   async range(log: string, options?: RangeOptions): Promise<LogEntry[]> {

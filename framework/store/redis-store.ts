@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis'
 import { LiveError } from '../errors.ts'
 import { openFailFast } from './redis-connection.ts'
 import {
+  appendRefusal,
   checkAppend,
   checkFence,
   checkRange,
@@ -30,7 +31,10 @@ export type RedisStoreOptions = {
   readonly url?: string
   /** Prepended to every key; default `switchboard:state:`. */
   readonly prefix?: string
-  /** Prepended to every log name; default `switchboard:log:`. */
+  /**
+   * Prepended to every log name; default `switchboard:log:`. The prefix alone names the hash of
+   * the logs' tokens (no log has an empty name, so no log's list is there).
+   */
   readonly logPrefix?: string
   /** A command waiting longer fails with `store.unavailable`; default 2000. */
   readonly timeoutMs?: number
@@ -58,9 +62,20 @@ redis.call('DEL', KEYS[1])
 return {1, fence}
 `
 
+// KEYS[1] the log's list, KEYS[2] the hash of log tokens; ARGV the log's name, json, fence.
+// Returns {id, stored fence}: id 0 when the token is lower than the stored one.
+const APPEND = `
+local fence = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
+local want = tonumber(ARGV[3])
+if want < fence then return {0, fence} end
+if want > fence then redis.call('HSET', KEYS[2], ARGV[1], want) end
+return {redis.call('RPUSH', KEYS[1], ARGV[2]), fence}
+`
+
 type StoreCommands = {
   storePut(key: string, json: string, ifVersion: number, fence: number, ttlMs: number): Promise<number[]>
   storeDelete(key: string, fence: number): Promise<number[]>
+  storeAppend(list: string, fences: string, log: string, json: string, fence: number): Promise<number[]>
 }
 
 /** Versioned, fenced state in Redis hashes. */
@@ -81,7 +96,7 @@ export class RedisStore implements StateStore {
   static async open(options: RedisStoreOptions = {}): Promise<RedisStore> {
     const { url = 'redis://127.0.0.1:6379', prefix = 'switchboard:state:', logPrefix = 'switchboard:log:', timeoutMs = 2000 } = options
     try {
-      const scripts = { storePut: [1, PUT], storeDelete: [1, DELETE] } as const
+      const scripts = { storePut: [1, PUT], storeDelete: [1, DELETE], storeAppend: [2, APPEND] } as const
       return new RedisStore(await openFailFast<StoreCommands>(url, timeoutMs, scripts), prefix, logPrefix)
     } catch (error) {
       throw unavailable('redis', `connect to ${url}`, error)
@@ -121,10 +136,15 @@ export class RedisStore implements StateStore {
   }
 
   // A log is a list only ever pushed to: an entry's id is its position + 1, which RPUSH returns
-  // (the list's new length) atomically, and which never changes.
-  async append(log: string, value: unknown): Promise<number> {
-    const json = checkAppend(log, value)
-    return this.#run('append', () => this.#redis.rpush(this.#logPrefix + log, json))
+  // (the list's new length) atomically, and which never changes. The script checks the token
+  // and pushes in one step.
+  async append(log: string, value: unknown, fence = 0): Promise<number> {
+    const json = checkAppend(log, value, fence)
+    const [id = 0, stored = 0] = await this.#run('append', () =>
+      this.#redis.storeAppend(this.#logPrefix + log, this.#logPrefix, log, json, fence),
+    )
+    if (id > 0) return id
+    throw appendRefusal(log, stored, fence) ?? new LiveError('store.stale-write', `the log "${log}" refused token ${fence}`)
   }
 
   async range(log: string, options?: RangeOptions): Promise<LogEntry[]> {

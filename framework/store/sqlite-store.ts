@@ -10,6 +10,7 @@ import type BetterSqlite3 from 'better-sqlite3'
 import { LiveError } from '../errors.ts'
 import {
   loadDriver,
+  appendRefusal,
   checkAppend,
   checkFence,
   checkRange,
@@ -32,7 +33,7 @@ export type SqliteStoreOptions = {
   readonly dir?: string
   /** The file in it; default `switchboard.sqlite`. `':memory:'` keeps it in memory. */
   readonly file?: string
-  /** The table; default `switchboard_state`. Logs go in `<table>_log`. */
+  /** The table; default `switchboard_state`. Logs go in `<table>_log`, their tokens in `<table>_log_fence`. */
   readonly table?: string
 }
 
@@ -51,7 +52,7 @@ export class SqliteStore implements StateStore {
   readonly #remove: BetterSqlite3.Statement<[string]>
   readonly #sweep: BetterSqlite3.Statement<[number]>
   readonly #write: BetterSqlite3.Transaction<(key: string, json: string, options: PutOptions, expiresAt: number | null) => void>
-  readonly #append: BetterSqlite3.Transaction<(log: string, json: string) => number>
+  readonly #append: BetterSqlite3.Transaction<(log: string, json: string, fence: number) => number>
   readonly #range: BetterSqlite3.Statement<[string, number, number], LogRow>
   #writes = 0
   #isClosed = false
@@ -84,13 +85,26 @@ export class SqliteStore implements StateStore {
     })
     this.#sweep.run(Date.now())
     // A log's next id is its highest plus one, read and written in one statement; `append` runs
-    // it in a BEGIN IMMEDIATE transaction, so two connections never take the same id.
+    // it in a BEGIN IMMEDIATE transaction after the token check, so two connections never take
+    // the same id and a stale token never slips in between the check and the insert.
     const log = `${table}_log`
     db.exec(`CREATE TABLE IF NOT EXISTS ${log} (log TEXT NOT NULL, id INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY (log, id)) WITHOUT ROWID`)
+    // Its own table, not a column of the log's: a file written before fenced appends needs no migration.
+    db.exec(`CREATE TABLE IF NOT EXISTS ${log}_fence (log TEXT PRIMARY KEY, fence INTEGER NOT NULL)`)
     const insert = db.prepare<[string, string, string], { id: number }>(
       `INSERT INTO ${log} (log, id, value) SELECT ?, COALESCE(MAX(id), 0) + 1, ? FROM ${log} WHERE log = ? RETURNING id`,
     )
-    this.#append = db.transaction((name, json) => insert.get(name, json, name)!.id)
+    const readFence = db.prepare<[string], { fence: number }>(`SELECT fence FROM ${log}_fence WHERE log = ?`)
+    const raiseFence = db.prepare<[string, number]>(
+      `INSERT INTO ${log}_fence (log, fence) VALUES (?, ?) ON CONFLICT (log) DO UPDATE SET fence = excluded.fence`,
+    )
+    this.#append = db.transaction((name, json, fence) => {
+      const stored = readFence.get(name)?.fence ?? 0
+      const refused = appendRefusal(name, stored, fence)
+      if (refused) throw refused
+      if (fence > stored) raiseFence.run(name, fence)
+      return insert.get(name, json, name)!.id
+    })
     this.#range = db.prepare(`SELECT id, value FROM ${log} WHERE log = ? AND id < ? ORDER BY id DESC LIMIT ?`)
   }
 
@@ -98,7 +112,7 @@ export class SqliteStore implements StateStore {
   static async open(options: SqliteStoreOptions = {}): Promise<SqliteStore> {
     const { dir = './data', file = 'switchboard.sqlite', table = 'switchboard_state' } = options
     checkTable(table)
-    checkTable(`${table}_log`)
+    checkTable(`${table}_log_fence`)
     // Loaded here, not at the top: an app that never opens SQLite never loads the native addon.
     const { default: Database } = await loadDriver('sqlite', () => import('better-sqlite3'), 'better-sqlite3')
     try {
@@ -137,9 +151,9 @@ export class SqliteStore implements StateStore {
     )
   }
 
-  async append(log: string, value: unknown): Promise<number> {
-    const json = checkAppend(log, value)
-    return this.#run('append', () => this.#append.immediate(log, json))
+  async append(log: string, value: unknown, fence = 0): Promise<number> {
+    const json = checkAppend(log, value, fence)
+    return this.#run('append', () => this.#append.immediate(log, json, fence))
   }
 
   async range(log: string, options?: RangeOptions): Promise<LogEntry[]> {

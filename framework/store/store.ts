@@ -15,7 +15,9 @@
  * an entry and gives it an id higher than every earlier id of that log; `range` pages back from
  * the newest by id (keyset paging: pass the oldest id of one page as `before` of the next), so a
  * reader never holds more than a page. Logs and keys are separate namespaces; log entries never
- * expire and are never rewritten.
+ * expire and are never rewritten. An append may carry a fencing token as a write does: a log
+ * keeps the highest token it was appended with and refuses a lower one (`store.stale-write`), so
+ * an owner that lost its lease cannot add lines after its successor's.
  *
  * Implementations: SQLite (the embedded default), PostgreSQL and Redis; they pass one contract
  * (test/unit/store/contract.ts) and must never disagree on these rules.
@@ -51,9 +53,11 @@ export interface StateStore {
   delete(key: string, fence: number): Promise<boolean>
   /**
    * Appends `value` (JSON) to the log named `log`, created by its first entry; resolves with the
-   * entry's id, an integer above every id the log gave before.
+   * entry's id, an integer above every id the log gave before. `fence` is the writer's token
+   * (default 0: no lease): lower than the highest token the log was appended with, the append is
+   * refused with `store.stale-write` and nothing is added; otherwise it raises the log's token.
    */
-  append(log: string, value: unknown): Promise<number>
+  append(log: string, value: unknown, fence?: number): Promise<number>
   /**
    * The newest entries of `log` whose id is below `before` (all when absent), newest first, at
    * most `limit`; an empty array past the first entry or for a log never appended to.
@@ -82,10 +86,17 @@ export type RangeOptions = {
 export const RANGE_MAX = 1000
 
 /** Checks an append's arguments; returns the value's JSON. */
-export const checkAppend = (log: string, value: unknown): string => {
+export const checkAppend = (log: string, value: unknown, fence: number): string => {
   checkKey(log)
+  checkFence(fence)
   return encodeValue(log, value)
 }
+
+/** The refusal of an append with token `fence` to a log last appended with `stored`, or null. */
+export const appendRefusal = (log: string, stored: number, fence: number): LiveError | null =>
+  fence < stored
+    ? new LiveError('store.stale-write', `the log "${log}" was appended with token ${stored}; a writer holding ${fence} lost its lease`)
+    : null
 
 /**
  * Checks a range's arguments: `before` an integer >= 1 (or absent: MAX_SAFE_INTEGER, past every

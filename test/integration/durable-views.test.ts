@@ -47,8 +47,8 @@ class CuttableStore implements StateStore {
   delete(key: string, fence: number): Promise<boolean> {
     return this.inner.delete(key, fence)
   }
-  append(log: string, value: unknown): Promise<number> {
-    return this.inner.append(log, value)
+  append(log: string, value: unknown, fence?: number): Promise<number> {
+    return this.inner.append(log, value, fence)
   }
   range(log: string, options?: RangeOptions): Promise<LogEntry[]> {
     return this.inner.range(log, options)

@@ -154,6 +154,25 @@ describe('Cluster: named processes', () => {
     expect(await net.coordinator.wanted()).toEqual([])
   })
 
+  it('gives a kind\'s args the token of the lease each start holds, and refuses afterSave when debounced', async () => {
+    const net = network()
+    const { cluster } = await start(net, 'a')
+    const fences: number[] = []
+    const kind = cluster.define<TallyTypes>('fenced', {
+      behaviour: Tally,
+      args: (id, lease) => (fences.push(lease.fence), id),
+    })
+    await kind.call('x', { kind: 'inc' })
+    await kind.stop('x')
+    await kind.call('x', { kind: 'inc' })
+    expect(fences).toHaveLength(2)
+    expect(fences[1]!).toBeGreaterThan(fences[0]!)
+    const afterSave = (state: TallyTypes['state']) => state
+    expect(() => cluster.define<TallyTypes>('audited', { behaviour: { ...Tally, afterSave }, persist: true })).toThrow(
+      expect.objectContaining({ code: 'cluster.bad-option' }),
+    )
+  })
+
   it('refuses an unknown kind and a bad id with coded errors', async () => {
     const { cluster, tallies } = await start(network(), 'a')
     await expect(tallies.call('', { kind: 'get' })).rejects.toMatchObject({ code: 'cluster.bad-option' })

@@ -45,6 +45,31 @@ describe('persistent processes', () => {
     await second.stop()
   })
 
+  it('runs afterSave once the change is saved, before the reply, and never for a save that failed', async () => {
+    const { store, writes } = countingStore()
+    const seen: string[] = []
+    const Audited = {
+      ...Tally,
+      afterSave: async (state: { id: string; count: number; draft: string }) => {
+        seen.push(`count ${state.count}, ${writes.length} writes`)
+        return state
+      },
+    }
+    const process = spawn(persistent(Audited, store, 'k', 1, await claimState(store, 'k', 1), { debounceMs: 0 }), 'acme')
+    expect(await process.call({ kind: 'inc' })).toBe(1)
+    expect(seen).toEqual(['count 1, 2 writes']) // the claim, then this change: saved before afterSave
+    await store.put('k', { s: 'newer' }, { ifVersion: 2, fence: 2 }) // a newer owner took over
+    await expect(process.call({ kind: 'inc' })).rejects.toMatchObject({ code: 'runtime.crashed' })
+    expect(seen).toHaveLength(1)
+  })
+
+  it('refuses afterSave without write-through persistence, when the kind is defined', () => {
+    const Audited = { ...Tally, afterSave: (state: { id: string; count: number; draft: string }) => state }
+    expect(() => persistent(Audited, new MemoryStore(), 'k', 1, { saved: undefined, version: 0 }, { debounceMs: 50 })).toThrow(
+      expect.objectContaining({ code: 'cluster.bad-option' }),
+    )
+  })
+
   it('refuses to claim for an older token than the one that claimed last', async () => {
     const store = new MemoryStore()
     await claimState(store, 'k', 5)

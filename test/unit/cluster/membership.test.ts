@@ -99,6 +99,23 @@ describe('Membership', () => {
     expect(a.list().map((m) => m.status)).toEqual(['up'])
   })
 
+  it('starts after one beat when it is alone, and after a second beat a period later otherwise', async () => {
+    const coordinator = new MemoryCoordinator()
+    let beats = 0
+    const beat = coordinator.beat.bind(coordinator)
+    coordinator.beat = async (...args) => (beats++, beat(...args))
+    const slow = { ...FAST, heartbeatMs: 60_000, downAfterMs: 120_000, permDownAfterMs: 240_000 }
+    const alone = new Membership(coordinator, { node: 'a', epoch: 1 }, slow)
+    open.push(alone)
+    await alone.start(true) // a minute's period: this would time out if start waited for it
+    expect(beats).toBe(1)
+    expect(alone.live().map((m) => m.node)).toEqual(['a'])
+    const shared = new Membership(coordinator, { node: 'b', epoch: 2 }, FAST)
+    open.push(shared)
+    await shared.start()
+    expect(beats).toBe(3)
+  })
+
   it('refuses periods that are not increasing', () => {
     expect(() => new Membership(new MemoryCoordinator(), { node: 'a', epoch: 1 }, { heartbeatMs: 100, downAfterMs: 50 })).toThrow(
       expect.objectContaining({ code: 'cluster.bad-option' }),

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as Y from 'yjs'
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
-import { MemoryStore, PubSub, SqliteStore, type StateStore } from '../../../framework/index.ts'
-import { ACTIVITY_WINDOW, ActivityLog } from '../../../demo/board/activity.ts'
+import { LiveError, MemoryStore, PubSub, SqliteStore, type PutOptions, type StateStore, type Stored } from '../../../framework/index.ts'
+import { ACTIVITY_WINDOW, ActivityLog, activityLogName } from '../../../demo/board/activity.ts'
 import { Boards } from '../../../demo/board/boards.ts'
 import { DescriptionLines } from '../../../demo/board/description-lines.ts'
 import { emptyBoard, type Activity, type Op } from '../../../demo/board/model.ts'
@@ -126,6 +126,59 @@ describe('the board activity log', () => {
     await log.append('b9', { at: 1, by: 'Bo', text: 'new' })
     await log.migrate('b9', [...old, { seq: 301, at: 2, by: 'Ann', text: 'line 301' }])
     expect(await log.page('b9', { limit: 1000 })).toHaveLength(301)
+  })
+})
+
+/** A MemoryStore whose snapshot writes fail while `isCut`, as a store that went away. */
+class CuttableStore extends MemoryStore {
+  isCut = false
+  override async put(key: string, value: unknown, options: PutOptions): Promise<Stored> {
+    if (this.isCut) throw new LiveError('store.unavailable', 'cut off by the test')
+    return super.put(key, value, options)
+  }
+}
+
+describe('a board change whose save fails', () => {
+  const heard = (pubsub: PubSub, id: string): BoardChanged[] => {
+    const messages: BoardChanged[] = []
+    pubsub.subscribe(boardTopic(id), (message) => {
+      if (isBoardChanged(message)) messages.push(message)
+    })
+    return messages
+  }
+
+  it('leaves no line in the log and tells the user, and the board goes on from what was saved', async () => {
+    const store = new CuttableStore()
+    const { boards, pubsub } = await start(store)
+    const id = await boardWithCards(boards)
+    const told = heard(pubsub, id)
+    store.isCut = true
+    const failed = boards.apply(id, { kind: 'add-column', title: 'Lost', by: 'Ann' })
+    await expect(failed).rejects.toMatchObject({ code: 'runtime.crashed', cause: { code: 'store.unavailable' } })
+    store.isCut = false
+    expect((await everyLine(boards, id)).map((l) => l.text)).toEqual(['added “c”', 'added “b”', 'added “a”'])
+    expect(await boards.apply(id, { kind: 'add-column', title: 'Kept', by: 'Bo' })).toMatchObject({ ok: true })
+    const board = await boards.board(id)
+    expect(Object.values(board.columns).map((c) => c.title)).not.toContain('Lost')
+    expect((await boards.activity(id, { limit: 2 })).map((l) => l.text)).toEqual(['added the column Kept', 'added “c”'])
+    await vi.waitFor(() => expect(told.map((m) => m.activity.at(-1)?.text)).toEqual(['added the column Kept']))
+  })
+
+  it('leaves no line when a newer owner claimed the board, and refuses the old token\'s appends', async () => {
+    const store = new MemoryStore()
+    const { boards } = await start(store)
+    const id = await boardWithCards(boards)
+    const key = `process:board/${id}`
+    const saved = (await store.get(key))!
+    // A newer owner (a higher token) claims the board and writes a line, as after a failover.
+    await store.put(key, saved.value, { ifVersion: saved.version, fence: saved.fence + 1 })
+    await store.append(activityLogName(id), { at: 1, by: 'Newer', text: 'took over' }, saved.fence + 1)
+    const failed = boards.apply(id, { kind: 'add-column', title: 'Lost', by: 'Ann' })
+    await expect(failed).rejects.toMatchObject({ cause: { code: 'store.stale-write' } })
+    expect((await boards.activity(id, { limit: 2 })).map((l) => l.text)).toEqual(['took over', 'added “c”'])
+    await expect(store.append(activityLogName(id), { at: 2, by: 'Old', text: 'late' }, saved.fence)).rejects.toMatchObject({
+      code: 'store.stale-write',
+    })
   })
 })
 

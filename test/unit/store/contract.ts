@@ -154,11 +154,49 @@ export const storeContract = (name: string, open: OpenStore): void => {
       expect((await store.range(b)).map((e) => e.value)).toEqual(['other'])
     })
 
+    it('refuses an append with a token below the log\'s highest (a fenced-off owner), adding nothing', async () => {
+      const [log, other] = [key(), key()]
+      await store.append(log, 'unfenced')
+      await store.append(log, 'owner 3', 3)
+      expect(await codeOf(store.append(log, 'deposed 2', 2))).toBe('store.stale-write')
+      expect(await codeOf(store.append(log, 'no lease', 0))).toBe('store.stale-write')
+      await store.append(log, 'owner 3 again', 3)
+      await store.append(log, 'owner 4', 4)
+      expect(await codeOf(store.append(log, 'owner 3 late', 3))).toBe('store.stale-write')
+      const entries = await store.range(log)
+      expect(entries.map((e) => e.value)).toEqual(['owner 4', 'owner 3 again', 'owner 3', 'unfenced'])
+      for (let i = 1; i < entries.length; i++) expect(entries[i]!.id).toBeLessThan(entries[i - 1]!.id)
+      // Tokens are per log: another log takes any token, and a key's token is not a log's.
+      await store.append(other, 'other', 1)
+      await store.put(log, 1, { ifVersion: 0, fence: 9 })
+      await store.append(log, 'owner 4 still', 4)
+      expect((await store.range(other)).map((e) => e.value)).toEqual(['other'])
+    })
+
+    it('takes an older token\'s racing appends only before the newer token\'s first one', async () => {
+      const log = key()
+      const appends = Array.from({ length: 30 }, (_, n) => {
+        const fence = n % 2 === 0 ? 1 : 2
+        return store.append(log, { n, fence }, fence).then(
+          (id) => ({ id, fence, code: undefined as string | undefined }),
+          (error: unknown) => ({ id: 0, fence, code: (error as { code?: string }).code }),
+        )
+      })
+      const results = await Promise.all(appends)
+      const refused = results.filter((r) => r.id === 0)
+      expect(refused.every((r) => r.fence === 1 && r.code === 'store.stale-write')).toBe(true)
+      const firstNewer = Math.min(...results.filter((r) => r.fence === 2).map((r) => r.id))
+      for (const r of results) if (r.fence === 1 && r.id > 0) expect(r.id).toBeLessThan(firstNewer)
+      expect(await store.range(log)).toHaveLength(30 - refused.length)
+    })
+
     it('rejects a bad log name, entry or range with coded errors, appending nothing', async () => {
       const log = key()
       expect(await codeOf(store.append('', 1))).toBe('store.bad-key')
       expect(await codeOf(store.append(log, undefined))).toBe('store.bad-value')
       expect(await codeOf(store.append(log, { n: 1n }))).toBe('store.bad-value')
+      expect(await codeOf(store.append(log, 1, -1))).toBe('store.bad-option')
+      expect(await codeOf(store.append(log, 1, 1.5))).toBe('store.bad-option')
       expect(await codeOf(store.range(''))).toBe('store.bad-key')
       for (const options of [{ limit: 0 }, { limit: 1001 }, { limit: 2.5 }, { before: 0 }, { before: 1.5 }]) {
         expect(await codeOf(store.range(log, options))).toBe('store.bad-option')
