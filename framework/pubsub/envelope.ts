@@ -9,15 +9,12 @@ export type Envelope = {
   readonly from: string | null
   readonly message: unknown
   readonly seq?: number
-  /** A mark: no message, only "my last message on this topic was number `seq`" (sequence.ts). */
-  readonly isMark?: boolean
 }
 
 /** Encodes a message for another node; throws `pubsub.not-serializable` if JSON cannot hold it. */
 export const encodeEnvelope = (envelope: Envelope): string => {
   try {
-    const { isMark, ...fields } = envelope
-    return JSON.stringify({ ...fields, message: envelope.message ?? null, ...(isMark ? { mark: true } : {}) })
+    return JSON.stringify({ ...envelope, message: envelope.message ?? null })
   } catch (error) {
     throw new LiveError(
       'pubsub.not-serializable',
@@ -42,16 +39,49 @@ export const decodeEnvelope = (raw: string): Envelope | LiveError => {
   if (typeof origin !== 'string' || origin === '') return badEnvelope(raw)
   if (from !== null && typeof from !== 'string') return badEnvelope(raw)
   const seq: unknown = Reflect.get(value, 'seq')
-  if (seq === undefined) {
-    if (Reflect.get(value, 'mark') !== undefined) return badEnvelope(raw)
-    return { origin, from, message: Reflect.get(value, 'message') }
-  }
+  if (seq === undefined) return { origin, from, message: Reflect.get(value, 'message') }
   if (!Number.isSafeInteger(seq) || (seq as number) < 1) return badEnvelope(raw)
-  const mark: unknown = Reflect.get(value, 'mark')
-  if (mark === true) return { origin, from, message: null, seq: seq as number, isMark: true }
-  if (mark !== undefined) return badEnvelope(raw)
   return { origin, from, message: Reflect.get(value, 'message'), seq: seq as number }
 }
+
+/**
+ * A node's marks (sequence.ts): for each topic it went quiet on, the number of its last message
+ * there, `[topic, seq]` pairs. One message carries every mark due, whatever the number of topics.
+ */
+export type Marks = {
+  readonly origin: string
+  readonly marks: readonly (readonly [string, number])[]
+}
+
+/** Encodes a node's marks for the other nodes. */
+export const encodeMarks = (marks: Marks): string => JSON.stringify(marks)
+
+/** Decodes a wire string into marks, or returns a `pubsub.bad-message` error. */
+export const decodeMarks = (raw: string): Marks | LiveError => {
+  let value: unknown
+  try {
+    value = JSON.parse(raw)
+  } catch {
+    return badMarks(raw)
+  }
+  if (typeof value !== 'object' || value === null) return badMarks(raw)
+  const origin: unknown = Reflect.get(value, 'origin')
+  const marks: unknown = Reflect.get(value, 'marks')
+  if (typeof origin !== 'string' || origin === '' || !Array.isArray(marks)) return badMarks(raw)
+  const isMark = (mark: unknown): mark is [string, number] =>
+    Array.isArray(mark) &&
+    mark.length === 2 &&
+    typeof mark[0] === 'string' &&
+    Number.isSafeInteger(mark[1]) &&
+    (mark[1] as number) >= 1
+  return marks.every(isMark) ? { origin, marks } : badMarks(raw)
+}
+
+const badMarks = (raw: string): LiveError =>
+  new LiveError(
+    'pubsub.bad-message',
+    `expected {"origin","marks":[[topic, seq]…]} JSON, got ${JSON.stringify(raw.slice(0, 80))}`,
+  )
 
 const badEnvelope = (raw: string): LiveError =>
   new LiveError(

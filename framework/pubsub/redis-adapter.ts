@@ -4,7 +4,7 @@ import { LiveError } from '../errors.ts'
 import { failFastRedis } from '../store/index.ts'
 import { onAdapterState } from '../telemetry/index.ts'
 import type { AdapterHooks, PubSubAdapter } from './adapter.ts'
-import { decodeEnvelope, encodeEnvelope } from './envelope.ts'
+import { decodeEnvelope, decodeMarks, encodeEnvelope, encodeMarks } from './envelope.ts'
 import { InboundSequence, OutboundSequence } from './sequence.ts'
 
 /** Options of the Redis adapter. */
@@ -24,8 +24,9 @@ export type RedisAdapterOptions = {
   readonly lingerMs?: number
   /**
    * A topic this node published on is marked with the number of its last message once it has
-   * been quiet for this long, and again this long after the connection to Redis comes back, so
-   * receivers count a lost tail (sequence.ts); default 1000.
+   * been quiet for this long, then after 2, 4, 8… times this while its numbering lives, and
+   * again after the connection to Redis comes back, so receivers count a lost tail (sequence.ts);
+   * default 1000. All marks due together go in one message on the `$pubsub:marks` topic.
    */
   readonly markMs?: number
 }
@@ -34,6 +35,8 @@ const DEFAULT_URL = 'redis://127.0.0.1:6379'
 const DEFAULT_TIMEOUT_MS = 1000
 const DEFAULT_LINGER_MS = 5000
 const DEFAULT_MARK_MS = 1000
+/** The topic whose channel carries every node's marks (topics starting with `$` are the framework's). */
+const MARKS_TOPIC = '$pubsub:marks'
 // Until its first connection, the adapter waits up to this many timeouts for it (then fails fast).
 const STARTUP_GRACE = 5
 
@@ -43,8 +46,8 @@ const STARTUP_GRACE = 5
  * subscribers are subscribed on Redis (a topic whose last one left stays subscribed for
  * `lingerMs`, then is unsubscribed). Each message is JSON `{ origin, from, message, seq }`; a
  * node drops its own echoes because `PubSub` already delivered them locally. `seq` numbers a
- * node's messages per topic, so a receiver counts the ones Redis lost (sequence.ts); a topic
- * gone quiet is marked with its last number, so a lost tail is counted too.
+ * node's messages per topic, so a receiver counts the ones Redis lost (sequence.ts); topics
+ * gone quiet are marked with their last numbers (`markMs`), so a lost tail is counted too.
  *
  * Both connections are the store's fail-fast kind: while Redis is away a publish fails at once
  * (or after `timeoutMs` on a link that went silent) instead of queueing for ioredis's retries,
@@ -70,6 +73,7 @@ export class RedisAdapter implements PubSubAdapter {
   #marks = new Map<string, { wait: number; step: number }>()
   #marker: ReturnType<typeof setInterval> | undefined
   #markMs: number
+  #marksChannel: string
   // Settle on each connection's first 'ready' (or the startup grace): what a node does while it
   // starts waits for that once, instead of failing because the socket was not open yet.
   #publisherStarted: Promise<void>
@@ -99,6 +103,7 @@ export class RedisAdapter implements PubSubAdapter {
     this.#markMs = markMs
     this.#timeoutMs = timeoutMs
     this.#prefix = prefix
+    this.#marksChannel = prefix + MARKS_TOPIC
     this.#publisher = failFastRedis(url, timeoutMs)
     // Resubscribing is ours (on 'ready'): ioredis would forget topics added while it was away.
     this.#subscriber = failFastRedis(url, timeoutMs, { autoResubscribe: false })
@@ -140,7 +145,10 @@ export class RedisAdapter implements PubSubAdapter {
       return void this.#lingering.delete(topic)
     }
     if (!this.#isStarted) await this.#subscriberStarted
-    if (this.#subscriber.status === 'ready') return void (await this.#subscriber.subscribe(this.#prefix + topic))
+    if (this.#subscriber.status === 'ready') {
+      // The marks channel with each topic: subscribed once in Redis, whatever the number of calls.
+      return void (await this.#subscriber.subscribe(this.#prefix + topic, this.#marksChannel))
+    }
     // Not connected: the 'ready' handler subscribes every remembered topic when it is back. Until
     // then the topic is not subscribed, and a message sent to it now is not owed here: a sender
     // that trusted `settled()` would lose it uncounted. So wait for that, up to the timeout.
@@ -206,23 +214,30 @@ export class RedisAdapter implements PubSubAdapter {
     for (const topic of this.#sent.topics()) this.#published(topic)
   }
 
+  // One message carries every mark due this period, so marking costs Redis one publish a period
+  // at most, however many topics went quiet.
   #markQuiet(): void {
-    for (const [topic, due] of this.#marks) {
-      if (this.#recent.has(topic) || --due.wait > 0) continue
+    const due: [string, number][] = []
+    for (const [topic, next] of this.#marks) {
+      if (this.#recent.has(topic) || --next.wait > 0) continue
       const seq = this.#sent.last(topic)
       // A forgotten run needs no mark: its next message is a 1, a new run for every receiver.
       if (seq === undefined) {
         this.#marks.delete(topic)
         continue
       }
-      due.step *= 2
-      due.wait = due.step
-      const raw = encodeEnvelope({ origin: this.nodeId, from: null, message: null, seq, isMark: true })
-      this.#publisher.publish(this.#prefix + topic, raw).catch(() => this.#published(topic))
+      next.step *= 2
+      next.wait = next.step
+      due.push([topic, seq])
     }
     for (const topic of this.#recent) this.#marks.set(topic, { wait: 1, step: 1 })
     this.#recent.clear()
-    if (this.#marks.size > 0) return
+    if (due.length > 0) {
+      const raw = encodeMarks({ origin: this.nodeId, marks: due })
+      // Marks Redis did not take are sent again, from the first step.
+      this.#publisher.publish(this.#marksChannel, raw).catch(() => due.forEach(([topic]) => this.#published(topic)))
+    }
+    if (this.#marks.size > 0 || this.#recent.size > 0) return
     clearInterval(this.#marker)
     this.#marker = undefined
   }
@@ -248,7 +263,7 @@ export class RedisAdapter implements PubSubAdapter {
     const done = (): void => waiters.forEach((wake) => wake())
     if (this.#topics.size + this.#lingering.size === 0) return done()
     const channels = [...this.#topics, ...this.#lingering.keys()].map((topic) => this.#prefix + topic)
-    this.#subscriber.subscribe(...channels).then(done, (error: unknown) => {
+    this.#subscriber.subscribe(...channels, this.#marksChannel).then(done, (error: unknown) => {
       done()
       this.#hooks?.onError(error)
     })
@@ -262,21 +277,30 @@ export class RedisAdapter implements PubSubAdapter {
 
   #receive(channel: string, raw: string): void {
     const hooks = this.#hooks
-    if (hooks === null || !channel.startsWith(this.#prefix)) return
+    if (hooks === null) return
+    if (channel === this.#marksChannel) return this.#receiveMarks(hooks, raw)
+    if (!channel.startsWith(this.#prefix)) return
     const envelope = decodeEnvelope(raw)
     if (envelope instanceof Error) return hooks.onError(envelope)
     if (envelope.origin === this.nodeId) return
     const topic = channel.slice(this.#prefix.length)
-    if (envelope.isMark === true) {
-      const missed = this.#heard.mark(topic, envelope.origin, envelope.seq!)
-      if (missed > 0 && this.#topics.has(topic)) hooks.onGap?.(topic, envelope.origin, missed)
-      return
-    }
     // Numbers are followed while a topic lingers too, so its return counts no false gap.
     const { isDelivered, missed } = this.#heard.receive(topic, envelope.origin, envelope.seq)
     if (!this.#topics.has(topic)) return
     if (missed > 0) hooks.onGap?.(topic, envelope.origin, missed)
     if (isDelivered) hooks.deliver(topic, envelope.message, envelope.from)
+  }
+
+  // The topics this node follows (subscribed or lingering) count the lost tail up to each mark.
+  #receiveMarks(hooks: AdapterHooks, raw: string): void {
+    const marks = decodeMarks(raw)
+    if (marks instanceof Error) return hooks.onError(marks)
+    if (marks.origin === this.nodeId) return
+    for (const [topic, seq] of marks.marks) {
+      if (!this.#topics.has(topic) && !this.#lingering.has(topic)) continue
+      const missed = this.#heard.mark(topic, marks.origin, seq)
+      if (missed > 0 && this.#topics.has(topic)) hooks.onGap?.(topic, marks.origin, missed)
+    }
   }
 }
 

@@ -12,9 +12,10 @@
  * each sender's messages stay in order and `delivered + lost = sent` holds exactly.
  *
  * A gap shows when a later number arrives, so the last messages of a burst would go uncounted
- * if nothing followed them: a sender therefore marks each topic once it goes quiet, and again
- * after its connection comes back, with the number of its last message there (`mark` in the
- * envelope, no message); a receiver counts what it misses up to that number.
+ * if nothing followed them: a sender therefore *marks* each topic that went quiet with the number
+ * of its last message there, after 1, 2, 4… periods and again after its connection comes back
+ * (envelope.ts `Marks`, one message for every mark due), and a receiver counts what it misses up
+ * to that number (`InboundSequence.mark`).
  *
  * Both sides forget what goes quiet: a receiver forgets a topic when it unsubscribes (it is not
  * owed the messages published meanwhile), a sender forgets a topic it has not published on for

@@ -6,6 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { Redis } from 'ioredis'
 import { PubSub, RedisAdapter } from '../../../framework/pubsub/index.ts'
 import { startProxy, type Proxy } from '../../cluster/harness.ts'
 import { REDIS_URL, isRedisAnswering } from './redis-probe.ts'
@@ -175,6 +176,25 @@ describe.skipIf(!isRedisUp)('pubsub through a Redis outage', () => {
     proxy = await startProxy(REDIS_PORT, proxy.port)
     expect(await eventually(async () => {}, () => seenByB.length + b.stats.lost === sent, 50)).toBe(true)
     expect(b.stats.lost).toBe(3)
+  })
+
+  it('marks every topic gone quiet in one message a period, not one per topic', async () => {
+    const prefix = `switchboard-marks:${process.pid}:${Math.random().toString(36).slice(2)}:`
+    const a = new PubSub({ adapter: new RedisAdapter({ url: REDIS_URL, prefix, markMs: 100 }) })
+    open.push(a)
+    const watcher = new Redis(REDIS_URL)
+    open.push({ close: async () => void watcher.disconnect() })
+    const marks: unknown[] = []
+    watcher.on('message', (_channel: string, raw: string) => marks.push(JSON.parse(raw)))
+    await watcher.subscribe(`${prefix}$pubsub:marks`)
+    const topics = Array.from({ length: 50 }, (_, i) => `t${i}`)
+    for (const topic of topics) await a.broadcast(topic, 'once')
+    await a.broadcast('t0', 'twice')
+    // Quiet after that: each mark message carries all 50 last numbers (repeated after 1, 2, 4…
+    // periods), never one message per topic.
+    await vi.waitFor(() => expect(marks.length).toBeGreaterThan(0), { timeout: 1000 })
+    const expected = new Map(topics.map((topic) => [topic, topic === 't0' ? 2 : 1]))
+    for (const mark of marks as { marks: [string, number][] }[]) expect(new Map(mark.marks)).toEqual(expected)
   })
 
   it('fails publishes within the command timeout when the link to Redis goes silent', async () => {

@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { decodeEnvelope, encodeEnvelope, InboundSequence, OutboundSequence } from '../../../framework/pubsub/index.ts'
+import {
+  decodeEnvelope,
+  decodeMarks,
+  encodeEnvelope,
+  encodeMarks,
+  InboundSequence,
+  OutboundSequence,
+} from '../../../framework/pubsub/index.ts'
 
 afterEach(() => {
   vi.useRealTimers()
@@ -84,11 +91,12 @@ describe('the envelope seq', () => {
     expect(decodeEnvelope('{"origin":"a","from":null,"message":1,"seq":"3"}')).toBeInstanceOf(Error)
   })
 
-  it('carries a mark as a number without a message', () => {
-    const raw = encodeEnvelope({ origin: 'a#1', from: null, message: null, seq: 4, isMark: true })
-    expect(JSON.parse(raw)).toEqual({ origin: 'a#1', from: null, message: null, seq: 4, mark: true })
-    expect(decodeEnvelope(raw)).toEqual({ origin: 'a#1', from: null, message: null, seq: 4, isMark: true })
-    expect(decodeEnvelope('{"origin":"a","from":null,"message":null,"mark":true}')).toBeInstanceOf(Error)
-    expect(decodeEnvelope('{"origin":"a","from":null,"message":null,"seq":4,"mark":1}')).toBeInstanceOf(Error)
+  it("carries a node's marks as [topic, seq] pairs in one message, checked when read", () => {
+    const raw = encodeMarks({ origin: 'a#1', marks: [['feed', 4], ['__proto__', 2]] })
+    expect(decodeMarks(raw)).toEqual({ origin: 'a#1', marks: [['feed', 4], ['__proto__', 2]] })
+    expect(decodeMarks('{"origin":"a","marks":[["feed",0]]}')).toBeInstanceOf(Error)
+    expect(decodeMarks('{"origin":"a","marks":[["feed"]]}')).toBeInstanceOf(Error)
+    expect(decodeMarks('{"origin":"","marks":[]}')).toBeInstanceOf(Error)
+    expect(decodeMarks('[1]')).toBeInstanceOf(Error)
   })
 })
