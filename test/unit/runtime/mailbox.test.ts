@@ -42,6 +42,35 @@ describe('Mailbox', () => {
     await vi.waitFor(() => expect(handled).toEqual([1, 2, 3, 4]))
   })
 
+  it('keeps FIFO order over many drains, after a burst and after a compaction', async () => {
+    const handled: number[] = []
+    const mailbox = new Mailbox<number>((n) => void handled.push(n), vi.fn())
+    let next = 0
+    const expected: number[] = []
+    // Short runs, a burst past the compaction threshold, then short runs again.
+    for (const size of [1, 3, 1, 2500, 2, 1, 17, 40]) {
+      for (let i = 0; i < size; i++) mailbox.post(next++)
+      expect(mailbox.pending).toBe(size)
+      await Promise.resolve()
+      expect(mailbox.pending).toBe(0)
+    }
+    for (let n = 0; n < next; n++) expected.push(n)
+    expect(handled).toEqual(expected)
+  })
+
+  it('compacts a queue that keeps growing while it drains, losing nothing', async () => {
+    const handled: number[] = []
+    const mailbox: Mailbox<number> = new Mailbox<number>((n) => {
+      handled.push(n)
+      if (n < 3000) mailbox.post(n + 3000) // each handled message queues one more
+    }, vi.fn())
+    for (let n = 0; n < 3000; n++) mailbox.post(n)
+    await Promise.resolve()
+    expect(handled).toHaveLength(6000)
+    expect(handled).toEqual([...Array.from({ length: 6000 }, (_, n) => n)])
+    expect(mailbox.pending).toBe(0)
+  })
+
   it('closes and calls onCrash once when a handler throws', async () => {
     const onCrash = vi.fn()
     const handled: string[] = []
