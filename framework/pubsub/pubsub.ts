@@ -72,6 +72,10 @@ export class PubSub {
   #adapter: PubSubAdapter
   #queue: DeliveryQueue
   #topics = new Map<string, Set<Subscription>>()
+  // Each topic's subscribers as an array, made by the first broadcast after they changed and
+  // shared by every broadcast until they change again (a new array then: never written to). A
+  // steady feed to ten thousand views copies no list of them per message.
+  #snapshots = new Map<string, readonly Subscription[]>()
   // Arrays, not Sets: an owner (a view) holds a handful of subscriptions, and there are many owners.
   #owners = new Map<unknown, Subscription[]>()
   // Owners that are processes: the exit listener that drops their subscriptions, by owner.
@@ -158,6 +162,7 @@ export class PubSub {
       this.#adapterOp(this.#adapter.subscribe(topic))
     }
     subscribers.add(subscription)
+    this.#snapshots.delete(topic)
     if (owner !== NO_OWNER) {
       const owned = this.#owners.get(owner)
       if (owned) owned.push(subscription)
@@ -215,6 +220,7 @@ export class PubSub {
       for (const subscription of subscribers) subscription.isActive = false
     }
     this.#topics.clear()
+    this.#snapshots.clear()
     this.#owners.clear()
     for (const detach of this.#exitWatches.values()) detach()
     this.#exitWatches.clear()
@@ -307,12 +313,20 @@ export class PubSub {
     }
   }
 
-  #snapshot(topic: string, skipOwner: unknown): Subscription[] {
+  #snapshot(topic: string, skipOwner: unknown): readonly Subscription[] {
     const subscribers = this.#topics.get(topic)
-    if (subscribers === undefined) return []
-    const targets: Subscription[] = []
-    for (const subscription of subscribers) {
-      if (skipOwner === NO_OWNER || subscription.owner !== skipOwner) targets.push(subscription)
+    if (subscribers === undefined) return NO_TARGETS
+    if (skipOwner !== NO_OWNER) {
+      const targets: Subscription[] = []
+      for (const subscription of subscribers) {
+        if (subscription.owner !== skipOwner) targets.push(subscription)
+      }
+      return targets
+    }
+    let targets = this.#snapshots.get(topic)
+    if (targets === undefined) {
+      targets = [...subscribers]
+      this.#snapshots.set(topic, targets)
     }
     return targets
   }
@@ -323,6 +337,7 @@ export class PubSub {
     subscription.isActive = false
     const subscribers = this.#topics.get(subscription.topic)
     subscribers?.delete(subscription)
+    this.#snapshots.delete(subscription.topic)
     if (subscribers?.size === 0) {
       this.#topics.delete(subscription.topic)
       this.#adapterOp(this.#adapter.unsubscribe(subscription.topic))
@@ -379,6 +394,7 @@ export class PubSub {
 }
 
 const noop = (): void => {}
+const NO_TARGETS: readonly Subscription[] = []
 
 const assertTopic = (topic: unknown): void => {
   if (typeof topic !== 'string' || topic === '') {

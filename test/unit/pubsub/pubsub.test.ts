@@ -45,6 +45,32 @@ describe('PubSub', () => {
     await pubsub.close()
   })
 
+  it('delivers each broadcast to the subscribers of its moment, as they come and go between them', async () => {
+    const pubsub = new PubSub()
+    const seen: string[] = []
+    const off = { a: pubsub.subscribe('t', (m) => seen.push(`a${String(m)}`)) }
+    await pubsub.broadcast('t', 1)
+    const offB = pubsub.subscribe('t', (m) => seen.push(`b${String(m)}`))
+    await pubsub.broadcast('t', 2)
+    off.a()
+    await pubsub.broadcast('t', 3)
+    // Queued together: both reach b, and c joins before the third of them is published.
+    const first = pubsub.broadcast('t', 4)
+    const second = pubsub.broadcast('t', 5)
+    pubsub.subscribe('t', (m) => seen.push(`c${String(m)}`))
+    const third = pubsub.broadcast('t', 6)
+    await Promise.all([first, second, third])
+    offB()
+    await pubsub.broadcast('t', 7)
+    // broadcastFrom leaves its owner out, and the plain broadcast after it does not.
+    const owner = {}
+    pubsub.subscribe('t', (m) => seen.push(`o${String(m)}`), { owner })
+    await pubsub.broadcastFrom(owner, 't', 8)
+    await pubsub.broadcast('t', 9)
+    expect(seen).toEqual(['a1', 'a2', 'b2', 'b3', 'b4', 'b5', 'b6', 'c6', 'c7', 'c8', 'c9', 'o9'])
+    await pubsub.close()
+  })
+
   it('subscribes the adapter only to topics with local subscribers', async () => {
     const bus = new MemoryBus()
     const adapter = new MemoryAdapter({ bus })
