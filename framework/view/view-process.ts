@@ -71,14 +71,34 @@ export type ViewOutlet = {
   crashed(error: LiveError): void
 }
 
+// The framework's own messages; a handleInfo message is not one of these (see Step).
 type Message =
   | { kind: 'event'; name: string; value: unknown; done: Settle; cid: unknown } // a component's
   | { kind: 'params'; url: URL; done: Settle }
-  | { kind: 'info'; message: unknown }
   | { kind: 'patch'; url: URL } // the view's own pushPatch
   // A background task's outcome, or a step of the framework's (an upload's progress); `dropped`
   // hears one the view's end left undelivered.
   | { kind: 'async'; deliver: () => void | Promise<void>; dropped?: (() => void) | undefined }
+
+/**
+ * A Message as the mailbox holds it. Anything else in the mailbox is a handleInfo message, posted
+ * as it came: a broadcast to ten thousand views wraps it in nothing per view. The brand check
+ * (`#isStep in x`) is true of Step instances alone and runs no code of the message's own (a
+ * proxy's traps are not consulted), so no message a user sends can pass for a Step.
+ */
+class Step {
+  readonly #isStep = true
+  readonly msg: Message
+  constructor(msg: Message) {
+    this.msg = msg
+  }
+  static is(posted: unknown): posted is Step {
+    return typeof posted === 'object' && posted !== null && #isStep in posted
+  }
+}
+
+// What the mailbox holds: a Step, or a message for handleInfo.
+type Posted = unknown
 
 /**
  * Where the answer to a client frame goes. Called in the same synchronous step that takes the
@@ -99,17 +119,17 @@ export class ViewProcess implements ViewHost, ComponentScope, HotProcess {
   readonly view: LiveView<object>
   readonly #services: ViewServices
   readonly #outlet: ViewOutlet
-  readonly #mailbox: Mailbox<Message>
+  readonly #mailbox: Mailbox<Posted>
   readonly #timers = new Timers()
   // Created by the first startAsync: most views never start one.
   #tasks: AsyncTasks | null = null
   // Outcomes that arrived while mount still ran: handled once it is done.
-  #early: Message[] | null = null
+  #early: Step[] | null = null
   // One handler for every subscription; the process itself is the owner they are held under.
   readonly #deliver = (message: unknown): void => this.info(message)
   // Counted loss on a subscribed topic (pubsub/sequence.ts): handleGap runs as a message.
   readonly #gap = (topic: string, missed: number): void =>
-    void this.#mailbox.post({ kind: 'async', deliver: () => this.view.handleGap?.(topic, missed) })
+    void this.#post({ kind: 'async', deliver: () => this.view.handleGap?.(topic, missed) })
   #status: Status = 'mounting'
   #href = 'http://localhost/' // kept as text: a URL object per view costs more than it saves
   #pathname = '/'
@@ -134,11 +154,13 @@ export class ViewProcess implements ViewHost, ComponentScope, HotProcess {
     viewStarted(this.view.constructor)
     this.#services = services
     this.#outlet = outlet
-    this.#mailbox = new Mailbox<Message>(
-      (msg) => this.#handle(msg),
-      (error, msg) => this.#crash(error, msg),
+    this.#mailbox = new Mailbox<Posted>(
+      (posted) => this.#handle(posted),
+      (error, posted) => this.#crash(error, posted),
       // Frames queued behind a crash or a stop are answered, never left hanging.
-      (msg) => {
+      (posted) => {
+        if (!Step.is(posted)) return
+        const { msg } = posted
         if (msg.kind === 'event' || msg.kind === 'params') msg.done.reject(this.#endedError())
         else if (msg.kind === 'async') msg.dropped?.()
       },
@@ -176,7 +198,7 @@ export class ViewProcess implements ViewHost, ComponentScope, HotProcess {
       this.#sentTree = tree
       this.#status = 'running'
       activeDevMode()?.started(this, context) // the dev server's hot reload (dev-mode.ts)
-      for (const msg of this.#early?.splice(0) ?? []) this.#mailbox.post(msg)
+      for (const step of this.#early?.splice(0) ?? []) this.#mailbox.post(step)
       const templates: TemplateSink = new Set()
       if (onMount.hasSubscribers) this.#mounted(startedAt, true)
       const output = new RenderOutput(encodeNode(tree, templates), templates, this.#meta?.take())
@@ -214,12 +236,12 @@ export class ViewProcess implements ViewHost, ComponentScope, HotProcess {
 
   /** As event(), answering `done` synchronously with the diff as soon as it is taken. */
   postEvent(name: string, value: unknown, done: ViewReply, cid?: unknown): void {
-    if (!this.#mailbox.post({ kind: 'event', name, value, done, cid })) done.reject(this.#endedError())
+    if (!this.#post({ kind: 'event', name, value, done, cid })) done.reject(this.#endedError())
   }
 
   /** As params(), answering `done` synchronously with the diff as soon as it is taken. */
   postParams(url: URL, done: ViewReply): void {
-    if (!this.#mailbox.post({ kind: 'params', url, done })) done.reject(this.#endedError())
+    if (!this.#post({ kind: 'params', url, done })) done.reject(this.#endedError())
   }
 
   /**
@@ -228,12 +250,16 @@ export class ViewProcess implements ViewHost, ComponentScope, HotProcess {
    * `dropped` hears a step the view's end left unrun.
    */
   run(step: () => void | Promise<void>, dropped?: () => void): boolean {
-    return this.#mailbox.post({ kind: 'async', deliver: step, dropped })
+    return this.#post({ kind: 'async', deliver: step, dropped })
   }
 
   /** Queues a message for handleInfo. */
   info(message: unknown): void {
-    this.#mailbox.post({ kind: 'info', message })
+    this.#mailbox.post(message)
+  }
+
+  #post(msg: Message): boolean {
+    return this.#mailbox.post(new Step(msg))
   }
 
   /**
@@ -244,9 +270,11 @@ export class ViewProcess implements ViewHost, ComponentScope, HotProcess {
     if (!this.#sentTree) return null // not mounted yet, or ended
     let output = this.#takeTreeDiff()
     // Its components' changes (framework/component), like title and flash, are the view's own.
-    const templates: TemplateSink = new Set()
-    const c = this.#components?.take(templates)
-    if (c) output = (output ?? NO_CHANGE).withComponents(c, templates)
+    if (this.#components) {
+      const templates: TemplateSink = new Set()
+      const c = this.#components.take(templates)
+      if (c) output = (output ?? NO_CHANGE).withComponents(c, templates)
+    }
     // The view's own title and flash ride beside the (possibly shared) diff, in its own frame.
     const meta = this.#meta?.isChanged ? this.#meta.take() : ''
     if (!meta) return output
@@ -285,8 +313,9 @@ export class ViewProcess implements ViewHost, ComponentScope, HotProcess {
     this.#outlet.crashed(reason)
   }
 
-  #handle(msg: Message): void | Promise<void> {
-    if (msg.kind === 'info') return this.#afterInfo(this.view.handleInfo?.(msg.message))
+  #handle(posted: Posted): void | Promise<void> {
+    if (!Step.is(posted)) return this.#afterInfo(this.view.handleInfo?.(posted))
+    const { msg } = posted
     if (msg.kind === 'params') return this.#afterReply(this.#changeUrl(msg.url), msg.done)
     if (msg.kind === 'patch') return this.#afterInfo(this.#changeUrl(msg.url))
     if (msg.kind === 'async') return this.#afterInfo(msg.deliver())
@@ -414,11 +443,12 @@ export class ViewProcess implements ViewHost, ComponentScope, HotProcess {
     onCrash.publish({ kind: 'view', name, instance: this, error, message, stack: stackOf(error) })
   }
 
-  #crash(error: unknown, msg: Message): void {
+  #crash(error: unknown, posted: Posted): void {
     if (this.#status === 'ended') return
-    const crash = asCrash(this.view, msg.kind, error)
+    const msg = Step.is(posted) ? posted.msg : null
+    const crash = asCrash(this.view, msg?.kind ?? 'info', error)
     if (onCrash.hasSubscribers) this.#crashed(error)
-    if (msg.kind === 'event' || msg.kind === 'params') msg.done.reject(crash)
+    if (msg?.kind === 'event' || msg?.kind === 'params') msg.done.reject(crash)
     this.#report(crash, { kind: 'crash', level: 'error', name: this.view.constructor.name })
     // The rejoin after a crash mounts fresh: resuming would bring back the state that crashed.
     this.#durable?.discard()
@@ -546,7 +576,7 @@ export class ViewProcess implements ViewHost, ComponentScope, HotProcess {
       )
     }
     this.#outlet.push('patch', { to: path, replace: options?.replace ?? false })
-    this.#mailbox.post({ kind: 'patch', url })
+    this.#post({ kind: 'patch', url })
   }
 
   redirect(to: string): void {
@@ -577,9 +607,9 @@ export class ViewProcess implements ViewHost, ComponentScope, HotProcess {
       if (outcome.status === 'failed') {
         this.#report(outcome.error, { kind: 'async', level: 'warn', name: this.view.constructor.name })
       }
-      const msg: Message = { kind: 'async', deliver: () => deliver(outcome) }
-      if (this.#status === 'mounting') (this.#early ??= []).push(msg)
-      else this.#mailbox.post(msg)
+      const step = new Step({ kind: 'async', deliver: () => deliver(outcome) })
+      if (this.#status === 'mounting') (this.#early ??= []).push(step)
+      else this.#mailbox.post(step)
     })
   }
 

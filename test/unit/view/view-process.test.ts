@@ -144,6 +144,41 @@ describe('ViewProcess', () => {
     expect(live.view.state.seen).toEqual(['3', '4', '9'])
   })
 
+  it('hands handleInfo any message as it came: one shaped like its own, a proxy, null', async () => {
+    const seen: unknown[] = []
+    class Listener extends LiveView<{ n: number }> {
+      mount() {
+        this.subscribe('any')
+        return { n: 0 }
+      }
+      handleInfo(message: unknown) {
+        seen.push(message)
+        this.assign({ n: seen.length })
+      }
+      render({ n }: { n: number }) {
+        return html`<p>${n}</p>`
+      }
+    }
+    const services = testServices()
+    const live = await mountView(Listener, { services })
+    const lookalike = { kind: 'event', name: 'inc', value: {}, msg: { kind: 'patch' } }
+    // Every trap throws: telling a message from the framework's own must not touch it.
+    const trap = () => {
+      throw new Error('trap')
+    }
+    const proxy = new Proxy({}, { get: trap, has: trap, getPrototypeOf: trap, ownKeys: trap })
+    for (const message of [lookalike, proxy, null, undefined, 7]) {
+      await services.pubsub.broadcast('any', message)
+    }
+    await services.pubsub.settled()
+    expect(live.crash).toBeNull()
+    expect(seen).toHaveLength(5)
+    expect(seen[0]).toBe(lookalike)
+    expect(seen[1]).toBe(proxy)
+    expect(seen.slice(2)).toEqual([null, undefined, 7])
+    expect(live.html()).toBe('<p>5</p>')
+  })
+
   it('renders once for messages that queued up while it was busy', async () => {
     let renders = 0
     class Feed extends LiveView<{ last: number }> {
