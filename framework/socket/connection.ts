@@ -187,14 +187,14 @@ export class Connection implements JoinHost {
     if (!waiting) return
     for (const joined of waiting) {
       waiting.delete(joined)
-      this.#sendDiff(joined)
+      this.#sendDiff(joined, false)
     }
   }
 
   /** Closes the socket and ends everything joined on it. */
   close(code: CloseCode, reason: string): void {
     if (this.#state === 'closed') return
-    this.#options.transport.close(code, reason)
+    this.#out.close(code, reason)
     this.ended(reason)
   }
 
@@ -202,6 +202,7 @@ export class Connection implements JoinHost {
   ended(reason = 'closed'): void {
     if (this.#state === 'closed') return
     this.#state = 'closed'
+    this.#out.end()
     // A join still mounting has no process yet: it sees isJoined false and stops its own.
     for (const joined of this.#joins.values()) {
       joined.isJoined = false
@@ -438,24 +439,25 @@ export class Connection implements JoinHost {
       waiting.add(joined)
       return
     }
-    this.#sendDiff(joined)
+    this.#sendDiff(joined, true)
   }
 
-  #sendDiff(joined: Joined): void {
+  // `isSoon`: a diff of a broadcast (or a timer), written with the other sockets' (outbound.ts).
+  #sendDiff(joined: Joined, isSoon: boolean): void {
     if (joined.kind !== 'view' || !joined.process) return
     const output = joined.process.takeDiff()
     if (!output) return
     const table = output.templates.size === 0 ? undefined : this.#statics.take(output.templates)
     if (table || output.meta) {
       const text = `${frameHead(joined.joinRef, null, joined.topic, 'diff')}${output.body('d', table)}]`
-      this.#write(text)
+      this.#writeDiff(text, isSoon)
       if (onDiff.hasSubscribers) diffed(joined, Buffer.byteLength(text), 'push')
       return
     }
     // The common case, the short push `[joinRef,diff]`: bytes shared by every view sending the
     // same diff under the same joinRef.
     const frame = output.pushFrame(joined.joinRef)
-    this.#write(frame)
+    this.#writeDiff(frame, isSoon)
     if (onDiff.hasSubscribers) diffed(joined, frame.byteLength, 'push')
   }
 
@@ -516,6 +518,12 @@ export class Connection implements JoinHost {
 
   #write(text: string | Uint8Array): void {
     if (this.#state === 'open') this.#out.write(text)
+  }
+
+  #writeDiff(frame: string | Uint8Array, isSoon: boolean): void {
+    if (this.#state !== 'open') return
+    if (isSoon) this.#out.writeSoon(frame)
+    else this.#out.write(frame)
   }
 }
 
