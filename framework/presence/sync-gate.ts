@@ -30,7 +30,7 @@ export const findingOf = (
 }
 
 /** Heartbeats of a peer to wait for the answer to a sync before asking again (one was lost). */
-export const ANSWER_WAIT = 3
+const ANSWER_WAIT = 3
 
 type Peer = { waited: number | null; gap: SliceSummary | null }
 

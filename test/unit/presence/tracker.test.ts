@@ -33,6 +33,8 @@ const inbox = (pubsub: PubSub, topic: string): PresenceDiffMessage[] => {
   return messages
 }
 
+const stageOf = (tracker: PresenceTracker, id: string) => tracker.peers().find((peer) => peer.id === id)?.stage
+
 describe('PresenceTracker', () => {
   it('broadcasts a join then a leave to local subscribers of the topic', async () => {
     const { pubsub, tracker } = cluster()('a')
@@ -483,7 +485,8 @@ describe('PresenceTracker repairs a lost delta while heartbeats flow', () => {
   it('treats a heartbeat without a summary (an older node) as before: no sync from the clock alone', async () => {
     const { a, b } = await twoNodes()
     const syncsBefore = syncsSent(a.adapter)
-    b.adapter.rewrite = (wire) => (wire.type === 'heartbeat' ? { type: 'heartbeat', node: wire.node, clock: wire.clock } : wire)
+    b.adapter.rewrite = (wire) =>
+      wire.type === 'heartbeat' ? { type: 'heartbeat', node: wire.node, clock: wire.clock } : wire
     b.adapter.dropNext('delta')
     b.tracker.untrack(b.owner, 'room', 'bob')
     await vi.advanceTimersByTimeAsync(800)
@@ -506,5 +509,3 @@ describe('PresenceTracker repairs a lost delta while heartbeats flow', () => {
     expect(keys(a.tracker)).toEqual(['bea'])
   })
 })
-
-const stageOf = (tracker: PresenceTracker, id: string) => tracker.peers().find((peer) => peer.id === id)?.stage
