@@ -5,7 +5,8 @@ import { isRecord } from './record.ts'
 /**
  * What trackers say to each other on the internal pubsub topics. `node` is always the sender.
  * - `heartbeat`: I am alive; my clock (highest counter I issued) is `clock`; `slice` is how many
- *   entries I hold and their digest (`digest.ts`). Absent from a node of an older version.
+ *   entries I hold and their digest (`digest.ts`). Absent from a node of an older version, and
+ *   ignored when unreadable (the heartbeat still counts).
  * - `delta`: my entries changed by this delta.
  * - `state`: my whole slice (entries and context), in answer to `sync`.
  * - `sync`: send me your slice (on my direct topic).
@@ -31,9 +32,11 @@ export const decodeWire = (value: unknown): PresenceWire | null => {
     case 'heartbeat': {
       const clock = value['clock']
       if (!(isCounter(clock) || clock === 0)) return null
-      if (value['slice'] === undefined) return { type: 'heartbeat', node, clock } // an older node
+      // No slice (an older node) or one this version cannot read (a newer one): the clock still
+      // counts, and the heartbeat still says the node is alive.
       const slice = decodeSummary(value['slice'])
-      return slice === null ? null : { type: 'heartbeat', node, clock, slice }
+      if (slice === null) return { type: 'heartbeat', node, clock }
+      return { type: 'heartbeat', node, clock, slice }
     }
     case 'delta': {
       const delta = decodeState(value['delta'])

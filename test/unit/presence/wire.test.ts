@@ -20,8 +20,15 @@ describe('decodeWire', () => {
     }
   })
 
-  it('reads a heartbeat without a slice summary (an older node) as one with only a clock', () => {
-    const decoded = decodeWire({ type: 'heartbeat', node: 'a', clock: 3 })
+  it.each([
+    ['no slice (an older node)', undefined],
+    ['a slice that is not an object', 7],
+    ['a slice without a digest', { count: 1 }],
+    ['a negative count', { count: -1, digest: 0 }],
+    ['a digest past 32 bits', { count: 1, digest: 2 ** 32 }],
+    ['a fractional digest', { count: 1, digest: 0.5 }],
+  ])('reads a heartbeat with %s as one with only a clock: it still counts', (_, slice) => {
+    const decoded = decodeWire({ type: 'heartbeat', node: 'a', clock: 3, slice })
     expect(decoded).toEqual({ type: 'heartbeat', node: 'a', clock: 3 })
     expect(decoded !== null && 'slice' in decoded).toBe(false)
   })
@@ -32,11 +39,10 @@ describe('decodeWire', () => {
     ['a missing node', { type: 'sync' }],
     ['a __proto__ node', { type: 'sync', node: '__proto__' }],
     ['a negative clock', { type: 'heartbeat', node: 'a', clock: -1 }],
-    ['a slice that is not an object', { type: 'heartbeat', node: 'a', clock: 1, slice: 7 }],
-    ['a slice without a digest', { type: 'heartbeat', node: 'a', clock: 1, slice: { count: 1 } }],
-    ['a negative count', { type: 'heartbeat', node: 'a', clock: 1, slice: { count: -1, digest: 0 } }],
-    ['a digest past 32 bits', { type: 'heartbeat', node: 'a', clock: 1, slice: { count: 1, digest: 2 ** 32 } }],
-    ['a fractional digest', { type: 'heartbeat', node: 'a', clock: 1, slice: { count: 1, digest: 0.5 } }],
+    [
+      'a heartbeat with a slice but a bad clock',
+      { type: 'heartbeat', node: 'a', clock: 0.5, slice: { count: 0, digest: 0 } },
+    ],
     ['a bad counter key', { type: 'delta', node: 'a', delta: stateWith({ a: { x: {} } }) }],
     [
       'an entry without key or meta',
