@@ -7,8 +7,10 @@
  * A line is appended only after its change was saved, with the token of the lease the board
  * process runs under (process.ts): a save that fails leaves no line, and an owner that lost its
  * lease cannot add lines after its successor's (`store.stale-write`). So every line is a change
- * the board kept. The other way round is not promised: a process that dies between the save and
- * the append loses that line (and a store that fails the append only delays it, see process.ts).
+ * the board kept. The other way round holds too: a change's line is numbered (`serial`) and saved
+ * with the board, in its outbox, and stays there until a later save finds it appended; a process
+ * that died between the save and the append appends it when it resumes, unless the log's newest
+ * serial shows it got there (`lastSerial`). So every kept change gets its line, once.
  */
 import type { StateStore } from 'switchboard'
 import type { Activity, ActivityLine } from './model.ts'
@@ -19,8 +21,14 @@ export const ACTIVITY_WINDOW = 20
 /** The log of board `id`. */
 export const activityLogName = (id: string): string => `board-activity/${id}`
 
-/** What the log holds per line; `seq` marks a line moved over from an old board snapshot. */
-type Logged = ActivityLine & { readonly seq?: number }
+/** A line numbered by its board (1 and up, in the order they are appended) before it is saved. */
+export type NumberedLine = ActivityLine & { readonly serial: number }
+
+/**
+ * What the log holds per line: `serial` is the board's number for it; `seq` marks a line moved
+ * over from an old board snapshot (before lines were numbered).
+ */
+type Logged = ActivityLine & { readonly serial?: number; readonly seq?: number }
 
 /** A line a board snapshot carried before the log existed. */
 type OldLine = ActivityLine & { readonly seq: number }
@@ -37,9 +45,16 @@ export class ActivityLog {
   }
 
   /** Appends a line to board `id`'s log with token `fence`; resolves with it and its id once stored. */
-  async append(id: string, line: ActivityLine, fence = 0): Promise<Activity> {
-    const logged: Logged = { at: line.at, by: line.by, text: line.text }
-    return { ...logged, id: await this.#store.append(activityLogName(id), logged, fence) }
+  async append(id: string, line: ActivityLine | NumberedLine, fence = 0): Promise<Activity> {
+    const activity: ActivityLine = { at: line.at, by: line.by, text: line.text }
+    const logged: Logged = 'serial' in line ? { ...activity, serial: line.serial } : activity
+    return { ...activity, id: await this.#store.append(activityLogName(id), logged, fence) }
+  }
+
+  /** The serial of board `id`'s newest line: 0 for an empty log or a line without one. */
+  async lastSerial(id: string): Promise<number> {
+    const [newest] = await this.#store.range(activityLogName(id), { limit: 1 })
+    return (newest && lineOf(newest.value)?.serial) ?? 0
   }
 
   /** The newest lines of board `id` below `before`, newest first. */
@@ -74,10 +89,19 @@ export class ActivityLog {
 
 const lineOf = (value: unknown): Logged | null => {
   if (typeof value !== 'object' || value === null) return null
-  const { at, by, text, seq } = value as Record<string, unknown>
+  const { at, by, text, serial, seq } = value as Record<string, unknown>
   if (typeof at !== 'number' || typeof by !== 'string' || typeof text !== 'string') return null
-  return typeof seq === 'number' ? { at, by, text, seq } : { at, by, text }
+  return {
+    at,
+    by,
+    text,
+    ...(typeof serial === 'number' ? { serial } : {}),
+    ...(typeof seq === 'number' ? { seq } : {}),
+  }
 }
+
+/** Narrows a saved outbox entry back to a numbered line. */
+export const isNumberedLine = (value: unknown): value is NumberedLine => lineOf(value)?.serial !== undefined
 
 const isOldLine = (value: unknown): value is OldLine =>
   lineOf(value) !== null && typeof (value as { seq?: unknown }).seq === 'number'

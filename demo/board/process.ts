@@ -3,15 +3,17 @@
  * state saved before each reply and resumed wherever the name restarts):
  *
  * - `board/<id>`: one board's authoritative state. Every change is one call, applied in mailbox
- *   order and saved; once saved (afterSave), its activity line is appended to the board's log
- *   (activity.ts) with the lease's token, then the change is broadcast on `board:<id>` as the
- *   whole new board (an immutable object: views on this node share it, and a view drops one older
- *   than what it shows) with the newest lines of activity. A save that fails reaches the caller
- *   as an error, and the process restarts from what was saved: no line, no broadcast.
+ *   order and saved with its activity line, numbered, in an outbox; once saved (afterSave), the
+ *   line is appended to the board's log (activity.ts) with the lease's token, then the change is
+ *   broadcast on `board:<id>` as the whole new board (an immutable object: views on this node
+ *   share it, and a view drops one older than what it shows) with the newest lines of activity.
+ *   A save that fails reaches the caller as an error, and the process restarts from what was
+ *   saved: no line, no broadcast. A process that dies after the save appends the saved outbox's
+ *   lines when it resumes, those the log does not have yet: each kept change gets its line once.
  * - `boards/all`: the list of boards (titles, archived), broadcast on `boards`.
  */
 import { defineProcess, LiveError, type ClusterBehaviour, type Process } from 'switchboard'
-import { ACTIVITY_WINDOW, type ActivityLog } from './activity.ts'
+import { ACTIVITY_WINDOW, isNumberedLine, type ActivityLog, type NumberedLine } from './activity.ts'
 import { DescriptionLines, type TypingTimes } from './description-lines.ts'
 import { apply, cardName, emptyBoard, isBoard, type Activity, type ActivityLine, type Board, type Op, type Result } from './model.ts'
 
@@ -59,8 +61,13 @@ type BoardState = {
   readonly fence: number
   /** The newest lines of activity, newest last: what each broadcast carries. */
   readonly recent: readonly Activity[]
-  /** Lines of changes not appended yet (the change is being saved, or the store failed the append). */
-  readonly outbox: readonly ActivityLine[]
+  /**
+   * Lines not appended yet (the change is being saved, or the store failed the append); saved
+   * with the board, so a line appended since is still in the snapshot until the next save.
+   */
+  readonly outbox: readonly NumberedLine[]
+  /** The serial of the newest line numbered: the next line gets one more. */
+  readonly serial: number
   /** True when the board changed since the last broadcast. */
   readonly isChanged: boolean
   /** Typing not yet written as a line; owned by this process, changed in place. */
@@ -86,6 +93,7 @@ const BoardBehaviour = defineProcess<BoardTypes>({
     fence,
     recent: [],
     outbox: [],
+    serial: 0,
     isChanged: false,
     lines: new DescriptionLines(typing),
     isLineCheckDue: false,
@@ -95,8 +103,7 @@ const BoardBehaviour = defineProcess<BoardTypes>({
     const now = Date.now()
     const result = apply(state.board, msg.op, now)
     if (!result.ok || result.board === state.board) return { reply: result, state }
-    const outbox = result.activity ? [...state.outbox, result.activity] : state.outbox
-    let next: BoardState = { ...state, board: result.board, outbox, isChanged: true }
+    let next = queued({ ...state, board: result.board, isChanged: true }, result.activity ? [result.activity] : [])
     if (msg.op.kind === 'text') {
       state.lines.note(msg.op.by, msg.op.card, cardName(result.board, msg.op.card), now)
       next = scheduleLines(next, self, now)
@@ -107,15 +114,22 @@ const BoardBehaviour = defineProcess<BoardTypes>({
   // Typing lines are due: the keystrokes they tell of were saved as they came.
   handleInfo: async (_msg, state, self) => {
     const now = Date.now()
-    const next = { ...state, outbox: [...state.outbox, ...state.lines.take(now)], isLineCheckDue: false }
+    const next = queued({ ...state, isLineCheckDue: false }, state.lines.take(now))
     return scheduleLines(next, self, now)
   },
   // A stopping board writes the lines it still holds; a failure here loses only them.
   terminate: async (_reason, state) => {
-    const outbox = [...state.outbox, ...state.lines.takeAll(Date.now())]
-    if (outbox.length > 0) broadcast(await logged({ ...state, outbox }))
+    const last = queued(state, state.lines.takeAll(Date.now()))
+    if (last.outbox.length > 0) broadcast(await logged(last))
   },
 })
+
+// Numbers `lines` after the last line numbered and puts them in the outbox, saved with the board.
+const queued = (state: BoardState, lines: readonly ActivityLine[]): BoardState => {
+  if (lines.length === 0) return state
+  const numbered = lines.map((line, i) => ({ ...line, serial: state.serial + 1 + i }))
+  return { ...state, outbox: [...state.outbox, ...numbered], serial: state.serial + lines.length }
+}
 
 // Appends the outbox to the board's log, in order. A store that fails the append keeps the rest
 // for the next change; a refused token (a newer owner runs the board) ends this process.
@@ -149,24 +163,44 @@ const scheduleLines = (state: BoardState, self: Process<BoardTypes>, now: number
   return { ...state, isLineCheckDue: true }
 }
 
+/** What a board process saves: the board, its outbox and the serial of its newest line. */
+type Snapshot = { readonly board: Board; readonly outbox: readonly NumberedLine[]; readonly serial: number }
+
+// A saved snapshot. Before lines were numbered a board was saved alone: with its last lines as
+// `activity` before the log existed, and without `texts` before descriptions were shared.
+const snapshotOf = (saved: unknown): (Snapshot & { readonly old?: unknown }) | null => {
+  if (isBoard(saved)) {
+    const { activity: old, ...board } = saved as Board & { activity?: unknown }
+    return { board: { ...board, texts: board.texts ?? {} }, outbox: [], serial: 0, old }
+  }
+  const { board, outbox, serial } = Object(saved) as Partial<Record<keyof Snapshot, unknown>>
+  if (!isBoard(board) || !Array.isArray(outbox) || typeof serial !== 'number') return null
+  return { board, outbox: outbox.filter(isNumberedLine), serial }
+}
+
 /** A board process whose state is saved and resumed; its activity lives in its log. */
 export const DurableBoard: ClusterBehaviour<BoardTypes> = {
   ...BoardBehaviour,
-  dump: (state) => state.board,
+  dump: ({ board, outbox, serial }): Snapshot => ({ board, outbox, serial }),
   // The board is saved: its lines go to the log, then its views hear of it.
   afterSave: async (state) => {
     if (!state.isChanged && state.outbox.length === 0) return state
     return broadcast(await logged(state))
   },
   resume: async (saved, initial) => {
-    if (!isBoard(saved)) return initial
-    const { id } = initial.board
-    // A board saved before the log kept its last lines in the snapshot: they move to the log.
-    const { activity: old, ...board } = saved as Board & { activity?: unknown }
-    await initial.log.migrate(id, old, initial.fence)
-    const recent = (await initial.log.page(id, { limit: ACTIVITY_WINDOW })).reverse()
-    // A board saved before descriptions were shared documents has no texts yet.
-    return { ...initial, recent, board: { ...board, texts: board.texts ?? {} } }
+    const snapshot = snapshotOf(saved)
+    if (!snapshot) return initial
+    const { log, board: { id } } = initial
+    await log.migrate(id, snapshot.old, initial.fence)
+    // The outbox was saved before its lines were appended: those past the log's newest serial
+    // did not get there (lines go in serial order, and only under this board's lease).
+    const appended = await log.lastSerial(id)
+    const outbox = snapshot.outbox.filter((line) => line.serial > appended)
+    // A stop appends its last typing lines unsaved (terminate): their serials are not given again.
+    const serial = Math.max(snapshot.serial, appended)
+    const state = await logged({ ...initial, board: snapshot.board, outbox, serial })
+    const recent = (await log.page(id, { limit: ACTIVITY_WINDOW })).reverse()
+    return { ...state, recent }
   },
 }
 export type { BoardTypes }

@@ -64,7 +64,7 @@ export const createBoardsView = (boards: Boards) =>
         ${error ? html`<p class="form-error" role="alert">${error}</p>` : null}
         <ul class="board-list">${each(shown, (b) => b.id, (b) => row(b, renaming))}</ul>
         ${shown.length === 0 ? html`<p class="empty">No boards yet: create one above.</p>` : null}
-        <label class="show-archived"><input type="checkbox" live-click="toggle-archived" ${{ checked: showArchived }}> Show archived (${archived})</label>
+        <label class="show-archived"><input type="checkbox" live-click="toggle-archived" checked=${showArchived}> Show archived (${archived})</label>
       </section>`
     }
 

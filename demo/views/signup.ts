@@ -51,15 +51,15 @@ export class SignupView extends LiveView<State> {
         <label>Plan
           <select name="plan">
             <option value="">Choose…</option>
-            ${PLANS.map((p) => html`<option value="${p}" ${{ selected: form.value('plan') === p }}>${p}</option>`)}
+            ${PLANS.map((p) => html`<option value="${p}" selected=${form.value('plan') === p}>${p}</option>`)}
           </select> ${error('plan')}
         </label>
         <fieldset><legend>Interests</legend>
           ${INTERESTS.map(
-            (i) => html`<label class="inline"><input type="checkbox" name="interests" value="${i}" ${{ checked: interests.includes(i) }}> ${i}</label>`,
+            (i) => html`<label class="inline"><input type="checkbox" name="interests" value="${i}" checked=${interests.includes(i)}> ${i}</label>`,
           )}
         </fieldset>
-        <label class="inline"><input type="checkbox" name="terms" ${{ checked: form.value('terms') === 'on' }}> I accept the terms</label> ${error('terms')}
+        <label class="inline"><input type="checkbox" name="terms" checked=${form.value('terms') === 'on'}> I accept the terms</label> ${error('terms')}
         <button type="submit" live-disable-with="Creating…">Create account</button>
       </form>
     </section>`

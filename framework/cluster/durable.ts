@@ -11,7 +11,8 @@
  *
  * A write-through process (`debounceMs: 0`) may act on a change only once it is saved: its
  * `afterSave` runs after the save and before the reply, and is skipped when the save fails (the
- * caller gets the error, the process restarts from what was saved). Writes of its own to the
+ * caller gets the error, the process restarts from what was saved). An afterSave that throws
+ * crashes the process too, and it restarts from the change it saved. Writes of its own to the
  * store (a log line) carry its lease's token, given to its kind's `args`, and are refused alike.
  */
 import { LiveError } from '../errors.ts'
@@ -94,7 +95,15 @@ export const persistent = <T extends ProcessTypes>(
   const changed = async (state: StateOf<T>, self: Process<T>): Promise<StateOf<T>> => {
     if (writer.isWriteThrough) {
       await writer.write(dump(state))
-      return inner.afterSave ? inner.afterSave(state, self) : state
+      if (!inner.afterSave) return state
+      try {
+        return await inner.afterSave(state, self)
+      } catch (error) {
+        // The crash leaves the process holding the state from before this change, which is saved
+        // already: its stop must not write that older state back over it.
+        writer.retire()
+        throw error
+      }
     }
     // A failed write stops the process (stop does not reject: the catch only makes sure).
     writer.schedule(() => dump(state), (error) => self.stop({ error }).catch(() => {}))
@@ -149,6 +158,7 @@ class SnapshotWriter {
   #lastJson: string | undefined
   #chain: Promise<void> = Promise.resolve()
   #timer: NodeJS.Timeout | undefined
+  #isRetired = false
 
   constructor(store: StateStore, key: string, fence: number, claim: Claim, debounceMs: number) {
     this.#store = store
@@ -177,9 +187,16 @@ class SnapshotWriter {
     this.#timer.unref()
   }
 
+  /** Writes nothing more: the store holds a newer state than the process does. */
+  retire(): void {
+    clearTimeout(this.#timer)
+    this.#isRetired = true
+  }
+
   /** Writes `state` now (after any write in flight); rejects with the store's error. */
   write(state: unknown): Promise<void> {
     clearTimeout(this.#timer)
+    if (this.#isRetired) return Promise.resolve()
     const json = JSON.stringify(state)
     const next = this.#chain.then(() => this.#put(json, state))
     this.#chain = next.catch(() => {})

@@ -1,4 +1,6 @@
 import { contextOf } from './causal-context.ts'
+import { EMPTY_SUMMARY, hashOfCounter } from './digest.ts'
+import type { SliceSummary } from './digest.ts'
 import { group } from './list.ts'
 import type { PresenceList } from './list.ts'
 import { own } from './record.ts'
@@ -29,6 +31,8 @@ export class Replica {
   #cloud = new Map<string, number[]>()
   #entries = new Map<string, Map<number, PresenceEntry>>()
   #byTopic = new Map<string, Map<string, DottedEntry>>()
+  // Per node, the XOR of the hashes of its live counters (see digest.ts); absent when it has none.
+  #digests = new Map<string, number>()
 
   /** The contiguous counter up to which every dot of `node` was seen. */
   clockOf(node: string): number {
@@ -39,6 +43,12 @@ export class Replica {
   maxSeen(node: string): number {
     const cloud = this.#cloud.get(node)
     return Math.max(this.clockOf(node), cloud?.[cloud.length - 1] ?? 0)
+  }
+
+  /** How many entries of `node` are held and their digest: what a heartbeat of `node` says. */
+  summaryOf(node: string): SliceSummary {
+    const count = this.#entries.get(node)?.size ?? 0
+    return count === 0 ? EMPTY_SUMMARY : { count, digest: this.#digests.get(node) ?? 0 }
   }
 
   /** The delta adding one entry of `node` under its next dot (not applied yet). */
@@ -125,6 +135,7 @@ export class Replica {
     this.#cloud.clear()
     this.#entries.clear()
     this.#byTopic.clear()
+    this.#digests.clear()
   }
 
   #hasSeen(node: string, counter: number): boolean {
@@ -138,6 +149,7 @@ export class Replica {
   #insert({ dot, entry }: DottedEntry): void {
     let mine = this.#entries.get(dot.node)
     if (mine === undefined) this.#entries.set(dot.node, (mine = new Map()))
+    if (!mine.has(dot.counter)) this.#toggleDigest(dot)
     mine.set(dot.counter, entry)
     let onTopic = this.#byTopic.get(entry.topic)
     if (onTopic === undefined) this.#byTopic.set(entry.topic, (onTopic = new Map()))
@@ -149,10 +161,20 @@ export class Replica {
     const entry = mine?.get(dot.counter)
     if (mine === undefined || entry === undefined) return
     mine.delete(dot.counter)
-    if (mine.size === 0) this.#entries.delete(dot.node)
+    this.#toggleDigest(dot)
+    if (mine.size === 0) {
+      this.#entries.delete(dot.node)
+      this.#digests.delete(dot.node) // 0 by now: every hash XORed in was XORed out
+    }
     const onTopic = this.#byTopic.get(entry.topic)
     onTopic?.delete(refOf(dot))
     if (onTopic?.size === 0) this.#byTopic.delete(entry.topic)
+  }
+
+  /** Adds or removes the counter of `dot` in its node's digest (XOR does either). */
+  #toggleDigest(dot: Dot): void {
+    const digest = (this.#digests.get(dot.node) ?? 0) ^ hashOfCounter(dot.counter)
+    this.#digests.set(dot.node, digest >>> 0)
   }
 
   /** Adds the delta's context of `node` to ours, folding the cloud into the clock. */

@@ -9,6 +9,7 @@ import { Replica, diffsOf } from './replica.ts'
 import type { ReplicaChange } from './replica.ts'
 import { merge, refOf } from './state.ts'
 import type { Dot, PresenceDelta, PresenceMeta, PresenceState } from './state.ts'
+import { SyncGate, findingOf } from './sync-gate.ts'
 import { decodeWire, isNodeId } from './wire.ts'
 import type { PresenceWire } from './wire.ts'
 
@@ -46,7 +47,9 @@ type Owned = { readonly topic: string; readonly key: string; readonly dot: Dot }
  * Tracks who is present on which topic, across nodes. Local changes are applied to a CRDT
  * replica (see `state.ts`), announced to local subscribers of the topic as a
  * `PresenceDiffMessage`, and replicated as deltas on an internal pubsub topic. Heartbeats carry
- * this node's clock; a peer that sees a clock ahead of what it holds asks for the full slice.
+ * this node's clock and a summary of its slice (how many entries, and a digest of their dots); a
+ * peer that sees a clock ahead of what it holds, or twice the same difference from the summary
+ * (a lost removal moves no clock), asks for the full slice.
  *
  * A peer that falls silent goes down in two stages (`Liveness`, as cluster membership does),
  * as in Phoenix.Tracker: a silence shorter than `downAfterMs` (default 30 s) changes nothing, so
@@ -73,6 +76,8 @@ export class PresenceTracker {
   #onError: (error: unknown) => void
   // Indexed by node, topic and dot: a change costs what it touches, not what the node holds.
   #replica = new Replica()
+  // When to ask a peer for its slice again; one request outstanding per peer.
+  #syncs = new SyncGate()
   #owned = new Map<unknown, Map<string, Owned>>()
   // Owners that are processes (spawn): the exit listener that untracks them, by owner. Views and
   // channels untrack themselves when they end; a process's presences must not outlive it either.
@@ -213,6 +218,7 @@ export class PresenceTracker {
     this.#size = 0
     this.#liveness.clear()
     this.#epochs.clear()
+    this.#syncs.clear()
     this.#replica.clear()
     await Promise.all([removal, goodbye])
     if (!this.#pubsub.isClosed) this.#pubsub.unsubscribeOwner(this)
@@ -228,19 +234,19 @@ export class PresenceTracker {
     // merging it makes them join again, as they are now (deltas sent meanwhile may be lost).
     const wasDown = this.#liveness.stageOf(wire.node) === 'down'
     this.#liveness.heard(wire.node)
-    if (wasDown && wire.type !== 'state') {
-      this.#send(this.#directTopic(wire.node), { type: 'sync', node: this.#node })
-    }
+    if (wasDown && wire.type !== 'state') this.#requestSync(wire.node)
     switch (wire.type) {
       case 'heartbeat':
-        // Behind this peer's clock: we missed a delta (or just met it), so fetch its slice (once).
-        if (!wasDown && this.#replica.clockOf(wire.node) < wire.clock) {
-          this.#send(this.#directTopic(wire.node), { type: 'sync', node: this.#node })
+        // Behind this peer's clock (a lost addition, or we just met it), or holding other entries
+        // than it says it has (a lost removal): fetch its slice. The gate asks once, not per beat.
+        if (this.#syncs.isDue(wire.node, findingOf(this.#replica, wire.node, wire))) {
+          this.#requestSync(wire.node)
         }
         return
       case 'delta':
         return this.#applyRemote(wire.node, wire.delta)
       case 'state':
+        this.#syncs.reset(wire.node)
         return this.#applyRemote(wire.node, wire.state)
       case 'sync':
         this.#send(this.#directTopic(wire.node), {
@@ -269,6 +275,7 @@ export class PresenceTracker {
       const seen = startOf(other)
       if (seen === null || seen.name !== start.name || seen.epoch >= start.epoch) continue
       this.#liveness.forget(other)
+      this.#syncs.reset(other)
       this.#announce(this.#replica.nodeDown(other))
     }
     return false
@@ -276,6 +283,7 @@ export class PresenceTracker {
 
   #goodbye(node: string): void {
     this.#liveness.forget(node)
+    this.#syncs.reset(node)
     this.#announce(this.#replica.nodeDown(node))
   }
 
@@ -301,11 +309,19 @@ export class PresenceTracker {
   #tick(): void {
     if (this.#isClosed || this.#pubsub.isClosed) return
     const clock = this.#replica.maxSeen(this.#node)
-    this.#send(this.#topicPrefix, { type: 'heartbeat', node: this.#node, clock })
+    const slice = this.#replica.summaryOf(this.#node)
+    this.#send(this.#topicPrefix, { type: 'heartbeat', node: this.#node, clock, slice })
     // Down, temporarily or for good: its presences leave (once; the second drop finds none).
     for (const { id, stage } of this.#liveness.check()) {
-      if (stage !== 'up') this.#announce(this.#replica.nodeDown(id))
+      if (stage === 'up') continue
+      this.#syncs.reset(id)
+      this.#announce(this.#replica.nodeDown(id))
     }
+  }
+
+  #requestSync(node: string): void {
+    this.#syncs.requested(node)
+    this.#send(this.#directTopic(node), { type: 'sync', node: this.#node })
   }
 
   #send(topic: string, message: PresenceWire): Promise<void> | null {

@@ -1,16 +1,24 @@
+import type { SliceSummary } from './digest.ts'
 import type { PresenceDelta, PresenceEntry, PresenceState } from './state.ts'
 import { isRecord } from './record.ts'
 
 /**
  * What trackers say to each other on the internal pubsub topics. `node` is always the sender.
- * - `heartbeat`: I am alive; my clock (highest counter I issued) is `clock`.
+ * - `heartbeat`: I am alive; my clock (highest counter I issued) is `clock`; `slice` is how many
+ *   entries I hold and their digest (`digest.ts`). Absent from a node of an older version, and
+ *   ignored when unreadable (the heartbeat still counts).
  * - `delta`: my entries changed by this delta.
  * - `state`: my whole slice (entries and context), in answer to `sync`.
  * - `sync`: send me your slice (on my direct topic).
  * - `goodbye`: I am stopping (a graceful close): drop my presences and forget me now.
  */
 export type PresenceWire =
-  | { readonly type: 'heartbeat'; readonly node: string; readonly clock: number }
+  | {
+      readonly type: 'heartbeat'
+      readonly node: string
+      readonly clock: number
+      readonly slice?: SliceSummary
+    }
   | { readonly type: 'delta'; readonly node: string; readonly delta: PresenceDelta }
   | { readonly type: 'state'; readonly node: string; readonly state: PresenceState }
   | { readonly type: 'sync'; readonly node: string }
@@ -23,7 +31,12 @@ export const decodeWire = (value: unknown): PresenceWire | null => {
   switch (value['type']) {
     case 'heartbeat': {
       const clock = value['clock']
-      return isCounter(clock) || clock === 0 ? { type: 'heartbeat', node, clock } : null
+      if (!(isCounter(clock) || clock === 0)) return null
+      // No slice (an older node) or one this version cannot read (a newer one): the clock still
+      // counts, and the heartbeat still says the node is alive.
+      const slice = decodeSummary(value['slice'])
+      if (slice === null) return { type: 'heartbeat', node, clock }
+      return { type: 'heartbeat', node, clock, slice }
     }
     case 'delta': {
       const delta = decodeState(value['delta'])
@@ -55,6 +68,16 @@ export const decodeState = (value: unknown): PresenceState | null => {
   if (clock === null || cloud === null || entries === null) return null
   return { clock, cloud, entries }
 }
+
+/** Narrows a heartbeat's `slice`: a count and a 32-bit unsigned digest, or null. */
+const decodeSummary = (value: unknown): SliceSummary | null => {
+  if (!isRecord(value)) return null
+  const { count, digest } = value
+  return (count === 0 || isCounter(count)) && isUint32(digest) ? { count, digest } : null
+}
+
+const isUint32 = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffff_ffff
 
 /** Decodes every key and value of a record, or returns null at the first bad one. */
 const decodeRecord = <T>(

@@ -82,7 +82,7 @@ const imageSection = (card: Card, upload: UploadState | undefined): Rendered => 
           <span>Choose or drop an image (PNG, JPEG, GIF, WebP; up to 2 MB)</span>
         </label>
         <ul class="upload-entries">${upload.entries.map(uploadEntry)}</ul>
-        <button type="submit" ${{ disabled: !isReady }}>Attach</button>
+        <button type="submit" disabled=${!isReady}>Attach</button>
       </form>`
         : null
     }

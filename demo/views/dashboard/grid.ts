@@ -37,7 +37,7 @@ export const sourceGrid = ({ rows, matched, total, filter, sort }: GridQuery): R
       <form id="filter" class="filter" live-change="filter" live-submit="filter" role="search">
         <input type="search" name="q" value="${filter.text}" placeholder="Filter sources…" autocomplete="off" live-debounce="250" aria-label="Filter sources">
         <select name="status" aria-label="Status">
-          ${STATUS_OPTIONS.map((s) => html`<option value="${s}" ${{ selected: filter.status === s }}>${s === 'all' ? 'Any status' : s}</option>`)}
+          ${STATUS_OPTIONS.map((s) => html`<option value="${s}" selected=${filter.status === s}>${s === 'all' ? 'Any status' : s}</option>`)}
         </select>
       </form>
     </div>

@@ -54,7 +54,7 @@ export const photoSection = (photos: readonly Photo[], upload: UploadState | und
         <span>Choose or drop up to 2 images</span>
       </label>
       <ul class="upload-entries">${upload.entries.map(entryRow)}</ul>
-      <button type="submit" ${{ disabled: !isReady }} data-testid="attach">Attach</button>
+      <button type="submit" disabled=${!isReady} data-testid="attach">Attach</button>
     </form>`
         : null
     }`

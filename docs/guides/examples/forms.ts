@@ -26,8 +26,8 @@ export class InviteView extends LiveView<State> {
         <label>Role
           <select name="role">
             <option value="">Choose…</option>
-            <option value="viewer" ${{ selected: form.value('role') === 'viewer' }}>viewer</option>
-            <option value="editor" ${{ selected: form.value('role') === 'editor' }}>editor</option>
+            <option value="viewer" selected=${form.value('role') === 'viewer'}>viewer</option>
+            <option value="editor" selected=${form.value('role') === 'editor'}>editor</option>
           </select>
         </label> ${error('role')}
         <button live-disable-with="Sending…">Invite</button>

@@ -63,6 +63,25 @@ describe('persistent processes', () => {
     expect(seen).toHaveLength(1)
   })
 
+  it('keeps the saved change when afterSave throws, so the process restarts from it', async () => {
+    const store = new MemoryStore()
+    const Failing = {
+      ...Tally,
+      afterSave: (state: { id: string; count: number; draft: string }) => {
+        if (state.count === 2) throw new Error('died after the save')
+        return state
+      },
+    }
+    const first = spawn(persistent(Failing, store, 'k', 1, await claimState(store, 'k', 1), { debounceMs: 0 }), 'acme')
+    await first.call({ kind: 'inc' })
+    await expect(first.call({ kind: 'inc' })).rejects.toMatchObject({ code: 'runtime.crashed' })
+    // The crashed process held count 1; its stop did not write that over the saved 2.
+    expect((await store.get('k'))?.value).toEqual({ s: { id: 'acme', count: 2, draft: '' } })
+    const again = spawn(persistent(Tally, store, 'k', 1, await claimState(store, 'k', 1), { debounceMs: 0 }), 'acme')
+    expect(await again.call({ kind: 'get' })).toBe(2)
+    await again.stop()
+  })
+
   it('refuses afterSave without write-through persistence, when the kind is defined', () => {
     const Audited = { ...Tally, afterSave: (state: { id: string; count: number; draft: string }) => state }
     expect(() => persistent(Audited, new MemoryStore(), 'k', 1, { saved: undefined, version: 0 }, { debounceMs: 50 })).toThrow(

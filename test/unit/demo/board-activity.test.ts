@@ -19,9 +19,14 @@ afterEach(async () => {
   for (const item of running.splice(0).reverse()) await item.close()
 })
 
+// A start's lease tokens come from the clock (milliseconds × 1000): a restart in the millisecond
+// of the start before would hand out tokens that one used, and the store would refuse them.
+let lastStart = 0
 const start = async (store: StateStore, typing?: { pauseMs: number; maxMs: number }) => {
+  while (Date.now() <= lastStart) await new Promise((resolve) => setTimeout(resolve, 1))
   const pubsub = new PubSub()
   const boards = await Boards.start({ pubsub, store, ...(typing ? { typing } : {}) })
+  lastStart = Date.now()
   running.push(boards)
   return { boards, pubsub }
 }
@@ -103,8 +108,9 @@ describe('the board activity log', () => {
     expect(moved.map((l) => l.text)).toEqual(old.map((l) => l.text).reverse())
     await first.boards.close()
     running.splice(0)
-    const snapshot = (await store.get('process:board/b1'))?.value as { s: Record<string, unknown> }
-    expect(snapshot.s).not.toHaveProperty('activity')
+    const snapshot = (await store.get('process:board/b1'))?.value as { s: { board: Record<string, unknown> } }
+    expect(snapshot.s.board.version).toBe(1000)
+    expect(snapshot.s.board).not.toHaveProperty('activity')
 
     const { boards } = await start(store)
     await boards.apply('b1', { kind: 'add-column', title: 'Later', by: 'Bo' })
@@ -179,6 +185,72 @@ describe('a board change whose save fails', () => {
     await expect(store.append(activityLogName(id), { at: 2, by: 'Old', text: 'late' }, saved.fence)).rejects.toMatchObject({
       code: 'store.stale-write',
     })
+  })
+})
+
+/** A MemoryStore that fails the next append to a board's log, as a process dying just before it. */
+class DyingStore extends MemoryStore {
+  isDying = false
+  override async append(log: string, value: unknown, fence?: number): Promise<number> {
+    if (this.isDying && log.startsWith('board-activity/')) {
+      this.isDying = false
+      throw new Error('the process died between the save and the append')
+    }
+    return super.append(log, value, fence)
+  }
+}
+
+// The serials of a board's log as stored, oldest first.
+const serials = async (store: StateStore, id: string): Promise<unknown[]> =>
+  (await store.range(activityLogName(id), { limit: 1000 })).map((e) => Reflect.get(Object(e.value), 'serial')).reverse()
+
+describe('a board change saved but not yet logged', () => {
+  it('gets its line once when the process died between the save and the append', async () => {
+    const store = new DyingStore()
+    const { boards } = await start(store)
+    const id = await boardWithCards(boards)
+    store.isDying = true
+    const died = boards.apply(id, { kind: 'add-column', title: 'Saved', by: 'Ann' })
+    await expect(died).rejects.toMatchObject({ code: 'runtime.crashed' })
+    // The change was saved: the board that restarts from it appends the line it kept.
+    expect((await boards.board(id)).columns.map((c) => c.title)).toContain('Saved')
+    await boards.apply(id, { kind: 'add-column', title: 'Next', by: 'Bo' })
+    const texts = (await everyLine(boards, id)).map((l) => l.text)
+    expect(texts).toEqual(['added the column Next', 'added the column Saved', 'added “c”', 'added “b”', 'added “a”'])
+    expect(await serials(store, id)).toEqual([1, 2, 3, 4, 5])
+  })
+
+  it('appends nothing again when the process died after the append, before the next save', async () => {
+    const store = new CuttableStore()
+    const first = await start(store)
+    const id = await boardWithCards(first.boards)
+    await first.boards.apply(id, { kind: 'add-column', title: 'Once', by: 'Ann' })
+    // The snapshot still holds the line in its outbox: the stop's own save is lost.
+    store.isCut = true
+    await first.boards.close()
+    running.splice(0)
+    store.isCut = false
+    const snapshot = (await store.get(`process:board/${id}`))?.value as { s: { outbox: unknown[] } }
+    expect(snapshot.s.outbox).toMatchObject([{ serial: 4, text: 'added the column Once' }])
+
+    const { boards } = await start(store)
+    expect((await boards.board(id)).columns.map((c) => c.title)).toContain('Once')
+    expect((await everyLine(boards, id)).map((l) => l.text)).toEqual(['added the column Once', 'added “c”', 'added “b”', 'added “a”'])
+  })
+
+  it('appends nothing on a restart with nothing pending, and numbers the next line on', async () => {
+    const store = new MemoryStore()
+    const first = await start(store)
+    const id = await boardWithCards(first.boards)
+    await first.boards.close()
+    running.splice(0)
+    const snapshot = (await store.get(`process:board/${id}`))?.value as { s: { outbox: unknown[]; serial: number } }
+    expect(snapshot.s).toMatchObject({ outbox: [], serial: 3 })
+
+    const { boards } = await start(store)
+    expect(await everyLine(boards, id)).toHaveLength(3)
+    await boards.apply(id, { kind: 'add-column', title: 'After', by: 'Bo' })
+    expect(await serials(store, id)).toEqual([1, 2, 3, 4])
   })
 })
 
@@ -259,5 +331,8 @@ describe('typing in a description on a board', () => {
     running.splice(0)
     const { boards } = await start(store)
     expect(await boards.activity(id, { limit: 1 })).toMatchObject([{ by: 'Bo', text: 'edited the description of “b”' }])
+    // That line was appended at the stop, never saved: its serial is not given again.
+    await boards.apply(id, { kind: 'add-column', title: 'Later', by: 'Bo' })
+    expect(await serials(store, id)).toEqual([1, 2, 3, 4, 5])
   })
 })

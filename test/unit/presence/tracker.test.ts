@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { codeOf } from '../code-of.ts'
-import { PresenceTracker } from '../../../framework/presence/index.ts'
+import { PresenceTracker, decodeWire } from '../../../framework/presence/index.ts'
 import type {
   PresenceDiffMessage,
   PresenceTrackerOptions,
+  PresenceWire,
 } from '../../../framework/presence/index.ts'
 import { MemoryAdapter, MemoryBus, PubSub } from '../../../framework/pubsub/index.ts'
 
@@ -31,6 +32,8 @@ const inbox = (pubsub: PubSub, topic: string): PresenceDiffMessage[] => {
   pubsub.subscribe(topic, (message) => messages.push(message as PresenceDiffMessage))
   return messages
 }
+
+const stageOf = (tracker: PresenceTracker, id: string) => tracker.peers().find((peer) => peer.id === id)?.stage
 
 describe('PresenceTracker', () => {
   it('broadcasts a join then a leave to local subscribers of the topic', async () => {
@@ -356,5 +359,153 @@ describe('PresenceTracker node down in two stages', () => {
     expect(onA.flatMap((m) => Object.keys(m.leaves))).toEqual(['bob', 'bea'])
     expect(stageOfB(a.tracker)).toBeUndefined()
     expect(restarted.tracker.peers().map((peer) => peer.id).sort()).toEqual(['a#1', 'c#1'])
+  })
+})
+
+/**
+ * Test-only fault injection on one node's outgoing presence messages: `fate` sends, drops, or
+ * holds a message back until the node's next heartbeat has gone out (the heartbeat overtakes it);
+ * `rewrite` changes what is sent (a node of an older version); `sent` records what went out.
+ */
+class FaultyAdapter extends MemoryAdapter {
+  fate: (wire: PresenceWire) => 'send' | 'drop' | 'hold' = () => 'send'
+  rewrite: (wire: PresenceWire) => unknown = (wire) => wire
+  readonly sent: PresenceWire[] = []
+  #held: (() => Promise<void>)[] = []
+
+  override async publish(topic: string, message: unknown, from: string | null): Promise<void> {
+    const wire = decodeWire(message)
+    if (wire === null) return super.publish(topic, message, from)
+    const fate = this.fate(wire)
+    if (fate === 'drop') return
+    if (fate === 'hold') {
+      this.#held.push(() => super.publish(topic, this.rewrite(wire), from))
+      return
+    }
+    this.sent.push(wire)
+    await super.publish(topic, this.rewrite(wire), from)
+    if (wire.type === 'heartbeat') for (const send of this.#held.splice(0)) await send()
+  }
+
+  /** Drops the next message of `type`, sends everything else. */
+  dropNext(type: PresenceWire['type']): void {
+    let isDropped = false
+    this.fate = (wire) => {
+      if (isDropped || wire.type !== type) return 'send'
+      isDropped = true
+      return 'drop'
+    }
+  }
+}
+
+describe('PresenceTracker repairs a lost delta while heartbeats flow', () => {
+  const PERIODS: PresenceTrackerOptions = { heartbeatMs: 100, downAfterMs: 1000, permDownAfterMs: 3000 }
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'] })
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  const keys = (tracker: PresenceTracker) => Object.keys(tracker.list('room')).sort()
+  const syncsSent = (adapter: FaultyAdapter) => adapter.sent.filter((wire) => wire.type === 'sync').length
+  const isRemoval = (wire: PresenceWire) =>
+    wire.type === 'delta' && Object.keys(wire.delta.entries).length === 0
+
+  /** Nodes a and b on one bus, b tracking bob and bea on `room`, converged. */
+  const twoNodes = async () => {
+    const bus = new MemoryBus()
+    const start = (nodeId: string) => {
+      const adapter = new FaultyAdapter({ bus, nodeId })
+      const pubsub = new PubSub({ adapter })
+      const tracker = new PresenceTracker(pubsub, PERIODS)
+      open.push(pubsub, tracker)
+      return { adapter, pubsub, tracker, owner: {} }
+    }
+    const [a, b] = [start('a#1'), start('b#1')]
+    for (const key of ['bob', 'bea']) b.tracker.track(b.owner, 'room', key, {})
+    await vi.advanceTimersByTimeAsync(300)
+    expect(keys(a.tracker)).toEqual(['bea', 'bob'])
+    return { a, b }
+  }
+
+  /** Each heartbeat period b untracks the key it tracked last period and tracks a new one. */
+  const churn = async (b: Awaited<ReturnType<typeof twoNodes>>['b'], periods: number, from = 0) => {
+    for (let i = from; i < from + periods; i++) {
+      if (i > 0) b.tracker.untrack(b.owner, 'room', `churn:${i - 1}`)
+      b.tracker.track(b.owner, 'room', `churn:${i}`, {})
+      await vi.advanceTimersByTimeAsync(100)
+    }
+  }
+
+  it('fetches the slice of a peer whose removal was lost, within a few heartbeats, once', async () => {
+    const { a, b } = await twoNodes()
+    const onA = inbox(a.pubsub, 'room')
+    const syncsBefore = syncsSent(a.adapter)
+    b.adapter.dropNext('delta')
+    b.tracker.untrack(b.owner, 'room', 'bob') // moves no clock: a's clock check sees nothing
+    await vi.advanceTimersByTimeAsync(100)
+    expect(keys(a.tracker)).toEqual(['bea', 'bob']) // one heartbeat's difference is not enough
+    await vi.advanceTimersByTimeAsync(200)
+    expect(keys(a.tracker)).toEqual(['bea'])
+    expect(onA.map((m) => [Object.keys(m.joins), Object.keys(m.leaves)])).toEqual([[[], ['bob']]])
+    await vi.advanceTimersByTimeAsync(1000) // converged: no further sync
+    expect(syncsSent(a.adapter) - syncsBefore).toBe(1)
+    expect(stageOf(a.tracker, 'b#1')).toBe('up')
+  })
+
+  it('repairs a lost removal while the peer keeps adding and removing every heartbeat', async () => {
+    const { a, b } = await twoNodes()
+    const syncsBefore = syncsSent(a.adapter)
+    await churn(b, 5)
+    b.adapter.dropNext('delta')
+    b.tracker.untrack(b.owner, 'room', 'bob')
+    await churn(b, 15, 5)
+    expect(keys(a.tracker)).toEqual(keys(b.tracker))
+    expect(keys(a.tracker)).toEqual(['bea', 'churn:19'])
+    expect(syncsSent(a.adapter) - syncsBefore).toBe(1)
+  })
+
+  it('does not sync on churn, even when heartbeats overtake the removals in flight', async () => {
+    const { a, b } = await twoNodes()
+    const syncsBefore = syncsSent(a.adapter)
+    b.adapter.fate = (wire) => (isRemoval(wire) ? 'hold' : 'send')
+    await churn(b, 1)
+    b.tracker.untrack(b.owner, 'room', 'churn:0')
+    await vi.advanceTimersByTimeAsync(0)
+    expect(keys(a.tracker)).toContain('churn:0') // held until b's next heartbeat has gone out
+    b.tracker.track(b.owner, 'room', 'churn:1', {})
+    await vi.advanceTimersByTimeAsync(100)
+    await churn(b, 20, 2)
+    // Every heartbeat found a's slice of b one entry off, each time another entry: no sync.
+    expect(syncsSent(a.adapter) - syncsBefore).toBe(0)
+    expect(keys(a.tracker)).toEqual(keys(b.tracker))
+  })
+
+  it('treats a heartbeat without a summary (an older node) as before: no sync from the clock alone', async () => {
+    const { a, b } = await twoNodes()
+    const syncsBefore = syncsSent(a.adapter)
+    b.adapter.rewrite = (wire) =>
+      wire.type === 'heartbeat' ? { type: 'heartbeat', node: wire.node, clock: wire.clock } : wire
+    b.adapter.dropNext('delta')
+    b.tracker.untrack(b.owner, 'room', 'bob')
+    await vi.advanceTimersByTimeAsync(800)
+    expect(keys(a.tracker)).toEqual(['bea', 'bob']) // the documented gap of older versions
+    expect(syncsSent(a.adapter) - syncsBefore).toBe(0)
+    expect(stageOf(a.tracker, 'b#1')).toBe('up')
+  })
+
+  it('keeps one sync outstanding per peer: an unanswered one is repeated after a few heartbeats, not every one', async () => {
+    const { a, b } = await twoNodes()
+    const syncsBefore = syncsSent(a.adapter)
+    b.adapter.fate = (wire) => (wire.type === 'state' || isRemoval(wire) ? 'drop' : 'send')
+    b.tracker.untrack(b.owner, 'room', 'bob')
+    await vi.advanceTimersByTimeAsync(900) // nine heartbeats of b, every one showing the gap
+    const syncs = syncsSent(a.adapter) - syncsBefore
+    expect(syncs).toBeGreaterThanOrEqual(2)
+    expect(syncs).toBeLessThanOrEqual(3)
+    b.adapter.fate = () => 'send'
+    await vi.advanceTimersByTimeAsync(500)
+    expect(keys(a.tracker)).toEqual(['bea'])
   })
 })
