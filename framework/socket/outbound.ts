@@ -32,10 +32,17 @@ export type OutboundEvents = {
 
 type Frame = string | Uint8Array
 
+// A batch array this long or shorter is kept for the next one (a microtask of the delivery
+// queue renders 64 views: two slots each).
+const KEPT_BATCH_LENGTH = 1024
+
 /** Writes frames to one transport and keeps its buffer bounded. */
 export class Outbound {
-  // Owner and frame, in the order written; an owner of null was sent early (close) or ended.
+  // Owner and frame, in the order written, up to #batchLength; an owner of null was sent early
+  // (close). The array is kept from one flush to the next (slots cleared as they are sent), so a
+  // broadcast's batch reallocates nothing.
   static #batch: (Outbound | Frame | null)[] = []
+  static #batchLength = 0
   static #isFlushScheduled = false
 
   readonly #transport: Transport
@@ -80,7 +87,7 @@ export class Outbound {
   close(code: number, reason: string): void {
     if (this.#waiting > 0) {
       const batch = Outbound.#batch
-      for (let i = 0; i < batch.length; i += 2) {
+      for (let i = 0; i < Outbound.#batchLength; i += 2) {
         if (batch[i] !== this) continue
         batch[i] = null
         this.#sendWaiting(batch[i + 1] as Frame)
@@ -108,7 +115,9 @@ export class Outbound {
   #enqueue(frame: Frame): void {
     this.#waiting++
     this.#waitingBytes += typeof frame === 'string' ? Buffer.byteLength(frame) : frame.byteLength
-    Outbound.#batch.push(this, frame)
+    const batch = Outbound.#batch
+    batch[Outbound.#batchLength++] = this
+    batch[Outbound.#batchLength++] = frame
     if (Outbound.#isFlushScheduled) return
     Outbound.#isFlushScheduled = true
     queueMicrotask(Outbound.#flush)
@@ -117,11 +126,14 @@ export class Outbound {
   static #flush = (): void => {
     const batch = Outbound.#batch
     // A send may queue more (a failure that ends a socket whose views then push): sent here too.
-    for (let i = 0; i < batch.length; i += 2) {
+    for (let i = 0; i < Outbound.#batchLength; i += 2) {
       const owner = batch[i] as Outbound | null
-      if (owner !== null && !owner.#isEnded) owner.#sendWaiting(batch[i + 1] as Frame)
+      const frame = batch[i + 1] as Frame
+      batch[i] = batch[i + 1] = null // nothing sent stays reachable from here
+      if (owner !== null && !owner.#isEnded) owner.#sendWaiting(frame)
     }
-    Outbound.#batch = []
+    Outbound.#batchLength = 0
+    if (batch.length > KEPT_BATCH_LENGTH) Outbound.#batch = []
     Outbound.#isFlushScheduled = false
   }
 
