@@ -125,16 +125,27 @@ export class Outbound {
 
   static #flush = (): void => {
     const batch = Outbound.#batch
-    // A send may queue more (a failure that ends a socket whose views then push): sent here too.
-    for (let i = 0; i < Outbound.#batchLength; i += 2) {
-      const owner = batch[i] as Outbound | null
-      const frame = batch[i + 1] as Frame
-      batch[i] = batch[i + 1] = null // nothing sent stays reachable from here
-      if (owner !== null && !owner.#isEnded) owner.#sendWaiting(frame)
+    try {
+      // A send may queue more (a failure that ends a socket whose views then push): sent here too.
+      for (let i = 0; i < Outbound.#batchLength; i += 2) {
+        const owner = batch[i] as Outbound | null
+        const frame = batch[i + 1] as Frame
+        batch[i] = batch[i + 1] = null // nothing sent stays reachable from here
+        if (owner === null || owner.#isEnded) continue
+        try {
+          owner.#sendWaiting(frame)
+        } catch (error) {
+          // A bug behind one socket's events ends that socket, never the batch of all the others.
+          owner.end()
+          console.error('[switchboard] writing a batched frame failed', error)
+        }
+      }
+    } finally {
+      // Whatever happened, the next writeSoon starts a new batch and schedules its flush.
+      Outbound.#batchLength = 0
+      if (batch.length > KEPT_BATCH_LENGTH) Outbound.#batch = []
+      Outbound.#isFlushScheduled = false
     }
-    Outbound.#batchLength = 0
-    if (batch.length > KEPT_BATCH_LENGTH) Outbound.#batch = []
-    Outbound.#isFlushScheduled = false
   }
 
   #sendWaiting(frame: Frame): void {

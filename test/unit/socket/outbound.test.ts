@@ -69,3 +69,37 @@ describe('Outbound batch', () => {
     expect(log).toHaveLength(3)
   })
 })
+
+describe('Outbound batch and a failing socket', () => {
+  it('ends the socket whose events throw and still sends every other socket its frames, then batches again', async () => {
+    const log: string[] = []
+    const a = socket(log, 'a')
+    const b = socket(log, 'b')
+    a.transport.send = () => {
+      throw new Error('boom')
+    }
+    const failed = new Outbound(a.transport, DEFAULT_LIMITS, {
+      tooSlow: () => {},
+      failed: () => {
+        throw new Error('a bug in the failure handler')
+      },
+      congested: () => {},
+    })
+    const errors: unknown[] = []
+    const original = console.error
+    console.error = (...args: unknown[]) => void errors.push(args)
+    try {
+      failed.writeSoon('d1')
+      b.out.writeSoon('d1')
+      await Promise.resolve()
+      expect(log).toEqual(['b d1'])
+      expect(errors).toHaveLength(1)
+      b.out.writeSoon('d2')
+      failed.writeSoon('d2') // ended: dropped
+      await Promise.resolve()
+      expect(log).toEqual(['b d1', 'b d2'])
+    } finally {
+      console.error = original
+    }
+  })
+})
