@@ -130,6 +130,9 @@ describe('metrics endpoint', () => {
     expect(() => parsePrometheusText('a 1\n')).toThrow(/no TYPE/)
     expect(() => parsePrometheusText('# TYPE a gauge\na{x=1} 1\n')).toThrow(/bad labels/)
     expect(() => parsePrometheusText('# TYPE a gauge\na one\n')).toThrow(/bad value/)
+    // Prometheus reads NaN and Inf in any case (prom-client prints an unsampled lag as "Nan").
+    expect(sampleValue(parsePrometheusText('# TYPE a gauge\na Nan\n'), 'a', {})).toBeNaN()
+    expect(sampleValue(parsePrometheusText('# TYPE a gauge\na -inf\n'), 'a', {})).toBe(-Infinity)
     expect(() => parsePrometheusText('# TYPE a gauge\n# TYPE a gauge\n')).toThrow(/twice/)
     const histogram = (inf: number) =>
       `# TYPE h histogram\nh_bucket{le="1"} 2\nh_bucket{le="+Inf"} ${inf}\nh_sum 3\nh_count 3\n`

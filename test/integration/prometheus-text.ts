@@ -26,10 +26,11 @@ const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?\s+(\S+)(\s+-?\d+)?$/
 const LABEL = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"\s*(,|$)/
 const TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped'])
 
+// As Prometheus reads a value (Go's strconv.ParseFloat): NaN and Inf in any case, Inf signed.
 const parseValue = (text: string, line: string): number => {
-  if (text === '+Inf') return Infinity
-  if (text === '-Inf') return -Infinity
-  if (text === 'NaN') return NaN
+  if (/^nan$/i.test(text)) return NaN
+  const inf = /^([-+]?)inf(inity)?$/i.exec(text)
+  if (inf) return inf[1] === '-' ? -Infinity : Infinity
   if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text))
     throw new Error(`bad value in: ${line}`)
   return Number(text)
