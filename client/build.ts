@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync, rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
-import { build } from 'vite'
+import { buildScript } from './build-script.ts'
 
 export const CORE_BUDGET_BYTES = 10_240
 
@@ -37,19 +37,7 @@ export const gzipSize = (file: string): number => {
 
 rmSync(outDir, { recursive: true, force: true })
 for (const { entry, file } of scripts) {
-  await build({
-    configFile: false,
-    root: repo(''),
-    publicDir: false,
-    logLevel: 'warn',
-    build: {
-      outDir,
-      emptyOutDir: false,
-      target: 'es2022',
-      minify: true,
-      lib: { entry: repo(entry), name: 'Switchboard', formats: ['iife'], fileName: () => file },
-    },
-  })
+  await buildScript({ root: repo(''), entry: repo(entry), outDir, file, name: 'Switchboard' })
 }
 
 let over = false

@@ -3,20 +3,15 @@
  * editor and the Yjs it needs), as one minified classic script exposing `window.BoardText`.
  */
 import { fileURLToPath } from 'node:url'
-import { build } from 'vite'
+import { buildScript } from '../../client/build-script.ts'
 
 const repo = (path: string): string => fileURLToPath(new URL(`../../${path}`, import.meta.url))
 
-await build({
-  configFile: false,
+await buildScript({
   root: repo(''),
-  publicDir: false,
-  logLevel: 'warn',
-  build: {
-    outDir: repo('dist/demo'),
-    emptyOutDir: true,
-    target: 'es2022',
-    minify: true,
-    lib: { entry: repo('demo/client/card-text.ts'), name: 'BoardText', formats: ['iife'], fileName: () => 'card-text.js' },
-  },
+  entry: repo('demo/client/card-text.ts'),
+  outDir: repo('dist/demo'),
+  file: 'card-text.js',
+  name: 'BoardText',
+  emptyOutDir: true,
 })

@@ -12,9 +12,9 @@ const filesUnder = (dir: string): string[] =>
   readdirSync(join(ROOT, dir)).flatMap((name) => {
     const path = join(dir, name)
     if (statSync(join(ROOT, path)).isDirectory()) return filesUnder(path)
-    // client/build.ts is the build script (node and vite), not code the browser runs;
-    // framework/create/template.ts holds a new app's sources as text, imports and all.
-    const skipped = ['client/build.ts', 'framework/create/template.ts']
+    // client/build.ts and build-script.ts build the client (node and vite), not code the browser
+    // runs; framework/create/template.ts holds a new app's sources as text, imports and all.
+    const skipped = ['client/build.ts', 'client/build-script.ts', 'framework/create/template.ts']
     return path.endsWith('.ts') && !skipped.includes(path) ? [path] : []
   })
 
