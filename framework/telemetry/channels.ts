@@ -238,5 +238,7 @@ export const listen = <K extends keyof TelemetryEvents>(
 ): (() => void) => {
   const handler = (message: unknown): void => listener(message as TelemetryEvents[K])
   subscribe(name, handler)
-  return () => void unsubscribe(name, handler)
+  return () => {
+    unsubscribe(name, handler)
+  }
 }

@@ -61,7 +61,9 @@ export const clientOf = (window: object): Client | null => {
   if (!send || !disconnect || !load) return null
   return {
     send: (...args) => send(...args),
-    disconnect: () => void disconnect(),
+    disconnect: () => {
+      disconnect()
+    },
     load: (chunk) => Promise.resolve(load(chunk)),
   }
 }

@@ -92,8 +92,13 @@ export const mountView = async <V extends ViewClass>(
   const replies: unknown[] = []
   let crash: LiveError | null = null
   const process = new ViewProcess(View, services, {
-    changed: () => void process.takeDiff(),
-    push: (event, payload) => void pushes.push({ event, payload }),
+    // In memory the diff has nowhere to go: taking it is what sending it does on a socket.
+    changed: () => {
+      process.takeDiff()
+    },
+    push: (event, payload) => {
+      pushes.push({ event, payload })
+    },
     crashed: (error) => {
       crash = error
     },
