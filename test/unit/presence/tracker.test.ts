@@ -231,16 +231,21 @@ describe('PresenceTracker', () => {
   })
 })
 
-describe('PresenceTracker node down in two stages', () => {
-  const PERIODS: PresenceTrackerOptions = { heartbeatMs: 100, downAfterMs: 1000, permDownAfterMs: 3000 }
+// Heartbeats, down and gone on a fake clock: the node-down and repair suites step it by hand.
+const PERIODS: PresenceTrackerOptions = { heartbeatMs: 100, downAfterMs: 1000, permDownAfterMs: 3000 }
+const useFakeClock = (): void => {
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'] })
   })
   afterEach(() => {
     vi.useRealTimers()
   })
+}
+const keys = (tracker: PresenceTracker) => Object.keys(tracker.list('room')).sort()
 
-  const keys = (tracker: PresenceTracker) => Object.keys(tracker.list('room')).sort()
+describe('PresenceTracker node down in two stages', () => {
+  useFakeClock()
+
 
   /** Nodes a, b and c, each tracking its people on `room`, all converged; b's link can be cut. */
   const threeNodes = async () => {
@@ -399,15 +404,8 @@ class FaultyAdapter extends MemoryAdapter {
 }
 
 describe('PresenceTracker repairs a lost delta while heartbeats flow', () => {
-  const PERIODS: PresenceTrackerOptions = { heartbeatMs: 100, downAfterMs: 1000, permDownAfterMs: 3000 }
-  beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'] })
-  })
-  afterEach(() => {
-    vi.useRealTimers()
-  })
+  useFakeClock()
 
-  const keys = (tracker: PresenceTracker) => Object.keys(tracker.list('room')).sort()
   const syncsSent = (adapter: FaultyAdapter) => adapter.sent.filter((wire) => wire.type === 'sync').length
   const isRemoval = (wire: PresenceWire) =>
     wire.type === 'delta' && Object.keys(wire.delta.entries).length === 0

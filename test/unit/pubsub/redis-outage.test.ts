@@ -49,6 +49,28 @@ const nodes = async (proxy: Proxy) => {
   return { a, b, seenByA, seenByB }
 }
 
+/**
+ * Node a sends on 'feed' (marking quiet topics every 100 ms), node b receives; the proxy stands
+ * in front of the `cut` side's link to Redis (`link.proxy`, to close and start again). Resolves
+ * once a first message crossed; `sent` counts a's messages so far.
+ */
+const feedPair = async (cut: 'sender' | 'receiver') => {
+  const link = { proxy: await startProxy(REDIS_PORT) }
+  open.push({ close: () => link.proxy.close() })
+  const prefix = `switchboard-feed:${process.pid}:${Math.random().toString(36).slice(2)}:`
+  const viaProxy = `redis://127.0.0.1:${link.proxy.port}`
+  const urlOf = (side: typeof cut) => (side === cut ? viaProxy : REDIS_URL)
+  const a = new PubSub({ adapter: new RedisAdapter({ url: urlOf('sender'), prefix, timeoutMs: 300, markMs: 100 }) })
+  const b = new PubSub({ adapter: new RedisAdapter({ url: urlOf('receiver'), prefix, timeoutMs: 300 }) })
+  open.push(b, a)
+  const seenByB: unknown[] = []
+  b.subscribe('feed', (m) => seenByB.push(m))
+  await Promise.all([a.settled(), b.settled()])
+  let sent = 0
+  expect(await eventually(async () => void (sent++, await a.broadcast('feed', 'hello')), () => seenByB.length > 0)).toBe(true)
+  return { a, b, seenByB, link, sent }
+}
+
 describe.skipIf(!isRedisUp)('pubsub through a Redis outage', () => {
   it('resolves broadcasts on local delivery while Redis is down, counts the failures, and carries them again when it returns', async () => {
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
@@ -131,25 +153,15 @@ describe.skipIf(!isRedisUp)('pubsub through a Redis outage', () => {
 
   it('counts a lost tail no later message reveals: the sender marks its last number once Redis is back', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => {})
-    let proxy = await startProxy(REDIS_PORT)
-    open.push({ close: () => proxy.close() })
-    const prefix = `switchboard-tail:${process.pid}:${Math.random().toString(36).slice(2)}:`
-    const viaProxy = `redis://127.0.0.1:${proxy.port}`
-    const a = new PubSub({ adapter: new RedisAdapter({ url: viaProxy, prefix, timeoutMs: 300, markMs: 100 }) })
-    const b = new PubSub({ adapter: new RedisAdapter({ url: REDIS_URL, prefix, timeoutMs: 300 }) })
-    open.push(b, a)
-    const seenByB: unknown[] = []
-    b.subscribe('feed', (m) => seenByB.push(m))
-    await Promise.all([a.settled(), b.settled()])
-    let sent = 0
-    expect(await eventually(async () => void (sent++, await a.broadcast('feed', 'hello')), () => seenByB.length > 0)).toBe(true)
+    const { a, b, seenByB, link, ...pair } = await feedPair('sender')
+    let { sent } = pair
     for (let i = 0; i < 3; i++, sent++) await a.broadcast('feed', `before ${i}`)
     expect(await eventually(async () => {}, () => seenByB.length + b.stats.lost === sent)).toBe(true)
     // The last five go while a is cut off, and a publishes nothing on the topic afterwards.
-    await proxy.close()
+    await link.proxy.close()
     await sleep(100)
     for (let i = 0; i < 5; i++, sent++) await a.broadcast('feed', `lost ${i}`)
-    proxy = await startProxy(REDIS_PORT, proxy.port)
+    link.proxy = await startProxy(REDIS_PORT, link.proxy.port)
     expect(await eventually(async () => {}, () => seenByB.length + b.stats.lost === sent, 50)).toBe(true)
     expect(b.stats.lost).toBe(5)
     expect(seenByB.filter((m) => String(m).startsWith('lost'))).toEqual([])
@@ -157,23 +169,14 @@ describe.skipIf(!isRedisUp)('pubsub through a Redis outage', () => {
 
   it("counts the tail a receiver missed while it was away, from the marks the sender repeats while quiet", async () => {
     vi.spyOn(console, 'error').mockImplementation(() => {})
-    let proxy = await startProxy(REDIS_PORT)
-    open.push({ close: () => proxy.close() })
-    const prefix = `switchboard-away:${process.pid}:${Math.random().toString(36).slice(2)}:`
-    const a = new PubSub({ adapter: new RedisAdapter({ url: REDIS_URL, prefix, timeoutMs: 300, markMs: 100 }) })
-    const b = new PubSub({ adapter: new RedisAdapter({ url: `redis://127.0.0.1:${proxy.port}`, prefix, timeoutMs: 300 }) })
-    open.push(b, a)
-    const seenByB: unknown[] = []
-    b.subscribe('feed', (m) => seenByB.push(m))
-    await Promise.all([a.settled(), b.settled()])
-    let sent = 0
-    expect(await eventually(async () => void (sent++, await a.broadcast('feed', 'hello')), () => seenByB.length > 0)).toBe(true)
+    const { a, b, seenByB, link, ...pair } = await feedPair('receiver')
+    let { sent } = pair
     // b is away while a sends its last three (a's own link is fine), and a sends nothing after.
-    await proxy.close()
+    await link.proxy.close()
     await sleep(50)
     for (let i = 0; i < 3; i++, sent++) await a.broadcast('feed', `missed ${i}`)
     await sleep(300) // a's first mark goes while b is still away
-    proxy = await startProxy(REDIS_PORT, proxy.port)
+    link.proxy = await startProxy(REDIS_PORT, link.proxy.port)
     expect(await eventually(async () => {}, () => seenByB.length + b.stats.lost === sent, 50)).toBe(true)
     expect(b.stats.lost).toBe(3)
   })
