@@ -6,16 +6,20 @@ import { fields, serializeForm, SKIPPED, type FormValues } from './form.ts'
 
 /**
  * Puts each saved form of `root` back (forms by id; one no longer in `root` is skipped) and
- * tells the server of each recovered form that has a `live-change`, through `change`.
+ * tells the server of each recovered form that has a `live-change`, through `change`. `joined`
+ * is what the forms held when the join was done: a form that no longer holds that was edited
+ * while this chunk loaded, its own live-change has told the server, and it is left as it is.
  */
 export const recoverForms = (
   root: Element,
   forms: { [id: string]: FormValues },
+  joined: { [id: string]: FormValues },
   change: (event: string, values: FormValues) => void,
 ): void => {
   for (const [id, values] of Object.entries(forms)) {
     const el = document.getElementById(id)
     if (!(el instanceof HTMLFormElement) || !root.contains(el)) continue
+    if (JSON.stringify(serializeForm(el)) !== JSON.stringify(joined[id])) continue
     restoreForm(el, values)
     const event = el.getAttribute('live-change')
     if (event) change(event, serializeForm(el))

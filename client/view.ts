@@ -196,10 +196,13 @@ export class View implements Member {
 
   // After a rejoin the user's input wins; the server hears it through the form's live-change.
   // Putting values back is a chunk (client/form-restore.ts), loaded by the first rejoin.
+  // What the forms hold as the join left them is kept: one that differs once the chunk is here
+  // was edited meanwhile, and those newer values are the user's.
   #recover(form: { [id: string]: FormValues }): void {
     if (Object.keys(form).length === 0) return
+    const joined = collectForms(this.el)
     withChunk<{ recoverForms: typeof recoverForms }>('forms', (chunk) =>
-      chunk.recoverForms(this.el, form, (event, value) => this.push('event', { type: 'change', event, value })),
+      chunk.recoverForms(this.el, form, joined, (event, value) => this.push('event', { type: 'change', event, value })),
     )
   }
 

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest'
 import { collectForms, serializeForm, type FormValues } from '../../../client/form.ts'
-import { restoreForm } from '../../../client/form-restore.ts'
+import { recoverForms, restoreForm } from '../../../client/form-restore.ts'
 
 const form = (html: string): HTMLFormElement => {
   document.body.innerHTML = `<form id="f">${html}</form>`
@@ -89,6 +89,32 @@ describe('restoreForm', () => {
     restoreForm(f, saved)
     expect(serializeForm(f)).toEqual(saved)
     expect(collectForms(document.body)).toEqual({ f: saved })
+  })
+})
+
+describe('recoverForms', () => {
+  const setup = () => {
+    const f = form('<input name="name">')
+    f.setAttribute('live-change', 'validate')
+    const sent: [string, FormValues][] = []
+    return { f, input: f.elements.namedItem('name') as HTMLInputElement, sent, change: (event: string, values: FormValues) => void sent.push([event, values]) }
+  }
+
+  it('puts the saved values back and sends them when the form holds what the join left', () => {
+    const { input, sent, change } = setup()
+    const joined = collectForms(document.body)
+    recoverForms(document.body, { f: { name: 'A' } }, joined, change)
+    expect(input.value).toBe('A')
+    expect(sent).toEqual([['validate', { name: 'A' }]])
+  })
+
+  it('leaves a form the user edited after the join (while the chunk loaded): the newer values win', () => {
+    const { input, sent, change } = setup()
+    const joined = collectForms(document.body)
+    input.value = 'Ada' // typed before the forms chunk arrived; its own live-change told the server
+    recoverForms(document.body, { f: { name: 'A' } }, joined, change)
+    expect(input.value).toBe('Ada')
+    expect(sent).toEqual([])
   })
 })
 
