@@ -189,7 +189,7 @@ export const createBoardView = (boards: Boards) =>
           ${columns(board, people, me.key)}
           <aside class="activity panel" aria-label="Activity">
             <h2>Activity</h2>
-            <ol id="activity" class="activity-list" live-update="stream" live-viewport-bottom="older">${this.renderStream('activity', activityRow)}</ol>
+            <ol id="activity" class="activity-list" tabindex="0" live-update="stream" live-viewport-bottom="older">${this.renderStream('activity', activityRow)}</ol>
             <p class="history-more">${state.oldest === 0 ? 'Start of the activity.' : 'Scroll for older activity…'}</p>
           </aside>
         </div>

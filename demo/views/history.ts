@@ -67,6 +67,7 @@ export const createHistoryView = (fleet: Fleet, journal: Journal) =>
     }
 
     render({ tenant, oldest }: HistoryState): Rendered {
+      // The lists scroll and hold nothing focusable: tabindex lets a keyboard scroll them.
       return html`<div class="history" data-tenant=${tenant}>
         <nav class="tenants" aria-label="Tenant">${fleet.tenants.map(
           (t) => html`<a live-patch href=${historyHref(t.name)} class="tenant ${t.name === tenant ? 'is-current' : ''}">${t.label}</a>`,
@@ -74,11 +75,11 @@ export const createHistoryView = (fleet: Fleet, journal: Journal) =>
         <div class="history-cols">
           <section class="panel" aria-label="Alert history">
             <div class="panel-head"><h2>Alert history</h2></div>
-            <ol id="alert-history" class="history-list" live-update="stream">${this.renderStream('alerts', alertRow)}</ol>
+            <ol id="alert-history" class="history-list" tabindex="0" live-update="stream">${this.renderStream('alerts', alertRow)}</ol>
           </section>
           <section class="panel" aria-label="Event log">
             <div class="panel-head"><h2>Event log</h2></div>
-            <ol id="event-log" class="history-list" live-update="stream" live-viewport-bottom="older">${this.renderStream('events', eventRow)}</ol>
+            <ol id="event-log" class="history-list" tabindex="0" live-update="stream" live-viewport-bottom="older">${this.renderStream('events', eventRow)}</ol>
             <p class="history-more" data-testid="log-end">${oldest === 0 ? 'Start of the log.' : 'Scroll for older events…'}</p>
           </section>
         </div>

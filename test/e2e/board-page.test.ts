@@ -5,15 +5,11 @@
  * check (axe-core) and how it looks on a desktop and a phone.
  */
 import { mkdirSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterEach, describe, expect, it } from 'vitest'
-import { demoInChromium, hasChromium } from './browser.ts'
+import { axe, demoInChromium, hasChromium } from './browser.ts'
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 const SHOTS = 'test-results/board'
-
-type AxeResult = { violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }
 
 describe.skipIf(!hasChromium)('the team board page', () => {
   const suite = demoInChromium()
@@ -34,18 +30,6 @@ describe.skipIf(!hasChromium)('the team board page', () => {
 
   const column = (page: Page, id: string): Promise<string[]> =>
     page.$$eval(`.bcards[data-column=${id}] .bcard`, (cards) => cards.map((c) => (c as HTMLElement).dataset.card ?? ''))
-
-  const axe = async (page: Page): Promise<AxeResult['violations']> => {
-    await page.addScriptTag({ path: AXE })
-    const result = (await page.evaluate(() =>
-      (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<unknown> } }).axe.run(document, {
-        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-      }),
-    )) as AxeResult
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => ({ ...v, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target })) }))
-  }
 
   it('lists boards, creates one and lands on it, renames and archives it', async () => {
     const page = await open('/boards')

@@ -1,6 +1,7 @@
 /** Launches Debian's Chromium through playwright-core, or says why it cannot. */
 import { existsSync } from 'node:fs'
-import { chromium, type Browser } from 'playwright-core'
+import { createRequire } from 'node:module'
+import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll } from 'vitest'
 import { startDemo, type Demo, type DemoOptions } from '../../demo/app.ts'
 
@@ -44,4 +45,24 @@ export const demoInChromium = (options: DemoOptions = {}): { demo: Demo; browser
     await suite.demo?.close()
   })
   return suite
+}
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
+
+type AxeResult = { violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }
+
+/**
+ * The serious and critical WCAG 2.1 A/AA violations axe-core finds on the page as it is now,
+ * each with its first three elements; `[]` when it passes.
+ */
+export const axe = async (page: Page): Promise<AxeResult['violations']> => {
+  await page.addScriptTag({ path: AXE })
+  const result = (await page.evaluate(() =>
+    (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<unknown> } }).axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    }),
+  )) as AxeResult
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ ...v, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target })) }))
 }
