@@ -63,6 +63,17 @@ describe.skipIf(!hasChromium)('the demo at phone, tablet and desktop widths', { 
     expect(found).toEqual({})
   })
 
+  it('lines up the texts of a history list in one column whatever the level before them', async () => {
+    const page = await open(1280)
+    await visit(page, '/history')
+    await page.waitForSelector('#event-log .history-text')
+    // Each list's lines, by where their text starts: one position per list.
+    const starts = await page.$$eval('.history-list', (lists) =>
+      lists.map((list) => new Set([...list.querySelectorAll('.history-text')].map((e) => Math.round(e.getBoundingClientRect().left))).size),
+    )
+    expect(starts.filter((n) => n > 1)).toEqual([])
+  })
+
   it.each([768, 1024, 1100])('shows the whole source table at %i px, no column cut off', async (width) => {
     const page = await open(width)
     await visit(page, '/?tenant=north')
