@@ -181,7 +181,7 @@ export const createBoardView = (boards: Boards) =>
           <h1>${state.title}</h1>
           ${avatars(people, me.key)}
           <button type="button" live-click="undo" title="Undo your last move">Undo my move</button>
-          <form class="add-column" live-submit="add-column"><input name="title" placeholder="New column" aria-label="New column" maxlength="40" autocomplete="off"></form>
+          <form class="add-column" live-submit="add-column"><input name="title" placeholder="New column" aria-label="New column" maxlength="40" autocomplete="off" required></form>
         </header>
         ${state.notice ? html`<p class="notice" role="status" data-testid="notice">${state.notice}</p>` : null}
         <p class="visually-hidden" id="board-help">Arrow keys move the focused card; Enter opens it; Escape closes it.</p>

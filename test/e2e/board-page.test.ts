@@ -49,6 +49,21 @@ describe.skipIf(!hasChromium)('the team board page', () => {
     await page.waitForSelector('.board-row.is-archived .board-link:has-text("Launch plan v2")')
   })
 
+  it('adds nothing and shows no error notice when Enter is pressed in an empty new-card or new-column field', async () => {
+    const page = await open('/boards/b1')
+    const field = page.locator('.bcol[data-column=done] .add-card input[name=title]')
+    const before = await column(page, 'done')
+    await field.press('Enter')
+    await page.locator('.add-column input[name=title]').press('Enter')
+    // Then a real card: by the time it shows, a refusal of the empty ones would have shown too.
+    await field.fill('After the empty ones')
+    await field.press('Enter')
+    await page.waitForSelector('.bcards[data-column=done] .bcard:has-text("After the empty ones")')
+    expect(await page.locator('[data-testid=notice]').count()).toBe(0)
+    expect(await column(page, 'done')).toHaveLength(before.length + 1)
+    expect(await page.locator('.bcol').count()).toBe(3)
+  })
+
   it('moves the focused card with the arrow keys and by dragging, keeping focus; Enter opens, Escape closes', async () => {
     const page = await open('/boards/b1')
     expect(await column(page, 'todo')).toEqual(['c1', 'c2'])

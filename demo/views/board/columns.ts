@@ -56,7 +56,7 @@ const column = (board: Board, col: Column, people: readonly PresentUser[], me: s
     )}</ol>
     <form class="add-card" live-submit="add-card">
       <input type="hidden" name="column" value=${col.id}>
-      <input name="title" placeholder="Add a card…" aria-label=${`New card in ${col.title}`} maxlength="120" autocomplete="off">
+      <input name="title" placeholder="Add a card…" aria-label=${`New card in ${col.title}`} maxlength="120" autocomplete="off" required>
     </form>
   </section>`
 }
