@@ -119,6 +119,11 @@ export class Connection implements JoinHost {
     return this.#joins.size
   }
 
+  /** Upload entries that may still name a chunk on this socket (for leak checks). */
+  get uploadRouteCount(): number {
+    return this.#uploads.routeCount
+  }
+
   /** Views whose diffs wait for the socket buffer to drain. */
   get waitingCount(): number {
     return this.#waiting?.size ?? 0

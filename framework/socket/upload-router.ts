@@ -99,6 +99,7 @@ export class UploadRouter {
       return {}
     }
     const added = await set.announce(config.name, decodeFiles(frame.payload.entries))
+    this.#forgetEnded(set)
     const entries: Record<string, unknown> = {}
     const errors: Record<string, readonly string[]> = {}
     const chunkSize = Math.min(config.chunkSize, this.#maxChunk)
@@ -116,6 +117,17 @@ export class UploadRouter {
     return { entries, errors, autoUpload: config.autoUpload }
   }
 
+  // Routes are added here only, so this is where they are bounded: an entry cancelled or replaced
+  // since (by the browser, the view, a new choice or allowUpload) is kept until its view's next
+  // announce, so that a chunk already on its way hears `upload.cancelled`, and no longer. A view
+  // then holds routes for its live entries and those of its last announce: never more, however
+  // often a client announces and cancels.
+  #forgetEnded(set: UploadSet): void {
+    for (const [id, route] of this.#routes) {
+      if (route.set === set && !isTakingChunks(route.transfer)) this.#routes.delete(id)
+    }
+  }
+
   /**
    * Takes one binary frame: null when it was the chunk its entry expected (it is being written;
    * the ack follows), else why it was refused.
@@ -131,7 +143,7 @@ export class UploadRouter {
     const { transfer, chunkSize } = route
     const data = bytes.subarray(CHUNK_HEADER_BYTES)
     const status = transfer.status
-    if (status !== 'waiting' && status !== 'uploading') {
+    if (!isTakingChunks(transfer)) {
       this.#routes.delete(id)
       const code = status === 'cancelled' ? 'upload.cancelled' : 'upload.unknown-entry'
       return { error: new LiveError(code, `upload entry ${id} is ${status}`), id }
@@ -185,3 +197,5 @@ export class UploadRouter {
     this.#routes.clear()
   }
 }
+
+const isTakingChunks = ({ status }: UploadTransfer): boolean => status === 'waiting' || status === 'uploading'

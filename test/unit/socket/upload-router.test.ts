@@ -24,6 +24,14 @@ class Attach extends LiveView<State> {
       this.assign({ saved: [...this.state.saved, ...names] })
     },
     cancel: ({ ref }: EventValue) => this.cancelUpload('doc', String(ref)),
+    reallow: () => void this.allowUpload('doc', { accept: '.txt', maxEntries: 2, maxFileSize: 10, chunkSize: 4 }),
+  }
+}
+
+/** One file at a time: choosing another replaces the entry. */
+class Single extends Attach {
+  mount() {
+    return { saved: [], uploads: this.allowUpload('doc', { maxFileSize: 10, chunkSize: 4 }) }
   }
 }
 
@@ -35,8 +43,8 @@ const chunk = (id: number, text: string) => {
   return bytes
 }
 
-const joined = async () => {
-  const t = setup({}, { attach: Attach })
+const joined = async (View: typeof Attach = Attach) => {
+  const t = setup({}, { attach: View })
   t.send(['1', '1', 'lv:a', 'join', { token: 'attach', url: 'http://x/' }])
   await t.settle()
   const upload = (ref: string, entries: unknown[]) => t.send(['1', ref, 'lv:a', 'upload', { name: 'doc', entries }])
@@ -148,6 +156,33 @@ describe('UploadRouter', () => {
     t.send(['1', '3', 'lv:a', 'cancel_upload', { name: 'doc', ref: 'a' }])
     await t.settle()
     expect(t.replyTo('3')).toEqual({ status: 'ok', response: {} })
+  })
+
+  // Ids are never reused on a socket, so an entry cancelled or replaced kept its id's route until
+  // a chunk named it: announce and cancel in a loop grew the socket's memory without bound.
+  it('keeps no route of an entry cancelled or replaced, whoever ended it', async () => {
+    const t = await joined()
+    const entries = (n: number) => [0, 1].map((k) => ({ ref: `${n}-${k}`, name: 'a.txt', type: 'text/plain', size: 8 }))
+    for (let n = 0; n < 30; n++) {
+      t.upload(`u${n}`, entries(n))
+      await t.settle()
+      if (n % 3 === 0) t.send(['1', `c${n}`, 'lv:a', 'cancel_upload', { name: 'doc', ref: `${n}-0` }])
+      if (n % 3 === 1) t.send(['1', `c${n}`, 'lv:a', 'event', { type: 'click', event: 'cancel', value: { ref: `${n}-0` } }])
+      if (n % 3 === 2) t.send(['1', `c${n}`, 'lv:a', 'event', { type: 'click', event: 'reallow', value: {} }])
+      t.send(['1', `d${n}`, 'lv:a', 'cancel_upload', { name: 'doc', ref: `${n}-1` }])
+      await t.settle()
+    }
+    // The last announce's two entries, ended since; nothing of the 28 before.
+    expect(t.connection.uploadRouteCount).toBeLessThanOrEqual(2)
+    const single = await joined(Single)
+    for (let n = 0; n < 30; n++) {
+      single.upload(`u${n}`, [{ ref: `r${n}`, name: 'a.txt', type: 'text/plain', size: 8 }]) // replaces the last
+      await single.settle()
+    }
+    expect(single.connection.uploadRouteCount).toBeLessThanOrEqual(2)
+    // The newest entry still takes its chunks.
+    single.connection.receive(chunk(30, 'abcd'), true)
+    await single.until(() => single.acks().length === 1)
   })
 
   it('answers an upload frame for an upload the view does not allow with upload.not-allowed', async () => {
