@@ -127,6 +127,19 @@ export class LiveError extends Error {
   }
 }
 
+/**
+ * A value a client sent, as an error message shows it: short, and read without recursion. One
+ * frame can nest arrays deeper (`[[[…]]]`) than JSON.stringify or String can walk, and a reason
+ * that threw RangeError while it described the value would crash the view that was to answer.
+ */
+export const describeValue = (value: unknown): string => {
+  if (typeof value === 'string') return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value)
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) {
+    return String(value)
+  }
+  return Array.isArray(value) ? 'an array' : `a ${typeof value}`
+}
+
 /** True when `value` is a LiveError, optionally with the given code. */
 export const isLiveError = (value: unknown, code?: ErrorCode): value is LiveError =>
   value instanceof LiveError && (code === undefined || value.code === code)

@@ -10,7 +10,7 @@
  * Entries are the view's (upload/upload-set.ts): their state changes only in the view's mailbox,
  * and the view's end removes their files. This router only maps the socket's chunk ids to them.
  */
-import { LiveError } from '../errors.ts'
+import { describeValue, LiveError } from '../errors.ts'
 import { decodeFiles, type UploadErrorCode, type UploadSet, type UploadTransfer } from '../upload/index.ts'
 import { LiveView } from '../view/index.ts'
 import { asLiveError, type Inbound } from './frame.ts'
@@ -88,13 +88,16 @@ export class UploadRouter {
   async #step(joined: ViewJoin, set: UploadSet, frame: Inbound): Promise<Record<string, unknown>> {
     const { name, ref } = frame.payload
     const config = set.config(name)
+    if (frame.event !== 'upload' && typeof ref !== 'string') {
+      throw new LiveError('socket.bad-frame', `${frame.event} needs "ref": a string, not ${describeValue(ref)}`)
+    }
     if (frame.event === 'cancel_upload') {
-      set.cancel(config.name, String(ref))
+      set.cancel(config.name, ref as string)
       return {}
     }
     if (frame.event === 'upload_progress') {
       const transfer = set.find(config.name, ref)
-      if (!transfer?.external) throw new LiveError('upload.unknown-entry', `no external entry "${String(ref)}"`)
+      if (!transfer?.external) throw new LiveError('upload.unknown-entry', `no external entry ${describeValue(ref)}`)
       if (transfer.reportProgress(Number(frame.payload.progress) || 0)) set.refresh()
       return {}
     }

@@ -203,3 +203,27 @@ const tempPaths = async (): Promise<string[]> => {
     .map((name) => join(dir, name))
     .filter((path) => Date.now() - statSync(path).mtimeMs < 2000)
 }
+
+// Values nested past the stack's depth fit in one frame (`[[[…]]]`, 32,000 deep in 64 KB). Error
+// reasons once spelled them with JSON.stringify or String(), which threw RangeError inside the
+// view's mailbox: the client's own bad frame crashed its view instead of getting a coded reply.
+describe('hostile values in a frame', () => {
+  const deep = (depth: number) => '['.repeat(depth) + ']'.repeat(depth)
+  const frame = (ref: string, event: string, payload: string) => `["1","${ref}","lv:a","${event}",${payload}]`
+
+  it.each([
+    ['an event cid', 'event', `{"event":"save","cid":${deep(32_000)}}`, 'component.unknown-target'],
+    ['an upload name', 'upload', `{"name":${deep(32_000)},"entries":[]}`, 'upload.not-allowed'],
+    ['a cancel_upload ref', 'cancel_upload', `{"name":"doc","ref":${deep(32_000)}}`, 'socket.bad-frame'],
+    ['an upload_progress ref', 'upload_progress', `{"name":"doc","ref":${deep(32_000)}}`, 'socket.bad-frame'],
+  ])('answers %s nested too deep to print with its code, and the view carries on', async (_, event, payload, code) => {
+    const t = await joined()
+    t.send(frame('2', event, payload))
+    await t.settle()
+    expect(t.replyTo('2')).toMatchObject({ status: 'error', response: { code } })
+    expect(String((t.replyTo('2') as { response: { reason: string } }).response.reason).length).toBeLessThan(300)
+    t.send(['1', '3', 'lv:a', 'event', { type: 'click', event: 'save', value: {} }])
+    await t.until(() => t.replyTo('3') !== undefined)
+    expect(t.replyTo('3')).toMatchObject({ status: 'ok' })
+  })
+})
