@@ -8,7 +8,7 @@ import { StaticsCache } from '../diff/index.ts'
 import { defaultReporter, reportJoinFailure, type ErrorContext } from '../runtime/index.ts'
 import { now, onDiff, onError, onEvent, onJoin, onLeave, onRateLimit, onSlowConsumer } from '../telemetry/index.ts'
 import {
-  tryUrl,
+  pageUrl,
   ViewProcess,
   type DurableJoin,
   type MountContext,
@@ -271,8 +271,8 @@ export class Connection implements JoinHost {
       return process.postEvent(event, value ?? {}, done, cid) // cid: a component's (live-target)
     }
     if (frame.event === 'params') {
-      const url = tryUrl(frame.payload.url)
-      if (!url) return done.reject(new LiveError('socket.bad-frame', 'params needs an absolute "url"'))
+      const url = pageUrl(frame.payload.url)
+      if (!url) return done.reject(new LiveError('socket.bad-frame', 'params needs "url": an http(s) URL of a page of this site'))
       return process.postParams(url, done)
     }
     if (UploadRouter.handles(frame.event)) return this.#uploads.viewFrame(joined, frame)
