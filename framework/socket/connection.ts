@@ -211,6 +211,8 @@ export class Connection implements JoinHost {
     // A join still mounting has no process yet: it sees isJoined false and stops its own.
     for (const joined of this.#joins.values()) {
       joined.isJoined = false
+      joined.early = null // nobody to answer; a mount still running must not keep them alive
+      joined.held = null
       if (onLeave.hasSubscribers) left(joined, reason)
       joined.process?.stop(reason)
     }
@@ -233,11 +235,19 @@ export class Connection implements JoinHost {
     if (!isCurrent) return this.#replyError(frame, notJoined(frame))
     if (joined.process) return this.#dispatch(joined, frame)
     // Still mounting: the frame runs once the mount is done (a click while a slow mount awaits).
-    const early = (joined.early ??= [])
-    if (early.length >= this.#limits.eventBurst) {
+    // The bound is the socket's, not the join's: a client holding maxTopics joins behind slow
+    // mounts must not park maxTopics × eventBurst frames here.
+    if (this.#earlyCount() >= this.#limits.eventBurst) {
       return this.#replyError(frame, new LiveError('socket.rate-limited', 'too many frames while joining'))
     }
-    early.push(frame)
+    ;(joined.early ??= []).push(frame)
+  }
+
+  // Frames waiting for joins still mounting; only joins in #joins hold any (#leave answers the rest).
+  #earlyCount(): number {
+    let count = 0
+    for (const joined of this.#joins.values()) count += joined.early?.length ?? 0
+    return count
   }
 
   #dispatch(joined: Joined, frame: Inbound): void {
@@ -414,6 +424,12 @@ export class Connection implements JoinHost {
     if (onLeave.hasSubscribers) left(joined, reason)
     this.#remove(joined)
     joined.process?.stop(reason)
+    // Left or replaced while mounting: its frames will never run, so they are answered now, not
+    // when (if ever) the mount ends; the join itself is answered then (#abandon).
+    const early = joined.early
+    joined.early = null
+    joined.held = null
+    for (const frame of early ?? []) this.#replyError(frame, notJoined(frame))
   }
 
   #remove(joined: Joined): void {
