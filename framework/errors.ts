@@ -137,7 +137,7 @@ export const describeValue = (value: unknown): string => {
   if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) {
     return String(value)
   }
-  return Array.isArray(value) ? 'an array' : `a ${typeof value}`
+  return Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`
 }
 
 /** True when `value` is a LiveError, optionally with the given code. */

@@ -183,6 +183,8 @@ describe('UploadRouter', () => {
     // The newest entry still takes its chunks.
     single.connection.receive(chunk(30, 'abcd'), true)
     await single.until(() => single.acks().length === 1)
+    single.connection.ended('test over') // its view's end removes the file
+    t.connection.ended('test over')
   })
 
   it('answers an upload frame for an upload the view does not allow with upload.not-allowed', async () => {
