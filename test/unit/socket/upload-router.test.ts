@@ -1,9 +1,23 @@
-import { existsSync, readFileSync } from 'node:fs'
-import { describe, expect, it } from 'vitest'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { html, LiveView, type EventValue, type Uploads } from '../../../framework/index.ts'
 import { setup } from './harness.ts'
 
 type State = { uploads: Uploads; saved: string[] }
+
+// An upload directory of this file's own: tempPaths() below reads the newest files there, and the
+// upload suites running beside it (upload-set.test.ts) write theirs to the shared one.
+const originalTmp = process.env.TMPDIR
+beforeAll(() => {
+  process.env.TMPDIR = mkdtempSync(join(tmpdir(), 'sb-upload-router-'))
+})
+afterAll(() => {
+  rmSync(process.env.TMPDIR!, { recursive: true, force: true })
+  if (originalTmp === undefined) delete process.env.TMPDIR
+  else process.env.TMPDIR = originalTmp
+})
 
 // Keeps what consumeUploads handed over: the path and the bytes read while the file existed.
 const consumed: { path: string | null; text: string }[] = []
