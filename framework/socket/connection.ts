@@ -253,7 +253,7 @@ export class Connection implements JoinHost {
   #dispatch(joined: Joined, frame: Inbound): void {
     if (joined.kind === 'channel') {
       return joined.process!.postIn(frame.event, frame.payload, (reply, error) =>
-        error ? this.#replyError(frame, error) : this.#reply(frame, 'ok', reply),
+        error ? this.#replyError(frame, error) : this.#replyJson(frame, reply),
       )
     }
     // Answered in the step that takes the diff: no later push diff can overtake the reply.
