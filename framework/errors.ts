@@ -59,11 +59,11 @@ export const ERRORS = {
   'cluster.closed': 'the cluster node was closed',
   // view
   'view.no-handler': 'the view received an event it does not handle',
-  'view.invalid-payload': 'the event payload failed its schema',
+  'view.invalid-payload': 'the event payload failed its schema, or the schema threw on it',
   'view.not-mounted': 'the view is not mounted',
   'view.bad-render': 'render() must return an html template',
   'view.crashed': 'the view crashed and was terminated',
-  'view.bad-reply': "a handler's { reply } value cannot be sent as JSON",
+  'view.bad-reply': "a handler's reply (a view's { reply }, what a channel's handleIn returned) cannot be sent as JSON",
   'view.bad-redirect': 'a redirect target is neither a same-site path nor an http(s) URL',
   'view.not-serializable': "a durable view's snapshot cannot be stored as JSON",
   // router
