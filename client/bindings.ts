@@ -6,7 +6,7 @@
  * `live-disable-with` text; a submitting form's submit buttons are disabled.
  */
 import { withChunk } from './chunks.ts'
-import { isCommandList, isDisplayed, memoryOf, runCommands } from './commands.ts'
+import { isCommandList, runCommands } from './commands.ts'
 import { dictionary, serializeForm } from './form.ts'
 import { pageLoading } from './loading.ts'
 import { navigate, patchUrl, popState, redirect } from './navigation.ts'
@@ -101,7 +101,6 @@ const trigger = (sender: ViewSender, el: Element, type: string, event: string, v
       if (topic && url) sendParams(sender, topic, url.href)
     },
     navigate: (href, isReplace) => void (navigate(href, isReplace) || redirect(href)),
-    memoryOf,
   })
 }
 
@@ -136,9 +135,11 @@ export const bindDom = (sender: ViewSender, doc: Document = document): void => {
 
   on(doc, 'click', (e) => {
     // Before the click's own bindings: a click that shows an element is not a click away from it.
+    // A hidden element (display none, itself or an ancestor) hears none: checkVisibility, in every
+    // browser since 2024 (Safari 17.4).
     for (const el of doc.querySelectorAll<HTMLElement>('[live-click-away]')) {
       const event = el.getAttribute('live-click-away')
-      if (!event || el.contains(e.target as Node) || !isDisplayed(el)) continue
+      if (!event || el.contains(e.target as Node) || !el.checkVisibility()) continue
       trigger(sender, el, 'click', event, liveValues(el))
     }
     const link = closest(e, 'a[live-patch],a[live-navigate]') as HTMLAnchorElement | null

@@ -31,9 +31,16 @@ export const withChunk = <T>(name: string, use: (chunk: T) => void): void => {
   else loadChunk<T>(name).then(use, console.error)
 }
 
-/** The chunk's exports, loading its script once; a failed load rejects and may be retried. */
+/** Starts loading chunk `name` ahead of its first use; a failed load is logged. */
+export const preload = (name: string): void => void loadChunk(name).catch(console.error)
+
+/**
+ * The chunk's exports, loading its script once (none when it is here: a page may load one itself,
+ * as the dev chunk); a failed load rejects and may be retried.
+ */
 export const loadChunk = <T>(name: string): Promise<T> =>
   (loading[name] ??= new Promise((resolve, reject) => {
+    if (name in ready) return resolve(ready[name])
     arrived[name] = resolve
     const script = document.createElement('script')
     const url = new URL(base, location.href)

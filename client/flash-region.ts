@@ -1,6 +1,6 @@
 /**
- * Shows a view's flash in the layout's region, `#sb-flash` (client/flash.ts loads this chunk
- * with the first flash a page shows).
+ * The flash chunk (client/flash.ts loads it): shows a view's flash in the layout's region,
+ * `#sb-flash`, dismisses a message on click and carries a redirect's flash to the next page.
  */
 const REGION = 'sb-flash'
 
@@ -37,3 +37,15 @@ export const showFlash = (f: object): void => {
   }
 }
 
+/** Keeps a redirect's signed flash (base64url.mac) for the next page, which clears it. */
+export const carryFlash = (signed: unknown): void => {
+  if (typeof signed !== 'string' || !/^[\w-]+\.[\w-]+$/.test(signed)) return
+  const secure = location.protocol === 'https:' ? ';secure' : ''
+  document.cookie = `sb_flash=${signed};path=/;max-age=60;samesite=lax${secure}`
+}
+
+/** Installed once, as the chunk loads: clicking a message dismisses it. */
+export const dismissOnClick = (): void =>
+  addEventListener('click', ({ target }) => {
+    if (target instanceof Element) target.closest(`#${REGION} .sb-flash`)?.remove()
+  })

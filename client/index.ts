@@ -5,7 +5,7 @@
  * `await Switchboard.load('presence')` for a chunk (client/chunks.ts).
  */
 import { bindDom } from './bindings.ts'
-import { defineChunk, loadChunk } from './chunks.ts'
+import { defineChunk, loadChunk, preload } from './chunks.ts'
 import { bindFlash } from './flash.ts'
 import { bindHistory } from './navigation.ts'
 import { hooks } from './patch.ts'
@@ -35,7 +35,7 @@ const boot = (): void => {
   bindFlash()
   bindHistory()
   // A page that shows a stream needs the streams chunk for its join's rows: fetch it meanwhile.
-  if (document.querySelector('[live-update=stream]')) loadChunk('streams').catch(console.error)
+  if (document.querySelector('[live-update=stream]')) preload('streams')
   for (const el of document.querySelectorAll<HTMLElement>(ROOT_SELECTOR)) socket.joinView(el)
   socket.connect()
 }
@@ -46,7 +46,7 @@ else boot()
 // The page's one way in (the script exports nothing: an export would cost the core bytes for an
 // ES module build nobody ships). `load(name)` brings in a chunk:
 // `const { PresenceList } = await Switchboard.load('presence')`.
-Object.assign(window, { Switchboard: { socket, LiveSocket, hooks, load: loadChunk, defineChunk } })
+Object.assign(window, { Switchboard: { socket, hooks, load: loadChunk, defineChunk } })
 
 // Types only, for apps in TypeScript.
 export type { Channel, Push } from './channel.ts'

@@ -7,6 +7,7 @@
  * While anything has loaded for longer than PROGRESS_DELAY_MS, <html> carries `sb-page-loading`,
  * for a layout's progress bar (the default layout draws one); a fast reply never flashes it.
  */
+import { emit } from './protocol.ts'
 
 /** How long a load may take before <html> gets `sb-page-loading`. */
 export const PROGRESS_DELAY_MS = 120
@@ -18,8 +19,7 @@ const bar = (isOn: boolean): unknown =>
 
 /** Announces that `kind` started loading; returns the function that announces its end. */
 export const pageLoading = (kind: 'join' | 'navigate' | 'patch' | 'redirect'): (() => void) => {
-  const announce = (phase: string) =>
-    dispatchEvent(new CustomEvent(`sb:page-loading-${phase}`, { detail: { kind } }))
+  const announce = (phase: string) => emit(`sb:page-loading-${phase}`, { kind })
   let isDone = false
   announce('start')
   if (!loads++) timer = setTimeout(bar, PROGRESS_DELAY_MS, true)

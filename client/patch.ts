@@ -6,10 +6,10 @@
  * hooks (`live-hook`).
  */
 import morphdomModule from 'morphdom'
-import { preloadCommands, reapplyCommands } from './commands.ts'
+import { reapplyCommands } from './commands.ts'
 import type { Payload } from './protocol.ts'
 import type { watchViewport } from './viewport.ts'
-import { loadChunk, withChunk } from './chunks.ts'
+import { preload, withChunk } from './chunks.ts'
 import type { applyStreams } from './stream-apply.ts'
 import { hasStreamChanges, keepMarker, takeStream, VIEWPORT } from './stream.ts'
 import { NODE_ATTRIBUTE } from './tree.ts'
@@ -198,7 +198,6 @@ export const settle = (el: HTMLElement, push: PushEvent): void => {
   }
   if (!hasStreamChanges(el)) rest()
   else withChunk<Streams>('streams', rest)
-  preloadCommands(el)
   // Upload code is a chunk (client/upload.ts), loaded once a page shows an upload input.
-  if (el.querySelector('[live-upload],[live-drop-target]')) loadChunk('upload').catch(console.error)
+  if (el.querySelector('[live-upload],[live-drop-target]')) preload('upload')
 }

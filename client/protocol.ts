@@ -39,40 +39,27 @@ export const viewTopic = (el: Element): string => `lv:${el.id}`
 export const isPayload = (value: unknown): value is Payload =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
-const isRef = (value: unknown): value is string | null =>
-  value === null || typeof value === 'string'
+/** Dispatches the page event `name` (`sb:status`, `sb:frame`, `sb:push:<event>`…) on window. */
+export const emit = (name: string, detail: unknown): boolean => dispatchEvent(new CustomEvent(name, { detail }))
 
 /** Serialises a frame for the socket. */
 export const encodeFrame = (frame: Frame): string => JSON.stringify(frame)
 
-/** Parses a text frame (five elements, or the short diff push); `null` when malformed. */
+/**
+ * Parses a text frame (five elements, or the short diff push); `null` when malformed. Frames come
+ * from our own server: the checks keep garbage from throwing later, they do not vet every field.
+ */
 export const decodeFrame = (text: unknown): Frame | null => {
-  if (typeof text !== 'string') return null
-  let value: unknown
   try {
-    value = JSON.parse(text)
-  } catch {
-    return null
-  }
-  if (!Array.isArray(value)) return null
-  // The short diff push `[joinRef, diff]`: the join names the view, so topic and event are implied.
-  if (value.length === 2) {
-    const [joinRef, diff] = value as unknown[]
+    const value = JSON.parse(text as string)
+    // The short diff push `[joinRef, diff]`: the join names the view, so topic and event are implied.
     // A diff is an object, or an array when it names the root's slots by position.
-    return typeof joinRef === 'string' && typeof diff === 'object' && diff ? [joinRef, null, '', 'diff', { d: diff }] : null
+    if (value.length === 2 && typeof value[1] === 'object' && value[1]) return [value[0], null, '', 'diff', { d: value[1] }]
+    if (value.length === 5 && typeof value[3] === 'string' && isPayload(value[4])) return value
+  } catch {
+    // Not JSON, or not a list: null below.
   }
-  if (value.length !== 5) return null
-  const [joinRef, ref, topic, event, payload] = value as unknown[]
-  if (!isRef(joinRef) || !isRef(ref) || typeof topic !== 'string' || typeof event !== 'string') {
-    return null
-  }
-  return isPayload(payload) ? [joinRef, ref, topic, event, payload] : null
-}
-
-/** Splits a reply payload `{status, response}` into what an OnReply receives. */
-export const decodeReply = (payload: Payload): [Status, Payload] => {
-  const response = isPayload(payload.response) ? payload.response : {}
-  return [payload.status === 'ok' ? 'ok' : 'error', response]
+  return null
 }
 
 /** A topic's owner on the socket: a live view or a channel. */

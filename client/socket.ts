@@ -15,9 +15,10 @@ import type { Channel } from './channel.ts'
 import { loadChunk } from './chunks.ts'
 import {
   decodeFrame,
-  decodeReply,
+  emit,
   encodeFrame,
   HEARTBEAT_INTERVAL_MS,
+  isPayload,
   SOCKET_TOPIC,
   type Link,
   type Member,
@@ -35,9 +36,6 @@ type Params = { [key: string]: string }
 type Pending = { onReply: OnReply; timer: ReturnType<typeof setTimeout> | undefined }
 /** A held frame; `failure` is the join's error response, `null` when the join succeeded. */
 type Held = (failure: Payload | null) => void
-
-const emit = (name: string, detail: object): boolean =>
-  dispatchEvent(new CustomEvent(name, { detail }))
 
 /** The tab's socket: `new LiveSocket('wss://host/live/websocket', { csrf })`, then `connect()`. */
 export class LiveSocket implements Link {
@@ -190,7 +188,8 @@ export class LiveSocket implements Link {
 
   // A join's reply is handled first (the view mounts), then the frames it held are released.
   #reply(joinRef: string | null, ref: string | null, payload: Payload): void {
-    const [status, response] = decodeReply(payload)
+    const status = payload.status === 'ok' ? 'ok' : 'error'
+    const response = isPayload(payload.response) ? payload.response : {}
     this.#settle(`${joinRef}:${ref}`, status, response)
     if (joinRef === null || joinRef !== ref) return
     const held = this.#held.get(joinRef) ?? []

@@ -6,7 +6,7 @@
 
 import { queueStream, streamMarker } from './stream.ts'
 
-type Statics = { readonly id: number; readonly parts: readonly string[]; readonly root: number | null }
+type Statics = { readonly parts: readonly string[]; readonly root: number | null }
 /**
  * A template instance; `key` marks its element in the DOM when the template is one element
  * (`c<cid>` for a component's root: it stays the same while the component lives).
@@ -56,7 +56,7 @@ export class ClientTree {
       const last = entry[entry.length - 1]
       const root = typeof last === 'number' ? last : null
       const parts = (root === null ? entry : entry.slice(0, -1)).map(String)
-      this.#statics.set(Number(id), { id: Number(id), parts, root })
+      this.#statics.set(Number(id), { parts, root })
     }
   }
 
@@ -177,7 +177,7 @@ export class ClientTree {
         reset,
         ...ops.map((op) =>
           Array.isArray(op)
-            ? ([op[0], op[1], op[2], this.#nodeHtml(this.#decodeEntry(rows, op[3]), false)] as [string, number, number, string])
+            ? ([...op.slice(0, 3), this.#nodeHtml(this.#decodeEntry(rows, op[3]), false)] as [string, number, number, string])
             : String(op),
         ),
       ]),

@@ -4,14 +4,15 @@
  * and, after CRASH_LIMIT crashes in CRASH_WINDOW_MS, stays in the error state for good.
  */
 import { backoff } from './backoff.ts'
-import { carryFlash, showFlash } from './flash.ts'
-import { chunkNow, loadChunk, withChunk } from './chunks.ts'
+import { redirectWithFlash, showFlash } from './flash.ts'
+import { chunkNow, preload, withChunk } from './chunks.ts'
 import { collectForms, type FormValues } from './form.ts'
 import type { recoverForms } from './form-restore.ts'
 import { pageLoading } from './loading.ts'
-import { navigate, patchUrl, redirect, views } from './navigation.ts'
+import { navigate, patchUrl, views } from './navigation.ts'
 import { call, connectHooks, dispatchToHooks, morph, settle, type PushEvent } from './patch.ts'
 import {
+  emit,
   ROOT_SELECTOR,
   viewTopic,
   type Link,
@@ -129,15 +130,12 @@ export class View implements Member {
     const { to, event: name } = payload
     if (event === 'diff') this.#update(payload)
     else if (event === 'error') this.#crash(this.joinRef, payload)
-    else if (event === 'redirect') {
-      carryFlash(payload.flash)
-      redirect(to)
-    }
+    else if (event === 'redirect') redirectWithFlash(to, payload.flash)
     else if (event === 'patch') patchUrl(to, payload.replace === true)
     else if (event === 'navigate') navigate(to, payload.replace === true, payload.flash, this)
     else if (event === 'push') {
       dispatchToHooks(this.el, String(name), payload.payload)
-      dispatchEvent(new CustomEvent(`sb:push:${String(name)}`, { detail: payload.payload }))
+      emit(`sb:push:${name}`, payload.payload)
     }
   }
 
@@ -225,7 +223,7 @@ export class View implements Member {
   #patch(tree: ClientTree, targets: ReturnType<ClientTree['merge']>): void {
     const push = this.#pushHook
     if (chunkNow<Keyed>('keyed')?.patch(this.el, tree, targets, { call, settle, morph, push })) return
-    if (tree.lists.length) loadChunk('keyed').catch(console.error)
+    if (tree.lists.length) preload('keyed')
     for (const { chain } of tree.lists) targets.push(chain[chain.length - 1] as TreeNode)
     for (const node of targets) {
       const el = node && this.el.querySelector<HTMLElement>(`[${NODE_ATTRIBUTE}="${node.key}"]`)

@@ -59,11 +59,11 @@ export const ERRORS = {
   'cluster.closed': 'the cluster node was closed',
   // view
   'view.no-handler': 'the view received an event it does not handle',
-  'view.invalid-payload': 'the event payload failed its schema',
+  'view.invalid-payload': 'the event payload failed its schema, or the schema threw on it',
   'view.not-mounted': 'the view is not mounted',
   'view.bad-render': 'render() must return an html template',
   'view.crashed': 'the view crashed and was terminated',
-  'view.bad-reply': "a handler's { reply } value cannot be sent as JSON",
+  'view.bad-reply': "a handler's reply (a view's { reply }, what a channel's handleIn returned) cannot be sent as JSON",
   'view.bad-redirect': 'a redirect target is neither a same-site path nor an http(s) URL',
   'view.not-serializable': "a durable view's snapshot cannot be stored as JSON",
   // router
@@ -125,6 +125,19 @@ export class LiveError extends Error {
     this.code = code
     this.detail = detail
   }
+}
+
+/**
+ * A value a client sent, as an error message shows it: short, and read without recursion. One
+ * frame can nest arrays deeper (`[[[…]]]`) than JSON.stringify or String can walk, and a reason
+ * that threw RangeError while it described the value would crash the view that was to answer.
+ */
+export const describeValue = (value: unknown): string => {
+  if (typeof value === 'string') return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value)
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) {
+    return String(value)
+  }
+  return Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`
 }
 
 /** True when `value` is a LiveError, optionally with the given code. */

@@ -1,5 +1,6 @@
-/** The flash chunk: shows a view's flash in the layout's region (client/flash-region.ts). */
-import { showFlash } from '../flash-region.ts'
+/** The flash chunk: shows, dismisses and carries flashes (client/flash-region.ts). */
+import { carryFlash, dismissOnClick, showFlash } from '../flash-region.ts'
 import { defineChunk } from './define.ts'
 
-defineChunk('flash', { showFlash })
+dismissOnClick()
+defineChunk('flash', { showFlash, carryFlash })

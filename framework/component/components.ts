@@ -10,7 +10,7 @@
  * props and state did not change is neither rendered nor sent, and an event, `sendUpdate` or
  * `assign` in a component re-renders that component alone, not the view.
  */
-import { LiveError } from '../errors.ts'
+import { describeValue, LiveError } from '../errors.ts'
 import { diffTree, encodeNode, type TemplateSink, type WireObject } from '../diff/index.ts'
 import { handlerFor, type EventHandler } from '../schema/index.ts'
 import { buildTree, html, type ComponentSlot, type Rendered, type TreeNode } from '../template/index.ts'
@@ -369,7 +369,7 @@ export const componentHandler = (
 const unknownTarget = (viewName: string, cid: unknown): LiveError =>
   new LiveError(
     'component.unknown-target',
-    `${viewName} renders no component ${JSON.stringify(cid) ?? String(cid)}; it was removed, or live-target names no component`,
+    `${viewName} renders no component ${describeValue(cid)}; it was removed, or live-target names no component`,
   )
 
 // The instance renders with the class's method and reaches no own `myself` or `id`.

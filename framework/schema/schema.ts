@@ -2,7 +2,7 @@
  * Event payload validation through Standard Schema (zod, valibot, arktype, ...): any object with
  * a `~standard.validate` function works, so no validator library is a dependency.
  */
-import { LiveError } from '../errors.ts'
+import { describeValue, LiveError } from '../errors.ts'
 
 /**
  * The part of the Standard Schema v1 interface Switchboard relies on; `Input` is what it
@@ -61,7 +61,7 @@ export const on = <Output, Input = unknown>(
 /** Runs a declared handler, validating the payload when it has a schema. */
 export const runHandler = async (name: string, handler: EventHandler, value: unknown): Promise<unknown> => {
   if (typeof handler === 'function') return handler(isRecord(value) ? value : {})
-  const result = await handler.schema['~standard'].validate(value)
+  const result = await validate(name, handler.schema, value)
   if (result.issues) {
     const detail = result.issues
       .map((issue) => `${(issue.path ?? []).map(String).join('.') || 'value'}: ${issue.message}`)
@@ -69,6 +69,19 @@ export const runHandler = async (name: string, handler: EventHandler, value: unk
     throw new LiveError('view.invalid-payload', `event "${name}": ${detail}`)
   }
   return (handler.handle as (v: unknown) => unknown)(result.value)
+}
+
+// A validator that throws instead of returning issues (a recursive schema overflowing the stack
+// on a deeply nested payload) has still refused the payload: the client's, not the view's, fault.
+// The reason names the value without walking it, the way the validator just failed to.
+const validate = async <Output>(name: string, schema: StandardSchema<Output>, value: unknown) => {
+  try {
+    return await schema['~standard'].validate(value)
+  } catch (error) {
+    const seen = error instanceof Error ? describeValue(error.message) : describeValue(error)
+    const detail = `event "${name}": its schema threw ${seen} on ${describeValue(value)} instead of returning issues`
+    throw new LiveError('view.invalid-payload', detail, { cause: error })
+  }
 }
 
 /**

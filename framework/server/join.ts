@@ -5,7 +5,7 @@
  */
 import { LiveError } from '../errors.ts'
 import { VIEW_TOPIC_PREFIX } from '../socket/index.ts'
-import { latestClass, tryUrl, type DurableJoin, type MountContext, type ViewClass } from '../view/index.ts'
+import { latestClass, pageUrl, type DurableJoin, type MountContext, type ViewClass } from '../view/index.ts'
 import { readFlash } from './flash-cookie.ts'
 import type { LiveSessions } from './navigate.ts'
 import { matchRoute } from './route-params.ts'
@@ -76,9 +76,9 @@ export const authorizeJoin = (
 }
 
 const parseUrl = (value: unknown): URL => {
-  const url = tryUrl(value)
+  const url = pageUrl(value)
   if (url) return url
-  throw new LiveError('socket.bad-frame', 'a view join needs the page "url"')
+  throw new LiveError('socket.bad-frame', 'a view join needs "url": the http(s) URL of its page on this site')
 }
 
 // The snapshot version a rejoining client saw (`"sv"`); anything else counts as none.

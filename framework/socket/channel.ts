@@ -11,6 +11,7 @@
  */
 import { LiveError } from '../errors.ts'
 import { containResult, defaultReporter, Mailbox, type ErrorContext } from '../runtime/index.ts'
+import { replyJson } from '../schema/index.ts'
 import type { PresenceListing, ViewServices } from '../view/index.ts'
 
 /** What a channel learns when a client joins it. */
@@ -52,7 +53,10 @@ export abstract class Channel {
   /** Authorises the join; return the reply payload or throw refuse(reason). */
   join?(params: Record<string, unknown>, context: ChannelContext): unknown | Promise<unknown>
 
-  /** An event from the client; the return value is the reply (undefined → `{}`). */
+  /**
+   * An event from the client; the return value is the reply (undefined → `{}`). A value JSON
+   * cannot carry (a BigInt, a cycle) is answered `view.bad-reply`; the channel keeps running.
+   */
   handleIn?(event: string, payload: Record<string, unknown>): unknown | Promise<unknown>
 
   /** Any other message: subscriptions the channel took with `subscribe`, or `send`. */
@@ -116,8 +120,11 @@ type ChannelBroadcast = { readonly channelEvent: string; readonly payload: unkno
 const isChannelBroadcast = (m: unknown): m is ChannelBroadcast =>
   typeof m === 'object' && m !== null && typeof (m as ChannelBroadcast).channelEvent === 'string'
 
-/** Where a channel event's reply goes: `error` set when the handler failed or the channel ended. */
-type ChannelReply = (reply: unknown, error?: LiveError) => void
+/**
+ * Where a channel event's reply goes, as JSON: `error` set when the handler failed, its reply
+ * cannot be sent as JSON (`view.bad-reply`), or the channel ended.
+ */
+type ChannelReply = (replyJson: string, error?: LiveError) => void
 
 type ChannelMessage =
   | { kind: 'in'; event: string; payload: Record<string, unknown>; done: ChannelReply }
@@ -148,14 +155,14 @@ export class ChannelProcess {
       (msg) => this.#handle(msg),
       (error, msg) => {
         const crash = new LiveError('view.crashed', `${Class.name} threw: ${errorText(error)}`, { cause: error })
-        if (msg.kind === 'in') msg.done(undefined, crash)
+        if (msg.kind === 'in') msg.done('', crash)
         this.#report(crash, { kind: 'crash', level: 'error', topic, name: Class.name })
         this.stop('crash')
         this.#onCrash(crash)
       },
       // Events queued behind a crash or a leave are answered, never left hanging.
       (msg) => {
-        if (msg.kind === 'in') msg.done(undefined, this.#endedError())
+        if (msg.kind === 'in') msg.done('', this.#endedError())
       },
     )
     const owner = this.#owner
@@ -190,8 +197,8 @@ export class ChannelProcess {
     }
   }
 
-  /** Delivers a client event; resolves with the handler's reply. */
-  handleIn(event: string, payload: Record<string, unknown>): Promise<unknown> {
+  /** Delivers a client event; resolves with the JSON of the handler's reply. */
+  handleIn(event: string, payload: Record<string, unknown>): Promise<string> {
     return new Promise((resolve, reject) => {
       this.postIn(event, payload, (reply, error) => (error ? reject(error) : resolve(reply)))
     })
@@ -199,7 +206,7 @@ export class ChannelProcess {
 
   /** As handleIn, calling `done` in the step the handler's reply is known. */
   postIn(event: string, payload: Record<string, unknown>, done: ChannelReply): void {
-    if (!this.#mailbox.post({ kind: 'in', event, payload, done })) done(undefined, this.#endedError())
+    if (!this.#mailbox.post({ kind: 'in', event, payload, done })) done('', this.#endedError())
   }
 
   #endedError(): LiveError {
@@ -243,12 +250,19 @@ export class ChannelProcess {
   #handle(msg: ChannelMessage): void | Promise<void> {
     if (msg.kind === 'info') return this.channel.handleInfo?.(msg.message)
     if (!this.channel.handleIn) {
-      msg.done(undefined, new LiveError('view.no-handler', `${this.channel.constructor.name} takes no events`))
+      msg.done('', new LiveError('view.no-handler', `${this.channel.constructor.name} takes no events`))
       return
     }
-    return Promise.resolve(this.channel.handleIn(msg.event, msg.payload)).then((reply) =>
-      msg.done(reply ?? {}),
-    )
+    return Promise.resolve(this.channel.handleIn(msg.event, msg.payload)).then((reply) => {
+      let json: string
+      try {
+        json = replyJson({ reply: reply ?? {} }) ?? '{}'
+      } catch (error) {
+        // As for a view: only this answer failed, the channel keeps running.
+        return msg.done('', error as LiveError)
+      }
+      msg.done(json)
+    })
   }
 }
 

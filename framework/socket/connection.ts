@@ -8,7 +8,7 @@ import { StaticsCache } from '../diff/index.ts'
 import { defaultReporter, reportJoinFailure, type ErrorContext } from '../runtime/index.ts'
 import { now, onDiff, onError, onEvent, onJoin, onLeave, onRateLimit, onSlowConsumer } from '../telemetry/index.ts'
 import {
-  tryUrl,
+  pageUrl,
   ViewProcess,
   type DurableJoin,
   type MountContext,
@@ -119,6 +119,11 @@ export class Connection implements JoinHost {
     return this.#joins.size
   }
 
+  /** Upload entries that may still name a chunk on this socket (for leak checks). */
+  get uploadRouteCount(): number {
+    return this.#uploads.routeCount
+  }
+
   /** Views whose diffs wait for the socket buffer to drain. */
   get waitingCount(): number {
     return this.#waiting?.size ?? 0
@@ -206,6 +211,8 @@ export class Connection implements JoinHost {
     // A join still mounting has no process yet: it sees isJoined false and stops its own.
     for (const joined of this.#joins.values()) {
       joined.isJoined = false
+      joined.early = null // nobody to answer; a mount still running must not keep them alive
+      joined.held = null
       if (onLeave.hasSubscribers) left(joined, reason)
       joined.process?.stop(reason)
     }
@@ -228,17 +235,25 @@ export class Connection implements JoinHost {
     if (!isCurrent) return this.#replyError(frame, notJoined(frame))
     if (joined.process) return this.#dispatch(joined, frame)
     // Still mounting: the frame runs once the mount is done (a click while a slow mount awaits).
-    const early = (joined.early ??= [])
-    if (early.length >= this.#limits.eventBurst) {
+    // The bound is the socket's, not the join's: a client holding maxTopics joins behind slow
+    // mounts must not park maxTopics × eventBurst frames here.
+    if (this.#earlyCount() >= this.#limits.eventBurst) {
       return this.#replyError(frame, new LiveError('socket.rate-limited', 'too many frames while joining'))
     }
-    early.push(frame)
+    ;(joined.early ??= []).push(frame)
+  }
+
+  // Frames waiting for joins still mounting; only joins in #joins hold any (#leave answers the rest).
+  #earlyCount(): number {
+    let count = 0
+    for (const joined of this.#joins.values()) count += joined.early?.length ?? 0
+    return count
   }
 
   #dispatch(joined: Joined, frame: Inbound): void {
     if (joined.kind === 'channel') {
       return joined.process!.postIn(frame.event, frame.payload, (reply, error) =>
-        error ? this.#replyError(frame, error) : this.#reply(frame, 'ok', reply),
+        error ? this.#replyError(frame, error) : this.#replyJson(frame, reply),
       )
     }
     // Answered in the step that takes the diff: no later push diff can overtake the reply.
@@ -266,8 +281,8 @@ export class Connection implements JoinHost {
       return process.postEvent(event, value ?? {}, done, cid) // cid: a component's (live-target)
     }
     if (frame.event === 'params') {
-      const url = tryUrl(frame.payload.url)
-      if (!url) return done.reject(new LiveError('socket.bad-frame', 'params needs an absolute "url"'))
+      const url = pageUrl(frame.payload.url)
+      if (!url) return done.reject(new LiveError('socket.bad-frame', 'params needs "url": an http(s) URL of a page of this site'))
       return process.postParams(url, done)
     }
     if (UploadRouter.handles(frame.event)) return this.#uploads.viewFrame(joined, frame)
@@ -409,6 +424,12 @@ export class Connection implements JoinHost {
     if (onLeave.hasSubscribers) left(joined, reason)
     this.#remove(joined)
     joined.process?.stop(reason)
+    // Left or replaced while mounting: its frames will never run, so they are answered now, not
+    // when (if ever) the mount ends; the join itself is answered then (#abandon).
+    const early = joined.early
+    joined.early = null
+    joined.held = null
+    for (const frame of early ?? []) this.#replyError(frame, notJoined(frame))
   }
 
   #remove(joined: Joined): void {

@@ -31,7 +31,9 @@ export const diffed = (joined: Joined, bytes: number, cause: 'push' | 'reply'): 
 export const evented = (joined: Joined, frame: Inbound, startedAt: number, code: string | null): void => {
   const { topic, process: instance } = joined
   if (joined.kind !== 'view' || !instance) return
-  const event = frame.event === 'event' ? String(frame.payload.event) : frame.event
+  const named = frame.payload.event
+  // A payload without `"event": string` is answered socket.bad-frame; its value is the client's.
+  const event = frame.event !== 'event' ? frame.event : typeof named === 'string' ? named : ''
   const durationMs = now() - startedAt
   onEvent.publish({ view: nameOf(joined), instance, topic, event, durationMs, code })
 }

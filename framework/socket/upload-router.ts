@@ -10,7 +10,7 @@
  * Entries are the view's (upload/upload-set.ts): their state changes only in the view's mailbox,
  * and the view's end removes their files. This router only maps the socket's chunk ids to them.
  */
-import { LiveError } from '../errors.ts'
+import { describeValue, LiveError } from '../errors.ts'
 import { decodeFiles, type UploadErrorCode, type UploadSet, type UploadTransfer } from '../upload/index.ts'
 import { LiveView } from '../view/index.ts'
 import { asLiveError, type Inbound } from './frame.ts'
@@ -88,17 +88,21 @@ export class UploadRouter {
   async #step(joined: ViewJoin, set: UploadSet, frame: Inbound): Promise<Record<string, unknown>> {
     const { name, ref } = frame.payload
     const config = set.config(name)
+    if (frame.event !== 'upload' && typeof ref !== 'string') {
+      throw new LiveError('socket.bad-frame', `${frame.event} needs "ref": a string, not ${describeValue(ref)}`)
+    }
     if (frame.event === 'cancel_upload') {
-      set.cancel(config.name, String(ref))
+      set.cancel(config.name, ref as string)
       return {}
     }
     if (frame.event === 'upload_progress') {
       const transfer = set.find(config.name, ref)
-      if (!transfer?.external) throw new LiveError('upload.unknown-entry', `no external entry "${String(ref)}"`)
+      if (!transfer?.external) throw new LiveError('upload.unknown-entry', `no external entry ${describeValue(ref)}`)
       if (transfer.reportProgress(Number(frame.payload.progress) || 0)) set.refresh()
       return {}
     }
     const added = await set.announce(config.name, decodeFiles(frame.payload.entries))
+    this.#forgetEnded(set)
     const entries: Record<string, unknown> = {}
     const errors: Record<string, readonly string[]> = {}
     const chunkSize = Math.min(config.chunkSize, this.#maxChunk)
@@ -116,6 +120,17 @@ export class UploadRouter {
     return { entries, errors, autoUpload: config.autoUpload }
   }
 
+  // Routes are added here only, so this is where they are bounded: an entry cancelled or replaced
+  // since (by the browser, the view, a new choice or allowUpload) is kept until its view's next
+  // announce, so that a chunk already on its way hears `upload.cancelled`, and no longer. A view
+  // then holds routes for its live entries and those of its last announce: never more, however
+  // often a client announces and cancels.
+  #forgetEnded(set: UploadSet): void {
+    for (const [id, route] of this.#routes) {
+      if (route.set === set && !isTakingChunks(route.transfer)) this.#routes.delete(id)
+    }
+  }
+
   /**
    * Takes one binary frame: null when it was the chunk its entry expected (it is being written;
    * the ack follows), else why it was refused.
@@ -131,7 +146,7 @@ export class UploadRouter {
     const { transfer, chunkSize } = route
     const data = bytes.subarray(CHUNK_HEADER_BYTES)
     const status = transfer.status
-    if (status !== 'waiting' && status !== 'uploading') {
+    if (!isTakingChunks(transfer)) {
       this.#routes.delete(id)
       const code = status === 'cancelled' ? 'upload.cancelled' : 'upload.unknown-entry'
       return { error: new LiveError(code, `upload entry ${id} is ${status}`), id }
@@ -185,3 +200,5 @@ export class UploadRouter {
     this.#routes.clear()
   }
 }
+
+const isTakingChunks = ({ status }: UploadTransfer): boolean => status === 'waiting' || status === 'uploading'

@@ -7,12 +7,18 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 
 /** The directory uploads are written to: `<os tmpdir>/switchboard-uploads`. */
 export const uploadDirectory = (): string => join(tmpdir(), 'switchboard-uploads')
 
+// Made once per process, and again when it has gone; a failed attempt is not kept.
 let made: Promise<unknown> | null = null
+const makeDirectory = (path: string): Promise<unknown> =>
+  mkdir(path, { recursive: true, mode: 0o700 }).catch((error: unknown) => {
+    made = null
+    throw error
+  })
 
 /** One upload's file on disk. */
 export class TempFile {
@@ -48,10 +54,17 @@ export class TempFile {
   }
 
   async #open(): Promise<FileHandle> {
-    made ??= mkdir(uploadDirectory(), { recursive: true, mode: 0o700 })
-    await made
-    // `wx`: the name is random; an existing file there is someone else's, never overwritten.
-    return open(this.path, 'wx', 0o600)
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await (made ??= makeDirectory(dirname(this.path)))
+        // `wx`: the name is random; an existing file there is someone else's, never overwritten.
+        return await open(this.path, 'wx', 0o600)
+      } catch (error) {
+        // Removed since it was made (a tmp cleaner on a server up for weeks): made again, once.
+        if (attempt > 0 || (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+        made = null
+      }
+    }
   }
 
   async #closeHandle(): Promise<void> {

@@ -5,7 +5,7 @@
  * method that changes entries runs in the view's mailbox; `onChange` then puts the new
  * `uploads` into the view's state and the view renders the progress.
  */
-import { LiveError } from '../errors.ts'
+import { describeValue, LiveError } from '../errors.ts'
 import {
   checkFile,
   resolveUploadOptions,
@@ -64,7 +64,7 @@ export class UploadSet {
   /** The config of an upload; `upload.not-allowed` when the view declared none of that name. */
   config(name: unknown): UploadConfig {
     const config = typeof name === 'string' ? this.#configs.get(name) : undefined
-    if (!config) throw new LiveError('upload.not-allowed', `the view allows no upload named ${JSON.stringify(name)}`)
+    if (!config) throw new LiveError('upload.not-allowed', `the view allows no upload named ${describeValue(name)}`)
     return config
   }
 

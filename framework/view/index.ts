@@ -9,7 +9,7 @@ export type { EventHandler, EventResult, EventValue, StandardSchema, ValidatedHa
 export { ViewProcess } from './view-process.ts'
 export { renderDead } from './dead-render.ts'
 export type { DeadRender } from './dead-render.ts'
-export { checkPatchTarget, checkRedirectTarget, tryUrl } from './redirect-target.ts'
+export { checkPatchTarget, checkRedirectTarget, pageUrl, tryUrl } from './redirect-target.ts'
 export type { PresenceService, ViewOutlet, ViewReply, ViewServices } from './view-process.ts'
 export { RenderOutput } from './sharing.ts'
 export { PageMeta } from './page-meta.ts'

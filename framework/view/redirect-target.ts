@@ -53,12 +53,26 @@ export const checkRedirectTarget = (to: unknown): string => {
 export const checkPatchTarget = (to: unknown, pageUrl: URL | string): string => {
   const page = tryUrl(String(pageUrl))
   const url = isPlainText(to) && page ? tryUrl(to, page.href) : null
-  if (url && page && url.origin === page.origin) return `${url.pathname}${url.search}${url.hash}`
+  if (url && page && url.origin === page.origin && isSitePath(url)) return `${url.pathname}${url.search}${url.hash}`
   throw new LiveError(
     'view.bad-redirect',
     `cannot patch to ${describe(to)}: a patch stays on the page's origin (${page?.origin})`,
   )
 }
+
+/**
+ * The URL of a page of this site as a client reports it (a join's `url`, a `params` frame's): an
+ * http(s) URL whose path a browser keeps on its host. Null for anything else (`javascript:`, a
+ * path of two slashes), which no view may take as its page: a path the view's route does not
+ * match is sent to the browser as a redirect, and must be one (checkRedirectTarget).
+ */
+export const pageUrl = (value: unknown): URL | null => {
+  const url = tryUrl(value)
+  return url && (url.protocol === 'http:' || url.protocol === 'https:') && isSitePath(url) ? url : null
+}
+
+// `//host/…` (also what `/\host/…` parses to) is another host to a browser, whatever the origin.
+const isSitePath = (url: URL): boolean => !url.pathname.startsWith('//')
 
 /** `value` as a URL (resolved against `base`), or null when it is not a string or not a URL. */
 export const tryUrl = (value: unknown, base?: string): URL | null => {

@@ -84,6 +84,24 @@ describe('route params', () => {
     client.ws.close()
   })
 
+  // Only a page of this site may be a view's URL: a params frame for `//evil.example/` (the
+  // server's own origin, a path of two slashes) or `javascript:` once made the server push a
+  // redirect there, to a target the protocol says it never sends.
+  it.each(['/\\evil.example/x', '//evil.example/x'])('are refused for a URL %j that is no page of the site, with no redirect', async (path) => {
+    const { client, topic, page } = await joinAt('/items/7')
+    client.send(['1', '2', topic, 'params', { url: `${server.url}${path}` }])
+    client.send(['1', '3', topic, 'params', { url: 'javascript:alert(1)' }])
+    for (const ref of ['2', '3']) {
+      expect(await client.reply(ref)).toMatchObject({ status: 'error', response: { code: 'socket.bad-frame' } })
+    }
+    client.send(['4', '4', topic, 'join', { token: page.roots[0]!.token, url: 'javascript:alert(1)' }])
+    expect(await client.reply('4')).toMatchObject({ status: 'error', response: { code: 'socket.bad-frame' } })
+    client.send(['5', '5', topic, 'join', { token: page.roots[0]!.token, url: `${server.url}//evil.example/` }])
+    expect(await client.reply('5')).toMatchObject({ status: 'error', response: { code: 'socket.bad-frame' } })
+    expect(client.frames.filter((f) => f[3] === 'redirect')).toEqual([])
+    client.ws.close()
+  })
+
   it('are the new path’s on a rejoin after a patch within the route', async () => {
     const page = await loadPage(server.url, '/items/7')
     const client = await connectRaw(server.url, page)

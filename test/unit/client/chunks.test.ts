@@ -38,19 +38,12 @@ describe('loadChunk', () => {
   })
 })
 
-describe('the commands chunk', () => {
-  it('is loaded when a patch shows a command binding, and a click before it arrives runs once it has', async () => {
-    const { preloadCommands, runCommands, memoryOf } = await import('../../../client/commands.ts')
-    document.body.innerHTML = '<p id="plain">no commands</p><div id="m" style="display: none"></div><button id="b" live-click=\'[["show",{"to":"#m"}]]\'>open</button>'
-    preloadCommands(document.getElementById('plain')!)
-    expect(added).toHaveLength(0)
-    const ctx = { push: () => {}, patch: () => {}, navigate: () => {}, memoryOf }
-    runCommands('[["show",{"to":"#m"}]]', document.getElementById('b')!, ctx)
-    preloadCommands(document.body)
-    expect(added.filter((s) => s.src.endsWith('chunk=commands'))).toHaveLength(1)
-    expect(document.getElementById('m')!.style.display).toBe('none')
-    defineChunk('commands', await import('../../../client/command-set.ts'))
-    await Promise.resolve()
+describe('client commands', () => {
+  it('are in the core: a command list runs in the same turn and loads no script', async () => {
+    const { runCommands } = await import('../../../client/commands.ts')
+    document.body.innerHTML = '<div id="m" style="display: none"></div><button id="b">open</button>'
+    runCommands('[["show",{"to":"#m"}]]', document.getElementById('b')!, { push() {}, patch() {}, navigate() {} })
     expect(document.getElementById('m')!.style.display).toBe('block')
+    expect(added).toHaveLength(0)
   })
 })

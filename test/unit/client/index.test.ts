@@ -30,8 +30,8 @@ describe('client entry', () => {
     const { hooks } = await import('../../../client/patch.ts')
     const { defineChunk, loadChunk } = await import('../../../client/chunks.ts')
     const global = (window as unknown as { Switchboard: Record<string, unknown> }).Switchboard
-    expect(Object.keys(global).sort()).toEqual(['LiveSocket', 'defineChunk', 'hooks', 'load', 'socket'])
-    expect(global).toMatchObject({ LiveSocket, hooks, load: loadChunk, defineChunk })
+    expect(Object.keys(global).sort()).toEqual(['defineChunk', 'hooks', 'load', 'socket'])
+    expect(global).toMatchObject({ hooks, load: loadChunk, defineChunk })
     expect(global.socket).toBeInstanceOf(LiveSocket)
     expect(hooks.Early).toBe(early)
     await Promise.resolve()

@@ -31,6 +31,8 @@ class Card extends LiveComponent<CardProps, CardState> {
   events = {
     inc: () => this.assign({ count: this.state.count + 1 }),
     add: on(z.object({ by: z.number() }), ({ by }) => this.assign({ count: this.state.count + by })),
+    // a validator that rejects instead of returning issues
+    odd: on({ '~standard': { version: 1, vendor: 'test', validate: () => Promise.reject(new RangeError()) } }, () => {}),
   }
 }
 
@@ -113,6 +115,7 @@ describe('components', () => {
     expect(await codeOf(live.event('inc', {}, '1' as unknown as number))).toBe('component.unknown-target')
     expect(await codeOf(live.event('nope', {}, 1))).toBe('view.no-handler')
     expect(await codeOf(live.event('add', { by: 'x' }, 1))).toBe('view.invalid-payload')
+    expect(await codeOf(live.event('odd', {}, 1))).toBe('view.invalid-payload')
     expect(live.crash).toBeNull()
     await live.event('inc', {}, 1)
     expect(live.html()).toContain('T: 1')

@@ -61,6 +61,22 @@ describe('an event handler returning { reply }', () => {
   })
 })
 
+describe('a channel handleIn reply', () => {
+  it('answers view.bad-reply for a value JSON cannot carry, and the channel keeps running', async () => {
+    const t = setup()
+    t.send(['1', '1', 'room:hall', 'join', { password: 'open sesame' }])
+    await t.settle()
+    t.send(['1', '2', 'room:hall', 'bigint', {}])
+    t.send(['1', '3', 'room:hall', 'cycle', {}])
+    t.send(['1', '4', 'room:hall', 'say', { text: 'hi' }])
+    await t.settle()
+    expect(t.replyTo('2')).toMatchObject({ status: 'error', response: { code: 'view.bad-reply' } })
+    expect(t.replyTo('3')).toMatchObject({ status: 'error', response: { code: 'view.bad-reply' } })
+    expect(t.replyTo('4')).toEqual({ status: 'ok', response: { echoed: { text: 'hi' } } })
+    expect(t.sent.some((f) => f[3] === 'error')).toBe(false) // no crash push
+  })
+})
+
 describe('mountView.replies', () => {
   it('collects each handler reply as the client would receive it, and nothing for an event without one', async () => {
     const view = await mountView(Notes)

@@ -32,6 +32,12 @@ export class Room extends Channel {
   handleIn(event: string, payload: Record<string, unknown>) {
     if (event === 'boom') throw new Error('channel boom')
     if (event === 'shout') void this.broadcast('shouted', payload)
+    if (event === 'bigint') return { n: 10n }
+    if (event === 'cycle') {
+      const node: Record<string, unknown> = {}
+      node.self = node
+      return node
+    }
     return { echoed: payload }
   }
 }

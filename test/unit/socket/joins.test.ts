@@ -119,6 +119,38 @@ describe('Connection joins', () => {
     expect(connection.topicCount).toBe(0)
   })
 
+  // A mount that awaits I/O for long (or for ever) held the frames sent for its join until it
+  // ended, even once the join was left or replaced: nothing answered them, and memory held them.
+  it('answers the frames of a join left or replaced while mounting at once, not when its mount ends', async () => {
+    const { Slow } = slowView(new Promise(() => {})) // a mount that never ends
+    const { send, settle, replyTo } = setup({}, { slow: Slow })
+    send(['1', '1', 'lv:a', 'join', { token: 'slow' }])
+    send(['1', '2', 'lv:a', 'event', { event: 'inc' }])
+    send(['2', '3', 'lv:a', 'join', { token: 'slow' }]) // replaces join 1
+    send(['2', '4', 'lv:a', 'event', { event: 'inc' }])
+    send(['2', '5', 'lv:a', 'leave', {}])
+    await settle()
+    for (const ref of ['2', '4']) {
+      expect(replyTo(ref)).toMatchObject({ status: 'error', response: { code: 'socket.unknown-topic' } })
+    }
+    expect(replyTo('5')).toEqual({ status: 'ok', response: {} })
+  })
+
+  // eventBurst frames per join let a client park maxTopics × eventBurst frames (400 MiB of 64 KiB
+  // frames by default) behind views whose mount is slow; the bound is the socket's now.
+  it('holds at most eventBurst frames for all the joins of a socket still mounting', async () => {
+    const { Slow } = slowView(new Promise(() => {}))
+    const { send, settle, sent } = setup({ eventBurst: 20, eventsPerSecond: 100_000 }, { slow: Slow })
+    for (const topic of ['lv:a', 'lv:b', 'lv:c']) {
+      send(['1', `${topic}-join`, topic, 'join', { token: 'slow' }])
+      await settle() // the bucket refills: only the wait bound refuses below
+      for (let n = 0; n < 10; n++) send(['1', `${topic}-${n}`, topic, 'event', { event: 'inc' }])
+      await settle()
+    }
+    const refused = sent.filter((f) => f[3] === 'reply' && (f[4].response as { code?: string }).code === 'socket.rate-limited')
+    expect(refused).toHaveLength(10) // 30 sent, 20 wait
+  })
+
   it('sends a pushEvent made during mount right after the join reply', async () => {
     const { Slow } = slowView(Promise.resolve())
     const { send, settle, sent } = setup({}, { slow: Slow })

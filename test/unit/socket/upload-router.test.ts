@@ -1,9 +1,23 @@
-import { existsSync, readFileSync } from 'node:fs'
-import { describe, expect, it } from 'vitest'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { html, LiveView, type EventValue, type Uploads } from '../../../framework/index.ts'
 import { setup } from './harness.ts'
 
 type State = { uploads: Uploads; saved: string[] }
+
+// An upload directory of this file's own: tempPaths() below reads the newest files there, and the
+// upload suites running beside it (upload-set.test.ts) write theirs to the shared one.
+const originalTmp = process.env.TMPDIR
+beforeAll(() => {
+  process.env.TMPDIR = mkdtempSync(join(tmpdir(), 'sb-upload-router-'))
+})
+afterAll(() => {
+  rmSync(process.env.TMPDIR!, { recursive: true, force: true })
+  if (originalTmp === undefined) delete process.env.TMPDIR
+  else process.env.TMPDIR = originalTmp
+})
 
 // Keeps what consumeUploads handed over: the path and the bytes read while the file existed.
 const consumed: { path: string | null; text: string }[] = []
@@ -24,6 +38,14 @@ class Attach extends LiveView<State> {
       this.assign({ saved: [...this.state.saved, ...names] })
     },
     cancel: ({ ref }: EventValue) => this.cancelUpload('doc', String(ref)),
+    reallow: () => void this.allowUpload('doc', { accept: '.txt', maxEntries: 2, maxFileSize: 10, chunkSize: 4 }),
+  }
+}
+
+/** One file at a time: choosing another replaces the entry. */
+class Single extends Attach {
+  mount() {
+    return { saved: [], uploads: this.allowUpload('doc', { maxFileSize: 10, chunkSize: 4 }) }
   }
 }
 
@@ -35,8 +57,8 @@ const chunk = (id: number, text: string) => {
   return bytes
 }
 
-const joined = async () => {
-  const t = setup({}, { attach: Attach })
+const joined = async (View: typeof Attach = Attach) => {
+  const t = setup({}, { attach: View })
   t.send(['1', '1', 'lv:a', 'join', { token: 'attach', url: 'http://x/' }])
   await t.settle()
   const upload = (ref: string, entries: unknown[]) => t.send(['1', ref, 'lv:a', 'upload', { name: 'doc', entries }])
@@ -150,6 +172,35 @@ describe('UploadRouter', () => {
     expect(t.replyTo('3')).toEqual({ status: 'ok', response: {} })
   })
 
+  // Ids are never reused on a socket, so an entry cancelled or replaced kept its id's route until
+  // a chunk named it: announce and cancel in a loop grew the socket's memory without bound.
+  it('keeps no route of an entry cancelled or replaced, whoever ended it', async () => {
+    const t = await joined()
+    const entries = (n: number) => [0, 1].map((k) => ({ ref: `${n}-${k}`, name: 'a.txt', type: 'text/plain', size: 8 }))
+    for (let n = 0; n < 30; n++) {
+      t.upload(`u${n}`, entries(n))
+      await t.settle()
+      if (n % 3 === 0) t.send(['1', `c${n}`, 'lv:a', 'cancel_upload', { name: 'doc', ref: `${n}-0` }])
+      if (n % 3 === 1) t.send(['1', `c${n}`, 'lv:a', 'event', { type: 'click', event: 'cancel', value: { ref: `${n}-0` } }])
+      if (n % 3 === 2) t.send(['1', `c${n}`, 'lv:a', 'event', { type: 'click', event: 'reallow', value: {} }])
+      t.send(['1', `d${n}`, 'lv:a', 'cancel_upload', { name: 'doc', ref: `${n}-1` }])
+      await t.settle()
+    }
+    // The last announce's two entries, ended since; nothing of the 28 before.
+    expect(t.connection.uploadRouteCount).toBeLessThanOrEqual(2)
+    const single = await joined(Single)
+    for (let n = 0; n < 30; n++) {
+      single.upload(`u${n}`, [{ ref: `r${n}`, name: 'a.txt', type: 'text/plain', size: 8 }]) // replaces the last
+      await single.settle()
+    }
+    expect(single.connection.uploadRouteCount).toBeLessThanOrEqual(2)
+    // The newest entry still takes its chunks.
+    single.connection.receive(chunk(30, 'abcd'), true)
+    await single.until(() => single.acks().length === 1)
+    single.connection.ended('test over') // its view's end removes the file
+    t.connection.ended('test over')
+  })
+
   it('answers an upload frame for an upload the view does not allow with upload.not-allowed', async () => {
     const t = await joined()
     t.send(['1', '2', 'lv:a', 'upload', { name: 'photos', entries: [] }])
@@ -168,3 +219,27 @@ const tempPaths = async (): Promise<string[]> => {
     .map((name) => join(dir, name))
     .filter((path) => Date.now() - statSync(path).mtimeMs < 2000)
 }
+
+// Values nested past the stack's depth fit in one frame (`[[[…]]]`, 32,000 deep in 64 KB). Error
+// reasons once spelled them with JSON.stringify or String(), which threw RangeError inside the
+// view's mailbox: the client's own bad frame crashed its view instead of getting a coded reply.
+describe('hostile values in a frame', () => {
+  const deep = (depth: number) => '['.repeat(depth) + ']'.repeat(depth)
+  const frame = (ref: string, event: string, payload: string) => `["1","${ref}","lv:a","${event}",${payload}]`
+
+  it.each([
+    ['an event cid', 'event', `{"event":"save","cid":${deep(32_000)}}`, 'component.unknown-target'],
+    ['an upload name', 'upload', `{"name":${deep(32_000)},"entries":[]}`, 'upload.not-allowed'],
+    ['a cancel_upload ref', 'cancel_upload', `{"name":"doc","ref":${deep(32_000)}}`, 'socket.bad-frame'],
+    ['an upload_progress ref', 'upload_progress', `{"name":"doc","ref":${deep(32_000)}}`, 'socket.bad-frame'],
+  ])('answers %s nested too deep to print with its code, and the view carries on', async (_, event, payload, code) => {
+    const t = await joined()
+    t.send(frame('2', event, payload))
+    await t.settle()
+    expect(t.replyTo('2')).toMatchObject({ status: 'error', response: { code } })
+    expect(String((t.replyTo('2') as { response: { reason: string } }).response.reason).length).toBeLessThan(300)
+    t.send(['1', '3', 'lv:a', 'event', { type: 'click', event: 'save', value: {} }])
+    await t.until(() => t.replyTo('3') !== undefined)
+    expect(t.replyTo('3')).toMatchObject({ status: 'ok' })
+  })
+})

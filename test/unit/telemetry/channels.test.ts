@@ -44,7 +44,12 @@ class Lobby extends Channel {
 
 const setup = (overrides: Partial<Limits> = {}) => {
   const services = testServices()
-  const transport = { bufferedAmount: 0, send: () => {}, close: () => {} }
+  const written: string[] = []
+  const transport = {
+    bufferedAmount: 0,
+    send: (text: string | Uint8Array) => void written.push(String(text)),
+    close: () => {},
+  }
   const connection = new Connection({
     transport,
     services,
@@ -69,7 +74,7 @@ const setup = (overrides: Partial<Limits> = {}) => {
     send(['1', '1', 'lv:a', 'join', { token: 'ticker', url: 'http://x/' }])
     await settle()
   }
-  return { services, transport, connection, send, settle, join }
+  return { services, transport, connection, send, settle, join, written }
 }
 
 const stops: (() => void)[] = []
@@ -150,6 +155,26 @@ describe('telemetry channels', () => {
       },
     ])
     expect(errors).toEqual([{ code: 'view.no-handler', topic: 'lv:a' }])
+  })
+
+  it('times an event frame whose "event" is not a string with an empty name, and answers it socket.bad-frame', async () => {
+    const events = capture('switchboard:view:event')
+    const { connection, settle, join, written } = setup()
+    await join()
+    // A number, and an array nested deeper than String() or JSON.stringify can walk.
+    const deep = `${'['.repeat(32_000)}${']'.repeat(32_000)}`
+    connection.receive('["1","2","lv:a","event",{"event":42}]', false)
+    connection.receive(`["1","3","lv:a","event",{"event":${deep}}]`, false)
+    await settle()
+    expect(events.map((e) => [e.event, e.code])).toEqual([
+      ['', 'socket.bad-frame'],
+      ['', 'socket.bad-frame'],
+    ])
+    for (const ref of ['2', '3']) {
+      const frames = written.map((text) => JSON.parse(text) as unknown[])
+      const reply = frames.find((frame) => frame[1] === ref && frame[3] === 'reply')
+      expect(reply?.[4]).toMatchObject({ status: 'error', response: { code: 'socket.bad-frame' } })
+    }
   })
 
   it('reports a broadcast with its fan-out and the diff bytes each view pushed', async () => {

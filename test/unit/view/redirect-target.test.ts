@@ -54,7 +54,9 @@ describe('checkPatchTarget', () => {
     expect(checkPatchTarget('/about', 'http://app.test/items/7')).toBe('/about')
   })
 
-  it.each(['https://evil.example/', '//evil.example/', 'javascript:alert(1)', '/\t/evil.example/'])('refuses a patch to %j', (to) => {
+  // The page's own origin with a path of two slashes: pushState('//evil.example/') leaves the
+  // site, and a route that did not match it would redirect the browser there.
+  it.each(['https://evil.example/', '//evil.example/', 'javascript:alert(1)', '/\t/evil.example/', 'http://app.test//evil.example/', '/a/..//evil.example/'])('refuses a patch to %j', (to) => {
     expect(refusal(() => checkPatchTarget(to, 'http://app.test/items'))).toBe('refused')
   })
 })

@@ -65,6 +65,46 @@ describe('ViewProcess', () => {
     expect(live.html()).toBe('<p>7</p>')
   })
 
+  it('answers view.invalid-payload when a validator throws or rejects, and keeps running', async () => {
+    type Tree = { kids: Tree[] }
+    const tree: z.ZodType<Tree> = z.lazy(() => z.object({ kids: z.array(tree) }))
+    // Standard Schema validators that throw instead of returning issues.
+    const failing = (validate: () => Promise<never>) => ({
+      '~standard': { version: 1 as const, vendor: 'test', validate },
+    })
+    const overflow = () => {
+      throw new RangeError('Maximum call stack size exceeded')
+    }
+    class Checked extends LiveView<{ count: number }> {
+      mount() {
+        return { count: 0 }
+      }
+      render({ count }: { count: number }) {
+        return html`<p>${count}</p>`
+      }
+      events = {
+        inc: () => this.assign({ count: this.state.count + 1 }),
+        tree: on(tree, () => this.assign({ count: -1 })),
+        throws: on(failing(overflow), () => {}),
+        rejects: on(failing(async () => overflow()), () => {}),
+      }
+    }
+    let deep: Tree = { kids: [] }
+    for (let depth = 0; depth < 10_000; depth++) deep = { kids: [deep] } // the lazy schema overflows on it
+    const live = await mountView(Checked)
+    for (const event of ['tree', 'throws', 'rejects'] as const) {
+      const error = await live.event(event, event === 'tree' ? deep : {}).then(
+        () => null,
+        (e: unknown) => e,
+      )
+      expect(error).toMatchObject({ code: 'view.invalid-payload' })
+      expect((error as Error).message.length).toBeLessThan(300) // the value is named, not printed
+    }
+    expect(live.crash).toBeNull()
+    await live.event('inc')
+    expect(live.html()).toBe('<p>1</p>')
+  })
+
   it('ends the view and reports the crash when a handler throws', async () => {
     const live = await mountView(Counter)
     await expect(live.event('boom')).rejects.toMatchObject({ code: 'view.crashed' })
