@@ -129,7 +129,9 @@ const keepUserState = (from: HTMLElement, to: HTMLElement): void => {
   for (const c of from.classList) if (/^sb-.*-loading$/.test(c)) to.classList.add(c), (isHeld = true)
   if (isHeld && (from as HTMLButtonElement).disabled) (to as HTMLButtonElement).disabled = true
   if (isHeld && from.hasAttribute('live-disable-with')) to.textContent = from.textContent
-  if (from !== document.activeElement) return
+  // The focused field keeps the user's value, and so does one whose event a live-debounce or
+  // live-throttle holds back (client/limits.ts).
+  if (from !== document.activeElement && !from.classList.contains('sb-held-loading')) return
   if (from instanceof HTMLSelectElement) {
     const values = [...from.options].filter((o) => o.selected).map((o) => o.value)
     for (const o of (to as HTMLSelectElement).options) o.selected = values.includes(o.value)

@@ -120,6 +120,48 @@ describe('bindings', () => {
     expect(sent.map((s) => s.payload.value)).toEqual([{ q: 'abc', _target: 'q' }])
   })
 
+  // The user types, leaves the field, and a patch the server rendered before it heard of the
+  // change arrives while the debounce still holds it back: the old value must not come back, nor
+  // be what the change sends.
+  it('keeps the typed value of a field left while live-debounce holds its change back', () => {
+    vi.useFakeTimers()
+    const form = (q: string) =>
+      `<form live-change="filter"><input name="q" value="${q}" live-debounce="250"><button>Go</button></form>`
+    page(form(''))
+    const q = $<HTMLInputElement>('[name=q]')
+    q.focus()
+    q.value = 'pump'
+    input(q)
+    $('button').focus()
+    morph($('form'), form(''), async () => ({}))
+    expect(q.value).toBe('pump')
+    vi.advanceTimersByTime(250)
+    expect(sent.map((s) => s.payload.value)).toEqual([{ q: 'pump', _target: 'q' }])
+    // Sent: the server's renders decide again.
+    expect(q.classList.contains('sb-held-loading')).toBe(false)
+    morph($('form'), form('pump pressure'), async () => ({}))
+    expect(q.value).toBe('pump pressure')
+  })
+
+  it('keeps the values of a form whose live-debounce holds its change back', () => {
+    vi.useFakeTimers()
+    const form = (q: string, status: string) =>
+      `<form live-change="filter" live-debounce="250"><input name="q" value="${q}">` +
+      `<select name="status"><option value="all"${status === 'all' ? ' selected' : ''}>all</option>` +
+      `<option value="ok"${status === 'ok' ? ' selected' : ''}>ok</option></select><button>Go</button></form>`
+    page(form('', 'all'))
+    const q = $<HTMLInputElement>('[name=q]')
+    q.value = 'pump'
+    input(q)
+    $<HTMLSelectElement>('select').value = 'ok'
+    input($('select'), 'change')
+    $('button').focus()
+    morph($('form'), form('', 'all'), async () => ({}))
+    expect([q.value, $<HTMLSelectElement>('select').value]).toEqual(['pump', 'ok'])
+    vi.advanceTimersByTime(250)
+    expect(sent.map((s) => s.payload.value)).toEqual([{ q: 'pump', status: 'ok', _target: 'status' }])
+  })
+
   it('sends the first and the last event of a window with live-throttle', () => {
     vi.useFakeTimers()
     page(`<button live-click="more" live-throttle="500">+</button>`)
