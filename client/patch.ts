@@ -200,6 +200,8 @@ export const settle = (el: HTMLElement, push: PushEvent): void => {
   }
   if (!hasStreamChanges(el)) rest()
   else withChunk<Streams>('streams', rest)
-  // Upload code is a chunk (client/upload.ts), loaded once a page shows an upload input.
+  // Upload code is a chunk (client/upload.ts), loaded once a page shows an upload input; so is the
+  // debounce timing (client/limits.ts), fetched with the field rather than by its first keystroke.
   if (el.querySelector('[live-upload],[live-drop-target]')) preload('upload')
+  if (el.querySelector('[live-debounce],[live-throttle]')) preload('limits')
 }
