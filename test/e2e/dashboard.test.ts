@@ -32,6 +32,10 @@ describe.skipIf(!hasChromium)('dashboard in the browser', { timeout: 120_000 }, 
 
   const open = async (path = '/', viewport = { width: 1280, height: 800 }): Promise<Page> => {
     const context = await browser.newContext({ viewport })
+    // Waits end on what the page shows; their limit, like the tests', only catches hangs. On a
+    // loaded machine with Chromium throttled 25×, page.fill alone took up to 30 s and a typed
+    // filter's count up to 40 s more: Playwright's default of 30 s failed tests that were right.
+    context.setDefaultTimeout(90_000)
     contexts.push(context)
     const page = await context.newPage()
     page.on('pageerror', (error) => console.error('[e2e] page error:', error))
