@@ -65,6 +65,7 @@ export const ERRORS = {
   'view.crashed': 'the view crashed and was terminated',
   'view.bad-reply': "a handler's reply (a view's { reply }, what a channel's handleIn returned) cannot be sent as JSON",
   'view.bad-redirect': 'a redirect target is neither a same-site path nor an http(s) URL',
+  'view.not-found': 'mount or handleParams threw notFound(): the URL names nothing; its page answers 404',
   'view.not-serializable': "a durable view's snapshot cannot be stored as JSON",
   // router
   'router.bad-routes': 'the routes of a live session are invalid',
