@@ -57,6 +57,8 @@ export const ERRORS = {
   'cluster.call-timeout': 'the named process did not reply in time',
   'cluster.fenced': 'the node lost the lease of the named process and stopped it',
   'cluster.closed': 'the cluster node was closed',
+  'cluster.store-in-use':
+    "another cluster (another process's own coordinator) uses this store: give each its own store, or run them as one cluster",
   // view
   'view.no-handler': 'the view received an event it does not handle',
   'view.invalid-payload': 'the event payload failed its schema, or the schema threw on it',

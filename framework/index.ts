@@ -111,6 +111,7 @@ export type {
   Coordinator,
   KindSpec,
   Lease,
+  LocalOwner,
   Member,
   MemberView,
   MembershipOptions,
