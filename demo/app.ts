@@ -10,6 +10,7 @@ import { getCookie, setCookie } from 'hono/cookie'
 import {
   developmentSecret,
   escapeHtml,
+  html,
   MemoryStore,
   openStore,
   Switchboard,
@@ -188,6 +189,10 @@ export const createApp = async (options: DemoOptions = {}) => {
     head: HOOKS_HEAD,
     title: 'Switchboard',
     session: userSession,
+    // An unknown board, source or tenant (the views throw notFound()): 404, in this layout.
+    notFound: ({ message }) =>
+      html`<section class="card not-found" data-testid="not-found"><h1>Not found</h1><p>${message}</p>
+        <p><a href="/">Back to the dashboard</a></p></section>`,
     routes: {
       '/': DashboardView,
       '/t/:tenant': DashboardView,

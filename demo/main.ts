@@ -6,13 +6,25 @@
  *   one cluster; each tenant's simulator runs once across it and moves when its node dies.
  *   State goes to SWITCHBOARD_STORE (default SQLite in ./data; `redis://…` or `postgres://…`
  *   for nodes on several machines).
+ *
+ * A second `npm start` (or `npm run dev`) on the same ./data while the first runs is refused:
+ * its boards would fight the first one's over the SQLite file. It prints why and exits with 2;
+ * give it SWITCHBOARD_STORE=sqlite:<another dir>, or run both as one cluster with REDIS_URL.
  */
-import { Cluster, startCluster } from 'switchboard'
+import { Cluster, LiveError, startCluster } from 'switchboard'
 import { startDemo } from './app.ts'
 
 const port = Number(process.env.PORT ?? 3000)
 const redisUrl = process.env.REDIS_URL
 const workers = process.env.WORKERS === 'auto' ? 'auto' : Number(process.env.WORKERS ?? 1)
+
+// Another process's cluster uses the store: one line, no stack trace, a failing exit (in a
+// worker too, once startCluster has told the primary to fork no more).
+const refused = (error: unknown): never => {
+  if (!(error instanceof LiveError && error.code === 'cluster.store-in-use')) throw error
+  console.error(`[switchboard] not started: ${error.message}`)
+  process.exit(2)
+}
 
 await startCluster({ workers }, async () => {
   const isClustered = redisUrl !== undefined || workers !== 1
@@ -40,4 +52,4 @@ await startCluster({ workers }, async () => {
   }
   process.on('SIGINT', shutdown)
   process.on('SIGTERM', shutdown)
-})
+}).catch(refused)

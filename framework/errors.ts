@@ -57,6 +57,8 @@ export const ERRORS = {
   'cluster.call-timeout': 'the named process did not reply in time',
   'cluster.fenced': 'the node lost the lease of the named process and stopped it',
   'cluster.closed': 'the cluster node was closed',
+  'cluster.store-in-use':
+    "another cluster (another process's own coordinator) uses this store: give each its own store, or run them as one cluster",
   // view
   'view.no-handler': 'the view received an event it does not handle',
   'view.invalid-payload': 'the event payload failed its schema, or the schema threw on it',
@@ -65,6 +67,7 @@ export const ERRORS = {
   'view.crashed': 'the view crashed and was terminated',
   'view.bad-reply': "a handler's reply (a view's { reply }, what a channel's handleIn returned) cannot be sent as JSON",
   'view.bad-redirect': 'a redirect target is neither a same-site path nor an http(s) URL',
+  'view.not-found': 'mount or handleParams threw notFound(): the URL names nothing; its page answers 404',
   'view.not-serializable': "a durable view's snapshot cannot be stored as JSON",
   // router
   'router.bad-routes': 'the routes of a live session are invalid',

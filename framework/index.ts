@@ -13,7 +13,7 @@ export type { InsertOptions, RowRender, StreamConfig, StreamOptions } from './st
 export { JS } from './js/index.ts'
 export type { Command, DispatchOptions, DisplayOptions, PushOptions } from './js/index.ts'
 
-export { LiveView, eventOf, loading, on } from './view/index.ts'
+export { LiveView, eventOf, loading, notFound, on } from './view/index.ts'
 export { LiveComponent, liveComponent } from './component/index.ts'
 export type { ComponentClass, ComponentProps } from './component/index.ts'
 export type {
@@ -111,6 +111,7 @@ export type {
   Coordinator,
   KindSpec,
   Lease,
+  LocalOwner,
   Member,
   MemberView,
   MembershipOptions,
@@ -157,6 +158,7 @@ export type {
   DevelopmentSecretOptions,
   Layout,
   LayoutParts,
+  NotFoundPage,
   PageOptions,
   RoutesOptions,
   RouteTarget,

@@ -44,6 +44,15 @@ const KINDS: Readonly<Record<SourceKind, KindSpec>> = {
 const EQUIPMENT = ['Pump', 'Boiler', 'Turbine', 'Compressor', 'Chiller', 'Feeder', 'Mixer', 'Kiln']
 const KIND_NAMES = Object.keys(KINDS) as SourceKind[]
 
+// The id of a tenant's nth source (from 1): `N-007`.
+const sourceId = (tenant: TenantConfig, n: number): string => `${tenant.prefix}-${String(n).padStart(3, '0')}`
+
+/** True when `id` names one of the tenant's sources (readings or not). */
+export const hasSource = (tenant: TenantConfig, id: string): boolean => {
+  const n = Number(id.slice(tenant.prefix.length + 1))
+  return Number.isInteger(n) && n >= 1 && n <= tenant.sourceCount && sourceId(tenant, n) === id
+}
+
 /** Builds a tenant's sources: names, kinds, rates (1–10 Hz) and thresholds. */
 export const buildCatalog = (tenant: TenantConfig, random: Random): SourceSpec[] =>
   Array.from({ length: tenant.sourceCount }, (_, n) => {
@@ -53,7 +62,7 @@ export const buildCatalog = (tenant: TenantConfig, random: Random): SourceSpec[]
     const unitNo = Math.floor(n / (KIND_NAMES.length * EQUIPMENT.length)) + 1
     const range = spec.max - spec.min
     return {
-      id: `${tenant.prefix}-${String(n + 1).padStart(3, '0')}`,
+      id: sourceId(tenant, n + 1),
       tenant: tenant.name,
       name: `${equipment} ${tenant.prefix}${unitNo} ${spec.label}`,
       kind,

@@ -1,7 +1,7 @@
 /** The demo's simulated plant fleets: what the dashboard imports from `sim/`. */
 export { Fleet } from './fleet.ts'
 export type { FleetOptions } from './fleet.ts'
-export { TENANTS } from './catalog.ts'
+export { hasSource, TENANTS } from './catalog.ts'
 export type { TenantConfig } from './catalog.ts'
 export { MAX_ALERTS } from './alerts.ts'
 export type { Acknowledgement, AckResult, Alert } from './alerts.ts'

@@ -19,7 +19,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
-import { html, LiveView, on, type MountContext, type Rendered, type Uploads } from 'switchboard'
+import { html, LiveView, notFound, on, type MountContext, type Rendered, type Uploads } from 'switchboard'
 import { BOARDS_TOPIC, boardTopic, isBoardChanged, isBoardsChanged } from '../board/process.ts'
 import type { Boards } from '../board/boards.ts'
 import {
@@ -52,8 +52,7 @@ import { formatTime } from './dashboard/format.ts'
 export type BoardState = {
   readonly id: string
   readonly title: string
-  /** Null when the URL names no board. */
-  readonly board: Board | null
+  readonly board: Board
   readonly me: User
   readonly people: readonly PresentUser[]
   /** The open card, from `?card=`. */
@@ -134,28 +133,30 @@ export const createBoardView = (boards: Boards) =>
       const me = userOf(String(context.session.user ?? 'uanonymous'))
       this.streamConfigure('activity', { domId: (a: Activity) => `act-${a.id}` })
       const info = await boards.info(id)
-      const board = info ? await boards.board(id) : null
+      // The page answers 404 with this message; live, the browser loads that page.
+      if (!info) throw notFound(`There is no board "${id}". It may have been mistyped.`)
+      const board = await boards.board(id)
       const open = this.#openFrom(context.url, board)
       // Read before subscribing: a line written in between comes with the first broadcast.
-      const recent = board ? await boards.activity(id, { limit: ACTIVITY_PAGE }) : []
+      const recent = await boards.activity(id, { limit: ACTIVITY_PAGE })
       this.stream('activity', recent)
       this.#newest = recent[0]?.id ?? 0
       this.#shown = recent.map((line) => line.id)
       const state: BoardState = {
         id,
-        title: info?.title ?? 'No such board',
+        title: info.title,
         board,
         me,
         people: [],
         open,
-        bases: board && open ? basesOf(board, open) : {},
+        bases: open ? basesOf(board, open) : {},
         conflicts: {},
         notice: null,
         cursors: {},
         oldest: recent.length < ACTIVITY_PAGE ? 0 : (recent.at(-1)?.id ?? 0),
         uploads: this.allowUpload(IMAGE_UPLOAD, IMAGE_OPTIONS),
       }
-      if (!context.isConnected || !board) return state
+      if (!context.isConnected) return state
       this.subscribe(boardTopic(id))
       this.subscribe(BOARDS_TOPIC)
       this.subscribe(presenceTopic(id))
@@ -170,9 +171,6 @@ export const createBoardView = (boards: Boards) =>
 
     render(state: BoardState): Rendered {
       const { board, me, people, open } = state
-      if (!board) {
-        return html`<section class="card"><h2>No such board</h2><p><a href="/boards" live-navigate>All boards</a></p></section>`
-      }
       const card = open ? board.cards[open] : undefined
       const editors = open ? people.filter((p) => p.key !== me.key && p.editing.includes(open)) : []
       return html`<div class="board-page" id="board" live-hook="Cursor" data-board=${board.id} data-version=${board.version}>
@@ -199,9 +197,7 @@ export const createBoardView = (boards: Boards) =>
     }
 
     async handleParams(_params: Record<string, string>, url: URL): Promise<void> {
-      const { board } = this.state
-      if (!board) return
-      this.#setOpen(this.#openFrom(url, board))
+      this.#setOpen(this.#openFrom(url, this.state.board))
     }
 
     async handleInfo(message: unknown): Promise<void> {
@@ -254,7 +250,7 @@ export const createBoardView = (boards: Boards) =>
       move: on(Move, ({ card, column, index }) => this.#apply({ kind: 'move', card, column, index, by: this.state.me.name })),
       save: on(Save, async (form) => {
         const { open, board, bases } = this.state
-        if (!open || !board?.cards[open]) return
+        if (!open || !board.cards[open]) return
         const conflicts: Record<string, unknown> = { ...this.state.conflicts }
         const nextBases = { ...bases }
         for (const field of FIELD_NAMES) {
@@ -322,8 +318,8 @@ export const createBoardView = (boards: Boards) =>
       undo: () => this.#apply({ kind: 'undo-move', by: this.state.me.name }),
       'add-column': on(ColumnForm, ({ title }) => this.#apply({ kind: 'add-column', title, by: this.state.me.name })),
       older: async () => {
-        const { board, id, oldest } = this.state
-        if (!board || oldest === 0) return
+        const { id, oldest } = this.state
+        if (oldest === 0) return
         const page = await boards.activity(id, { before: oldest, limit: ACTIVITY_PAGE })
         this.stream('activity', page)
         this.#shown.push(...page.map((line) => line.id))
@@ -372,7 +368,7 @@ export const createBoardView = (boards: Boards) =>
 
     // Sets or clears a card's image; the one it replaces is deleted once the change is saved.
     async #attach(card: string, attachment: Attachment | null): Promise<void> {
-      const before = this.state.board?.cards[card]?.attachment
+      const before = this.state.board.cards[card]?.attachment
       const result = await this.#apply({ kind: 'attach', card, attachment, by: this.state.me.name })
       const replaced = result.ok ? result.board.cards[card] && before : undefined
       if (replaced && replaced.id !== attachment?.id) await boards.deleteImage(replaced.id).catch(() => {})
@@ -381,7 +377,7 @@ export const createBoardView = (boards: Boards) =>
     // Newer boards only: a broadcast may arrive after the reply that carried a newer one.
     #showBoard(board: Board): void {
       const shown = this.state.board
-      if (shown && board.version <= shown.version) return
+      if (board.version <= shown.version) return
       const { open } = this.state
       if (open && !board.cards[open]) {
         this.assign({ board, open: null, bases: {}, conflicts: {} })
@@ -394,14 +390,14 @@ export const createBoardView = (boards: Boards) =>
 
     #setOpen(open: string | null): void {
       const { board } = this.state
-      if (open === this.state.open || !board) return
+      if (open === this.state.open) return
       this.assign({ open, bases: open ? basesOf(board, open) : {}, conflicts: {} })
       this.#track({ editing: open ?? '', typing: '' })
     }
 
-    #openFrom(url: URL, board: Board | null): string | null {
+    #openFrom(url: URL, board: Board): string | null {
       const card = url.searchParams.get('card')
-      return card && board?.cards[card] ? card : null
+      return card && board.cards[card] ? card : null
     }
 
     #track(change: { editing?: string; typing?: string }): void {

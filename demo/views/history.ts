@@ -5,7 +5,7 @@
  * user scrolls to the bottom). The server keeps neither list: the state is the tenant, a cursor
  * into the journal and which of the tenant's current alerts are acknowledged.
  */
-import { html, LiveView, type MountContext, type Rendered } from 'switchboard'
+import { html, LiveView, notFound, type MountContext, type Rendered } from 'switchboard'
 import {
   isTenantMessage,
   journalTopic,
@@ -111,10 +111,15 @@ export const createHistoryView = (fleet: Fleet, journal: Journal) =>
     }
 
     // From the path (`/history/south`), as the dashboard reads its URL: after a live patch the
-    // signed route params of a rejoin still name the tenant the page was loaded with.
+    // signed route params of a rejoin still name the tenant the page was loaded with. `/history`
+    // shows the first tenant; a tenant the fleet does not have is a 404 (live: that page loads).
     #tenantOf(url: URL): string {
-      const wanted = decodeURIComponent(/^\/history\/([^/]+)/.exec(url.pathname)?.[1] ?? '')
-      return fleet.find(wanted) ? wanted : (fleet.tenants[0]?.name ?? '')
+      const named = /^\/history\/([^/]+)/.exec(url.pathname)?.[1]
+      if (named === undefined) return fleet.tenants[0]?.name ?? ''
+      // Compared encoded: a malformed escape (`%E0`) is a tenant like any other, not a URIError.
+      const tenant = fleet.tenants.find((t) => encodeURIComponent(t.name) === named)
+      if (!tenant) throw notFound(`There is no tenant "${named}" to show the history of.`)
+      return tenant.name
     }
 
     // Streams the tenant from scratch (a reset on a switch), subscribed when connected.

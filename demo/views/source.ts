@@ -3,8 +3,8 @@
  * alerts, live. A route of the demo's live session, so the dashboard's "Open page" link and the
  * nav bar move between it and the other views over the same socket, with no page load.
  */
-import { html, LiveView, loading, type AsyncResult, type MountContext, type Rendered } from 'switchboard'
-import { isTenantMessage, tenantTopic, type Fleet, type Snapshot } from '../sim/index.ts'
+import { html, LiveView, loading, notFound, type AsyncResult, type MountContext, type Rendered } from 'switchboard'
+import { hasSource, isTenantMessage, tenantTopic, type Fleet, type Snapshot } from '../sim/index.ts'
 import { historyChart } from './dashboard/chart.ts'
 import { formatReading, formatTime } from './dashboard/format.ts'
 import { dashboardHref } from './dashboard/url.ts'
@@ -38,10 +38,15 @@ const buildReport = (history: readonly number[], signal: AbortSignal): Promise<R
 export const createSourceView = (fleet: Fleet) =>
   class SourceView extends LiveView<SourceState> {
     async mount({ params, url, isConnected }: MountContext): Promise<SourceState> {
-      const wanted = url.searchParams.get('tenant') ?? ''
-      const tenant = fleet.find(wanted)?.name ?? fleet.tenants[0]?.name ?? ''
-      if (isConnected) this.subscribe(tenantTopic(tenant))
+      const wanted = url.searchParams.get('tenant')
+      const config = wanted === null ? fleet.tenants[0] : fleet.find(wanted)
       const sourceId = params.id ?? ''
+      // The page answers 404 with this message; live, the browser loads that page.
+      if (!config || !hasSource(config, sourceId)) {
+        throw notFound(`There is no source "${sourceId}"${config ? ` in ${config.label}` : ` and no tenant "${wanted}"`}.`)
+      }
+      const tenant = config.name
+      if (isConnected) this.subscribe(tenantTopic(tenant))
       const snapshot = await fleet.snapshot(tenant)
       const history = snapshot.sources.find((s) => s.id === sourceId)?.history ?? []
       this.assignAsync('report', async (signal) => ({ report: await buildReport(history, signal) }))

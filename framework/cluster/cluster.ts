@@ -24,6 +24,7 @@ import { Membership, type MembershipOptions } from './membership.ts'
 import { NamedProcesses } from './names.ts'
 import { RedisCoordinator } from './redis-coordinator.ts'
 import { Rpc } from './rpc.ts'
+import { checkUnclaimed, StoreClaim } from './store-claim.ts'
 import { workerTransport } from './worker-transport.ts'
 
 /** Options of `Cluster.start`. */
@@ -42,7 +43,11 @@ export type ClusterOptions = MembershipOptions & {
   readonly pubsub?: PubSub
   /** Default: Redis with `redisUrl`, the primary in a worker, else in this process. */
   readonly coordinator?: Coordinator
-  /** Where persistent state goes: a store or `openStore` URL; default SQLite in `./data`. */
+  /**
+   * Where persistent state goes: a store or `openStore` URL; default SQLite in `./data`, opened
+   * on first use. Given, it is opened and claimed at start: a store that another cluster uses is
+   * `cluster.store-in-use` (see docs/cluster.md, "One cluster per store").
+   */
   readonly store?: StateStore | string
   /** How long a name's lease lasts without a renew; default 10 000. */
   readonly leaseTtlMs?: number
@@ -93,8 +98,13 @@ export class Cluster {
   readonly #rpc: Rpc
   readonly #callTimeoutMs: number
   readonly #owns: { pubsub: boolean; coordinator: boolean }
+  readonly #timing: { ttlMs: number; renewMs: number }
+  readonly #onError: (error: unknown) => void
   #store: Promise<StateStore> | undefined
   #storeOption: StateStore | string | undefined
+  // The store once opened (to close it if this node opened it) and this node's claim on it.
+  #opened: StateStore | undefined
+  #claim: StoreClaim | undefined
   #isClosed = false
 
   private constructor(parts: {
@@ -117,6 +127,7 @@ export class Cluster {
     this.#coordinator = coordinator
     this.#owns = parts.owns
     this.#storeOption = options.store
+    this.#timing = { ttlMs, renewMs }
     this.#callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS
     this.membership = new Membership(coordinator, { node, epoch }, options)
     const report = options.onError ?? ((error: unknown) => console.error('[switchboard] cluster:', error))
@@ -129,6 +140,7 @@ export class Cluster {
         // Nothing is left to tell.
       }
     }
+    this.#onError = onError
     this.#names = new NamedProcesses({
       node,
       self: memberId({ node, epoch }),
@@ -137,6 +149,7 @@ export class Cluster {
       // A margin of a tenth of the TTL absorbs timer lateness and the stop itself.
       timing: { ttlMs, renewMs, marginMs: Math.max(20, ttlMs / 10) },
       store: () => this.#openStore(),
+      storeLost: () => this.#claim?.lost,
       onError,
     })
     this.#rpc = new Rpc(pubsub, memberId({ node, epoch }), (request) => this.#names.handle(request))
@@ -170,10 +183,17 @@ export class Cluster {
     const pubsub = options.pubsub ?? new PubSub(adapter ? { adapter } : {})
     const owns = { pubsub: options.pubsub === undefined, coordinator: options.coordinator === undefined }
     const cluster = new Cluster({ node, epoch, pubsub, coordinator, owns, options })
-    // A coordinator made here (no Redis, no primary, none given) serves this node alone. Leases
-    // keep one owner per name either way; the wait only helps nodes started together to see
-    // each other before they place names, and here there are none.
-    await cluster.#start(options.coordinator === undefined && options.redisUrl === undefined && worker === undefined)
+    try {
+      // A coordinator made here (no Redis, no primary, none given) serves this node alone. Leases
+      // keep one owner per name either way; the wait only helps nodes started together to see
+      // each other before they place names, and here there are none.
+      await cluster.#start(options.coordinator === undefined && options.redisUrl === undefined && worker === undefined)
+      // A store the app names is claimed now, so a second process on it is refused at start.
+      if (options.store !== undefined) await cluster.store()
+    } catch (error) {
+      await cluster.close()
+      throw error
+    }
     return cluster
   }
 
@@ -208,6 +228,7 @@ export class Cluster {
   /**
    * The store this node keeps persistent state in (opened on first use): give it to the server
    * too (`new Switchboard({ store: cluster.store() })`) so durable views resume on any node.
+   * Rejects with `cluster.store-in-use` when another cluster uses the store.
    */
   store(): Promise<StateStore> {
     return this.#openStore()
@@ -228,9 +249,12 @@ export class Cluster {
     await this.#names.close()
     this.#rpc.close()
     await this.membership.close()
+    await this.#store?.catch(() => {}) // an open under way settles before what it uses closes
+    // The last node of its coordinator frees the store at once; the others leave it to them.
+    if (this.#claim) await this.#claim.close(await this.#isLastNode())
     if (this.#owns.pubsub) await this.pubsub.close()
     if (this.#owns.coordinator) await this.#coordinator.close()
-    if (this.#store && typeof this.#storeOption !== 'object') await (await this.#store).close()
+    if (this.#opened && typeof this.#storeOption !== 'object') await this.#opened.close()
   }
 
   async #start(isAlone: boolean): Promise<void> {
@@ -240,9 +264,38 @@ export class Cluster {
   }
 
   #openStore(): Promise<StateStore> {
-    const option = this.#storeOption
-    this.#store ??= typeof option === 'object' ? Promise.resolve(option) : openStore(option)
+    this.#store ??= this.#openAndClaim()
     return this.#store
+  }
+
+  // Opens the store, then claims it unless only this process can open it (memory). A refusal
+  // stays: every later use of the store gets the same cluster.store-in-use.
+  async #openAndClaim(): Promise<StateStore> {
+    const option = this.#storeOption
+    const store = typeof option === 'object' ? option : await openStore(option)
+    if (typeof option !== 'object') this.#opened = store
+    if (store.kind === 'memory') return store
+    const coordinator = this.#coordinator
+    if (!coordinator.localOwner) {
+      await checkUnclaimed(store)
+      return store
+    }
+    this.#claim = await StoreClaim.take(store, {
+      owner: await coordinator.localOwner(),
+      node: this.node,
+      ...this.#timing,
+      onLost: (error) => {
+        this.#onError(error)
+        this.#names.storeLost(error)
+      },
+    })
+    if (this.#isClosed) await this.#claim.close(false) // closed while it was being taken
+    return store
+  }
+
+  async #isLastNode(): Promise<boolean> {
+    const members = await this.#coordinator.members().catch(() => null)
+    return members !== null && members.every((m) => m.node === this.node && m.epoch === this.epoch)
   }
 }
 

@@ -29,6 +29,9 @@ export type LeaseReply =
 /** The three things done to a lease, in one atomic step each. */
 export type LeaseOp = 'acquire' | 'renew' | 'release'
 
+/** A process-held coordinator: its id, and the pid of the process holding it. */
+export type LocalOwner = { readonly id: string; readonly pid: number }
+
 /** A name that should run somewhere, and the kind of process that runs it. */
 export type WantedName = { readonly name: string; readonly kind: string }
 
@@ -60,6 +63,13 @@ export interface Coordinator {
   unwant(name: string): Promise<void>
   /** Every wanted name. */
   wanted(): Promise<WantedName[]>
+  /**
+   * Only on a coordinator held by one process (the node's own, the workers' primary): who holds
+   * it, the same answer for every node it serves. Those nodes claim a shared store under its id
+   * (store-claim.ts), since their fencing tokens mean nothing to another coordinator's nodes.
+   * A coordinator that processes share over the network (Redis) has none.
+   */
+  localOwner?(): Promise<LocalOwner>
   close(): Promise<void>
 }
 

@@ -5,6 +5,7 @@ export type {
   LeaseHolder,
   LeaseOp,
   LeaseReply,
+  LocalOwner,
   Member,
   MemberRecord,
   WantedName,

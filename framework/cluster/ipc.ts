@@ -21,6 +21,7 @@ import type {
   LeaseHolder,
   LeaseOp,
   LeaseReply,
+  LocalOwner,
   Member,
   MemberRecord,
   WantedName,
@@ -35,6 +36,8 @@ export type IpcMessage =
   // topic when a worker's adapter asks (`interests`) as it starts listening
   | { sb: 'interest'; topic: string; others: number }
   | { sb: 'interests' }
+  // A worker's start was refused for a reason every worker would meet (workers.ts)
+  | { sb: 'refused'; code: string }
   | { sb: 'coord'; id: number; method: CoordinatorMethod; args: unknown[] }
   | { sb: 'coord-reply'; id: number; ok: true; value: unknown }
   | { sb: 'coord-reply'; id: number; ok: false; code: string; message: string }
@@ -50,6 +53,7 @@ export const COORDINATOR_METHODS = [
   'want',
   'unwant',
   'wanted',
+  'localOwner',
 ] as const
 export type CoordinatorMethod = (typeof COORDINATOR_METHODS)[number]
 
@@ -192,6 +196,10 @@ export class IpcCoordinator implements Coordinator {
   }
   wanted(): Promise<WantedName[]> {
     return this.#call('wanted', []) as Promise<WantedName[]>
+  }
+  /** The primary's coordinator and pid: every worker of one machine claims a store as one. */
+  localOwner(): Promise<LocalOwner> {
+    return this.#call('localOwner', []) as Promise<LocalOwner>
   }
 
   async close(): Promise<void> {

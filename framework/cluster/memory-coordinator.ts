@@ -2,6 +2,7 @@
  * The coordinator held in one process: the single node's own (no service needed), and the
  * primary's for the workers of one machine. Same rules as the Redis one, with a monotonic clock.
  */
+import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { LiveError } from '../errors.ts'
 import {
@@ -9,6 +10,7 @@ import {
   type Coordinator,
   type LeaseHolder,
   type LeaseOp,
+  type LocalOwner,
   type LeaseReply,
   type Member,
   type MemberRecord,
@@ -25,6 +27,8 @@ export class MemoryCoordinator implements Coordinator {
   #leases = new Map<string, Lease>()
   #wanted = new Map<string, string>()
   #isClosed = false
+  // Tells this coordinator's nodes from those of another process's on a store they share.
+  readonly #id = randomUUID()
 
   async newEpoch(): Promise<number> {
     this.#assertOpen()
@@ -91,6 +95,10 @@ export class MemoryCoordinator implements Coordinator {
   async wanted(): Promise<WantedName[]> {
     this.#assertOpen()
     return [...this.#wanted].map(([name, kind]) => ({ name, kind }))
+  }
+
+  async localOwner(): Promise<LocalOwner> {
+    return { id: this.#id, pid: process.pid }
   }
 
   async close(): Promise<void> {

@@ -50,6 +50,8 @@ export type NamesContext = {
   readonly membership: Membership
   readonly timing: LeaseTiming
   readonly store: () => Promise<StateStore>
+  /** Set once another cluster took the store over: persistent kinds no longer start here. */
+  readonly storeLost: () => LiveError | undefined
   readonly onError: (error: unknown) => void
 }
 
@@ -67,6 +69,8 @@ export class NamedProcesses {
   readonly #freeSince = new Map<string, number>()
   readonly #crashes = new Map<string, number[]>()
   readonly #fenced = new WeakSet<Process>()
+  // Persistent names this node's tokens can never write again (see #refuse), with the reason.
+  readonly #refused = new Map<string, LiveError>()
   #rpc: Rpc | undefined
   #reconciler: NodeJS.Timeout | undefined
   #isClosing = false
@@ -82,6 +86,16 @@ export class NamedProcesses {
     this.#leases.start()
     this.#reconciler = setInterval(() => void this.#reconcile(), this.#ctx.timing.renewMs)
     this.#reconciler.unref()
+  }
+
+  /**
+   * Another cluster took the store over: stops every local persistent process now, as a lost
+   * lease does, so this node never writes over that cluster's state.
+   */
+  storeLost(error: LiveError): void {
+    for (const name of this.#local.names()) {
+      if (this.#kinds.get(kindName(name))?.persist) this.#fence(name, error)
+    }
   }
 
   /** Registers a kind; names `kind/<id>` run its behaviour. */
@@ -245,6 +259,8 @@ export class NamedProcesses {
   async #takeOver(name: string): Promise<LeaseHolder | null> {
     if (this.#isClosing) throw new LiveError('cluster.closed', 'the cluster node is closing')
     const spec = this.#kindOf(name)
+    const refused = spec.persist ? (this.#ctx.storeLost() ?? this.#refused.get(name)) : undefined
+    if (refused) throw refused
     const reply = await this.#leases.acquire(name)
     if (!reply.ok) return reply.holder
     const mine = { holder: this.#ctx.self, token: reply.token }
@@ -254,7 +270,7 @@ export class NamedProcesses {
       process = await this.#spawn(name, spec, reply.token)
     } catch (error) {
       await this.#leases.release(name)
-      throw error
+      throw this.#refuse(name, error)
     }
     this.#local.register(name, process)
     process.onExit((reason) => this.#exited(name, process, reason))
@@ -297,14 +313,43 @@ export class NamedProcesses {
   }
 
   #lost(name: string, reason: LossReason): void {
+    this.#fence(name, new LiveError('cluster.fenced', `"${name}" stopped on ${this.#ctx.node}: its lease was ${reason}`))
+  }
+
+  #fence(name: string, reason: LiveError): void {
     const process = this.#local.whereis(name)
     if (!process) return
     this.#fenced.add(process)
     this.#local.unregister(name)
-    this.#ctx.onError(
-      new LiveError('cluster.fenced', `"${name}" stopped on ${this.#ctx.node}: its lease was ${reason}`),
-    )
+    if (reason.code === 'cluster.fenced') this.#ctx.onError(reason) // a lost store is told once, by the cluster
+    else this.#leases.release(name).catch(this.#ctx.onError)
     process.stop('shutdown').catch(this.#ctx.onError) // stop does not reject; reported if it ever did
+  }
+
+  /**
+   * A start whose claim of the stored state met a newer token (`store.stale-write`), or whose
+   * store another cluster uses (`cluster.store-in-use`), fails the same way on every try: this
+   * coordinator's tokens stay below the other cluster's. It is told once, then every start of
+   * the name fails at once with that error instead of trying (and reporting) every renew period.
+   */
+  #refuse(name: string, error: unknown): unknown {
+    if (!(error instanceof LiveError)) return error
+    if (error.code === 'cluster.store-in-use') {
+      if (!this.#refused.has(name)) this.#ctx.onError(error)
+      this.#refused.set(name, error)
+      return error
+    }
+    if (error.code !== 'store.stale-write') return error
+    const refused = new LiveError(
+      'cluster.store-in-use',
+      `"${name}" was written with a newer token than ${this.#ctx.node} holds: another cluster writes this store. ` +
+        'Give each cluster its own store, or run the processes as one cluster (one Redis, or startCluster workers); ' +
+        'restart this one to use the store again',
+      { cause: error },
+    )
+    this.#ctx.onError(refused)
+    this.#refused.set(name, refused)
+    return refused
   }
 
   async #stopLocal(name: string): Promise<void> {
@@ -315,7 +360,7 @@ export class NamedProcesses {
   async #reconcile(): Promise<void> {
     if (this.#isClosing) return
     try {
-      const wanted = (await this.#ctx.coordinator.wanted()).filter((w) => this.#kinds.has(w.kind))
+      const wanted = (await this.#ctx.coordinator.wanted()).filter((w) => this.#isStartable(w.name, w.kind))
       const holders = await this.#ctx.coordinator.holders(wanted.map((w) => w.name))
       const now = performance.now()
       const names = new Set<string>()
@@ -333,6 +378,13 @@ export class NamedProcesses {
     } catch {
       // The coordinator is away; leases decide what runs until it is back.
     }
+  }
+
+  // A wanted name of a kind defined here, unless its starts are refused (see #refuse).
+  #isStartable(name: string, kind: string): boolean {
+    const spec = this.#kinds.get(kind)
+    if (!spec) return false
+    return !spec.persist || (this.#ctx.storeLost() === undefined && !this.#refused.has(name))
   }
 
   #kindOf(name: string): ProcessKind {

@@ -5,6 +5,10 @@
  * leases, wanted names) in memory, so pub/sub, presence and named processes span the workers
  * with no Redis and no change to the app. A worker that dies is forked again.
  *
+ * A worker whose `start` rejects with `cluster.store-in-use` (another cluster uses the store, see
+ * store-claim.ts) is one every worker would repeat: the primary forks no more, stops the others
+ * and sets a failing `process.exitCode`, so the whole app ends instead of re-forking each second.
+ *
  * With `workers: 1` (or 0/undefined), `start` simply runs in this process.
  */
 import nodeCluster, { type Worker } from 'node:cluster'
@@ -40,8 +44,20 @@ export const startCluster = async <R>(
   if (!Number.isInteger(count) || count < 0) {
     throw new LiveError('cluster.bad-option', `workers must be 'auto' or an integer >= 0, got ${count}`)
   }
-  if (count <= 1 || nodeCluster.isWorker) return start()
+  if (nodeCluster.isWorker) return start().catch((error: unknown) => tellRefused(error))
+  if (count <= 1) return start()
   return runPrimary(count)
+}
+
+// Tells the primary that this worker's start was refused for a reason every worker shares.
+// Resolves once the message is out, so an app that exits on the error does not drop it.
+const tellRefused = async (error: unknown): Promise<never> => {
+  const send = process.send?.bind(process)
+  if (send && error instanceof LiveError && error.code === 'cluster.store-in-use') {
+    const message: IpcMessage = { sb: 'refused', code: error.code }
+    await new Promise<void>((resolve) => void send(message, undefined, {}, () => resolve()))
+  }
+  throw error
 }
 
 // Forks `count` workers and serves them; a worker slot keeps its node name across restarts.
@@ -51,6 +67,12 @@ const runPrimary = (count: number): Primary => {
   const fork = (slot: number): void => {
     const worker = nodeCluster.fork({ SWITCHBOARD_WORKER: String(slot) })
     hub.add(worker)
+    worker.on('message', (message: unknown) => {
+      if (asIpcMessage(message)?.sb !== 'refused' || isStopping) return
+      isStopping = true
+      process.exitCode = 1
+      for (const other of hub.workers()) if (other !== worker) other.process.kill('SIGTERM')
+    })
     worker.on('exit', () => {
       hub.remove(worker)
       // A crash loop must not fork as fast as it can: one second between restarts.

@@ -1,6 +1,6 @@
 export { Switchboard } from './switchboard.ts'
 export type { RoutesOptions, RouteTarget, SwitchboardOptions } from './switchboard.ts'
-export type { PageOptions } from './page-render.ts'
+export type { NotFoundPage, PageOptions } from './page-render.ts'
 export { defaultLayout, PAGE_LOADING_STYLE } from './layout.ts'
 export { DEVELOPMENT_SECRET_FILE, developmentSecret } from './development-secret.ts'
 export type { DevelopmentSecretOptions } from './development-secret.ts'

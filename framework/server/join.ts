@@ -5,11 +5,18 @@
  */
 import { LiveError } from '../errors.ts'
 import { VIEW_TOPIC_PREFIX } from '../socket/index.ts'
-import { latestClass, pageUrl, type DurableJoin, type MountContext, type ViewClass } from '../view/index.ts'
+import {
+  latestClass,
+  pageUrl,
+  RELOAD_GUARD_MS,
+  type DurableJoin,
+  type MountContext,
+  type ViewClass,
+} from '../view/index.ts'
 import { readFlash } from './flash-cookie.ts'
 import type { LiveSessions } from './navigate.ts'
 import { matchRoute } from './route-params.ts'
-import { csrfBinding, safeEqual, signToken, verifyToken } from './token.ts'
+import { csrfBinding, safeEqual, signToken, verifyToken, type TokenClaims } from './token.ts'
 
 /** The views a server routes, each under one name (`Counter`, `Counter2` for a second class so named). */
 export class ViewRegistry {
@@ -70,10 +77,16 @@ export const authorizeJoin = (
   }
   // A durable view's snapshot is named by the signed root: only this page's token reaches it.
   const durable: DurableJoin = { key: `view:${claims.v}:${claims.i}`, seen: versionOf(payload.sv), resume: !isNavigate }
-  if (!isNavigate) return { View, context, durable }
+  if (!isNavigate) return { View, context, durable, reloadOnNotFound: isPastFirstJoins(claims) }
   const token = signToken(secret, claims)
-  return { View, context, durable, reply: liveSessions.reply(claims, View, token) }
+  // A navigate that finds nothing fails: the client then loads the URL as a page (not-found.ts).
+  return { View, context, durable, reply: liveSessions.reply(claims, View, token), reloadOnNotFound: false }
 }
+
+// A page rendered RELOAD_GUARD_MS ago or more may be reloaded by a join that finds nothing;
+// a newer one may be the page that reload would give again (view/not-found.ts).
+const isPastFirstJoins = (claims: TokenClaims, now = Date.now()): boolean =>
+  claims.t === undefined || now - claims.t >= RELOAD_GUARD_MS
 
 const parseUrl = (value: unknown): URL => {
   const url = pageUrl(value)

@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto'
 import type { Context, Handler } from 'hono'
 import { routePath } from 'hono/route'
 import { LiveError } from '../errors.ts'
-import { renderToString, type Rendered } from '../template/index.ts'
-import { latestClass, renderDead, type MountContext, type ViewClass } from '../view/index.ts'
+import { html, renderToString, type Rendered } from '../template/index.ts'
+import { latestClass, renderDead, type DeadRender, type MountContext, type ViewClass } from '../view/index.ts'
 import { devClientTag } from './dev-socket.ts'
 import { putFlashCookie, takeFlashCookie } from './flash-cookie.ts'
 import { defaultLayout, pageTitle, renderFlash, type Layout } from './layout.ts'
@@ -24,7 +24,20 @@ export type PageOptions = {
   readonly layout?: Layout
   /** Session data for the view, e.g. the signed-in user; signed into the page token. */
   readonly session?: (c: Context) => Record<string, unknown> | Promise<Record<string, unknown>>
+  /**
+   * What the page shows, inside its layout, when a view's mount or handleParams threw
+   * `notFound(message)`; it is answered 404, titled "Not found". Default: a heading and the
+   * message. `html` escapes the message as any value.
+   *
+   * ```ts
+   * notFound: ({ message }) => html`<h1>Nothing here</h1><p>${message}</p><a href="/">Home</a>`
+   * ```
+   */
+  readonly notFound?: (page: NotFoundPage) => Rendered
 }
+
+/** What a page's `notFound` option is given: notFound()'s message and the URL requested. */
+export type NotFoundPage = { readonly message: string; readonly url: URL }
 
 /** What a page's render needs of its server. */
 export type PageServer = {
@@ -64,43 +77,65 @@ export const renderPage = (server: PageServer, page: PageSpec): Handler => {
     // latestClass: under the dev server, a reloaded class replaces the one routed here.
     const renders = await Promise.all(page.views.map((View) => renderDead(latestClass(View), context)))
     const roots: string[] = []
+    const issuedAt = Date.now()
     for (const [n, render] of renders.entries()) {
       // Nothing of a page whose mount redirected may reach the browser (issue 10, item 9).
       if (render.kind === 'redirect') {
         if (render.flash) putFlashCookie(c, config.secret, render.flash)
         return c.redirect(render.location, 302)
       }
-      const claims = { routeParams, route, liveSession }
+      // Nor of a page one of whose views names nothing: the layout and the message, 404.
+      if (render.kind === 'not-found') {
+        const page = { message: render.message, url }
+        const body = renderToString(options.notFound?.(page) ?? defaultNotFound(page))
+        return c.html(pageDocument(server, options, { title: 'Not found', body, csrf, renders: [render] }), 404)
+      }
+      const claims = { routeParams, route, liveSession, issuedAt }
       roots.push(liveRoot(config, names[n] as string, render.rendered, context, claims, csrf))
     }
-    const layout = options.layout ?? defaultLayout
-    const document = layout({
-      title: pageTitle(renders, () =>
-        typeof options.title === 'function' ? options.title(c) : (options.title ?? names.join(' ')),
-      ),
-      head: server.isDev ? `${options.head ?? ''}${devClientTag(config.scriptUrl)}` : (options.head ?? ''),
-      body: roots.join('\n'),
-      csrfToken: csrf,
-      scriptUrl: config.scriptUrl,
-      socketPath: config.socketPath,
-      flash: renderFlash(renders),
-    })
-    // Without the meta the client dials the default path and the page hangs in sb-loading.
-    if (config.socketPath !== DEFAULT_SOCKET_PATH && !document.includes('sb-socket')) {
-      throw new LiveError(
-        'server.bad-config',
-        `socketPath is ${config.socketPath} but the layout prints no <meta name="sb-socket">; add it from LayoutParts.socketPath`,
-      )
-    }
-    return c.html(document)
+    const title = pageTitle(renders, () =>
+      typeof options.title === 'function' ? options.title(c) : (options.title ?? names.join(' ')),
+    )
+    return c.html(pageDocument(server, options, { title, body: roots.join('\n'), csrf, renders }))
   }
 }
+
+// What the layout needs besides the page's options.
+type DocumentParts = { title: string; body: string; csrf: string; renders: readonly DeadRender[] }
+
+// The page's document: its layout around `body`, with the flash of `renders`.
+const pageDocument = (server: PageServer, options: PageOptions, { title, body, csrf, renders }: DocumentParts): string => {
+  const { config } = server
+  const layout = options.layout ?? defaultLayout
+  const document = layout({
+    title,
+    head: server.isDev ? `${options.head ?? ''}${devClientTag(config.scriptUrl)}` : (options.head ?? ''),
+    body,
+    csrfToken: csrf,
+    scriptUrl: config.scriptUrl,
+    socketPath: config.socketPath,
+    flash: renderFlash(renders),
+  })
+  // Without the meta the client dials the default path and the page hangs in sb-loading.
+  if (config.socketPath !== DEFAULT_SOCKET_PATH && !document.includes('sb-socket')) {
+    throw new LiveError(
+      'server.bad-config',
+      `socketPath is ${config.socketPath} but the layout prints no <meta name="sb-socket">; add it from LayoutParts.socketPath`,
+    )
+  }
+  return document
+}
+
+// The body of a page whose view threw notFound(), when the page has no `notFound` option.
+const defaultNotFound = ({ message }: NotFoundPage): Rendered =>
+  html`<section class="sb-not-found"><h1>Not found</h1><p>${message}</p></section>`
 
 // What a page's root token signs beside the view, session and browser.
 type RootClaims = {
   readonly routeParams: Record<string, string>
   readonly route: string
   readonly liveSession: string | undefined
+  readonly issuedAt: number
 }
 
 // A live root: the dead-rendered HTML in an element carrying the token its join presents.
@@ -109,7 +144,7 @@ const liveRoot = (
   name: string,
   rendered: Rendered,
   context: MountContext,
-  { routeParams, route, liveSession }: RootClaims,
+  { routeParams, route, liveSession, issuedAt }: RootClaims,
   csrf: string,
 ): string => {
   const id = `sb-${randomBytes(6).toString('base64url')}`
@@ -122,7 +157,8 @@ const liveRoot = (
     ...(route ? { r: route } : {}),
     ...(liveSession ? { l: liveSession } : {}),
     c: csrfBinding(config.secret, csrf),
-    exp: Date.now() + config.tokenMaxAgeMs,
+    t: issuedAt,
+    exp: issuedAt + config.tokenMaxAgeMs,
   })
   // The root of a live session's page is the one a live navigate replaces (`data-sb-main`).
   const main = liveSession ? ' data-sb-main' : ''

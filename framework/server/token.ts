@@ -24,6 +24,8 @@ export type TokenClaims = {
   readonly l?: string
   /** A hash of the browser's CSRF cookie: the token only joins from that browser. */
   readonly c: string
+  /** When the page was rendered, epoch ms (a live navigate keeps it); absent in older tokens. */
+  readonly t?: number
   /** Expiry, epoch ms. */
   readonly exp: number
 }

@@ -8,12 +8,11 @@ import { StaticsCache } from '../diff/index.ts'
 import { defaultReporter, reportJoinFailure, type ErrorContext } from '../runtime/index.ts'
 import { now, onDiff, onError, onEvent, onJoin, onLeave, onRateLimit, onSlowConsumer } from '../telemetry/index.ts'
 import {
+  mountJoined,
   pageUrl,
-  ViewProcess,
-  type DurableJoin,
-  type MountContext,
+  type ViewProcess,
   type RenderOutput,
-  type ViewClass,
+  type ViewJoinSpec,
   type ViewReply,
   type ViewServices,
 } from '../view/index.ts'
@@ -41,18 +40,15 @@ import { UploadRouter } from './upload-router.ts'
  * `binding` is the connection's browser binding (ConnectionOptions.binding). `reply` holds
  * members the join's reply carries beside the tree: a live navigate's `"tk"` (the root's token
  * from then on) and, for a view without a title(), the page's `"ti"`. `durable` names the
- * snapshot a durable view keeps and may resume (framework/view/durable.ts).
+ * snapshot a durable view keeps and may resume (framework/view/durable.ts). `reloadOnNotFound`:
+ * a mount that throws notFound() sends the browser to load the page instead of failing the join
+ * (framework/view/not-found.ts).
  */
 export type ViewAuthorizer = (
   topic: string,
   payload: Record<string, unknown>,
   binding: string,
-) => Promise<{
-  View: ViewClass
-  context: MountContext
-  reply?: Readonly<Record<string, string>>
-  durable?: DurableJoin
-}>
+) => Promise<ViewJoinSpec & { reply?: Readonly<Record<string, string>> }>
 
 /** Everything a connection is given by the server. */
 export type ConnectionOptions = {
@@ -329,10 +325,11 @@ export class Connection implements JoinHost {
     let process: ViewProcess | undefined
     let output: RenderOutput
     try {
-      const { binding = '', authorizeView } = this.#options
-      const { View, context, reply, durable } = await authorizeView(frame.topic, frame.payload, binding)
-      process = new ViewProcess(View, this.#options.services, joined)
-      output = withMembers(await process.mount(context, durable), reply)
+      const { binding = '', authorizeView, services } = this.#options
+      const join = await authorizeView(frame.topic, frame.payload, binding)
+      const mounted = await mountJoined(join, services, joined)
+      process = mounted.process
+      output = withMembers(mounted.output, join.reply)
     } catch (error) {
       reportJoinFailure(this.#options.services.report ?? defaultReporter, error, frame.topic)
       return this.#joinFailed(joined, frame, asLiveError(error))

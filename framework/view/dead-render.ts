@@ -5,6 +5,7 @@
  * answer 302 and never render what it protects (issue 10, item 9), as it does live.
  */
 import { DeadComponents, renderIn } from '../component/index.ts'
+import { isLiveError } from '../errors.ts'
 import type { Rendered } from '../template/index.ts'
 import { LiveView, type MountContext, type PresenceListing, type ViewClass, type ViewHost } from './live-view.ts'
 import { PageMeta, type Flash } from './page-meta.ts'
@@ -24,19 +25,23 @@ export type DeadRender =
       readonly flash?: Flash
     }
   | { readonly kind: 'redirect'; readonly location: string; readonly flash?: Flash }
+  /** mount or handleParams threw notFound(message): the page answers 404 (not-found.ts). */
+  | { readonly kind: 'not-found'; readonly message: string; readonly flash?: Flash }
 
 /**
  * Mounts and renders a view once without a socket (the dead render of a page request). A
- * `redirect`, `pushPatch` or `pushNavigate` in mount or handleParams stops it before render.
+ * `redirect`, `pushPatch` or `pushNavigate` in mount or handleParams stops it before render, and
+ * so does `notFound()` thrown there.
  */
 export const renderDead = async (View: ViewClass, context: MountContext): Promise<DeadRender> => {
   const view = new View()
   const host = new DeadHost(context.url)
   for (const [kind, message] of Object.entries(context.flash ?? {})) host.putFlash(kind, message)
   LiveView.attachHost(view, host)
-  await mountState(view, context, () => host.location !== null)
+  const missing = await mountOrMissing(view, context, host)
   const pending = host.meta.pendingFlash()
   const flash = pending ? { flash: pending } : {}
+  if (missing !== null) return { kind: 'not-found', message: missing, ...flash }
   if (host.location !== null) return { kind: 'redirect', location: host.location, ...flash }
   // Components render inline, with the cids live views of the class give them (cids.ts).
   const components = new DeadComponents(View)
@@ -49,14 +54,26 @@ export const renderDead = async (View: ViewClass, context: MountContext): Promis
 
 /**
  * The state a view of `View` mounts with, without a socket (as for a page request), or null
- * when its mount redirects. The dev server compares a reloaded class's state with the old one's.
+ * when its mount redirects or says notFound(). The dev server compares a reloaded class's state
+ * with the old one's.
  */
 export const mountDeadState = async (View: ViewClass, context: MountContext): Promise<object | null> => {
   const view = new View()
   const host = new DeadHost(context.url)
   LiveView.attachHost(view, host)
-  await mountState(view, { ...context, isConnected: false }, () => host.location !== null)
-  return host.location === null ? view.state : null
+  const missing = await mountOrMissing(view, { ...context, isConnected: false }, host)
+  return host.location === null && missing === null ? view.state : null
+}
+
+// Mounts as mountState does; the message of a notFound() thrown there, or null.
+const mountOrMissing = async (view: LiveView<object>, context: MountContext, host: DeadHost): Promise<string | null> => {
+  try {
+    await mountState(view, context, () => host.location !== null)
+    return null
+  } catch (error) {
+    if (isLiveError(error, 'view.not-found')) return error.detail
+    throw error
+  }
 }
 
 const noop = (): void => {}

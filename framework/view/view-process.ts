@@ -6,7 +6,7 @@
  */
 import { componentHandler, Components, renderIn } from '../component/index.ts'
 import type { ComponentCall, ComponentClass, ComponentScope } from '../component/index.ts'
-import { LiveError } from '../errors.ts'
+import { isLiveError, LiveError } from '../errors.ts'
 import { diffTree, encodeNode, type TemplateSink } from '../diff/index.ts'
 import type { PubSub } from '../pubsub/index.ts'
 import { handlerFor, replyJson, runHandler } from '../schema/index.ts'
@@ -206,7 +206,8 @@ export class ViewProcess implements ViewHost, ComponentScope, HotProcess {
     } catch (error) {
       if (onMount.hasSubscribers) this.#mounted(startedAt, false)
       if (this.#status !== 'ended') this.#release('mount failed')
-      throw asCrash(this.view, 'mount', error)
+      // notFound() is an answer, not a crash: the join (not-found.ts) decides what follows.
+      throw isLiveError(error, 'view.not-found') ? error : asCrash(this.view, 'mount', error)
     }
   }
 
@@ -356,7 +357,18 @@ export class ViewProcess implements ViewHost, ComponentScope, HotProcess {
       this.#routeParams = routeParams
     }
     this.#href = url.href
-    return this.view.handleParams?.({ ...Object.fromEntries(url.searchParams), ...this.#routeParams }, url)
+    const params = { ...Object.fromEntries(url.searchParams), ...this.#routeParams }
+    // notFound() there sends the browser to load the URL, whose page answers 404 (not-found.ts).
+    const reload = (error: unknown): void => {
+      if (!isLiveError(error, 'view.not-found')) throw error
+      this.redirect(`${url.pathname}${url.search}`)
+    }
+    try {
+      const result = this.view.handleParams?.(params, url)
+      return result instanceof Promise ? result.catch(reload) : result
+    } catch (error) {
+      reload(error)
+    }
   }
 
   // No closure on the synchronous paths below: a broadcast runs #afterInfo once per view.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { html, LiveView, renderToString, type MountContext } from '../../../framework/index.ts'
-import { renderDead } from '../../../framework/view/index.ts'
+import { html, LiveView, notFound, renderToString, type MountContext } from '../../../framework/index.ts'
+import { mountDeadState, renderDead } from '../../../framework/view/index.ts'
 
 const context = (href: string, session: Record<string, unknown> = {}): MountContext => {
   const url = new URL(href)
@@ -88,5 +88,33 @@ describe('renderDead', () => {
       }
       await expect(renderDead(Next, context('http://app.test/'))).rejects.toMatchObject({ code: 'view.bad-redirect' })
     }
+  })
+
+  it('answers not-found with the message and the flash, and never renders, when mount or handleParams throws notFound()', async () => {
+    let rendered = 0
+    class Item extends LiveView<{ id: string }> {
+      mount({ params }: MountContext) {
+        this.putFlash('info', 'looked it up')
+        if (params.in === 'mount') throw notFound(`no item "${params.id}"`)
+        return { id: params.id ?? '' }
+      }
+      handleParams({ in: where }: Record<string, string>) {
+        if (where === 'params') throw notFound('no such tab')
+      }
+      render() {
+        rendered++
+        return html`<p>item</p>`
+      }
+    }
+    expect(await renderDead(Item, context('http://app.test/?id=<x>&in=mount'))).toEqual({
+      kind: 'not-found',
+      message: 'no item "<x>"',
+      flash: { info: 'looked it up' },
+    })
+    expect(await renderDead(Item, context('http://app.test/?in=params'))).toMatchObject({ kind: 'not-found', message: 'no such tab' })
+    expect(rendered).toBe(0)
+    // The dev server's hot swap has no state to compare, as for a redirect.
+    expect(await mountDeadState(Item, context('http://app.test/?in=mount'))).toBeNull()
+    expect(await mountDeadState(Item, context('http://app.test/?id=7'))).toEqual({ id: '7' })
   })
 })
