@@ -130,6 +130,9 @@ export class LiveError extends Error {
   }
 }
 
+/** The message of a thrown value: an Error's own message, else the value as a string. */
+export const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
 /**
  * A value a client sent, as an error message shows it: short, and read without recursion. One
  * frame can nest arrays deeper (`[[[…]]]`) than JSON.stringify or String can walk, and a reason

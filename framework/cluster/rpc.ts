@@ -8,7 +8,7 @@
  * `cluster.call-timeout`. A request that reached a node which then died is never answered; the
  * deadline is all the asker learns, as with any call over a network.
  */
-import { ERRORS, LiveError, type ErrorCode } from '../errors.ts'
+import { type ErrorCode, errorMessage, ERRORS, LiveError } from '../errors.ts'
 import type { PubSub } from '../pubsub/index.ts'
 
 /** What a request asks of the node that holds `name`. */
@@ -117,7 +117,7 @@ const failure = (error: unknown): Wire => ({
   ok: false,
   code: error instanceof LiveError ? error.code : 'runtime.crashed',
   // The LiveError message already ends in its code; strip it, the receiver adds it again.
-  message: (error instanceof Error ? error.message : String(error)).replace(/ \([a-z]+\.[a-z-]+\)$/, ''),
+  message: errorMessage(error).replace(/ \([a-z]+\.[a-z-]+\)$/, ''),
 })
 
 const knownCode = (code: string): ErrorCode => (Object.hasOwn(ERRORS, code) ? (code as ErrorCode) : 'runtime.crashed')

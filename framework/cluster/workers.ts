@@ -55,7 +55,10 @@ const tellRefused = async (error: unknown): Promise<never> => {
   const send = process.send?.bind(process)
   if (send && error instanceof LiveError && error.code === 'cluster.store-in-use') {
     const message: IpcMessage = { sb: 'refused', code: error.code }
-    await new Promise<void>((resolve) => void send(message, undefined, {}, () => resolve()))
+    // The callback runs once the message is out, or with the error that kept it in: either way on.
+    await new Promise<void>((resolve) => {
+      send(message, undefined, {}, () => resolve())
+    })
   }
   throw error
 }

@@ -5,6 +5,7 @@
  * Node options go before the entry: `switchboard-dev --conditions=source demo/main.ts`.
  */
 import { runDevServer } from './runner.ts'
+import { errorMessage } from '../errors.ts'
 
 const argv = process.argv.slice(2)
 const at = argv.findIndex((arg) => !arg.startsWith('-'))
@@ -15,7 +16,7 @@ if (at === -1) {
 runDevServer({ entry: argv[at] as string, nodeOptions: argv.slice(0, at), args: argv.slice(at + 1) }).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`switchboard-dev: ${error instanceof Error ? error.message : String(error)}`)
+    console.error(`switchboard-dev: ${errorMessage(error)}`)
     process.exit(1)
   },
 )

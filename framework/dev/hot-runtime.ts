@@ -31,6 +31,7 @@ import {
 import type { FromHooks, ToHooks } from './loader-hooks.ts'
 import { ModuleGraph } from './module-graph.ts'
 import { VERSION_PARAM } from './module-url.ts'
+import { errorMessage } from '../errors.ts'
 
 /** Files changed within this long of each other are taken as one batch (one save, many events). */
 export const BATCH_MS = 15
@@ -200,7 +201,7 @@ export class HotRuntime {
   }
 
   #showError(title: string, error: unknown): void {
-    const message = error instanceof Error ? error.message : String(error)
+    const message = errorMessage(error)
     const stack = error instanceof Error ? (error.stack ?? message) : message
     this.#log(`[switchboard dev] ${title}: ${stack}`)
     this.#options.devMode.publish({ t: 'error', title, message, stack })

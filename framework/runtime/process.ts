@@ -4,7 +4,7 @@
  * Callers never hang: a call is answered, times out (`runtime.call-timeout`), or fails when the
  * process crashes (`runtime.crashed`) or stops (`runtime.process-down`) before answering.
  */
-import { LiveError } from '../errors.ts'
+import { errorMessage, LiveError } from '../errors.ts'
 import type {
   AnyProcessTypes,
   ArgsOf,
@@ -239,7 +239,7 @@ class Runner<T extends ProcessTypes> implements Process<T> {
     const error = isAbnormalExit(reason)
       ? new LiveError(
         'runtime.crashed',
-        `${this.#label()} crashed before replying: ${describe(reason.error)}`,
+        `${this.#label()} crashed before replying: ${errorMessage(reason.error)}`,
         { cause: reason.error },
       )
       : this.#downError()
@@ -269,6 +269,3 @@ class Runner<T extends ProcessTypes> implements Process<T> {
 }
 
 const noop = (): void => {}
-
-const describe = (error: unknown): string =>
-  error instanceof Error ? error.message : String(error)

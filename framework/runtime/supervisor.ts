@@ -6,8 +6,8 @@
  * supervisor is itself a process, so it can be the child of another: when it gives up it exits
  * abnormally with `runtime.max-restarts`, and its parent treats that like any crash.
  */
-import { LiveError } from '../errors.ts'
-import { messageOf, onCrash, onRestart, stackOf } from '../telemetry/index.ts'
+import { errorMessage, LiveError } from '../errors.ts'
+import { onCrash, onRestart, stackOf } from '../telemetry/index.ts'
 import { isAbnormalExit, type ExitReason, type Lifecycle } from './lifecycle.ts'
 import { spawn, type Process } from './process.ts'
 
@@ -307,7 +307,7 @@ const checkOptions = (
 
 // Telemetry (framework/telemetry): called only after the channel's hasSubscribers.
 const crashed = (name: string, instance: object, error: unknown): void => {
-  const message = messageOf(error)
+  const message = errorMessage(error)
   onCrash.publish({ kind: 'process', name, instance, error, message, stack: stackOf(error) })
 }
 

@@ -13,6 +13,7 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import type { Reporter } from '../runtime/index.ts'
 import { escapeHtml } from '../template/index.ts'
 import type { DevMessage, DevMode } from '../view/index.ts'
+import { errorMessage } from '../errors.ts'
 
 /** Where the dev client connects. */
 export const DEV_SOCKET_PATH = '/switchboard/dev'
@@ -69,7 +70,7 @@ export const withDevReports = (report: Reporter, devMode: DevMode): Reporter => 
   if (context.level !== 'error') return
   // A view's crash wraps what its code threw: the cause's stack is the one that points at it.
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error
-  const message = error instanceof Error ? error.message : String(error)
+  const message = errorMessage(error)
   const stack = cause instanceof Error ? (cause.stack ?? message) : message
   const title = `${context.name ? `${context.name}: ` : ''}${context.kind}`
   devMode.publish({ t: 'error', title, message, stack })

@@ -9,7 +9,7 @@
  * }
  * ```
  */
-import { LiveError } from '../errors.ts'
+import { errorMessage, LiveError } from '../errors.ts'
 import { containResult, defaultReporter, Mailbox, type ErrorContext } from '../runtime/index.ts'
 import { replyJson } from '../schema/index.ts'
 import type { PresenceListing, ViewServices } from '../view/index.ts'
@@ -154,7 +154,7 @@ export class ChannelProcess {
     this.#mailbox = new Mailbox<ChannelMessage>(
       (msg) => this.#handle(msg),
       (error, msg) => {
-        const crash = new LiveError('view.crashed', `${Class.name} threw: ${errorText(error)}`, { cause: error })
+        const crash = new LiveError('view.crashed', `${Class.name} threw: ${errorMessage(error)}`, { cause: error })
         if (msg.kind === 'in') msg.done('', crash)
         this.#report(crash, { kind: 'crash', level: 'error', topic, name: Class.name })
         this.stop('crash')
@@ -193,7 +193,7 @@ export class ChannelProcess {
     } catch (error) {
       this.stop('join failed')
       if (error instanceof LiveError) throw error
-      throw new LiveError('view.crashed', `${this.channel.constructor.name}.join threw: ${errorText(error)}`)
+      throw new LiveError('view.crashed', `${this.channel.constructor.name}.join threw: ${errorMessage(error)}`)
     }
   }
 
@@ -287,4 +287,3 @@ const endedHost = (services: ViewServices, owner: object, topic: string): Channe
 const isPresenceDiff = (m: unknown): boolean =>
   typeof m === 'object' && m !== null && (m as { event?: unknown }).event === 'presence_diff'
 
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error))

@@ -2,7 +2,7 @@
  * Decoding of inbound frames: the wire array becomes a typed message or a LiveError, never an
  * exception across the socket.
  */
-import { LiveError } from '../errors.ts'
+import { errorMessage, LiveError } from '../errors.ts'
 import { developmentStack } from '../runtime/index.ts'
 
 /** A decoded client frame. */
@@ -98,4 +98,4 @@ export const notJoined = (frame: Inbound): LiveError =>
 export const asLiveError = (error: unknown): LiveError =>
   error instanceof LiveError
     ? error
-    : new LiveError('view.crashed', error instanceof Error ? error.message : String(error), { cause: error })
+    : new LiveError('view.crashed', errorMessage(error), { cause: error })

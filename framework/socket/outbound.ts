@@ -19,6 +19,7 @@
  */
 import type { Limits } from './limits.ts'
 import type { Transport } from './transport.ts'
+import { errorMessage } from '../errors.ts'
 
 /** What the write path tells its connection. */
 export type OutboundEvents = {
@@ -159,7 +160,7 @@ export class Outbound {
     try {
       this.#transport.send(frame)
     } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error)
+      const detail = errorMessage(error)
       return this.#events.failed(`send failed: ${detail}`)
     }
     if (this.buffered > this.#limits.coalesceAboveBytes) this.#pause()

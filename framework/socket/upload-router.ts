@@ -10,7 +10,7 @@
  * Entries are the view's (upload/upload-set.ts): their state changes only in the view's mailbox,
  * and the view's end removes their files. This router only maps the socket's chunk ids to them.
  */
-import { describeValue, LiveError } from '../errors.ts'
+import { describeValue, errorMessage, LiveError } from '../errors.ts'
 import { decodeFiles, type UploadErrorCode, type UploadSet, type UploadTransfer } from '../upload/index.ts'
 import { LiveView } from '../view/index.ts'
 import { asLiveError, type Inbound } from './frame.ts'
@@ -175,7 +175,7 @@ export class UploadRouter {
         if (isChanged) joined.process?.run(() => set.refresh())
       },
       (error: unknown) => {
-        const detail = `could not store the chunk: ${error instanceof Error ? error.message : String(error)}`
+        const detail = `could not store the chunk: ${errorMessage(error)}`
         if (this.#routes.get(id) === route) this.#refuse(id, route, 'upload.failed', detail, true)
       },
     )

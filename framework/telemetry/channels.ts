@@ -227,9 +227,6 @@ export const now = (): number => performance.now()
 export const stackOf = (error: unknown): string =>
   error instanceof Error ? (error.stack ?? error.message) : String(error)
 
-/** The message of a thrown value. */
-export const messageOf = (error: unknown): string =>
-  error instanceof Error ? error.message : String(error)
 
 /** Subscribes `listener` to one channel with its payload type; returns the unsubscribe. */
 export const listen = <K extends keyof TelemetryEvents>(

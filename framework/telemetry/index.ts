@@ -6,7 +6,6 @@
 export {
   CHANNELS,
   listen,
-  messageOf,
   now,
   onAdapterState,
   onBroadcast,

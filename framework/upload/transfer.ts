@@ -107,7 +107,10 @@ export class UploadTransfer {
     void this.#temp?.remove()
   }
 
-  /** Stops the entry for good and removes its file (also after it was consumed). */
+  /**
+   * Stops the entry for good and removes its file (also after it was consumed). Never rejects
+   * (TempFile.remove does not), so callers may leave it unawaited.
+   */
   discard(): Promise<void> {
     if (this.#status !== 'failed') this.#status = 'cancelled'
     return this.#temp?.remove() ?? Promise.resolve()

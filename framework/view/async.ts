@@ -8,6 +8,7 @@
  * AbortSignal to stop its own work (`fetch(url, { signal })`). A task that throws or rejects is
  * a `failed` outcome for the view to show, never a crash.
  */
+import { errorMessage } from '../errors.ts'
 
 /** A value loading in the background, as a render sees it. */
 export type AsyncResult<T> =
@@ -43,9 +44,6 @@ export const loadingFrom = <T>(previous: unknown): AsyncResult<T> => {
 const isAsyncResult = (value: unknown): value is AsyncResult<unknown> =>
   typeof value === 'object' && value !== null && 'status' in value
 
-/** The message of whatever a task threw. */
-export const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
-
 /**
  * The tasks one view has running, by name. `start` runs a task and calls `deliver` with its
  * outcome unless the task was cancelled first; `deliver` posts the outcome to the view's mailbox.
@@ -62,7 +60,7 @@ export class AsyncTasks {
       this.#running.delete(name)
       deliver(outcome)
     }
-    const failed = (error: unknown): void => settle({ status: 'failed', reason: reasonOf(error), error })
+    const failed = (error: unknown): void => settle({ status: 'failed', reason: errorMessage(error), error })
     try {
       Promise.resolve(task(controller.signal)).then((value) => settle({ status: 'ok', value }), failed)
     } catch (error) {

@@ -11,7 +11,7 @@
  * `/\t/evil.example` would read as `//evil.example`, and CR/LF would split a header. The value
  * returned is the URL parser's own spelling, so what is checked is exactly what is followed.
  */
-import { LiveError } from '../errors.ts'
+import { describeValue, LiveError } from '../errors.ts'
 
 // A base no real request has: a path that resolves away from it named another host.
 const BASE = 'http://switchboard.invalid'
@@ -41,7 +41,7 @@ export const checkRedirectTarget = (to: unknown): string => {
   }
   throw new LiveError(
     'view.bad-redirect',
-    `cannot redirect to ${describe(to)}: give a path starting with one "/" or an http(s) URL`,
+    `cannot redirect to ${describeValue(to)}: give a path starting with one "/" or an http(s) URL`,
   )
 }
 
@@ -56,7 +56,7 @@ export const checkPatchTarget = (to: unknown, pageUrl: URL | string): string => 
   if (url && page && url.origin === page.origin && isSitePath(url)) return `${url.pathname}${url.search}${url.hash}`
   throw new LiveError(
     'view.bad-redirect',
-    `cannot patch to ${describe(to)}: a patch stays on the page's origin (${page?.origin})`,
+    `cannot patch to ${describeValue(to)}: a patch stays on the page's origin (${page?.origin})`,
   )
 }
 
@@ -83,6 +83,3 @@ export const tryUrl = (value: unknown, base?: string): URL | null => {
     return null
   }
 }
-
-const describe = (to: unknown): string =>
-  typeof to === 'string' ? JSON.stringify(to.slice(0, 100)) : `a ${typeof to}`

@@ -6,12 +6,12 @@
  */
 import { componentHandler, Components, renderIn } from '../component/index.ts'
 import type { ComponentCall, ComponentClass, ComponentScope } from '../component/index.ts'
-import { isLiveError, LiveError } from '../errors.ts'
+import { errorMessage, isLiveError, LiveError } from '../errors.ts'
 import { diffTree, encodeNode, type TemplateSink } from '../diff/index.ts'
 import type { PubSub } from '../pubsub/index.ts'
 import { handlerFor, replyJson, runHandler } from '../schema/index.ts'
 import { containResult, defaultReporter, Mailbox, Timers, type Reporter } from '../runtime/index.ts'
-import { messageOf, now, onCrash, onMount, onRender, stackOf } from '../telemetry/index.ts'
+import { now, onCrash, onMount, onRender, stackOf } from '../telemetry/index.ts'
 import { buildTree, type ComponentSlot, type TreeNode } from '../template/index.ts'
 import {
   LiveView,
@@ -451,7 +451,7 @@ export class ViewProcess implements ViewHost, ComponentScope, HotProcess {
 
   #crashed(error: unknown): void {
     const name = this.view.constructor.name
-    const message = messageOf(error)
+    const message = errorMessage(error)
     onCrash.publish({ kind: 'view', name, instance: this, error, message, stack: stackOf(error) })
   }
 
@@ -651,7 +651,7 @@ const routeParamsOf = ({ params, url }: MountContext): Record<string, string> =>
 
 const asCrash = (view: LiveView<object>, phase: string, error: unknown): LiveError => {
   if (error instanceof LiveError && error.code === 'view.crashed') return error
-  const detail = error instanceof Error ? error.message : String(error)
+  const detail = errorMessage(error)
   return new LiveError(
     'view.crashed',
     `${view.constructor.name} threw in ${phase}: ${detail}`,
