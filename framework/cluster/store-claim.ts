@@ -70,7 +70,8 @@ export class StoreClaim {
   static async take(store: StateStore, options: ClaimOptions): Promise<StoreClaim> {
     const claim = new StoreClaim(store, options)
     await claim.#write('take')
-    claim.#timer = setInterval(() => void claim.#renew(), options.renewMs)
+    // #renew reports through onLost; a throw of onLost itself has nobody left to tell.
+    claim.#timer = setInterval(() => void claim.#renew().catch(() => {}), options.renewMs)
     claim.#timer.unref()
     return claim
   }
